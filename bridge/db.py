@@ -1,0 +1,94 @@
+"""The bridge's own database: engine, a session per request, and Alembic migrations.
+
+``init_app`` binds an engine to the app and closes the request's session on teardown;
+``get_session()`` opens it on first use. ``upgrade(engine)`` brings the schema to head.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from flask import Flask, current_app, g
+from sqlalchemy import event
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+
+from .settings import Settings
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class UTCDateTime(sa.TypeDecorator):
+    """A timestamp stored as naive UTC and read back timezone-aware, on every backend."""
+
+    impl = sa.DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is not None:
+            if value.tzinfo is None:
+                raise ValueError("timestamps must be timezone-aware")
+            value = value.astimezone(timezone.utc).replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value, dialect):
+        return value.replace(tzinfo=timezone.utc) if value is not None else None
+
+
+def make_engine(settings: Settings) -> sa.Engine:
+    """An engine for the configured database; SQLite gets WAL and a busy timeout."""
+    url = settings.sqlalchemy_url
+    if url.startswith("sqlite"):
+        settings.data_path.mkdir(parents=True, exist_ok=True)
+        engine = sa.create_engine(url, connect_args={"timeout": 15})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return sa.create_engine(url, pool_pre_ping=True)
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def alembic_config(engine: sa.Engine) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["engine"] = engine
+    return config
+
+
+def upgrade(engine: sa.Engine) -> None:
+    """Apply every migration not yet applied."""
+    command.upgrade(alembic_config(engine), "head")
+
+
+def get_session() -> Session:
+    """The current request's session, opened on first use and closed at teardown."""
+    if "db_session" not in g:
+        g.db_session = current_app.extensions["fahad"].sessions()
+    return g.db_session
+
+
+def close_session(_exc: BaseException | None = None) -> None:
+    session = g.pop("db_session", None)
+    if session is not None:
+        session.close()
+
+
+def init_app(app: Flask, engine: sa.Engine) -> sessionmaker:
+    """Close the request's session when the app context ends; return the session factory."""
+    app.teardown_appcontext(close_session)
+    return sessionmaker(engine, expire_on_commit=False)

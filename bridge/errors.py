@@ -1,0 +1,92 @@
+"""WordPress-shaped JSON errors: one exception, its codes, and the app's error handlers.
+
+Every refusal anywhere in the bridge raises ``BridgeError``; the handlers here turn it (and
+any HTTP or unexpected error) into ``{"code", "message", "data": {"status"}}``.
+"""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify
+from flask_limiter.errors import RateLimitExceeded
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+
+# Codes of the contract (CONTRACT.md) and of WordPress core where the bridge mirrors it.
+INVALID_NONCE = "fahad_ai_invalid_nonce"
+INVALID_SIGNATURE = "fahad_ai_invalid_signature"
+FORBIDDEN = "fahad_ai_forbidden"
+DISABLED = "fahad_ai_disabled"
+RATE_LIMITED = "fahad_ai_rate_limited"
+DAILY_CAP = "fahad_ai_daily_cap"
+INVALID_JSON = "invalid_json"
+INVALID_MESSAGES = "invalid_messages"
+INVALID_ACTION = "invalid_action"
+INVALID_PARAM = "rest_invalid_param"
+INVALID_RATING = "invalid_rating"
+INVALID_PRODUCT = "invalid_product"
+INVALID_VARIATION = "invalid_variation"
+INVALID_QUANTITY = "invalid_quantity"
+OUT_OF_STOCK = "out_of_stock"
+UNKNOWN_CART_ITEM = "unknown_cart_item"
+NO_ROUTE = "rest_no_route"
+TOO_LARGE = "fahad_ai_too_large"
+STORE_UNAVAILABLE = "fahad_ai_store_unavailable"
+INTERNAL = "fahad_ai_internal_error"
+MISSING_PARAM = "rest_missing_callback_param"
+
+
+class BridgeError(Exception):
+    """A refusal with a WordPress error code, a human message and an HTTP status."""
+
+    def __init__(self, code: str, message: str, status: int = 400, headers: dict | None = None,
+                 data: dict | None = None):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.status = status
+        self.headers = headers or {}
+        self.data = data or {}  # extra facts for the client, e.g. the available quantity
+
+    def to_dict(self) -> dict:
+        return {"code": self.code, "message": self.message,
+                "data": {"status": self.status, **self.data}}
+
+
+def bad_request(code: str, message: str) -> BridgeError:
+    return BridgeError(code, message, 400)
+
+
+def error_response(error: BridgeError):
+    response = jsonify(error.to_dict())
+    response.status_code = error.status
+    response.headers.update(error.headers)
+    return response
+
+
+def _http_error(exc: HTTPException):
+    if isinstance(exc, RateLimitExceeded):
+        return error_response(BridgeError(
+            RATE_LIMITED, "Too many requests. Please wait a moment and try again.", 429))
+    if exc.code in (404, 405):
+        # WordPress answers an unknown path or method the same way.
+        return error_response(BridgeError(
+            NO_ROUTE, "No route was found matching the URL and request method.", 404))
+    if exc.code == 413:
+        return error_response(BridgeError(TOO_LARGE, "The request body is too large.", 413))
+    code = "fahad_ai_http_%d" % (exc.code or 500)
+    return error_response(BridgeError(code, exc.name, exc.code or 500))
+
+
+def _unexpected(exc: Exception):
+    log.exception("unhandled error")
+    return error_response(BridgeError(
+        INTERNAL, "Something went wrong on our side. Please try again.", 500))
+
+
+def init_app(app: Flask) -> None:
+    """Answer every error as WordPress-shaped JSON, never HTML or a trace."""
+    app.register_error_handler(BridgeError, error_response)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(Exception, _unexpected)

@@ -1,0 +1,107 @@
+"""SQLAlchemy models of the bridge's own state (the store's data stays in the store).
+
+Conversation and Message: chat history per channel. Feedback: thumbs telemetry, no personal
+data. AnalyticsEvent: one row per turn or notable action, with tokens and cost. DailyUsage:
+the billable-turn counter behind the daily cap. DemoCart and DemoCartItem: the demo store's carts.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Optional
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .db import Base, UTCDateTime, utc_now
+
+
+class Conversation(Base):
+    __tablename__ = "conversations"
+
+    id: Mapped[str] = mapped_column(sa.String(40), primary_key=True)  # "cv_" + random token
+    channel: Mapped[str] = mapped_column(sa.String(20))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now, index=True)
+
+    messages: Mapped[list["Message"]] = relationship(
+        back_populates="conversation", order_by="Message.id", cascade="all, delete-orphan")
+
+
+class Message(Base):
+    __tablename__ = "messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ref: Mapped[str] = mapped_column(sa.String(40), unique=True)  # "msg_" + random token
+    conversation_id: Mapped[str] = mapped_column(
+        sa.ForeignKey("conversations.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(sa.String(16))  # "user" or "assistant"
+    content: Mapped[str] = mapped_column(sa.Text)
+    # Ids of the products shown with an assistant message, in display order: what "the
+    # first two" refers to in the next turn. Taken from tool results, never from model text.
+    product_ids: Mapped[list] = mapped_column(sa.JSON, default=list)
+    # The one product the message was about ("add it" in the next turn), if any.
+    focus_id: Mapped[Optional[int]]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+    conversation: Mapped[Conversation] = relationship(back_populates="messages")
+
+
+class Feedback(Base):
+    __tablename__ = "feedback"
+
+    id: Mapped[str] = mapped_column(sa.String(40), primary_key=True)  # "fb_" + random token
+    rating: Mapped[str] = mapped_column(sa.String(4))  # "up" or "down"
+    reason: Mapped[Optional[str]] = mapped_column(sa.String(500))
+    conversation_ref: Mapped[Optional[str]] = mapped_column(sa.String(128))
+    message_ref: Mapped[Optional[str]] = mapped_column(sa.String(128))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now, index=True)
+
+
+class AnalyticsEvent(Base):
+    __tablename__ = "analytics_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(40), index=True)  # "turn", "cart_add", ...
+    channel: Mapped[str] = mapped_column(sa.String(20))
+    conversation_ref: Mapped[Optional[str]] = mapped_column(sa.String(40))
+    provider: Mapped[Optional[str]] = mapped_column(sa.String(40))
+    input_tokens: Mapped[int] = mapped_column(default=0)
+    output_tokens: Mapped[int] = mapped_column(default=0)
+    cached_tokens: Mapped[int] = mapped_column(default=0)
+    cost_usd: Mapped[Decimal] = mapped_column(sa.Numeric(12, 6), default=Decimal(0))
+    degraded: Mapped[bool] = mapped_column(default=False)
+    detail: Mapped[Optional[dict]] = mapped_column(sa.JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now, index=True)
+
+
+class DailyUsage(Base):
+    """Billable turns started per UTC day; incremented atomically under the cap."""
+
+    __tablename__ = "daily_usage"
+
+    day: Mapped[date] = mapped_column(sa.Date, primary_key=True)
+    turns: Mapped[int] = mapped_column(default=0)
+
+
+class DemoCart(Base):
+    __tablename__ = "demo_carts"
+
+    id: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+    items: Mapped[list["DemoCartItem"]] = relationship(
+        order_by="DemoCartItem.id", cascade="all, delete-orphan")
+
+
+class DemoCartItem(Base):
+    __tablename__ = "demo_cart_items"
+    __table_args__ = (sa.UniqueConstraint("cart_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cart_id: Mapped[str] = mapped_column(sa.ForeignKey("demo_carts.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(sa.String(32))
+    product_id: Mapped[int]
+    variation_id: Mapped[Optional[int]]
+    quantity: Mapped[int]

@@ -1,0 +1,182 @@
+"""Typed settings: config/default.toml overlaid by FAHAD_* environment variables.
+
+This module is the only reader of ``os.environ``. ``load_settings()`` returns a frozen
+``Settings``; the app keeps it and code asks for it with ``current_settings()``.
+"""
+from __future__ import annotations
+
+import dataclasses
+import os
+import secrets
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping
+
+from flask import current_app
+
+DEFAULT_TOML = Path(__file__).resolve().parent.parent / "config" / "default.toml"
+
+# Keys whose variable is not FAHAD_<KEY>: the providers' own conventional names.
+ENV_NAMES = {"anthropic_api_key": "ANTHROPIC_API_KEY"}
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+class SettingsError(ValueError):
+    """A setting has a value of the wrong type or outside its range."""
+
+
+def _secret():
+    return field(default="", repr=False)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting of the bridge; config/default.toml documents each one."""
+
+    data_dir: str = "./instance"
+    database_url: str = ""
+    bridge_secret: str = _secret()
+    public_url: str = ""
+    store_name: str = "Fahad Demo Outfitters"
+    log_level: str = "INFO"
+    proxy_count: int = 0
+
+    rate_limit: int = 20
+    rate_window: int = 60
+    ratelimit_storage: str = "memory://"
+    daily_cap: int = 0
+    paused: bool = False
+    nonce_ttl: int = 43200
+
+    store: str = "demo"
+
+    providers: tuple[str, ...] = ("offline",)
+
+    def __post_init__(self) -> None:
+        _check_positive(self, "rate_limit", "rate_window", "nonce_ttl")
+        if self.daily_cap < 0:
+            raise SettingsError("daily_cap must be 0 (unlimited) or more")
+        if self.store != "demo":
+            raise SettingsError("store must be 'demo'")
+        if self.proxy_count < 0:
+            raise SettingsError("proxy_count must be 0 or more")
+
+    @property
+    def data_path(self) -> Path:
+        return Path(self.data_dir)
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        """The configured database URL, else a SQLite file in the data folder."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_path / 'bridge.sqlite3').resolve()}"
+
+    def replace(self, **changes) -> "Settings":
+        return dataclasses.replace(self, **changes)
+
+
+def _check_positive(settings: Settings, *names: str) -> None:
+    for name in names:
+        if getattr(settings, name) < 1:
+            raise SettingsError(f"{name} must be 1 or more")
+
+
+def env_name(key: str) -> str:
+    """The environment variable that overrides ``key``."""
+    return ENV_NAMES.get(key, "FAHAD_" + key.upper())
+
+
+def _coerce(key: str, kind: type, raw, source: str):
+    try:
+        if kind is bool:
+            if isinstance(raw, bool):
+                return raw
+            text = str(raw).strip().lower()
+            if text in _TRUE:
+                return True
+            if text in _FALSE:
+                return False
+            raise ValueError
+        if kind is int:
+            if isinstance(raw, bool):
+                raise ValueError
+            return int(str(raw).strip())
+        if kind is tuple:
+            items = raw if isinstance(raw, list) else str(raw).split(",")
+            return tuple(str(i).strip().lower() for i in items if str(i).strip())
+        return str(raw)
+    except ValueError:
+        # The value itself is not echoed: it may be a secret.
+        raise SettingsError(f"{source} must be a {kind.__name__}") from None
+
+
+def _field_kinds() -> dict[str, type]:
+    kinds = {}
+    for f in dataclasses.fields(Settings):
+        annotation = str(f.type)
+        kinds[f.name] = (
+            bool if annotation == "bool" else
+            int if annotation == "int" else
+            tuple if annotation.startswith("tuple") else
+            str
+        )
+    return kinds
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None,
+    toml_path: Path = DEFAULT_TOML,
+    **overrides,
+) -> Settings:
+    """Read the defaults file, overlay the environment, then ``overrides`` (for the CLI)."""
+    environ = os.environ if environ is None else environ
+    with open(toml_path, "rb") as fh:
+        defaults = tomllib.load(fh)
+    kinds = _field_kinds()
+    unknown = set(defaults) - set(kinds)
+    if unknown:
+        raise SettingsError(f"unknown keys in {toml_path.name}: {', '.join(sorted(unknown))}")
+    values = {}
+    for key, kind in kinds.items():
+        if key in defaults:
+            values[key] = _coerce(key, kind, defaults[key], f"{key} in {toml_path.name}")
+        name = env_name(key)
+        if name in environ:
+            values[key] = _coerce(key, kind, environ[name], name)
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    settings = Settings(**values)
+    if not settings.bridge_secret:
+        settings = settings.replace(bridge_secret=stored_secret(settings.data_path))
+    return settings
+
+
+def stored_secret(data_dir: Path) -> str:
+    """The bridge secret kept in the data folder, created once (safe when workers race)."""
+    path = data_dir / "bridge_secret"
+    data_dir.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        # Write a private temp file, then link it into place: a racing worker either wins
+        # the link or reads the winner's complete file, never a half-written one.
+        tmp = data_dir / f".bridge_secret.{os.getpid()}.{secrets.token_hex(4)}"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_urlsafe(32))
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
+    secret = path.read_text().strip()
+    if not secret:
+        raise SettingsError(f"{path} is empty; delete it to generate a new secret")
+    return secret
+
+
+def current_settings() -> Settings:
+    """The settings of the app handling the current request or CLI command."""
+    return current_app.extensions["fahad"].settings
