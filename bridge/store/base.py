@@ -1,0 +1,318 @@
+"""The Store interface every backend implements (demo, WooCommerce), and its records.
+
+Records are frozen dataclasses shaped after WooCommerce's REST API v3 so an adapter maps
+fields one to one. A figure the store does not have is ``None``, never a stand-in zero.
+Only published products ever leave a Store: ``product()`` answers ``None`` for drafts and
+private products exactly as for unknown ids.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Protocol, Sequence
+
+# WooCommerce's stock_status values.
+IN_STOCK = "instock"
+OUT_OF_STOCK = "outofstock"
+ON_BACKORDER = "onbackorder"
+
+
+@dataclass(frozen=True)
+class Category:
+    id: int
+    name: str
+    slug: str
+    parent: int | None = None
+
+
+@dataclass(frozen=True)
+class Attribute:
+    """A product attribute; ``variation`` marks the ones variations are chosen by."""
+
+    name: str
+    options: tuple[str, ...]
+    variation: bool = False
+
+
+@dataclass(frozen=True)
+class Variation:
+    id: int
+    product_id: int
+    attributes: tuple[tuple[str, str], ...]  # (("Size", "M"), ("Color", "Black"))
+    sku: str
+    regular_price: Decimal
+    sale_price: Decimal | None
+    stock_status: str
+    stock_quantity: int | None  # None when the variation does not manage stock
+    image: str | None = None
+    purchasable: bool = True
+
+    @property
+    def price(self) -> Decimal:
+        return self.sale_price if self.sale_price is not None else self.regular_price
+
+    @property
+    def on_sale(self) -> bool:
+        return self.sale_price is not None and self.sale_price < self.regular_price
+
+    @property
+    def in_stock(self) -> bool:
+        return self.stock_status != OUT_OF_STOCK
+
+    def label(self) -> str:
+        return ", ".join(value for _, value in self.attributes)
+
+
+@dataclass(frozen=True)
+class Product:
+    id: int
+    name: str
+    slug: str
+    type: str  # "simple", "variable", "grouped", "external"
+    status: str  # "publish", "draft", "private", "pending"
+    sku: str
+    permalink: str
+    description: str = ""
+    short_description: str = ""
+    regular_price: Decimal | None = None  # None for variable products: see variations
+    sale_price: Decimal | None = None
+    stock_status: str = IN_STOCK
+    stock_quantity: int | None = None  # None when stock is not managed
+    categories: tuple[Category, ...] = ()
+    tags: tuple[str, ...] = ()
+    attributes: tuple[Attribute, ...] = ()
+    images: tuple[str, ...] = ()  # absolute URLs, main image first
+    variations: tuple[Variation, ...] = ()
+    average_rating: Decimal | None = None  # None when nobody has rated it
+    rating_count: int = 0
+    total_sales: int = 0
+    purchasable: bool = True
+    catalog_visibility: str = "visible"  # "visible", "catalog", "search", "hidden"
+    featured: bool = False
+    date_created: datetime | None = None
+    date_modified: datetime | None = None
+
+    @property
+    def published(self) -> bool:
+        return self.status == "publish"
+
+    @property
+    def price(self) -> Decimal | None:
+        """The current price; for a variable product the lowest among its variations."""
+        if self.variations:
+            return min(v.price for v in self.variations)
+        if self.sale_price is not None:
+            return self.sale_price
+        return self.regular_price
+
+    @property
+    def price_max(self) -> Decimal | None:
+        if self.variations:
+            return max(v.price for v in self.variations)
+        return self.price
+
+    @property
+    def on_sale(self) -> bool:
+        if self.variations:
+            return any(v.on_sale for v in self.variations)
+        return (self.sale_price is not None and self.regular_price is not None
+                and self.sale_price < self.regular_price)
+
+    @property
+    def in_stock(self) -> bool:
+        if self.variations:
+            return any(v.in_stock for v in self.variations)
+        return self.stock_status != OUT_OF_STOCK
+
+    def variation(self, variation_id: int) -> Variation | None:
+        return next((v for v in self.variations if v.id == variation_id), None)
+
+
+@dataclass(frozen=True)
+class ProductPage:
+    items: tuple[Product, ...]
+    total: int
+    total_pages: int
+
+
+@dataclass(frozen=True)
+class Review:
+    id: int
+    product_id: int
+    reviewer: str
+    rating: int  # 1..5
+    text: str
+    verified: bool
+    status: str  # "approved", "hold", "spam", "trash"
+    date_created: datetime
+    replied: bool = False  # the store has answered it
+
+
+@dataclass(frozen=True)
+class OrderLine:
+    product_id: int
+    variation_id: int | None
+    name: str
+    quantity: int
+    subtotal: Decimal  # before coupons, before tax (WooCommerce's line subtotal)
+    total: Decimal  # after coupons, before tax: the order total is these plus shipping
+
+
+@dataclass(frozen=True)
+class Refund:
+    id: int
+    amount: Decimal
+    reason: str
+    date_created: datetime
+
+
+@dataclass(frozen=True)
+class Order:
+    id: int
+    status: str  # "pending", "processing", "on-hold", "completed", "cancelled", "refunded", "failed"
+    customer_id: int  # 0 for a guest
+    currency: str
+    date_created: datetime
+    total: Decimal
+    shipping_total: Decimal
+    discount_total: Decimal
+    lines: tuple[OrderLine, ...]
+    refunds: tuple[Refund, ...] = ()
+    coupon_codes: tuple[str, ...] = ()
+    created_via: str = "checkout"
+
+    @property
+    def refunded_total(self) -> Decimal:
+        return sum((r.amount for r in self.refunds), Decimal(0))
+
+
+@dataclass(frozen=True)
+class Coupon:
+    id: int
+    code: str
+    discount_type: str  # "percent", "fixed_cart", "fixed_product"
+    amount: Decimal
+    date_expires: datetime | None
+    usage_limit: int | None
+    usage_count: int
+
+
+@dataclass(frozen=True)
+class CartItem:
+    key: str
+    product_id: int
+    variation_id: int | None
+    name: str
+    quantity: int
+    price: Decimal  # unit price
+    line_total: Decimal
+    attributes: tuple[tuple[str, str], ...] = ()
+    image: str | None = None
+
+
+@dataclass(frozen=True)
+class Cart:
+    items: tuple[CartItem, ...]
+    currency: str
+    subtotal: Decimal
+    discount: Decimal
+    total: Decimal
+    coupons: tuple[str, ...] = ()
+    checkout_url: str | None = None
+
+    @property
+    def item_count(self) -> int:
+        return sum(i.quantity for i in self.items)
+
+
+# -- failures the store reports; channels map them to statuses, tools to error text --
+
+class StoreError(Exception):
+    """A store refusal with a WordPress-style code and the status the contract gives it."""
+
+    code = "store_error"
+    status = 400
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class ProductNotFound(StoreError):
+    code, status = "invalid_product", 404
+
+
+class InvalidVariation(StoreError):
+    code, status = "invalid_variation", 400
+
+
+class InvalidQuantity(StoreError):
+    code, status = "invalid_quantity", 400
+
+
+class OutOfStock(StoreError):
+    code, status = "out_of_stock", 409
+
+    def __init__(self, message: str, available: int):
+        super().__init__(message)
+        self.available = available
+
+
+class CartItemNotFound(StoreError):
+    code, status = "unknown_cart_item", 404
+
+
+class NotPurchasable(StoreError):
+    """A published product that can't go in this cart (grouped, external, not for sale)."""
+
+    code, status = "not_purchasable", 400
+
+
+class NoCart(StoreError):
+    """The request carries no cart the store can act on (never a stranger's cart)."""
+
+    code, status = "fahad_ai_no_cart", 403
+
+
+class StoreUnavailable(StoreError):
+    code, status = "fahad_ai_store_unavailable", 503
+
+
+class Store(Protocol):
+    """What the bridge needs from a shop. Reads return published data only."""
+
+    name: str
+    currency: str
+
+    def product(self, product_id: int) -> Product | None:
+        """The published product with its variations, else None."""
+
+    def products(self, page: int = 1, per_page: int = 100,
+                 modified_after: datetime | None = None) -> ProductPage:
+        """Published products, oldest id first, with their variations."""
+
+    def categories(self) -> Sequence[Category]: ...
+
+    def reviews(self, product_id: int | None = None, status: str = "approved") -> Sequence[Review]:
+        """Reviews of published products, newest first."""
+
+    def orders(self, after: datetime, before: datetime | None = None,
+               customer_id: int | None = None) -> Sequence[Order]:
+        """Orders created in [after, before), oldest first."""
+
+    def coupons(self) -> Sequence[Coupon]: ...
+
+    def cart(self, cart_ref: str | None) -> Cart:
+        """The cart named by ``cart_ref``; an empty cart when it has none yet."""
+
+    def add_to_cart(self, cart_ref: str | None, product_id: int, quantity: int,
+                    variation_id: int | None = None) -> Cart:
+        """Add, verifying product, variation and stock; on failure nothing changes."""
+
+    def update_cart_item(self, cart_ref: str | None, key: str, quantity: int) -> Cart: ...
+
+    def remove_cart_item(self, cart_ref: str | None, key: str) -> Cart: ...
+
+    def checkout_link(self, items: Sequence[tuple[int, int]]) -> str:
+        """An absolute URL that fills a fresh cart with (product or variation id, qty) pairs."""
