@@ -1,0 +1,143 @@
+"""The local index, on hand-made products so each expectation is visible in the test."""
+from decimal import Decimal
+
+import pytest
+
+from bridge.catalog.index import CatalogIndex
+from bridge.store.base import Attribute, Category, Product, Variation
+
+HOODIES = Category(1, "Hoodies & Sweatshirts", "hoodies")
+TEES = Category(2, "T-Shirts", "t-shirts")
+MUGS = Category(3, "Home & Kitchen", "home-kitchen")
+
+
+def product(pid, name, price, category, **extra):
+    fields = dict(id=pid, name=name, slug=f"p{pid}", type="simple", status="publish",
+                  sku=f"SKU-{pid}", permalink=f"http://shop.test/p{pid}/",
+                  regular_price=Decimal(price), categories=(category,))
+    fields.update(extra)
+    return Product(**fields)
+
+
+def variable(pid, name, prices, category, **extra):
+    variations = tuple(
+        Variation(id=pid * 10 + i, product_id=pid, attributes=(("Size", size),), sku=f"V{i}",
+                  regular_price=Decimal(price), sale_price=None,
+                  stock_status="instock" if stock else "outofstock", stock_quantity=stock)
+        for i, (size, price, stock) in enumerate(prices))
+    return product(pid, name, "0", category, type="variable", regular_price=None,
+                   variations=variations,
+                   attributes=(Attribute("Size", tuple(p[0] for p in prices), True),), **extra)
+
+
+CATALOGUE = [
+    product(1, "Classic Pullover Hoodie", "45.00", HOODIES, sale_price=Decimal("39.00"),
+            description="Warm brushed fleece.", tags=("bestseller",)),
+    variable(2, "Zip Hoodie", [("M", "40.00", 5), ("L", "42.00", 0)], HOODIES),
+    product(3, "Heavyweight Hoodie", "65.00", HOODIES, stock_status="outofstock",
+            stock_quantity=0),
+    product(4, "Everyday Crew Tee", "18.00", TEES, description="Soft organic cotton."),
+    product(5, "Stoneware Coffee Mug", "14.00", MUGS, sku="MUG-STONE"),
+    product(6, "Prototype Heated Vest", "99.00", HOODIES, status="draft"),
+    product(7, "Staff-only Logo Socks", "5.00", TEES, status="private"),
+    product(8, "Hidden Gift Hoodie", "20.00", HOODIES, catalog_visibility="hidden"),
+]
+
+
+@pytest.fixture
+def index(tmp_path):
+    index = CatalogIndex(tmp_path / "catalog.sqlite3", "USD")
+    index.replace_all(CATALOGUE, "v1")
+    return index
+
+
+def ids(result):
+    return [c["id"] for c in result.cards]
+
+
+def test_only_published_visible_products_are_indexed(index):
+    assert index.count() == 5
+    for word in ("prototype", "vest", "staff", "socks", "hidden gift"):
+        assert index.search(word).cards == []
+    assert index.cards([6, 7, 8]) == []
+
+
+def test_plurals_match_singulars(index):
+    assert set(ids(index.search("hoodies"))) == {1, 2, 3}
+
+
+def test_a_typo_is_repaired_and_reported(index):
+    result = index.search("hoddie")
+    assert set(ids(result)) == {1, 2, 3}
+    assert result.corrections == {"hoddie": "hoodie"}
+
+
+def test_gibberish_matches_nothing_rather_than_everything(index):
+    result = index.search("qwxz zzzzq")
+    assert result.cards == [] and result.total == 0
+    assert result.ignored == ["qwxz", "zzzzq"]
+
+
+def test_names_outrank_descriptions_and_stock_outranks_the_rest(index):
+    assert ids(index.search("hoodie"))[-1] == 3  # out of stock comes last
+
+
+def test_synonyms_find_the_catalogue_word(index):
+    assert set(ids(index.search("sweatshirt"))) == {1, 2, 3}
+    assert ids(index.search("tees")) == [4]
+
+
+def test_sku_and_category_are_searchable(index):
+    assert ids(index.search("MUG-STONE")) == [5]
+    assert ids(index.search("kitchen")) == [5]
+
+
+@pytest.mark.parametrize("low, high, expected", [
+    (None, 41, {1, 2}),  # the zip hoodie starts at 40
+    (41, None, {2, 3}),  # and goes up to 42
+    (20, 40, {1, 2}),
+    (None, 10, set()),
+])
+def test_price_filters_use_the_range_of_variable_products(index, low, high, expected):
+    assert set(ids(index.search("hoodie", min_price=low, max_price=high))) == expected
+
+
+def test_filters_for_sale_stock_and_category(index):
+    assert ids(index.search("hoodie", on_sale=True)) == [1]
+    assert set(ids(index.search("hoodie", in_stock=True))) == {1, 2}
+    assert ids(index.search("", category="t-shirts")) == [4]
+    assert ids(index.search("", category="T-Shirts")) == [4]
+
+
+def test_the_total_counts_every_match_beyond_the_limit(index):
+    result = index.search("hoodie", limit=1)
+    assert len(result.cards) == 1 and result.total == 3
+
+
+def test_words_that_look_like_query_syntax_are_just_words(index):
+    for query in ['"', 'hoodie" OR "mug', "NEAR(hoodie mug)", "hood*", "-hoodie", "mug)"]:
+        index.search(query)  # never raises
+
+
+def test_upsert_refreshes_and_removes_unpublished(index):
+    index.upsert([product(4, "Everyday Crew Tee", "12.00", TEES),
+                  product(5, "Stoneware Coffee Mug", "14.00", MUGS, status="draft")])
+    assert index.cards([4])[0]["price"] == "12.00"
+    assert index.search("mug").cards == []
+    assert index.count() == 4
+
+
+def test_deleting_forgets_the_words_only_that_product_had(index):
+    index.delete([5])
+    assert index.search("stoneware").cards == []
+    assert index.search("stonewear").corrections == {}
+
+
+def test_an_empty_query_lists_best_sellers_within_the_filters(index):
+    result = index.search("", max_price=20)
+    assert set(ids(result)) == {4, 5}
+
+
+def test_a_card_can_be_found_by_its_exact_name(index):
+    assert index.id_by_name("zip hoodie") == 2
+    assert index.id_by_name("Prototype Heated Vest") is None
