@@ -1,0 +1,101 @@
+"""The agent core: one turn, from the shopper's messages to a stream of events.
+
+``Agent.run(request)`` binds who the turn is for, recalls which products the conversation
+has shown, runs the provider chain, saves the exchange and ends with ``Done``. It opens its
+own database sessions: a streamed turn outlives the request that started it.
+"""
+from __future__ import annotations
+
+import logging
+import secrets
+from dataclasses import dataclass
+from typing import Iterator
+
+import sqlalchemy as sa
+from sqlalchemy.orm import sessionmaker
+
+from ..catalog.index import CatalogIndex
+from ..db import utc_now
+from ..models import AnalyticsEvent, Conversation, Message
+from ..store.base import Store
+from .events import Done, Event
+from .providers import Provider, run_chain
+from .tools import STOREFRONT_TOOLS
+from .tools.registry import Registry, ToolContext
+from .turn import Turn
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class TurnRequest:
+    messages: list[dict]
+    channel: str
+    conversation_ref: str | None = None
+    cart_ref: str | None = None
+    shopper_id: int = 0
+
+
+def new_ref(prefix: str) -> str:
+    return f"{prefix}_{secrets.token_urlsafe(16)}"
+
+
+class Agent:
+    """Everything a turn needs, built once per app."""
+
+    def __init__(self, store: Store, index: CatalogIndex, providers: list[Provider],
+                 sessions: sessionmaker, tools: Registry = STOREFRONT_TOOLS):
+        self.store = store
+        self.index = index
+        self.providers = providers
+        self.sessions = sessions
+        self.tools = tools
+
+    def run(self, request: TurnRequest) -> Iterator[Event]:
+        ref, memory = self._recall(request.conversation_ref)
+        ctx = ToolContext(store=self.store, index=self.index, cart_ref=request.cart_ref,
+                          shopper_id=request.shopper_id, **memory)
+        turn = Turn(messages=request.messages, tools=self.tools, ctx=ctx,
+                    channel=request.channel)
+        provider, degraded = yield from run_chain(turn, self.providers)
+        message_ref = new_ref("msg")
+        self._save(request, ref, message_ref, turn, provider, degraded)
+        yield Done(conversation_ref=ref, message_ref=message_ref, degraded=degraded)
+
+    def _recall(self, ref: str | None) -> tuple[str, dict]:
+        """The conversation's ref and what it showed (shown, focus, seen); a new ref if unknown."""
+        if ref:
+            with self.sessions() as session:
+                if session.get(Conversation, ref) is not None:
+                    rows = session.execute(
+                        sa.select(Message.product_ids, Message.focus_id)
+                        .where(Message.conversation_id == ref, Message.role == "assistant")
+                        .order_by(Message.id.desc())).all()
+                    seen = [i for ids, focus in rows for i in [*(ids or []), focus] if i]
+                    return ref, {"shown": list(rows[0][0] or []) if rows else [],
+                                 "focus": rows[0][1] if rows else None,
+                                 "seen": list(dict.fromkeys(seen))}
+        return new_ref("cv"), {}
+
+    def _save(self, request: TurnRequest, ref: str, message_ref: str, turn: Turn,
+              provider: str, degraded: bool) -> None:
+        """Store the exchange and its analytics in one transaction: all of it or none."""
+        now = utc_now()
+        with self.sessions.begin() as session:
+            conversation = session.get(Conversation, ref)
+            if conversation is None:
+                conversation = Conversation(id=ref, channel=request.channel, created_at=now)
+                session.add(conversation)
+            conversation.updated_at = now
+            session.add_all([
+                Message(ref=new_ref("msg"), conversation=conversation, role="user",
+                        content=turn.question, product_ids=[], created_at=now),
+                Message(ref=message_ref, conversation=conversation, role="assistant",
+                        content="".join(turn.text), product_ids=list(turn.ctx.shown),
+                        focus_id=turn.ctx.focus, created_at=now),
+                AnalyticsEvent(
+                    kind="turn", channel=request.channel, conversation_ref=ref,
+                    provider=provider, degraded=degraded, created_at=now,
+                    detail={"tools": [c.name for c in turn.calls],
+                            "cart": turn.ctx.cart_touched}),
+            ])

@@ -1,0 +1,71 @@
+"""The events of a turn: one frozen dataclass per type of the contract, and their wire form.
+
+A turn yields these in order; every channel renders the same stream (SSE frames, a folded
+JSON answer, WhatsApp messages). No channel code lives here.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar, Union
+
+
+@dataclass(frozen=True)
+class Chunk:
+    type: ClassVar[str] = "chunk"
+    content: str
+
+
+@dataclass(frozen=True)
+class ToolCalled:
+    type: ClassVar[str] = "tool"
+    name: str
+
+
+@dataclass(frozen=True)
+class Products:
+    type: ClassVar[str] = "products"
+    products: tuple[dict, ...]
+
+
+@dataclass(frozen=True)
+class Comparison:
+    type: ClassVar[str] = "comparison"
+    rows: tuple[dict, ...]
+
+
+@dataclass(frozen=True)
+class Done:
+    type: ClassVar[str] = "done"
+    conversation_ref: str
+    message_ref: str
+    degraded: bool = False
+
+
+@dataclass(frozen=True)
+class Error:
+    type: ClassVar[str] = "error"
+    code: str
+    message: str
+
+
+Event = Union[Chunk, ToolCalled, Products, Comparison, Done, Error]
+EVENT_TYPES = (Chunk, ToolCalled, Products, Comparison, Done, Error)
+
+
+def wire(event: Event) -> dict:
+    """The event's JSON payload, ``type`` first, as the contract spells each field."""
+    if isinstance(event, Chunk):
+        body = {"content": event.content}
+    elif isinstance(event, ToolCalled):
+        body = {"name": event.name}
+    elif isinstance(event, Products):
+        body = {"products": list(event.products)}
+    elif isinstance(event, Comparison):
+        body = {"rows": list(event.rows)}
+    elif isinstance(event, Done):
+        body = {"conversation_ref": event.conversation_ref, "message_ref": event.message_ref}
+        if event.degraded:
+            body["degraded"] = True
+    else:
+        body = {"code": event.code, "message": event.message}
+    return {"type": event.type, **body}

@@ -1,0 +1,141 @@
+"""Reading a shopper's words without a model: intents, budgets, ordinals, quantities, options."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "a couple": 2, "a pair": 1, "both": 2,
+}
+ORDINALS = {
+    "first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3,
+    "4th": 3, "fifth": 4, "5th": 4, "sixth": 5, "6th": 5,
+}
+# Longer phrases first: "extra large" must become "xl" before "large" becomes "l".
+SIZE_ALIASES = {
+    "extra small": "xs", "x-small": "xs", "extra large": "xl", "x-large": "xl",
+    "xx-large": "xxl", "2xl": "xxl", "small": "s", "medium": "m", "large": "l",
+}
+
+_MONEY = r"\$?\s*(\d+(?:\.\d{1,2})?)\s*(?:dollars|usd|bucks)?"
+BUDGET_PATTERNS = [
+    (re.compile(rf"\bbetween\s+{_MONEY}\s*(?:and|-|to)\s*{_MONEY}", re.I), "range"),
+    (re.compile(rf"\bfrom\s+{_MONEY}\s*(?:to|-)\s*{_MONEY}", re.I), "range"),
+    (re.compile(rf"(?<![\w.]){_MONEY}\s*(?:-|–|to)\s*{_MONEY}(?![\w.])", re.I), "range"),
+    (re.compile(rf"\b(?:under|below|less than|cheaper than|up to|no more than|not more than|"
+                rf"at most|max(?:imum)?|within|budget(?: of| is)?)\s*{_MONEY}", re.I), "max"),
+    (re.compile(r"<\s*" + _MONEY, re.I), "max"),
+    (re.compile(rf"{_MONEY}\s*(?:or less|or under|or below|max|tops)\b", re.I), "max"),
+    (re.compile(rf"\b(?:over|above|more than|at least|min(?:imum)?|starting at)\s*{_MONEY}",
+                re.I), "min"),
+    (re.compile(r">\s*" + _MONEY, re.I), "min"),
+    (re.compile(rf"\b(?:around|about|roughly|approximately)\s*{_MONEY}", re.I), "around"),
+]
+
+SALE_WORDS = re.compile(r"\b(on sale|sale|discount(?:ed|s)?|deals?|reduced|clearance|offers?)\b",
+                        re.I)
+STOCK_WORDS = re.compile(r"\b(in stock|available now|available)\b", re.I)
+
+GREETING = re.compile(r"^\W*(hi|hello|hey|hiya|howdy|good (morning|afternoon|evening)|"
+                      r"salam|assalam\w*|marhaba|hola|bonjour|yo)\b[\s\W\w]{0,20}$", re.I)
+THANKS = re.compile(r"^\W*(thanks|thank you|thx|cheers|great|perfect|ok(ay)?|cool|bye|"
+                    r"goodbye)\b[\s\W]*(a lot|so much|bye)?[\s\W]*$", re.I)
+HELP = re.compile(r"^\W*(help|what can you do|who are you|how does this work)\W*$", re.I)
+CART_WORD = re.compile(r"\b(cart|basket|bag)\b", re.I)
+VIEW_CART = re.compile(r"\b(show|view|see|check|what'?s in|whats in|open|display|look at)\b"
+                       r".*\b(cart|basket)\b|^\W*(my )?(cart|basket)\W*$", re.I)
+EMPTY_CART = re.compile(r"\b(empty|clear)\b.*\b(cart|basket)\b|\bremove (everything|all)\b", re.I)
+REMOVE = re.compile(r"\b(remove|delete|take out|drop|get rid of)\b", re.I)
+UPDATE = re.compile(r"\b(change|update|set|make)\b.*\b(to|quantity|qty)\b", re.I)
+ADD = re.compile(r"\b(add|put|buy|i'?ll take|get me|order|purchase)\b", re.I)
+COMPARE = re.compile(r"\b(compare|comparison|vs\.?|versus|difference between|differences|"
+                     r"which (one )?is better)\b", re.I)
+DETAILS = re.compile(r"\b(tell me (more )?about|more about|details?|describe|"
+                     r"what (sizes|colou?rs|materials?)|which (sizes|colou?rs)|info(rmation)?"
+                     r" (on|about)|specs?|is it|does it|what is the|how much is)\b", re.I)
+
+
+@dataclass(frozen=True)
+class Budget:
+    low: float | None = None
+    high: float | None = None
+
+    def __bool__(self) -> bool:
+        return self.low is not None or self.high is not None
+
+
+def budget(text: str) -> tuple[Budget, str]:
+    """The price range the words state, and the words without it."""
+    for pattern, kind in BUDGET_PATTERNS:
+        match = pattern.search(text)
+        if not match:
+            continue
+        values = [float(v) for v in match.groups() if v is not None]
+        rest = (text[:match.start()] + " " + text[match.end():]).strip()
+        if kind == "range":
+            low, high = sorted(values[:2])
+            return Budget(low, high), rest
+        if kind == "max":
+            return Budget(None, values[0]), rest
+        if kind == "min":
+            return Budget(values[0], None), rest
+        return Budget(round(values[0] * 0.8, 2), round(values[0] * 1.2, 2)), rest
+    return Budget(), text
+
+
+def ordinals(text: str, available: int) -> list[int]:
+    """Positions (0-based) in the last list shown that the words point at, in order."""
+    lowered = text.lower()
+    match = re.search(r"\b(?:the )?(first|top|last) (two|three|four|2|3|4)\b", lowered)
+    if match:
+        count = NUMBER_WORDS.get(match.group(2)) or int(match.group(2))
+        if match.group(1) == "last":
+            return list(range(max(available - count, 0), available))
+        return list(range(min(count, available)))
+    found: list[tuple[int, int]] = []
+    for word, index in ORDINALS.items():
+        for m in re.finditer(rf"\b{word}\b", lowered):
+            found.append((m.start(), index))
+    for m in re.finditer(r"(?:#|\bnumber |\bno\.? ?|\boption |\bitem )(\d)\b", lowered):
+        found.append((m.start(), int(m.group(1)) - 1))
+    for m in re.finditer(r"\b(last|latter) (one|item|product)\b|\bthe last\b", lowered):
+        found.append((m.start(), available - 1))
+    if not found and re.search(r"\bcompare\b", lowered):
+        # "compare 1 and 3"
+        found = [(m.start(), int(m.group(1)) - 1)
+                 for m in re.finditer(r"\b([1-9])\b", lowered)]
+    positions = [i for _, i in sorted(found) if 0 <= i < available]
+    return list(dict.fromkeys(positions))
+
+
+def quantity(text: str) -> int | None:
+    """A quantity the shopper states ("2 of", "x3", "three hoodies"), if any."""
+    lowered = text.lower()
+    lowered = re.sub(r"\bsize \w+", " ", lowered)
+    patterns = [
+        r"\b(?:qty|quantity)(?: of| to| =|:)?\s*(\d{1,3})\b",
+        r"\b(\d{1,3})\s*(?:x|×|pcs|pieces|units|pairs|of)\b",
+        r"\bx\s*(\d{1,3})\b",
+        r"\b(?:add|buy|take|get|put|order|set|to|make it)\s+(\d{1,3})\b(?!\s*(?:\$|dollars))",
+    ]
+    for pattern in patterns:
+        match = re.search(pattern, lowered)
+        if match:
+            return int(match.group(1))
+    for word, number in NUMBER_WORDS.items():
+        if word in ("both", "a pair"):
+            continue
+        if re.search(rf"\b(?:add|buy|take|get|put|order|to|make it) {word}\b|\b{word} of\b",
+                     lowered):
+            return number
+    return None
+
+
+def mentioned(value: str, text: str) -> bool:
+    """Whether an option value (a size, a colour) is named in the words."""
+    lowered = text.lower()
+    for alias, size in SIZE_ALIASES.items():
+        lowered = re.sub(rf"\b{alias}\b", size, lowered)
+    pattern = rf"(?<![\w']){re.escape(value.lower())}(?![\w'])"
+    return re.search(pattern, lowered) is not None

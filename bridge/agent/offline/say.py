@@ -1,0 +1,70 @@
+"""How the offline assistant words its answers; every figure comes from a tool result."""
+from __future__ import annotations
+
+SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "AUD": "A$", "CAD": "C$", "JPY": "¥", "INR": "₹"}
+
+
+def money(amount: str | None, currency: str) -> str:
+    if amount is None:
+        return "price on request"
+    symbol = SYMBOLS.get(currency)
+    return f"{symbol}{amount}" if symbol else f"{amount} {currency}"
+
+
+def price(product: dict) -> str:
+    """"$39.00", "$39.00 (was $45.00)" or "from $40.00" for a product brief or card."""
+    currency = product.get("currency", "USD")
+    text = money(product.get("price"), currency)
+    if product.get("price_max") and product["price_max"] != product.get("price"):
+        text = f"from {text}"
+    if product.get("on_sale") and product.get("regular_price") not in (None, product.get("price")):
+        text += f" (was {money(product['regular_price'], currency)})"
+    return text
+
+
+def stock(product: dict) -> str:
+    if not product.get("in_stock", True):
+        return "out of stock"
+    quantity = product.get("stock_quantity")
+    if quantity is not None and quantity <= 3:
+        return f"only {quantity} left"
+    return ""
+
+
+def product_line(position: int, product: dict) -> str:
+    extra = stock(product)
+    return (f"{position}. **{product['name']}**: {price(product)}"
+            + (f", {extra}" if extra else ""))
+
+
+def budget_phrase(low: float | None, high: float | None, currency: str) -> str:
+    def m(value):
+        return money(f"{value:.2f}", currency)
+    if low is not None and high is not None:
+        return f" between {m(low)} and {m(high)}"
+    if high is not None:
+        return f" under {m(high)}"
+    if low is not None:
+        return f" over {m(low)}"
+    return ""
+
+
+def options(product: dict) -> str:
+    """"Size: S, M, L; Color: Black, Grey" from a brief's options."""
+    return "; ".join(f"{name}: {', '.join(values)}"
+                     for name, values in product.get("options", {}).items())
+
+
+def cart_lines(cart: dict) -> str:
+    if not cart["items"]:
+        return "Your cart is empty."
+    lines = []
+    for item in cart["items"]:
+        chosen = item.get("options")
+        label = item["name"] + (f" ({' / '.join(chosen.values())})" if chosen else "")
+        lines.append(f"- {item['quantity']} × {label}: "
+                     f"{money(item['line_total'], cart['currency'])}")
+    count = cart["item_count"]
+    lines.append(f"Total: **{money(cart['total'], cart['currency'])}** "
+                 f"for {count} item{'s' if count != 1 else ''}.")
+    return "\n".join(lines)

@@ -1,0 +1,34 @@
+"""Providers and the chain: ``build_chain(settings)`` lists them in the configured order.
+
+base: Provider, ProviderError, run_chain, SORRY. The offline provider lives in ``agent.offline``.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+from ...settings import Settings, SettingsError
+from ..offline import OfflineProvider
+from .base import Provider, ProviderError, run_chain
+
+# name -> factory returning a provider, or None when its key is not configured.
+FACTORIES: dict[str, Callable[[Settings], Provider | None]] = {}
+
+
+def build_chain(settings: Settings) -> list[Provider]:
+    """The configured providers that have their keys, always ending with the offline one."""
+    chain: list[Provider] = []
+    for name in settings.providers:
+        if name == "offline":
+            continue
+        factory = FACTORIES.get(name)
+        if factory is None:
+            known = ", ".join(sorted([*FACTORIES, "offline"]))
+            raise SettingsError(f"unknown provider {name!r} in providers (known: {known})")
+        provider = factory(settings)
+        if provider is not None:
+            chain.append(provider)
+    chain.append(OfflineProvider())
+    return chain
+
+
+__all__ = ["Provider", "ProviderError", "run_chain", "build_chain", "FACTORIES"]

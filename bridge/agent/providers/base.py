@@ -1,0 +1,46 @@
+"""What a provider is, and how the chain runs a turn through providers in order."""
+from __future__ import annotations
+
+import logging
+from typing import Iterator, Protocol
+
+from ..events import Chunk, Event
+from ..turn import Turn
+
+log = logging.getLogger(__name__)
+
+SORRY = ("Sorry, I can't answer properly right now. Please try again in a moment, "
+         "or contact the store if you need help soon.")
+
+
+class ProviderError(Exception):
+    """A provider could not finish the turn; the next one in the chain takes over."""
+
+
+class Provider(Protocol):
+    name: str
+    # True for a model; a turn that a model failed and a later provider answered is degraded.
+    model_based: bool
+
+    def run(self, turn: Turn) -> Iterator[Event]:
+        """Answer the turn, yielding chunk, tool, products and comparison events."""
+
+
+def run_chain(turn: Turn, providers: list[Provider]) -> Iterator[Event]:
+    """Yield the turn's events from the first provider that finishes; return (name, degraded)."""
+    degraded = False
+    for provider in providers:
+        try:
+            for event in provider.run(turn):
+                if isinstance(event, Chunk):
+                    turn.text.append(event.content)
+                yield event
+        except Exception as exc:  # a provider's failure is never the shopper's problem
+            log.warning("provider %s failed: %s", provider.name, exc,
+                        exc_info=not isinstance(exc, ProviderError))
+            degraded = degraded or provider.model_based
+            continue
+        return provider.name, degraded
+    yield Chunk(SORRY)
+    turn.text.append(SORRY)
+    return "none", True

@@ -1,0 +1,15 @@
+"""The agent's tools, one module per capability; ``STOREFRONT_TOOLS`` is the full set.
+
+registry: Tool, ToolResult, ToolContext, Registry, check_arguments
+catalog: SEARCH_PRODUCTS, GET_PRODUCT_DETAILS; compare: COMPARE_PRODUCTS
+cart: ADD_TO_CART, UPDATE_CART_ITEM, REMOVE_FROM_CART, VIEW_CART
+"""
+from .cart import ADD_TO_CART, REMOVE_FROM_CART, UPDATE_CART_ITEM, VIEW_CART
+from .catalog import GET_PRODUCT_DETAILS, SEARCH_PRODUCTS
+from .compare import COMPARE_PRODUCTS
+from .registry import Registry
+
+STOREFRONT_TOOLS = Registry([
+    SEARCH_PRODUCTS, GET_PRODUCT_DETAILS, COMPARE_PRODUCTS,
+    VIEW_CART, ADD_TO_CART, UPDATE_CART_ITEM, REMOVE_FROM_CART,
+])

@@ -1,0 +1,115 @@
+"""Catalogue tools: search the index, read one product from the store."""
+from __future__ import annotations
+
+from ...catalog.cards import detail
+from ...store.base import StoreError
+from .registry import Tool, ToolContext, ToolResult
+
+# Cards a search returns at most: a chat shows a handful, not a listing page.
+MAX_RESULTS = 10
+
+
+def brief(card: dict) -> dict:
+    """The part of a card the model needs to talk about a product."""
+    data = {k: card[k] for k in ("id", "name", "price", "currency", "in_stock") if k in card}
+    if card.get("on_sale"):
+        data["regular_price"] = card.get("regular_price")
+        data["on_sale"] = True
+    if card.get("price_max") and card["price_max"] != card.get("price"):
+        data["price_max"] = card["price_max"]
+    if card.get("stock_quantity") is not None:
+        data["stock_quantity"] = card["stock_quantity"]
+    if card.get("rating"):
+        data["rating"] = card["rating"]
+        data["rating_count"] = card.get("rating_count", 0)
+    if card.get("categories"):
+        data["categories"] = card["categories"]
+    if card.get("variations"):
+        options: dict[str, list[str]] = {}
+        for variation in card["variations"]:
+            for name, value in variation["attributes"].items():
+                options.setdefault(name, [])
+                if value not in options[name]:
+                    options[name].append(value)
+        data["options"] = options
+    return data
+
+
+def search_products(ctx: ToolContext, args: dict) -> ToolResult:
+    low, high = args.get("min_price"), args.get("max_price")
+    if low is not None and high is not None and low > high:
+        low, high = high, low
+    result = ctx.index.search(
+        args.get("query", ""), category=args.get("category") or None,
+        min_price=low, max_price=high, on_sale=args.get("on_sale"),
+        in_stock=args.get("in_stock"), limit=args.get("limit", 5))
+    if result.cards:
+        ctx.shown = [c["id"] for c in result.cards]
+    content = {"total": result.total, "showing": len(result.cards),
+               "products": [brief(c) for c in result.cards]}
+    if result.corrections:
+        content["spelling_corrected"] = result.corrections
+    if result.ignored:
+        content["words_not_in_catalogue"] = result.ignored
+    return ToolResult(content=content, cards=tuple(result.cards))
+
+
+def get_product_details(ctx: ToolContext, args: dict) -> ToolResult:
+    product_id = args["product_id"]
+    try:
+        product = ctx.store.product(product_id)
+    except StoreError as exc:
+        return ToolResult.error(exc.message)
+    if product is None:
+        return ToolResult.error(f"No product with id {product_id}.")
+    ctx.focus = product.id
+    item = detail(product, ctx.store.currency)
+    content = brief(item)
+    content.update({
+        "sku": item["sku"],
+        "short_description": item["short_description"],
+        "description": item["description"][:1500],
+        "attributes": item["attributes"],
+    })
+    if item.get("variations"):
+        content["variations"] = [
+            {"id": v["id"], "attributes": v["attributes"], "price": v["price"],
+             "in_stock": v["in_stock"], "stock_quantity": v["stock_quantity"]}
+            for v in item["variations"]]
+    return ToolResult(content=content, cards=(item,))
+
+
+SEARCH_PRODUCTS = Tool(
+    name="search_products",
+    description=(
+        "Search the store's published products by words, category, price range, sale and "
+        "stock. Returns the total that matched and the best few, with prices and stock as the "
+        "store states them."),
+    schema={
+        "type": "object",
+        "properties": {
+            "query": {"type": "string", "maxLength": 200,
+                      "description": "Words describing the product, e.g. 'black hoodie'."},
+            "category": {"type": "string", "maxLength": 100,
+                         "description": "A category name or slug to restrict to."},
+            "min_price": {"type": "number", "minimum": 0},
+            "max_price": {"type": "number", "minimum": 0},
+            "on_sale": {"type": "boolean"},
+            "in_stock": {"type": "boolean"},
+            "limit": {"type": "integer", "minimum": 1, "maximum": MAX_RESULTS},
+        },
+    },
+    handler=search_products,
+)
+
+GET_PRODUCT_DETAILS = Tool(
+    name="get_product_details",
+    description=("Read one product from the store: description, attributes, variations with "
+                 "their own prices and stock, rating."),
+    schema={
+        "type": "object",
+        "properties": {"product_id": {"type": "integer", "minimum": 1}},
+        "required": ["product_id"],
+    },
+    handler=get_product_details,
+)
