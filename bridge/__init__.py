@@ -1,0 +1,15 @@
+"""The fahad-ai bridge: one agent core answering a WooCommerce store's AI traffic.
+
+app: create_app, Bridge (what app.extensions["fahad"] holds)
+settings: Settings, load_settings, current_settings
+routes: ROUTES, Route, Gate, NAMESPACE, register; gates: guard, Identity, the gate checks
+security: nonces, the signed context, cart ids; errors: BridgeError, codes, handlers
+db: Base, make_engine, get_session, upgrade; models: the tables; usage: the daily cap
+inputs: body and field readers; sync: make_store, all_products, sync_demo_index
+agent/: core (Agent, TurnRequest), events, turn, tools, providers, offline
+store/: base (Store and its records), demo; catalog/: index, cards, text
+cli: the fahad-bridge command
+"""
+from .app import create_app
+
+__all__ = ["create_app"]

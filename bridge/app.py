@@ -1,0 +1,79 @@
+"""The app factory: settings, database, store, index, agent and gates, then each channel."""
+from __future__ import annotations
+
+import importlib
+import logging
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask import Flask, jsonify
+from flask_limiter import Limiter
+from sqlalchemy.orm import sessionmaker
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from . import db, errors
+from .agent.core import Agent
+from .agent.providers import build_chain
+from .catalog.index import CatalogIndex
+from .gates import make_limiter
+from .settings import Settings, load_settings
+from .store.base import Store
+from .sync import make_store, sync_demo_index
+
+log = logging.getLogger(__name__)
+
+# Channel packages, each with init_app(app). Named, not imported, so bridge never imports them.
+CHANNELS = ("channels.storefront",)
+
+
+@dataclass
+class Bridge:
+    """What the app holds for its requests: ``app.extensions["fahad"]``."""
+
+    settings: Settings
+    engine: sa.Engine
+    sessions: sessionmaker
+    store: Store
+    index: CatalogIndex
+    agent: Agent
+    limiter: Limiter | None = None
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    """Build the bridge; with no settings, load them from config and the environment."""
+    settings = settings or load_settings()
+    app = Flask(__name__)
+    app.config.update(MAX_CONTENT_LENGTH=6 * 1024 * 1024, JSON_SORT_KEYS=False)
+    if settings.proxy_count:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.proxy_count,
+                                x_proto=settings.proxy_count, x_host=settings.proxy_count)
+
+    engine = db.make_engine(settings)
+    sessions = db.init_app(app, engine)
+    store = make_store(settings, sessions)
+    index = CatalogIndex(settings.data_path / f"catalog-{settings.store}.sqlite3", store.currency)
+    if settings.store == "demo":
+        sync_demo_index(store, index)
+    agent = Agent(store, index, build_chain(settings), sessions)
+    bridge = Bridge(settings, engine, sessions, store, index, agent)
+    app.extensions["fahad"] = bridge
+
+    errors.init_app(app)
+    app.after_request(_no_retry_after_on_success)  # runs after flask-limiter's header hook
+    bridge.limiter = make_limiter(app, settings)
+
+    @app.get("/healthz")
+    def healthz():
+        return jsonify({"ok": True})
+
+    for name in CHANNELS:
+        importlib.import_module(name).init_app(app)
+    return app
+
+
+def _no_retry_after_on_success(response):
+    # flask-limiter writes Retry-After on every limited response; it only means something
+    # on a refusal.
+    if response.status_code < 400:
+        response.headers.pop("Retry-After", None)
+    return response

@@ -1,0 +1,83 @@
+"""The fahad-bridge command: serve, nonce, migrate."""
+from __future__ import annotations
+
+import logging
+
+import click
+
+from . import db
+from .security import issue_nonce
+from .settings import SettingsError, load_settings
+
+
+@click.group()
+def main() -> None:
+    """The fahad-ai bridge: an AI shopping assistant for a WooCommerce store."""
+
+
+def _settings(**overrides):
+    try:
+        return load_settings(**overrides)
+    except SettingsError as exc:
+        raise click.ClickException(f"settings: {exc}") from None
+
+
+def migrate_database(settings) -> None:
+    engine = db.make_engine(settings)
+    try:
+        db.upgrade(engine)
+    finally:
+        engine.dispose()
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8080, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Worker processes; more than one needs Redis for shared rate limits.")
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 256),
+              help="Threads per worker; each open /stream holds one.")
+def serve(host: str, port: int, workers: int, threads: int) -> None:
+    """Start the bridge (standalone on the embedded demo store unless configured)."""
+    from gunicorn.app.base import BaseApplication
+
+    from .app import create_app
+
+    url_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    settings = _settings()
+    if not settings.public_url:
+        settings = settings.replace(public_url=f"http://{url_host}:{port}")
+    logging.basicConfig(level=settings.log_level.upper(),
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if workers > 1 and settings.ratelimit_storage.startswith("memory://"):
+        click.echo("warning: with several workers, memory:// rate limits are per worker; "
+                   "set FAHAD_RATELIMIT_STORAGE to a redis:// URL", err=True)
+    migrate_database(settings)
+
+    class Server(BaseApplication):
+        def load_config(self):
+            self.cfg.set("bind", f"{host}:{port}")
+            self.cfg.set("workers", workers)
+            self.cfg.set("threads", threads)
+            self.cfg.set("worker_class", "gthread")
+            self.cfg.set("timeout", 120)
+            self.cfg.set("accesslog", "-")
+
+        def load(self):
+            return create_app(settings)
+
+    click.echo(f"fahad-ai bridge on http://{url_host}:{port}/ (store: {settings.store})")
+    Server().run()
+
+
+@main.command()
+def nonce() -> None:
+    """Print a valid storefront nonce for standalone mode (send it as X-WP-Nonce)."""
+    click.echo(issue_nonce(_settings().bridge_secret))
+
+
+@main.command()
+def migrate() -> None:
+    """Bring the database schema up to date."""
+    migrate_database(_settings())
+    click.echo("database is up to date")

@@ -1,0 +1,122 @@
+"""The gates in contract order: nonce or signed context (403), soft pause (503), rate limit
+(429), daily cap (503). Each refuses by raising ``BridgeError``; ``guard`` composes them.
+
+The rate limit is one flask-limiter fixed-window bucket per client shared by the storefront
+routes, keyed ``u<uid>`` for a signed-in shopper and the client IP otherwise.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import wraps
+from urllib.parse import quote
+
+from flask import Flask, current_app, g, request
+from flask_limiter import Limiter
+
+from .errors import DAILY_CAP, DISABLED, BridgeError
+from .routes import STOREFRONT_GATES, Gate, Route
+from .security import Context, check_nonce, read_context
+from .settings import Settings, current_settings
+from .usage import cap_reached
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who is asking, as proven by a nonce (standalone) or a signed context (WordPress)."""
+
+    via: str  # "nonce" or "context"
+    ip: str
+    uid: int = 0
+    caps: tuple[str, ...] = ()
+    cart_token: str | None = None
+    rate_limit: tuple[int, int] | None = None
+
+    @property
+    def client_key(self) -> str:
+        return f"u{self.uid}" if self.uid > 0 else self.ip
+
+
+def raw_path() -> str:
+    """The path and query exactly as the client sent them (what the context signs)."""
+    raw = request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI")
+    if raw:
+        return raw
+    query = request.query_string.decode("latin-1")
+    return quote(request.script_root + request.path) + ("?" + query if query else "")
+
+
+def signed_context(settings: Settings) -> Context | None:
+    """The request's verified context; None when it carries none; 403 when it is bad."""
+    value = request.headers.get("X-Fahad-Context")
+    if value is None:
+        return None
+    return read_context(settings.bridge_secret, value, request.headers.get("X-Fahad-Signature"),
+                        request.method, raw_path(), request.get_data(cache=True))
+
+
+def storefront_identity(settings: Settings) -> Identity:
+    context = signed_context(settings)
+    if context is not None:
+        # WordPress checked its own wp_rest nonce before forwarding.
+        return Identity(via="context", ip=context.ip, uid=context.uid, caps=context.caps,
+                        cart_token=context.cart_token, rate_limit=context.rate_limit)
+    check_nonce(settings.bridge_secret, request.headers.get("X-WP-Nonce"), settings.nonce_ttl)
+    return Identity(via="nonce", ip=request.remote_addr or "unknown")
+
+
+def not_paused(settings: Settings) -> None:
+    if settings.paused:
+        raise BridgeError(DISABLED, "The shopping assistant is paused. Please try again later.",
+                          503)
+
+
+def under_daily_cap(settings: Settings) -> None:
+    if settings.daily_cap and cap_reached(settings.daily_cap):
+        raise BridgeError(DAILY_CAP, "The assistant has answered all it can today. "
+                          "Please try again tomorrow.", 503)
+
+
+def _limit_value() -> str:
+    limit, window = g.identity.rate_limit or (current_settings().rate_limit,
+                                              current_settings().rate_window)
+    return f"{limit} per {window} second"
+
+
+def _client_key() -> str:
+    return g.identity.client_key
+
+
+def make_limiter(app: Flask, settings: Settings) -> Limiter:
+    app.config.update(RATELIMIT_STORAGE_URI=settings.ratelimit_storage,
+                      RATELIMIT_STRATEGY="fixed-window", RATELIMIT_HEADERS_ENABLED=True)
+    return Limiter(key_func=_client_key, app=app)
+
+
+def guard(app: Flask, route: Route, view):
+    """Wrap a view in its route's gate, in the contract's order.
+
+    Wrappers keep the view's name: flask-limiter files a decorated limit under the name of
+    the function it wraps, and one name per route keeps one bucket hit per request.
+    """
+    inner = view
+    if route.gate is Gate.STOREFRONT_BILLABLE:
+        @wraps(view)
+        def capped(**kwargs):
+            under_daily_cap(current_settings())
+            return view(**kwargs)
+        inner = capped
+    if route.gate in STOREFRONT_GATES:
+        limiter: Limiter = app.extensions["fahad"].limiter
+        inner = limiter.shared_limit(_limit_value, scope="storefront",
+                                     key_func=_client_key)(inner)
+
+    @wraps(view)
+    def gated(**kwargs):
+        settings = current_settings()
+        request.max_content_length = route.max_body
+        if route.gate in STOREFRONT_GATES:
+            g.identity = storefront_identity(settings)
+            not_paused(settings)
+        return inner(**kwargs)
+
+    return gated

@@ -1,0 +1,58 @@
+"""The route table: every fahad-ai/v1 route, declared once with its method, gate and body cap.
+
+Channels register their views from this table (``register``), so a route cannot exist
+without its gate; a test compares the app's URL map with ``ROUTES``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Callable
+
+from flask import Flask
+
+NAMESPACE = "/wp-json/fahad-ai/v1"
+
+KIB = 1024
+
+
+class Gate(StrEnum):
+    STOREFRONT = "storefront"  # nonce or signed context, soft pause, rate limit
+    STOREFRONT_BILLABLE = "storefront+cap"  # the same, then the daily cap
+    ADMIN = "admin"  # signed context with manage_woocommerce
+    WHATSAPP = "whatsapp"  # verify token / X-Hub-Signature-256
+    PUBLIC = "public"
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    path: str
+    endpoint: str
+    gate: Gate
+    max_body: int = 16 * KIB
+
+    @property
+    def url(self) -> str:
+        return NAMESPACE + self.path
+
+
+ROUTES = (
+    Route("POST", "/message", "storefront.message", Gate.STOREFRONT_BILLABLE, 256 * KIB),
+    Route("POST", "/stream", "storefront.stream", Gate.STOREFRONT_BILLABLE, 256 * KIB),
+    Route("POST", "/cart", "storefront.cart", Gate.STOREFRONT),
+    Route("POST", "/feedback", "storefront.feedback", Gate.STOREFRONT),
+)
+
+STOREFRONT_GATES = (Gate.STOREFRONT, Gate.STOREFRONT_BILLABLE)
+
+
+def register(app: Flask, views: dict[str, Callable]) -> None:
+    """Add the views of one channel under their routes, each wrapped in its gate."""
+    from .gates import guard  # gates need the app's limiter; imported late to keep this a table
+
+    for route in ROUTES:
+        view = views.get(route.endpoint)
+        if view is not None:
+            app.add_url_rule(route.url, route.endpoint, guard(app, route, view),
+                             methods=[route.method])

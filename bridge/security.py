@@ -1,0 +1,139 @@
+"""Proof of who is asking: standalone nonces and the WordPress plugin's signed context.
+
+``issue_nonce``/``check_nonce``: time-limited ``wp_rest``-style nonces (itsdangerous).
+``sign_context``/``read_context``: the X-Fahad-Context headers of CONTRACT.md, HMAC-SHA256
+compared in constant time, ``iat`` within 300 s.
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import ipaddress
+import json
+import secrets
+import time
+from dataclasses import dataclass
+
+from itsdangerous import BadSignature, Signer, URLSafeTimedSerializer
+
+from .errors import INVALID_NONCE, INVALID_SIGNATURE, BridgeError
+
+# How far a context's iat may be from now, either way (CONTRACT.md).
+CONTEXT_MAX_SKEW = 300
+_NONCE_SALT = "fahad-ai wp_rest"
+_CART_SALT = "fahad-ai cart"
+
+
+@dataclass(frozen=True)
+class Context:
+    """What WordPress vouches for: the shopper, their capabilities, IP and cart token."""
+
+    uid: int
+    caps: tuple[str, ...]
+    ip: str
+    iat: int
+    cart_token: str | None = None
+    rate_limit: tuple[int, int] | None = None  # (limit, window) from WordPress's filters
+
+
+def issue_nonce(secret: str) -> str:
+    return URLSafeTimedSerializer(secret, salt=_NONCE_SALT).dumps(secrets.token_hex(8))
+
+
+def check_nonce(secret: str, nonce: str | None, max_age: int) -> None:
+    """Refuse a missing, forged or expired nonce with 403 fahad_ai_invalid_nonce."""
+    if not nonce:
+        raise BridgeError(INVALID_NONCE, "Missing nonce. Reload the page and try again.", 403)
+    try:
+        URLSafeTimedSerializer(secret, salt=_NONCE_SALT).loads(nonce, max_age=max_age)
+    except BadSignature:
+        raise BridgeError(INVALID_NONCE, "Cookie check failed: the nonce is invalid or has "
+                          "expired. Reload the page and try again.", 403) from None
+
+
+def signing_input(context_value: str, method: str, path: str, body: bytes) -> bytes:
+    body_hash = hashlib.sha256(body).hexdigest()
+    return f"{context_value}\n{method.upper()}\n{path}\n{body_hash}".encode()
+
+
+def sign_context(secret: str, payload: dict, method: str, path: str, body: bytes) -> tuple[str, str]:
+    """The two headers the plugin sends: (X-Fahad-Context, X-Fahad-Signature)."""
+    value = base64.urlsafe_b64encode(json.dumps(payload, separators=(",", ":")).encode())
+    value = value.decode().rstrip("=")
+    digest = hmac.new(secret.encode(), signing_input(value, method, path, body), hashlib.sha256)
+    return value, "v1=" + digest.hexdigest()
+
+
+def _refuse(message: str) -> BridgeError:
+    return BridgeError(INVALID_SIGNATURE, message, 403)
+
+
+def read_context(secret: str, value: str, signature: str | None, method: str, path: str,
+                 body: bytes, now: float | None = None) -> Context:
+    """Verify and decode a signed context; anything wrong is a 403."""
+    if not signature or not signature.startswith("v1="):
+        raise _refuse("Missing or malformed context signature.")
+    expected = hmac.new(secret.encode(), signing_input(value, method, path, body),
+                        hashlib.sha256).hexdigest()
+    if not hmac.compare_digest(expected.encode(), signature[3:].strip().lower().encode()):
+        raise _refuse("The context signature does not match.")
+    try:
+        raw = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
+        data = json.loads(raw)
+    except (binascii.Error, ValueError):
+        raise _refuse("The signed context is not base64url JSON.") from None
+    if not isinstance(data, dict):
+        raise _refuse("The signed context must be a JSON object.")
+    context = _parse(data)
+    now = time.time() if now is None else now
+    if abs(now - context.iat) > CONTEXT_MAX_SKEW:
+        raise _refuse("The signed context is stale; check the clocks of WordPress and the bridge.")
+    return context
+
+
+def _parse(data: dict) -> Context:
+    uid, caps, ip, iat = data.get("uid"), data.get("caps", []), data.get("ip"), data.get("iat")
+    if not _is_int(uid) or uid < 0:
+        raise _refuse("The signed context's uid must be a non-negative integer.")
+    if not isinstance(caps, list) or not all(isinstance(c, str) for c in caps):
+        raise _refuse("The signed context's caps must be a list of strings.")
+    if not _is_int(iat):
+        raise _refuse("The signed context's iat must be a unix time.")
+    try:
+        ip = str(ipaddress.ip_address(ip))
+    except ValueError:
+        raise _refuse("The signed context's ip is not an IP address.") from None
+    cart_token = data.get("cart_token")
+    if cart_token is not None and (not isinstance(cart_token, str) or len(cart_token) > 4096):
+        raise _refuse("The signed context's cart_token must be a string.")
+    rate_limit = data.get("rate_limit")
+    if rate_limit is not None:
+        limit = rate_limit.get("limit") if isinstance(rate_limit, dict) else None
+        window = rate_limit.get("window") if isinstance(rate_limit, dict) else None
+        if not (_is_int(limit) and _is_int(window) and limit >= 1 and window >= 1):
+            raise _refuse("The signed context's rate_limit needs a positive limit and window.")
+        rate_limit = (limit, window)
+    return Context(uid=uid, caps=tuple(caps), ip=ip, iat=iat, cart_token=cart_token or None,
+                   rate_limit=rate_limit)
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def issue_cart_id(secret: str) -> str:
+    """A new standalone cart id, signed so only ids this bridge issued are accepted."""
+    return Signer(secret, salt=_CART_SALT).sign(secrets.token_urlsafe(16)).decode()
+
+
+def check_cart_id(secret: str, value: str | None) -> str | None:
+    """The cart id if this bridge issued it, else None."""
+    if not value or len(value) > 200:
+        return None
+    try:
+        Signer(secret, salt=_CART_SALT).unsign(value)
+    except BadSignature:
+        return None
+    return value

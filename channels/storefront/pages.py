@@ -1,0 +1,86 @@
+"""Pages of the standalone demo shop: the storefront with the widget, product pages,
+the checkout-link summary, the widget's files and the demo store's images."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from flask import (Blueprint, Response, abort, current_app, render_template, request,
+                   send_from_directory)
+
+from bridge.catalog.cards import card
+from bridge.security import issue_nonce
+
+bp = Blueprint("pages", __name__, template_folder="templates")
+
+ASSETS = Path(__file__).resolve().parents[2] / "wp-plugin" / "fahad-ai-bridge" / "assets"
+FEATURED = 8
+
+
+def _bridge():
+    return current_app.extensions["fahad"]
+
+
+@bp.get("/")
+def home():
+    bridge = _bridge()
+    featured = bridge.index.search("", in_stock=True, limit=FEATURED).cards
+    config = {
+        "restUrl": request.url_root + "wp-json/fahad-ai/v1/",
+        "nonce": issue_nonce(bridge.settings.bridge_secret),
+        "name": f"{bridge.settings.store_name} assistant",
+    }
+    return render_template("demo.html", store_name=bridge.settings.store_name,
+                           featured=featured, widget_config=config,
+                           widget_css="/assets/chat-widget.css", widget_js="/assets/chat-widget.js")
+
+
+@bp.get("/assets/<path:name>")
+def assets(name: str):
+    return send_from_directory(ASSETS, name, max_age=300)
+
+
+@bp.get("/demo-media/<int:product_id>.png")
+def image(product_id: int):
+    png = getattr(_bridge().store, "image_png", lambda _id: None)(product_id)
+    if png is None:
+        abort(404)
+    return Response(png, mimetype="image/png", headers={"Cache-Control": "public, max-age=86400"})
+
+
+@bp.get("/product/<slug>/")
+def product(slug: str):
+    bridge = _bridge()
+    found = getattr(bridge.store, "product_by_slug", lambda _slug: None)(slug)
+    if found is None:
+        abort(404)
+    return render_template("product.html", store_name=bridge.settings.store_name,
+                           product=found, card=card(found, bridge.store.currency))
+
+
+@bp.get("/checkout-link/")
+def checkout_link():
+    """The demo store's stand-in for WooCommerce's shareable checkout link."""
+    bridge = _bridge()
+    items = []
+    for part in request.args.get("products", "").split(",")[:20]:
+        match = re.fullmatch(r"\s*(\d{1,10}):(\d{1,3})\s*", part)
+        found = _product_or_variation(int(match.group(1))) if match else None
+        if found is not None:
+            product, variation = found
+            quantity = int(match.group(2))
+            price = (variation or product).price
+            items.append({"name": product.name + (f" ({variation.label()})" if variation else ""),
+                          "quantity": quantity, "price": price, "total": price * quantity})
+    return render_template("checkout.html", store_name=bridge.settings.store_name, items=items,
+                           currency=bridge.store.currency,
+                           total=sum((i["total"] for i in items), 0))
+
+
+def _product_or_variation(item_id: int):
+    store = _bridge().store
+    product = store.product(item_id)
+    if product is not None:
+        return product, None
+    parent = getattr(store, "variation_parent", lambda _id: None)(item_id)
+    return (parent, parent.variation(item_id)) if parent is not None else None

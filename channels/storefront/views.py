@@ -1,0 +1,155 @@
+"""The storefront routes: /message, /stream, /cart and /feedback (gated by bridge.gates)."""
+from __future__ import annotations
+
+import secrets
+
+from flask import Response, current_app, g, jsonify, request
+
+from bridge.agent.core import TurnRequest
+from bridge.agent.events import Error
+from bridge.catalog.cards import cart_payload
+from bridge.db import get_session
+from bridge.errors import (DAILY_CAP, INVALID_ACTION, INVALID_RATING, MISSING_PARAM,
+                           BridgeError, bad_request)
+from bridge.inputs import json_object, messages, optional_int, optional_string
+from bridge.models import AnalyticsEvent, Feedback
+from bridge.security import check_cart_id, issue_cart_id
+from bridge.settings import current_settings
+from bridge.store.base import OutOfStock, StoreError
+from bridge.usage import reserve_turn
+
+from .render import fold, sse_body, sse_frame
+
+CART_COOKIE = "fahad_cart"
+CART_HEADER = "X-Fahad-Cart"
+CART_MAX_AGE = 30 * 24 * 3600
+MAX_ID = 2**31 - 1
+MAX_QUANTITY = 999
+ACTIONS = ("add", "update", "remove", "view")
+FEEDBACK_REASON_MAX = 500  # CONTRACT.md: the reason is capped, not refused
+REF_MAX = 128
+
+
+def _bridge():
+    return current_app.extensions["fahad"]
+
+
+def _cart_ref() -> tuple[str | None, bool]:
+    """The shopper's cart: WordPress's Cart-Token, else the standalone cookie; (ref, new?)."""
+    if g.identity.cart_token:
+        return g.identity.cart_token, False
+    if g.identity.via == "context" and _bridge().settings.store != "demo":
+        return None, False  # a WooCommerce cart only ever comes from the shopper's own token
+    secret = current_settings().bridge_secret
+    given = request.headers.get(CART_HEADER) or request.cookies.get(CART_COOKIE)
+    ref = check_cart_id(secret, given)
+    return (ref, False) if ref else (issue_cart_id(secret), True)
+
+
+def _remember_cart(response: Response, ref: str | None, new: bool) -> Response:
+    if ref and new:
+        response.set_cookie(CART_COOKIE, ref, max_age=CART_MAX_AGE, httponly=True,
+                            samesite="Lax", secure=request.is_secure)
+        response.headers[CART_HEADER] = ref
+    return response
+
+
+def _turn() -> tuple[TurnRequest, str | None, bool]:
+    """Read the turn's body, then count it against the daily cap (bad input is never billed)."""
+    body = json_object()
+    history = messages(body)
+    conversation_ref = optional_string(body, "conversation_ref", REF_MAX)
+    if not reserve_turn(get_session(), current_settings().daily_cap):
+        raise BridgeError(DAILY_CAP, "The assistant has answered all it can today. "
+                          "Please try again tomorrow.", 503)
+    cart_ref, new = _cart_ref()
+    turn = TurnRequest(messages=history, channel="storefront", conversation_ref=conversation_ref,
+                       cart_ref=cart_ref, shopper_id=g.identity.uid)
+    return turn, cart_ref, new
+
+
+def message():
+    turn, cart_ref, new = _turn()
+    payload = fold(_bridge().agent.run(turn))
+    return _remember_cart(jsonify(payload), cart_ref, new)
+
+
+def stream():
+    try:
+        turn, cart_ref, new = _turn()
+    except BridgeError as exc:
+        if exc.status != 400:
+            raise
+        # CONTRACT.md: a malformed body answers 400 with one error frame.
+        return Response(sse_frame(Error(code=exc.code, message=exc.message)), status=400,
+                        mimetype="text/event-stream")
+    # The generator gets plain values and never touches the request once headers are out.
+    events = _bridge().agent.run(turn)
+    response = Response(sse_body(events), mimetype="text/event-stream",
+                        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+    return _remember_cart(response, cart_ref, new)
+
+
+def cart():
+    body = json_object()
+    action = body.get("action")
+    if action not in ACTIONS:
+        raise bad_request(INVALID_ACTION, "action must be one of add, update, remove, view.")
+    store = _bridge().store
+    ref, new = _cart_ref()
+    try:
+        if action == "view":
+            result = store.cart(ref)
+        elif action == "add":
+            product_id = _required(optional_int(body, "product_id", 1, MAX_ID), "product_id")
+            quantity = optional_int(body, "quantity", 1, MAX_QUANTITY) or 1
+            variation_id = optional_int(body, "variation_id", 0, MAX_ID) or None
+            result = store.add_to_cart(ref, product_id, quantity, variation_id)
+            _record(AnalyticsEvent(kind="cart_add", channel="storefront",
+                                   detail={"product_id": product_id, "quantity": quantity}))
+        elif action == "update":
+            key = _required(optional_string(body, "cart_item_key", 64), "cart_item_key")
+            quantity = _required(optional_int(body, "quantity", 0, MAX_QUANTITY), "quantity")
+            result = store.update_cart_item(ref, key, quantity)
+        else:
+            key = _required(optional_string(body, "cart_item_key", 64), "cart_item_key")
+            result = store.remove_cart_item(ref, key)
+    except StoreError as exc:
+        data = {"available": exc.available} if isinstance(exc, OutOfStock) else None
+        raise BridgeError(exc.code, exc.message, exc.status, data=data) from None
+    return _remember_cart(jsonify(cart_payload(result)), ref, new)
+
+
+def _required(value, name: str):
+    if value is None:
+        raise bad_request(MISSING_PARAM, f"Missing parameter: {name}.")
+    return value
+
+
+def _record(event: AnalyticsEvent) -> None:
+    session = get_session()
+    session.add(event)
+    session.commit()
+
+
+def feedback():
+    body = json_object()
+    rating = body.get("rating")
+    if rating not in ("up", "down"):
+        raise bad_request(INVALID_RATING, "rating must be \"up\" or \"down\".")
+    reason = optional_string(body, "reason", FEEDBACK_REASON_MAX, truncate=True)
+    conversation_ref = optional_string(body, "conversation_ref", REF_MAX)
+    message_ref = optional_string(body, "message_ref", REF_MAX)
+    entry = Feedback(id="fb_" + secrets.token_urlsafe(12), rating=rating,
+                     reason=(reason or "").strip() or None,
+                     conversation_ref=conversation_ref, message_ref=message_ref)
+    _record(entry)
+    return jsonify({"ok": True, "id": entry.id})
+
+
+VIEWS = {
+    "storefront.message": message,
+    "storefront.stream": stream,
+    "storefront.cart": cart,
+    "storefront.feedback": feedback,
+}

@@ -1,0 +1,62 @@
+"""The standalone demo shop: the storefront page with the widget, product and checkout pages."""
+import json
+import re
+
+from bridge.routes import NAMESPACE
+from bridge.security import check_nonce
+from conftest import SECRET
+
+
+def test_the_home_page_embeds_the_widget_with_a_valid_nonce(client):
+    response = client.get("/")
+    assert response.status_code == 200 and response.mimetype == "text/html"
+    html = response.get_data(as_text=True)
+    config = json.loads(re.search(r"window\.fahadAiChatbot = (\{.*?\});", html).group(1))
+    assert config["restUrl"] == "http://localhost/wp-json/fahad-ai/v1/"
+    check_nonce(SECRET, config["nonce"], 60)
+    assert "/assets/chat-widget.js" in html and "/assets/chat-widget.css" in html
+
+
+def test_the_page_nonce_opens_the_chat(client):
+    html = client.get("/").get_data(as_text=True)
+    nonce = json.loads(re.search(r"window\.fahadAiChatbot = (\{.*?\});", html).group(1))["nonce"]
+    response = client.post(NAMESPACE + "/message", headers={"X-WP-Nonce": nonce},
+                           json={"messages": [{"role": "user", "content": "hi"}]})
+    assert response.status_code == 200
+
+
+def test_the_widget_files_are_served(client):
+    assert client.get("/assets/chat-widget.js").mimetype in ("text/javascript",
+                                                             "application/javascript")
+    assert client.get("/assets/chat-widget.css").mimetype == "text/css"
+    assert client.get("/assets/../../README.md").status_code == 404
+
+
+def test_card_links_and_images_resolve_to_pages(client, shopper):
+    card = shopper.say("hoodies").get_json()["cards"][0]
+    path = card["url"].replace("http://shop.test", "")
+    page = client.get(path)
+    assert page.status_code == 200 and card["name"] in page.get_data(as_text=True)
+    image = client.get(card["image"].replace("http://shop.test", ""))
+    assert image.status_code == 200 and image.data[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_unpublished_products_have_no_page_and_no_image(client, store):
+    for product in (p for p in store.data.products if not p.published):
+        assert client.get(f"/product/{product.slug}/").status_code == 404
+        assert client.get(f"/demo-media/{product.id}.png").status_code == 404
+
+
+def test_the_checkout_link_lists_what_it_would_buy(client, store):
+    product = next(p for p in store.products().items if p.type == "simple")
+    variable = next(p for p in store.products().items if p.variations)
+    variation = variable.variations[0]
+    draft = next(p for p in store.data.products if not p.published)
+    page = client.get(f"/checkout-link/?products={product.id}:2,{variation.id}:1,"
+                      f"{draft.id}:1,junk,99999:1")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert product.name in html and variation.label() in html
+    assert draft.name not in html
+    total = product.price * 2 + variation.price
+    assert f"${total:.2f}" in html

@@ -1,0 +1,31 @@
+"""The route table and the app's URL map must agree: no route without its gate."""
+from bridge.routes import NAMESPACE, ROUTES
+
+
+def test_every_namespaced_rule_is_in_the_table_with_its_method(app):
+    rules = {(rule.rule, method) for rule in app.url_map.iter_rules()
+             if rule.rule.startswith(NAMESPACE)
+             for method in rule.methods - {"HEAD", "OPTIONS"}}
+    assert rules == {(route.url, route.method) for route in ROUTES}
+
+
+def test_every_table_row_is_served_by_its_gated_endpoint(app):
+    for route in ROUTES:
+        adapter = app.url_map.bind("shop.test")
+        endpoint, _ = adapter.match(route.url, method=route.method)
+        assert endpoint == route.endpoint
+        view = app.view_functions[endpoint]
+        assert view.__wrapped__ is not None  # wrapped by bridge.gates.guard
+
+
+def test_health_answers_without_any_gate(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response.get_json() == {"ok": True}
+
+
+def test_an_unknown_route_answers_like_wordpress(client):
+    for response in (client.get(NAMESPACE + "/nope"), client.get(NAMESPACE + "/message"),
+                     client.delete(NAMESPACE + "/cart")):
+        assert response.status_code == 404
+        assert response.get_json()["code"] == "rest_no_route"
+        assert response.get_json()["data"] == {"status": 404}
