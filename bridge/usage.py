@@ -28,15 +28,21 @@ def reserve_turn(session: Session, cap: int) -> bool:
     One conditional UPDATE decides, so racing workers can never together exceed the cap.
     """
     today = utc_today()
-    if session.get(DailyUsage, today) is None:
-        try:
-            with session.begin_nested():
-                session.add(DailyUsage(day=today, turns=0))
-        except IntegrityError:
-            pass  # another worker created today's row first
     statement = sa.update(DailyUsage).where(DailyUsage.day == today)
     if cap:
         statement = statement.where(DailyUsage.turns < cap)
-    result = session.execute(statement.values(turns=DailyUsage.turns + 1))
+    statement = statement.values(turns=DailyUsage.turns + 1)
+    if session.execute(statement).rowcount == 1:
+        session.commit()
+        return True
+    if session.get(DailyUsage, today) is not None:
+        session.commit()
+        return False  # today's row exists, so the cap is what refused
+    try:
+        with session.begin_nested():
+            session.add(DailyUsage(day=today, turns=0))
+    except IntegrityError:
+        pass  # another worker created today's row first
+    granted = session.execute(statement).rowcount == 1
     session.commit()
-    return result.rowcount == 1
+    return granted

@@ -3,6 +3,11 @@
 Only published, visible products enter it, each stored with its card, so search answers
 without asking the store. ``replace_all`` is a full sync, ``upsert``/``delete`` incremental.
 The file is local to each bridge host; SQLite's WAL lets every worker read while one writes.
+
+Rows are numbered (``pos``, the FTS rowid) in-stock first, then best sellers first, so FTS5
+walks its matches best-first and stops early: BM25 then ranks the first ``CANDIDATES``
+matches that pass the filters. A broad word in a big shop ("hoodie" among 50,000 products)
+costs the same as a narrow one.
 """
 from __future__ import annotations
 
@@ -21,7 +26,8 @@ from .text import SYNONYMS, deletes, distance, max_typos, query_terms, words
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS products (
-    id INTEGER PRIMARY KEY,
+    pos INTEGER PRIMARY KEY,            -- the FTS rowid: in stock, then best sellers, first
+    id INTEGER NOT NULL UNIQUE,
     name TEXT NOT NULL COLLATE NOCASE,
     price_min REAL, price_max REAL,
     on_sale INTEGER NOT NULL, in_stock INTEGER NOT NULL,
@@ -44,6 +50,12 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 # BM25 column weights, in the order of products_fts: a hit in the name counts most.
 WEIGHTS = "10.0, 6.0, 3.0, 2.0, 8.0, 1.0"
 
+# Matches BM25 ranks per query, taken best-selling first: enough for a few screens of
+# results, few enough to keep a query under a few milliseconds at 50,000 products.
+CANDIDATES = 250
+# Filtered totals are counted exactly up to here; beyond, the result says "more than".
+COUNT_CAP = 250
+
 # Visibilities WooCommerce lets search show.
 SEARCHABLE = ("visible", "search")
 
@@ -51,9 +63,13 @@ SEARCHABLE = ("visible", "search")
 @dataclass(frozen=True)
 class SearchResult:
     cards: list[dict]
-    total: int
+    total: int  # matches passing the filters; COUNT_CAP + 1 stands for "more than COUNT_CAP"
     corrections: dict[str, str] = field(default_factory=dict)  # typed word -> catalogue word
     ignored: list[str] = field(default_factory=list)  # words nothing in the catalogue matches
+
+    @property
+    def total_is_exact(self) -> bool:
+        return self.total <= COUNT_CAP
 
 
 def indexable(product: Product) -> bool:
@@ -107,40 +123,53 @@ class CatalogIndex:
 
     def replace_all(self, products: Iterable[Product], fingerprint: str = "") -> int:
         """Full sync: the index becomes exactly these products, in one transaction."""
+        ordered = sorted((p for p in products if indexable(p)),
+                         key=lambda p: (not p.in_stock, -p.total_sales, p.id))
         with self._write() as db:
             for table in ("products", "products_fts", "words", "word_deletes"):
                 db.execute(f"DELETE FROM {table}")
-            count = self._insert(db, products)
+            count = self._insert(db, ordered, {p.id: n for n, p in enumerate(ordered, 1)})
             self._set_meta(db, "fingerprint", fingerprint)
         return count
 
     def upsert(self, products: Iterable[Product]) -> int:
-        """Add or refresh products; ones no longer indexable are removed instead."""
+        """Add or refresh products; ones no longer indexable are removed instead.
+
+        A known product keeps its place in the best-first order and a new one goes last,
+        until the next full sync orders them all again.
+        """
         products = list(products)
         with self._write() as db:
-            self._remove(db, [p.id for p in products])
-            return self._insert(db, products)
+            places = self._remove(db, [p.id for p in products])
+            last = db.execute("SELECT coalesce(max(pos), 0) FROM products").fetchone()[0]
+            for product in products:
+                if product.id not in places:
+                    last += 1
+                    places[product.id] = last
+            return self._insert(db, products, places)
 
     def delete(self, product_ids: Sequence[int]) -> None:
         with self._write() as db:
             self._remove(db, product_ids)
 
-    def _insert(self, db: sqlite3.Connection, products: Iterable[Product]) -> int:
+    def _insert(self, db: sqlite3.Connection, products: Iterable[Product],
+                places: dict[int, int]) -> int:
         df: Counter[str] = Counter()
         count = 0
         for product in products:
             if not indexable(product):
                 continue
+            pos = places[product.id]
             keys = "|" + "|".join(
                 k for c in product.categories for k in (c.slug.lower(), c.name.lower())) + "|"
             db.execute(
-                "INSERT INTO products VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (product.id, product.name, _float(product.price), _float(product.price_max),
-                 int(product.on_sale), int(product.in_stock), product.total_sales, keys,
-                 json.dumps(card(product, self.currency))))
+                "INSERT INTO products VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (pos, product.id, product.name, _float(product.price),
+                 _float(product.price_max), int(product.on_sale), int(product.in_stock),
+                 product.total_sales, keys, json.dumps(card(product, self.currency))))
             text = _row_text(product)
             db.execute("INSERT INTO products_fts(rowid, name, categories, tags, attributes,"
-                       " sku, description) VALUES (?, ?, ?, ?, ?, ?, ?)", (product.id, *text))
+                       " sku, description) VALUES (?, ?, ?, ?, ?, ?, ?)", (pos, *text))
             df.update(set(w for part in text[:5] for w in words(part) if not w.isdigit()))
             count += 1
         self._add_words(db, df)
@@ -154,21 +183,26 @@ class CatalogIndex:
         db.executemany("INSERT OR IGNORE INTO word_deletes VALUES (?, ?)",
                        ((d, w) for w in fresh for d in deletes(w) | {w}))
 
-    def _remove(self, db: sqlite3.Connection, product_ids: Sequence[int]) -> None:
+    def _remove(self, db: sqlite3.Connection, product_ids: Sequence[int]) -> dict[int, int]:
+        """Take products out; returns the places they held, by product id."""
         df: Counter[str] = Counter()
+        places = {}
         for pid in product_ids:
-            row = db.execute("SELECT name, categories, tags, attributes, sku FROM products_fts"
-                             " WHERE rowid = ?", (pid,)).fetchone()
-            if row is None:
+            found = db.execute("SELECT pos FROM products WHERE id = ?", (pid,)).fetchone()
+            if found is None:
                 continue
+            places[pid] = found[0]
+            row = db.execute("SELECT name, categories, tags, attributes, sku FROM products_fts"
+                             " WHERE rowid = ?", found).fetchone()
             df.update(set(w for part in row for w in words(part) if not w.isdigit()))
-            db.execute("DELETE FROM products_fts WHERE rowid = ?", (pid,))
-            db.execute("DELETE FROM products WHERE id = ?", (pid,))
+            db.execute("DELETE FROM products_fts WHERE rowid = ?", found)
+            db.execute("DELETE FROM products WHERE pos = ?", found)
         for word, n in df.items():
             db.execute("UPDATE words SET df = df - ? WHERE word = ?", (n, word))
         gone = [w for (w,) in db.execute("SELECT word FROM words WHERE df <= 0")]
         db.execute("DELETE FROM words WHERE df <= 0")
         db.executemany("DELETE FROM word_deletes WHERE word = ?", ((w,) for w in gone))
+        return places
 
     def _set_meta(self, db: sqlite3.Connection, key: str, value: str) -> None:
         db.execute("INSERT INTO meta VALUES (?, ?) ON CONFLICT(key) DO UPDATE"
@@ -229,29 +263,53 @@ class CatalogIndex:
         if not terms:
             # Nothing but filters (or filler words): the best sellers that pass them.
             rows = self._db().execute(
-                f"SELECT p.card, count(*) OVER () FROM products p WHERE {filters}"
-                " ORDER BY p.in_stock DESC, p.popularity DESC, p.id LIMIT ? OFFSET ?",
+                f"SELECT p.card FROM products p WHERE {filters} ORDER BY p.pos LIMIT ? OFFSET ?",
                 (*params, limit, offset)).fetchall()
-            return _result(rows)
+            total = self._db().execute(
+                f"SELECT count(*) FROM (SELECT 1 FROM products p WHERE {filters} LIMIT ?)",
+                (*params, COUNT_CAP + 1)).fetchone()[0]
+            return SearchResult([json.loads(c) for c, in rows], total)
 
         groups, corrections, ignored = self._groups(terms)
-        if not groups:
+        if not groups or (ignored and len(corrections) == len(groups)):
+            # Nothing matched as typed: a guess built only from repaired words ("spaceship
+            # parts" -> "pants") would be noise, not an answer.
             return SearchResult([], 0, corrections, ignored)
-        rows = []
+        cards, total = [], 0
         for joiner in (" AND ", " OR ") if len(groups) > 1 else (" AND ",):
-            # bm25() can't sit beside a window function, so score first, then count.
-            rows = self._db().execute(
-                f"WITH hits AS MATERIALIZED ("
-                f" SELECT p.card, p.in_stock, bm25(products_fts, {WEIGHTS}) AS score"
-                f" FROM products_fts JOIN products p ON p.id = products_fts.rowid"
-                f" WHERE products_fts MATCH ? AND {filters})"
-                f" SELECT card, count(*) OVER () FROM hits"
-                f" ORDER BY in_stock DESC, score LIMIT ? OFFSET ?",
-                (joiner.join(groups), *params, limit, offset)).fetchall()
-            if rows:
+            match = joiner.join(groups)
+            cards, total = self._ranked(match, filters, params, limit, offset)
+            if cards:
                 break
-        result = _result(rows)
-        return SearchResult(result.cards, result.total, corrections, ignored)
+        return SearchResult(cards, total, corrections, ignored)
+
+    def _ranked(self, match: str, filters: str, params: list, limit: int,
+                offset: int) -> tuple[list[dict], int]:
+        """The best matches by BM25 among the first CANDIDATES in best-first order."""
+        db = self._db()
+        # bm25() can't sit beside a window function or a join's sort; score first.
+        rows = db.execute(
+            f"WITH hits AS MATERIALIZED ("
+            f" SELECT products_fts.rowid AS pos, bm25(products_fts, {WEIGHTS}) AS score"
+            f" FROM products_fts JOIN products p ON p.pos = products_fts.rowid"
+            f" WHERE products_fts MATCH ? AND {filters}"
+            f" ORDER BY products_fts.rowid LIMIT {CANDIDATES})"
+            f" SELECT p.card FROM hits JOIN products p ON p.pos = hits.pos"
+            f" ORDER BY p.in_stock DESC, hits.score LIMIT ? OFFSET ?",
+            (match, *params, limit, offset)).fetchall()
+        if not rows:
+            return [], 0
+        if filters == "1":
+            total = min(COUNT_CAP + 1, db.execute(
+                "SELECT count(*) FROM products_fts WHERE products_fts MATCH ?",
+                (match,)).fetchone()[0])
+        else:
+            total = db.execute(
+                f"SELECT count(*) FROM (SELECT 1 FROM products_fts"
+                f" JOIN products p ON p.pos = products_fts.rowid"
+                f" WHERE products_fts MATCH ? AND {filters} LIMIT ?)",
+                (match, *params, COUNT_CAP + 1)).fetchone()[0]
+        return [json.loads(c) for c, in rows], total
 
     def _groups(self, terms: list[str]) -> tuple[list[str], dict[str, str], list[str]]:
         """One FTS5 group per query word: the word or its synonyms, typo-repaired."""
@@ -291,10 +349,6 @@ class CatalogIndex:
 
 def _float(value) -> float | None:
     return None if value is None else float(value)
-
-
-def _result(rows: list[tuple[str, int]]) -> SearchResult:
-    return SearchResult([json.loads(c) for c, _ in rows], rows[0][1] if rows else 0)
 
 
 def fingerprint(products: Iterable[Product]) -> str:

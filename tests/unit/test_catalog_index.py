@@ -141,3 +141,23 @@ def test_an_empty_query_lists_best_sellers_within_the_filters(index):
 def test_a_card_can_be_found_by_its_exact_name(index):
     assert index.id_by_name("zip hoodie") == 2
     assert index.id_by_name("Prototype Heated Vest") is None
+
+
+def test_a_guess_made_only_of_repaired_words_beside_unknown_ones_is_dropped(index):
+    result = index.search("spaceship hoddie")
+    assert result.cards == [] and result.ignored == ["spaceship"]
+    assert ids(index.search("warm hoddie"))  # a known word keeps the repair useful
+
+
+def test_a_broad_word_in_a_big_catalogue_counts_up_to_the_cap(tmp_path):
+    from bridge.catalog.index import COUNT_CAP
+    many = [product(1000 + i, f"Plain Hoodie {i}", "30.00", HOODIES, total_sales=i)
+            for i in range(COUNT_CAP + 20)]
+    index = CatalogIndex(tmp_path / "big.sqlite3", "USD")
+    index.replace_all(many)
+    unfiltered = index.search("hoodie", limit=3)
+    filtered = index.search("hoodie", max_price=40, limit=3)
+    for result in (unfiltered, filtered):
+        assert not result.total_is_exact and result.total == COUNT_CAP + 1
+        # best sellers come first among equally relevant matches
+        assert ids(result) == [1000 + COUNT_CAP + 19, 1000 + COUNT_CAP + 18, 1000 + COUNT_CAP + 17]

@@ -161,7 +161,8 @@ class Planner:
             lines.append(f"I found {total} {_plural(total, 'match', 'matches')} for "
                          f"{what}{within}:")
         else:
-            lines.append(f"I found {total} matches for {what}{within}. Here are the top "
+            many = f"more than {total}" if found.get("total_is_at_least") else str(total)
+            lines.append(f"I found {many} matches for {what}{within}. Here are the top "
                          f"{showing}:")
         lines += [say.product_line(i, p) for i, p in enumerate(found["products"], 1)]
         lines.append("Ask me to compare any of them, tell you more, or add one to your cart.")
@@ -394,9 +395,11 @@ def _drop_greeting(text: str) -> str:
 
 
 def _without_intent_words(text: str) -> str:
-    text = re.sub(r"\b(add|put|buy|get|order|purchase|compare|tell|more|about|details?|"
-                  r"describe|cart|basket|to|my|in|size|colou?r|with|and|vs|versus)\b", " ",
-                  text, flags=re.I)
+    """The words left when the request's verbs, ordinals and counts are taken out."""
+    positions = "|".join([*parse.ORDINALS, *parse.NUMBER_WORDS, "last", "top", "number", "item"])
+    text = re.sub(rf"\b(add|put|buy|get|order|purchase|compare|tell|more|about|details?|"
+                  rf"describe|cart|basket|to|my|in|size|colou?r|with|and|vs|versus|{positions})\b",
+                  " ", text, flags=re.I)
     return re.sub(r"\b\d+\b", " ", text)
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from ...catalog.cards import detail
+from ...catalog.index import COUNT_CAP
 from ...store.base import StoreError
 from .registry import Tool, ToolContext, ToolResult
 
@@ -45,8 +46,10 @@ def search_products(ctx: ToolContext, args: dict) -> ToolResult:
         in_stock=args.get("in_stock"), limit=args.get("limit", 5))
     if result.cards:
         ctx.shown = [c["id"] for c in result.cards]
-    content = {"total": result.total, "showing": len(result.cards),
-               "products": [brief(c) for c in result.cards]}
+    content = {"total": result.total if result.total_is_exact else COUNT_CAP,
+               "showing": len(result.cards), "products": [brief(c) for c in result.cards]}
+    if not result.total_is_exact:
+        content["total_is_at_least"] = True
     if result.corrections:
         content["spelling_corrected"] = result.corrections
     if result.ignored:

@@ -1,0 +1,108 @@
+"""Catalogue search speed: the FTS5 index against a plain LIKE '%term%' scan of the same rows.
+
+Runs on the demo catalogue and on a generated 50,000-product catalogue; prints median and
+p99 per query mix and the ratio to the LIKE baseline measured in the same run.
+    .venv/bin/python bench/search.py [--products 50000] [--repeat 200]
+Target (issue 2): median under 5 ms at 50k products.
+"""
+from __future__ import annotations
+
+import argparse
+import random
+import sqlite3
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from _stats import line, measure, summary  # noqa: E402
+
+from bridge.catalog.index import CatalogIndex, _row_text  # noqa: E402
+from bridge.catalog.text import query_terms  # noqa: E402
+from bridge.store.demo.data import generate, generate_catalogue  # noqa: E402
+
+QUERIES = [
+    ("hoodie", {}), ("black hoodie", {}), ("hoodies", {"max_price": 50}),
+    ("t-shirt", {}), ("merino wool socks", {}), ("waterproof jacket", {}),
+    ("sneakers", {"min_price": 40, "max_price": 120}), ("linen", {}), ("mug", {}),
+    ("hoddie", {}), ("cotton", {"on_sale": True}), ("canvas tote bag", {}),
+]
+
+
+def like_table(products, path: Path) -> sqlite3.Connection:
+    """The baseline: the same rows in a plain table, searched with LIKE '%term%'."""
+    db = sqlite3.connect(path)
+    db.execute("CREATE TABLE rows (id INTEGER PRIMARY KEY, price_min REAL, price_max REAL,"
+               " on_sale INTEGER, text TEXT)")
+    db.executemany("INSERT INTO rows VALUES (?, ?, ?, ?, ?)",
+                   ((p.id, float(p.price), float(p.price_max), int(p.on_sale),
+                     " ".join(_row_text(p))) for p in products if p.published))
+    db.commit()
+    return db
+
+
+def like_search(db: sqlite3.Connection, query: str, filters: dict) -> list:
+    where, params = [], []
+    for term in query_terms(query) or [query]:
+        where.append("text LIKE ?")
+        params.append(f"%{term}%")
+    if "max_price" in filters:
+        where.append("price_min <= ?")
+        params.append(filters["max_price"])
+    if "min_price" in filters:
+        where.append("price_max >= ?")
+        params.append(filters["min_price"])
+    if filters.get("on_sale"):
+        where.append("on_sale = 1")
+    return db.execute(f"SELECT id, count(*) OVER () FROM rows WHERE {' AND '.join(where)}"
+                      " LIMIT 10", params).fetchall()
+
+
+def run(label: str, products, repeat: int, workdir: Path) -> None:
+    index = CatalogIndex(workdir / f"{label}.sqlite3", "USD")
+    start = time.perf_counter()
+    count = index.replace_all(products)
+    built = time.perf_counter() - start
+    baseline_db = like_table(products, workdir / f"{label}-like.sqlite3")
+    print(f"\n== {label}: {count} indexed products (index built in {built:.2f} s)")
+    rng = random.Random(1)
+    mix = [QUERIES[rng.randrange(len(QUERIES))] for _ in range(repeat)]
+    cursor = iter(range(10**9))
+
+    def fts():
+        query, filters = mix[next(cursor) % len(mix)]
+        return index.search(query, limit=5, **filters)
+
+    def like():
+        query, filters = mix[next(cursor) % len(mix)]
+        return like_search(baseline_db, query, filters)
+
+    baseline = summary(measure(like, repeat))
+    ours = summary(measure(fts, repeat))
+    print(line("LIKE '%term%' scan (baseline)", baseline))
+    print(line("index.search (FTS5 + BM25, filters, typos)", ours, baseline))
+    for query, filters in QUERIES:
+        stats = summary(measure(lambda: index.search(query, limit=5, **filters), 30, 2))
+        print("   " + line(f"{query} {filters or ''}", stats))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--products", type=int, default=50_000)
+    parser.add_argument("--repeat", type=int, default=300)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+        demo = generate(__import__("datetime").date.today(), "http://shop.test").products
+        run("demo catalogue", demo, args.repeat, workdir)
+        start = time.perf_counter()
+        large = generate_catalogue(args.products, base_url="http://shop.test")
+        print(f"\n(generated {len(large)} products in {time.perf_counter() - start:.1f} s)")
+        run(f"{args.products} products", large, args.repeat, workdir)
+
+
+if __name__ == "__main__":
+    main()
