@@ -563,6 +563,13 @@
     return head;
   }
 
+  /** " (M / Black)" from a cart line's chosen options, "" when it has none. */
+  function optionsLabel(attributes) {
+    if (!attributes || typeof attributes !== "object") return "";
+    const values = Object.keys(attributes).map((name) => text(attributes[name])).filter(Boolean);
+    return values.length ? " (" + values.join(" / ") + ")" : "";
+  }
+
   function renderCart(cart) {
     const currency = cart.currency;
     const count = cartItemCount(cart);
@@ -575,7 +582,7 @@
         class: "fahad-ai-cart-item",
         "data-key": text(item.key),
       }, [
-        h("span", { class: "fahad-ai-cart-item-name", text: text(item.name) }),
+        h("span", { class: "fahad-ai-cart-item-name", text: text(item.name) + optionsLabel(item.attributes) }),
         h("span", { class: "fahad-ai-cart-item-qty", text: "× " + text(item.quantity) }),
         h("span", { class: "fahad-ai-cart-item-total", text: money(item.line_total, currency) }),
       ]))));
