@@ -43,7 +43,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     """Build the bridge; with no settings, load them from config and the environment."""
     settings = settings or load_settings()
     app = Flask(__name__)
-    app.config.update(MAX_CONTENT_LENGTH=6 * 1024 * 1024, JSON_SORT_KEYS=False)
+    app.config.update(MAX_CONTENT_LENGTH=6 * 1024 * 1024)
+    app.json.sort_keys = False  # cards read in the order the code builds them
     if settings.proxy_count:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.proxy_count,
                                 x_proto=settings.proxy_count, x_host=settings.proxy_count)
