@@ -55,7 +55,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     index = CatalogIndex(settings.data_path / f"catalog-{settings.store}.sqlite3", store.currency)
     if settings.store == "demo":
         sync_demo_index(store, index)
-    agent = Agent(store, index, build_chain(settings), sessions)
+    agent = Agent(store, index, build_chain(settings, store.name, store.currency), sessions,
+                  settings)
     bridge = Bridge(settings, engine, sessions, store, index, agent)
     app.extensions["fahad"] = bridge
 

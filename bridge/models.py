@@ -66,10 +66,12 @@ class AnalyticsEvent(Base):
     channel: Mapped[str] = mapped_column(sa.String(20))
     conversation_ref: Mapped[Optional[str]] = mapped_column(sa.String(40))
     provider: Mapped[Optional[str]] = mapped_column(sa.String(40))
-    input_tokens: Mapped[int] = mapped_column(default=0)
+    input_tokens: Mapped[int] = mapped_column(default=0)  # uncached input
     output_tokens: Mapped[int] = mapped_column(default=0)
-    cached_tokens: Mapped[int] = mapped_column(default=0)
-    cost_usd: Mapped[Decimal] = mapped_column(sa.Numeric(12, 6), default=Decimal(0))
+    cached_tokens: Mapped[int] = mapped_column(default=0)  # input read from the prompt cache
+    cache_write_tokens: Mapped[int] = mapped_column(default=0)  # input written to the cache
+    # None when a model's price is unknown: an unknown cost is not a zero cost.
+    cost_usd: Mapped[Optional[Decimal]] = mapped_column(sa.Numeric(12, 6))
     degraded: Mapped[bool] = mapped_column(default=False)
     detail: Mapped[Optional[dict]] = mapped_column(sa.JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now, index=True)

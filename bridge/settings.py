@@ -6,6 +6,7 @@ This module is the only reader of ``os.environ``. ``load_settings()`` returns a 
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import secrets
 import tomllib
@@ -53,10 +54,30 @@ class Settings:
 
     store: str = "demo"
 
-    providers: tuple[str, ...] = ("offline",)
+    providers: tuple[str, ...] = ("anthropic", "offline")
+    anthropic_api_key: str = _secret()
+    anthropic_model: str = "claude-sonnet-5-5"
+    anthropic_base_url: str = ""
+    openai_api_key: str = _secret()
+    openai_model: str = ""
+    openai_base_url: str = ""
+    model_max_tokens: int = 1024
+    model_timeout: float = 20.0
+    model_max_retries: int = 1
+    model_max_calls: int = 8
+    prices: dict = field(default_factory=dict, hash=False, compare=False)
+    monthly_budget: float = 0.0
+
+    assistant_tone: str = "friendly, concise and practical"
+    store_policies: str = ""
+    support_contact: str = ""
 
     def __post_init__(self) -> None:
-        _check_positive(self, "rate_limit", "rate_window", "nonce_ttl")
+        _check_positive(self, "rate_limit", "rate_window", "nonce_ttl", "model_max_tokens",
+                        "model_max_calls")
+        if self.model_timeout <= 0 or self.model_max_retries < 0 or self.monthly_budget < 0:
+            raise SettingsError("model_timeout must be positive; model_max_retries and "
+                                "monthly_budget 0 or more")
         if self.daily_cap < 0:
             raise SettingsError("daily_cap must be 0 (unlimited) or more")
         if self.store != "demo":
@@ -105,13 +126,26 @@ def _coerce(key: str, kind: type, raw, source: str):
             if isinstance(raw, bool):
                 raise ValueError
             return int(str(raw).strip())
+        if kind is float:
+            if isinstance(raw, bool):
+                raise ValueError
+            number = float(str(raw).strip())
+            if number != number or number in (float("inf"), float("-inf")):
+                raise ValueError
+            return number
+        if kind is dict:
+            table = json.loads(raw) if isinstance(raw, str) else raw
+            if not isinstance(table, dict):
+                raise ValueError
+            return table
         if kind is tuple:
             items = raw if isinstance(raw, list) else str(raw).split(",")
             return tuple(str(i).strip().lower() for i in items if str(i).strip())
         return str(raw)
     except ValueError:
         # The value itself is not echoed: it may be a secret.
-        raise SettingsError(f"{source} must be a {kind.__name__}") from None
+        names = {dict: "table (JSON in the environment)", tuple: "comma-separated list"}
+        raise SettingsError(f"{source} must be a {names.get(kind, kind.__name__)}") from None
 
 
 def _field_kinds() -> dict[str, type]:
@@ -121,6 +155,8 @@ def _field_kinds() -> dict[str, type]:
         kinds[f.name] = (
             bool if annotation == "bool" else
             int if annotation == "int" else
+            float if annotation == "float" else
+            dict if annotation == "dict" else
             tuple if annotation.startswith("tuple") else
             str
         )

@@ -160,3 +160,47 @@ def redis_url():
 
     redis.Redis.from_url(REDIS_URL).flushdb()
     return REDIS_URL
+
+
+@pytest.fixture
+def fake_anthropic():
+    """A loopback Anthropic Messages API, scripted by the test."""
+    from fakes.anthropic_api import FakeAnthropic
+
+    server = FakeAnthropic().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def claude_settings(settings, fake_anthropic):
+    """Settings with Claude first in the chain, talking to the loopback API."""
+    return settings.replace(providers=("anthropic", "offline"), anthropic_api_key="sk-test-key",
+                            anthropic_base_url=fake_anthropic.url, model_timeout=3.0,
+                            model_max_retries=0)
+
+
+@pytest.fixture
+def claude_app(claude_settings):
+    app = make_app(claude_settings)
+    yield app
+    app.extensions["fahad"].engine.dispose()
+
+
+@pytest.fixture
+def claude_shopper(claude_app):
+    return Shopper(claude_app.test_client())
+
+
+def sse_events(text: str) -> list[tuple[str, dict]]:
+    """The (type, data) of each SSE frame; comment lines are skipped."""
+    found = []
+    for block in text.strip().split("\n\n"):
+        lines = [line for line in block.split("\n") if line and not line.startswith(":")]
+        if not lines:
+            continue
+        event = next(line[7:] for line in lines if line.startswith("event: "))
+        data = json.loads(next(line[6:] for line in lines if line.startswith("data: ")))
+        assert data["type"] == event
+        found.append((event, data))
+    return found

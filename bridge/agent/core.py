@@ -17,7 +17,9 @@ from sqlalchemy.orm import sessionmaker
 from ..catalog.index import CatalogIndex
 from ..db import utc_now
 from ..models import AnalyticsEvent, Conversation, Message
+from ..settings import Settings
 from ..store.base import Store
+from ..usage import cost, over_budget
 from .events import Done, Event
 from .providers import Provider, run_chain
 from .tools import STOREFRONT_TOOLS
@@ -34,6 +36,7 @@ class TurnRequest:
     conversation_ref: str | None = None
     cart_ref: str | None = None
     shopper_id: int = 0
+    language: str | None = None
 
 
 def new_ref(prefix: str) -> str:
@@ -44,11 +47,13 @@ class Agent:
     """Everything a turn needs, built once per app."""
 
     def __init__(self, store: Store, index: CatalogIndex, providers: list[Provider],
-                 sessions: sessionmaker, tools: Registry = STOREFRONT_TOOLS):
+                 sessions: sessionmaker, settings: Settings,
+                 tools: Registry = STOREFRONT_TOOLS):
         self.store = store
         self.index = index
         self.providers = providers
         self.sessions = sessions
+        self.settings = settings
         self.tools = tools
 
     def run(self, request: TurnRequest) -> Iterator[Event]:
@@ -56,11 +61,21 @@ class Agent:
         ctx = ToolContext(store=self.store, index=self.index, cart_ref=request.cart_ref,
                           shopper_id=request.shopper_id, **memory)
         turn = Turn(messages=request.messages, tools=self.tools, ctx=ctx,
-                    channel=request.channel)
-        provider, degraded = yield from run_chain(turn, self.providers)
+                    channel=request.channel, language=request.language)
+        providers, degraded = self._chain()
+        provider, failed = yield from run_chain(turn, providers)
         message_ref = new_ref("msg")
-        self._save(request, ref, message_ref, turn, provider, degraded)
-        yield Done(conversation_ref=ref, message_ref=message_ref, degraded=degraded)
+        self._save(request, ref, message_ref, turn, provider, degraded or failed)
+        yield Done(conversation_ref=ref, message_ref=message_ref, degraded=degraded or failed)
+
+    def _chain(self) -> tuple[list[Provider], bool]:
+        """The providers for this turn; past the monthly budget only the free ones (degraded)."""
+        if self.settings.monthly_budget and any(p.model_based for p in self.providers):
+            with self.sessions() as session:
+                if over_budget(session, self.settings.monthly_budget):
+                    log.warning("monthly budget reached: answering without a model")
+                    return [p for p in self.providers if not p.model_based], True
+        return self.providers, False
 
     def _recall(self, ref: str | None) -> tuple[str, dict]:
         """The conversation's ref and what it showed (shown, focus, seen); a new ref if unknown."""
@@ -96,6 +111,12 @@ class Agent:
                 AnalyticsEvent(
                     kind="turn", channel=request.channel, conversation_ref=ref,
                     provider=provider, degraded=degraded, created_at=now,
+                    input_tokens=sum(u.input_tokens for u in turn.usage),
+                    output_tokens=sum(u.output_tokens for u in turn.usage),
+                    cached_tokens=sum(u.cache_read_tokens for u in turn.usage),
+                    cache_write_tokens=sum(u.cache_write_tokens for u in turn.usage),
+                    cost_usd=cost(turn.usage, self.settings.prices),
                     detail={"tools": [c.name for c in turn.calls],
-                            "cart": turn.ctx.cart_touched}),
+                            "cart": turn.ctx.cart_touched,
+                            "models": sorted({u.model for u in turn.usage})}),
             ])

@@ -11,6 +11,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import Generator
 
+from ..usage import Usage
 from .events import Comparison, Event, Products, ToolCalled
 from .tools.registry import ArgumentError, Registry, ToolContext, ToolResult, check_arguments
 
@@ -35,8 +36,10 @@ class Turn:
     tools: Registry
     ctx: ToolContext
     channel: str = "storefront"
+    language: str | None = None  # the shopper's stated preference (Accept-Language)
     calls: list[ToolCall] = field(default_factory=list)
     text: list[str] = field(default_factory=list)  # what the shopper has been shown so far
+    usage: list[Usage] = field(default_factory=list)  # one entry per model call
 
     @property
     def question(self) -> str:

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import json
 import logging
+import queue
+import threading
 from typing import Iterable, Iterator
 
 from bridge.agent.events import Chunk, Comparison, Done, Error, Event, Products, wire
@@ -11,6 +13,10 @@ log = logging.getLogger(__name__)
 
 STREAM_FAILED = "fahad_ai_stream_failed"
 SORRY = "Sorry, something went wrong while answering. Please try again."
+# Seconds of silence (a provider thinking) before a comment line tells proxies and the
+# widget that the stream is alive; the widget gives up on a silent stream after 15 s.
+KEEPALIVE = 5.0
+_END = object()
 
 
 def sse_frame(event: Event) -> str:
@@ -18,15 +24,37 @@ def sse_frame(event: Event) -> str:
 
 
 def sse_body(events: Iterable[Event]) -> Iterator[str]:
-    """Each event as a frame the moment it exists; the stream always ends with done or error."""
-    try:
-        for event in events:
-            yield sse_frame(event)
-            if isinstance(event, (Done, Error)):
-                return
-    except Exception:
-        log.exception("turn failed mid-stream")
-    yield sse_frame(Error(code=STREAM_FAILED, message=SORRY))
+    """Each event as a frame the moment it exists, keep-alives while none comes, and always
+    exactly one final done or error frame.
+
+    The turn runs in its own thread, so a silent provider can't silence the stream, and a
+    shopper who leaves mid-turn doesn't stop the turn from finishing and being saved.
+    """
+    frames: queue.Queue = queue.Queue()
+
+    def pump() -> None:
+        try:
+            for event in events:
+                frames.put(sse_frame(event))
+                if isinstance(event, (Done, Error)):
+                    return
+            frames.put(sse_frame(Error(code=STREAM_FAILED, message=SORRY)))
+        except Exception:
+            log.exception("turn failed mid-stream")
+            frames.put(sse_frame(Error(code=STREAM_FAILED, message=SORRY)))
+        finally:
+            frames.put(_END)
+
+    threading.Thread(target=pump, name="sse-turn", daemon=True).start()
+    while True:
+        try:
+            frame = frames.get(timeout=KEEPALIVE)
+        except queue.Empty:
+            yield ": keep-alive\n\n"
+            continue
+        if frame is _END:
+            return
+        yield frame
 
 
 def fold(events: Iterable[Event]) -> dict:

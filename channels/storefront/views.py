@@ -64,7 +64,8 @@ def _turn() -> tuple[TurnRequest, str | None, bool]:
                           "Please try again tomorrow.", 503)
     cart_ref, new = _cart_ref()
     turn = TurnRequest(messages=history, channel="storefront", conversation_ref=conversation_ref,
-                       cart_ref=cart_ref, shopper_id=g.identity.uid)
+                       cart_ref=cart_ref, shopper_id=g.identity.uid,
+                       language=request.headers.get("Accept-Language"))
     return turn, cart_ref, new
 
 

@@ -8,13 +8,17 @@ from typing import Callable
 
 from ...settings import Settings, SettingsError
 from ..offline import OfflineProvider
+from . import anthropic
 from .base import Provider, ProviderError, run_chain
 
-# name -> factory returning a provider, or None when its key is not configured.
-FACTORIES: dict[str, Callable[[Settings], Provider | None]] = {}
+# name -> factory(settings, store name, currency) returning a provider, or None when its
+# key is not configured.
+FACTORIES: dict[str, Callable[[Settings, str, str], Provider | None]] = {
+    "anthropic": anthropic.factory,
+}
 
 
-def build_chain(settings: Settings) -> list[Provider]:
+def build_chain(settings: Settings, store_name: str, currency: str) -> list[Provider]:
     """The configured providers that have their keys, always ending with the offline one."""
     chain: list[Provider] = []
     for name in settings.providers:
@@ -24,7 +28,7 @@ def build_chain(settings: Settings) -> list[Provider]:
         if factory is None:
             known = ", ".join(sorted([*FACTORIES, "offline"]))
             raise SettingsError(f"unknown provider {name!r} in providers (known: {known})")
-        provider = factory(settings)
+        provider = factory(settings, store_name, currency)
         if provider is not None:
             chain.append(provider)
     chain.append(OfflineProvider())

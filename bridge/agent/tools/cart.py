@@ -30,14 +30,14 @@ def _refused(exc: StoreError) -> ToolResult:
 
 def add_to_cart(ctx: ToolContext, args: dict) -> ToolResult:
     try:
-        cart = ctx.store.add_to_cart(ctx.cart_ref, args["product_id"], args.get("quantity", 1),
+        cart = ctx.store.add_to_cart(ctx.cart_ref, args["product_id"], args["quantity"],
                                      args.get("variation_id"))
     except StoreError as exc:
         return _refused(exc)
     ctx.cart_touched = True
     return _done(cart, added={"product_id": args["product_id"],
                               "variation_id": args.get("variation_id"),
-                              "quantity": args.get("quantity", 1)})
+                              "quantity": args["quantity"]})
 
 
 def update_cart_item(ctx: ToolContext, args: dict) -> ToolResult:
@@ -78,7 +78,7 @@ ADD_TO_CART = Tool(
         "properties": {
             "product_id": {"type": "integer", "minimum": 1},
             "variation_id": {"type": "integer", "minimum": 1},
-            "quantity": {"type": "integer", "minimum": 1, "maximum": 999},
+            "quantity": {"type": "integer", "minimum": 1, "maximum": 999, "default": 1},
         },
         "required": ["product_id"],
     },

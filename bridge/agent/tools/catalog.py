@@ -43,7 +43,7 @@ def search_products(ctx: ToolContext, args: dict) -> ToolResult:
     result = ctx.index.search(
         args.get("query", ""), category=args.get("category") or None,
         min_price=low, max_price=high, on_sale=args.get("on_sale"),
-        in_stock=args.get("in_stock"), limit=args.get("limit", 5))
+        in_stock=args.get("in_stock"), limit=args["limit"])
     if result.cards:
         ctx.shown = [c["id"] for c in result.cards]
     content = {"total": result.total if result.total_is_exact else COUNT_CAP,
@@ -99,7 +99,7 @@ SEARCH_PRODUCTS = Tool(
             "max_price": {"type": "number", "minimum": 0},
             "on_sale": {"type": "boolean"},
             "in_stock": {"type": "boolean"},
-            "limit": {"type": "integer", "minimum": 1, "maximum": MAX_RESULTS},
+            "limit": {"type": "integer", "minimum": 1, "maximum": MAX_RESULTS, "default": 5},
         },
     },
     handler=search_products,

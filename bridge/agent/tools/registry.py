@@ -74,6 +74,11 @@ def check_arguments(schema: dict, args: Any) -> dict:
         if spec is None or value is None:
             continue  # unknown arguments are dropped, not trusted
         clean[name] = _check(name, spec, value)
+    # Defaults filled in, so the same call always has the same arguments: a provider taking
+    # over can't repeat {"product_id": 7} as {"product_id": 7, "quantity": 1}.
+    for name, spec in properties.items():
+        if name not in clean and "default" in spec:
+            clean[name] = spec["default"]
     return clean
 
 
