@@ -47,6 +47,9 @@ CREATE TABLE IF NOT EXISTS word_deletes (
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
+# The columns that say what a product is, as opposed to what its description mentions.
+NAMING_COLUMNS = ("name", "categories", "tags")
+
 # BM25 column weights, in the order of products_fts: a hit in the name counts most.
 WEIGHTS = "10.0, 6.0, 3.0, 2.0, 8.0, 1.0"
 
@@ -278,6 +281,10 @@ class CatalogIndex:
         cards, total = [], 0
         for joiner in (" AND ", " OR ") if len(groups) > 1 else (" AND ",):
             match = joiner.join(groups)
+            if ignored:
+                # Some words named nothing here ("Prototype Heated Vest"): the rest must hit
+                # what a product is, not a word in some description ("heated soles").
+                match = f"{{{' '.join(NAMING_COLUMNS)}}} : ({match})"
             cards, total = self._ranked(match, filters, params, limit, offset)
             if cards:
                 break

@@ -161,3 +161,8 @@ def test_a_broad_word_in_a_big_catalogue_counts_up_to_the_cap(tmp_path):
         assert not result.total_is_exact and result.total == COUNT_CAP + 1
         # best sellers come first among equally relevant matches
         assert ids(result) == [1000 + COUNT_CAP + 19, 1000 + COUNT_CAP + 18, 1000 + COUNT_CAP + 17]
+
+
+def test_beside_unknown_words_a_match_must_name_the_product_not_just_its_description(index):
+    assert index.search("heated fleece").cards == []  # "fleece" is only in a description
+    assert ids(index.search("heated hoodie")) != []  # "hoodie" names products
