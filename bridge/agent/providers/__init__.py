@@ -8,13 +8,14 @@ from typing import Callable
 
 from ...settings import Settings, SettingsError
 from ..offline import OfflineProvider
-from . import anthropic
+from . import anthropic, openai_compat
 from .base import Provider, ProviderError, run_chain
 
 # name -> factory(settings, store name, currency) returning a provider, or None when its
 # key is not configured.
 FACTORIES: dict[str, Callable[[Settings, str, str], Provider | None]] = {
     "anthropic": anthropic.factory,
+    "openai": openai_compat.factory,
 }
 
 

@@ -7,10 +7,10 @@ own, so no tool runs again.
 """
 from __future__ import annotations
 
-import json
 from typing import Iterator
 
 import anthropic
+import httpx2
 
 from ...settings import Settings
 from ...usage import Usage
@@ -18,9 +18,7 @@ from ..events import Chunk, Event
 from ..prompt import system_prompt, tool_definitions, tool_text, turn_note
 from ..turn import Turn
 from .base import ProviderError
-
-# An id for a carried-forward call that another provider made without one.
-CARRIED_ID = "toolu_carried_{}"
+from .transcript import arguments, carried, conversation
 
 
 class AnthropicProvider:
@@ -42,7 +40,8 @@ class AnthropicProvider:
             yield from self._run(turn)
         except ProviderError:
             raise
-        except (anthropic.APIError, ValueError, OSError) as exc:
+        except (anthropic.APIError, httpx2.TransportError, ValueError, OSError) as exc:
+            # The SDK doesn't wrap transport errors raised while a stream is read.
             raise ProviderError(f"{type(exc).__name__}: {exc}") from exc
 
     def _run(self, turn: Turn) -> Iterator[Event]:
@@ -64,6 +63,10 @@ class AnthropicProvider:
             uses = [b for b in blocks if b["type"] == "tool_use"]
             if stop_reason != "tool_use" or not uses:
                 return
+            if last:
+                # Tools nobody would read (possibly changing the cart), and no answer: let
+                # the next provider answer instead.
+                raise ProviderError("the model still asked for tools on its last call")
             messages.append({"role": "assistant", "content": [_wire(b) for b in blocks]})
             results = []
             for use in uses:  # parallel tool calls: run each, answer all in one message
@@ -102,7 +105,7 @@ class AnthropicProvider:
                 elif kind == "content_block_stop":
                     block = blocks.get(event.index)
                     if block is not None and block["type"] == "tool_use":
-                        block["input"] = _arguments(block.pop("json"))
+                        block["input"] = arguments(block.pop("json"))
                 elif kind == "message_delta":
                     stop_reason = event.delta.stop_reason
                     _count(usage, event.usage)
@@ -112,16 +115,6 @@ class AnthropicProvider:
             raise ProviderError("the stream ended before the message did")
         ordered = [blocks[i] for i in sorted(blocks)]
         return [b for b in ordered if b["type"] != "text" or b["text"]], stop_reason
-
-
-def _arguments(raw: str):
-    """The tool input as an object; anything else (bad JSON) becomes None, which the turn
-    answers with an error result the model can correct."""
-    try:
-        value = json.loads(raw) if raw.strip() else {}
-    except ValueError:
-        return None
-    return value if isinstance(value, dict) else None
 
 
 def _wire(block: dict) -> dict:
@@ -143,25 +136,16 @@ def _count(usage: Usage, reported) -> None:
 
 def history(turn: Turn) -> list[dict]:
     """The conversation in the Messages API's shape, plus whatever this turn did so far."""
-    messages: list[dict] = []
-    for message in turn.messages:
-        if not messages and message["role"] != "user":
-            continue  # the API starts with the user
-        if messages and messages[-1]["role"] == message["role"]:
-            messages[-1]["content"] += "\n\n" + message["content"]
-        else:
-            messages.append(dict(message))
-    said = "".join(turn.text).strip()
-    if turn.calls:
-        uses, results = [], []
-        for n, call in enumerate(turn.calls):
-            call_id = call.call_id or CARRIED_ID.format(n)
-            uses.append({"type": "tool_use", "id": call_id, "name": call.name,
-                         "input": call.args})
-            results.append({"type": "tool_result", "tool_use_id": call_id,
-                            "content": tool_text(call.result), "is_error": not call.result.ok})
-        content = ([{"type": "text", "text": said}] if said else []) + uses
-        messages += [{"role": "assistant", "content": content},
+    messages = conversation(turn.messages)
+    said, calls = carried(turn, "toolu_carried_")
+    if calls:
+        uses = [{"type": "tool_use", "id": call_id, "name": call.name, "input": call.args}
+                for call_id, call in calls]
+        results = [{"type": "tool_result", "tool_use_id": call_id,
+                    "content": tool_text(call.result), "is_error": not call.result.ok}
+                   for call_id, call in calls]
+        messages += [{"role": "assistant",
+                      "content": ([{"type": "text", "text": said}] if said else []) + uses},
                      {"role": "user", "content": results}]
     elif said:
         # The shopper already saw this much: Claude continues it.
