@@ -299,3 +299,30 @@ def test_a_silent_provider_gets_keep_alive_comments(claude_shopper, fake_anthrop
 def test_without_a_key_claude_is_skipped_and_nothing_is_degraded(app, shopper):
     body = shopper.post("/message", HI).get_json()
     assert "degraded" not in body
+
+
+def test_over_real_http_claude_text_arrives_while_claude_is_still_writing(claude_app,
+                                                                        fake_anthropic):
+    import threading
+
+    import requests
+    from werkzeug.serving import make_server
+
+    from bridge.routes import NAMESPACE
+    from bridge.security import issue_nonce
+    from conftest import SECRET
+    server = make_server("127.0.0.1", 0, claude_app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        fake_anthropic.reply(Message([Text("one two three four five six")], pace=0.15))
+        response = requests.post(
+            f"http://127.0.0.1:{server.server_port}{NAMESPACE}/stream", stream=True,
+            timeout=10, json=HI, headers={"X-WP-Nonce": issue_nonce(SECRET)})
+        arrivals = []
+        for line in response.iter_lines(chunk_size=1):
+            if line == b"event: chunk":
+                arrivals.append(len(fake_anthropic.sent))  # deltas Claude had sent by then
+        assert arrivals[0] < 6  # the first word arrived before Claude finished
+        assert arrivals == sorted(arrivals) and len(arrivals) == 6
+    finally:
+        server.shutdown()
