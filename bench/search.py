@@ -62,9 +62,9 @@ def like_search(db: sqlite3.Connection, query: str, filters: dict) -> list:
 
 
 def run(label: str, products, repeat: int, workdir: Path) -> None:
-    index = CatalogIndex(workdir / f"{label}.sqlite3", "USD")
+    index = CatalogIndex(workdir / f"{label}.sqlite3")
     start = time.perf_counter()
-    count = index.replace_all(products)
+    count = index.replace_all(products, "USD")
     built = time.perf_counter() - start
     baseline_db = like_table(products, workdir / f"{label}-like.sqlite3")
     print(f"\n== {label}: {count} indexed products (index built in {built:.2f} s)")

@@ -18,12 +18,14 @@ from .catalog.index import CatalogIndex
 from .gates import make_limiter
 from .settings import Settings, load_settings
 from .store.base import Store
-from .sync import make_store, sync_demo_index
+from .catalog.sync import sync_demo_index
+from .catalog.worker import CatalogWorker
+from .store import make_store
 
 log = logging.getLogger(__name__)
 
 # Channel packages, each with init_app(app). Named, not imported, so bridge never imports them.
-CHANNELS = ("channels.storefront",)
+CHANNELS = ("channels.storefront", "channels.webhooks")
 
 
 @dataclass
@@ -37,6 +39,7 @@ class Bridge:
     index: CatalogIndex
     agent: Agent
     limiter: Limiter | None = None
+    catalog_worker: CatalogWorker | None = None
 
 
 def create_app(settings: Settings | None = None) -> Flask:
@@ -52,13 +55,16 @@ def create_app(settings: Settings | None = None) -> Flask:
     engine = db.make_engine(settings)
     sessions = db.init_app(app, engine)
     store = make_store(settings, sessions)
-    index = CatalogIndex(settings.data_path / f"catalog-{settings.store}.sqlite3", store.currency)
+    index = CatalogIndex(settings.data_path / f"catalog-{settings.store}.sqlite3")
     if settings.store == "demo":
         sync_demo_index(store, index)
     agent = Agent(store, index, build_chain(settings, store.name, store.currency), sessions,
                   settings)
     bridge = Bridge(settings, engine, sessions, store, index, agent)
     app.extensions["fahad"] = bridge
+    if settings.store == "woocommerce" and settings.wc_background_sync:
+        bridge.catalog_worker = CatalogWorker(store, index, sessions, settings)
+        bridge.catalog_worker.start()
 
     errors.init_app(app)
     app.after_request(_no_retry_after_on_success)  # runs after flask-limiter's header hook

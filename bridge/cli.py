@@ -77,6 +77,42 @@ def nonce() -> None:
 
 
 @main.command()
+@click.option("--reconcile", is_flag=True,
+              help="Only refresh what changed since the last sync, and drop what was unpublished.")
+def sync(reconcile: bool) -> None:
+    """Sync this host's catalogue index from the store (all products, with a progress bar)."""
+    import time
+
+    from sqlalchemy.orm import sessionmaker
+
+    from .catalog import sync as catalog
+    from .catalog.index import CatalogIndex
+    from .store import make_store
+    from .store.base import StoreUnavailable
+
+    settings = _settings()
+    engine = db.make_engine(settings)
+    try:
+        store = make_store(settings, sessionmaker(engine))
+        index = CatalogIndex(settings.data_path / f"catalog-{settings.store}.sqlite3")
+        started = time.monotonic()
+        if reconcile:
+            refreshed, removed = catalog.reconcile(store, index)
+            click.echo(f"reconciled: {refreshed} products refreshed, {removed} removed")
+            return
+        with click.progressbar(length=0, label="syncing products", show_pos=True) as bar:
+            def progress(done: int, total: int) -> None:
+                bar.length = total
+                bar.update(done - bar.pos)
+            count = catalog.full_sync(store, index, progress)
+        click.echo(f"synced {count} products in {time.monotonic() - started:.1f} s")
+    except StoreUnavailable as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        engine.dispose()
+
+
+@main.command()
 def migrate() -> None:
     """Bring the database schema up to date."""
     migrate_database(_settings())

@@ -6,6 +6,10 @@ routes, keyed ``u<uid>`` for a signed-in shopper and the client IP otherwise.
 """
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
+import re
 from dataclasses import dataclass
 from functools import wraps
 from urllib.parse import quote
@@ -13,7 +17,7 @@ from urllib.parse import quote
 from flask import Flask, current_app, g, request
 from flask_limiter import Limiter
 
-from .errors import DAILY_CAP, DISABLED, BridgeError
+from .errors import DAILY_CAP, DISABLED, INVALID_SIGNATURE, BridgeError
 from .routes import STOREFRONT_GATES, Gate, Route
 from .security import Context, check_nonce, read_context
 from .settings import Settings, current_settings
@@ -76,6 +80,27 @@ def under_daily_cap(settings: Settings) -> None:
                           "Please try again tomorrow.", 503)
 
 
+def store_webhook(settings: Settings) -> bool:
+    """Admit a WooCommerce webhook delivery: signed with the webhook secret (base64
+    HMAC-SHA256 of the raw body, constant-time compare), or the unsigned creation ping.
+
+    :return: True for the ping, which carries nothing to process.
+    :raise 403: webhooks not configured, or the signature missing or wrong.
+    """
+    if settings.store != "woocommerce" or not settings.wc_webhook_secret:
+        raise BridgeError("fahad_ai_webhooks_disabled",
+                          "WooCommerce webhooks are not configured on this bridge.", 403)
+    body = request.get_data(cache=True)
+    signature = request.headers.get("X-WC-Webhook-Signature")
+    if signature is None and re.fullmatch(rb"webhook_id=\d+", body.strip()):
+        return True
+    expected = base64.b64encode(
+        hmac.new(settings.wc_webhook_secret.encode(), body, hashlib.sha256).digest())
+    if not signature or not hmac.compare_digest(expected, signature.strip().encode()):
+        raise BridgeError(INVALID_SIGNATURE, "The webhook signature does not match.", 403)
+    return False
+
+
 def _limit_value() -> str:
     limit, window = g.identity.rate_limit or (current_settings().rate_limit,
                                               current_settings().rate_window)
@@ -117,6 +142,8 @@ def guard(app: Flask, route: Route, view):
         if route.gate in STOREFRONT_GATES:
             g.identity = storefront_identity(settings)
             not_paused(settings)
+        elif route.gate is Gate.STORE_WEBHOOK:
+            g.webhook_ping = store_webhook(settings)
         return inner(**kwargs)
 
     return gated

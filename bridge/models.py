@@ -1,6 +1,7 @@
 """SQLAlchemy models of the bridge's own state (the store's data stays in the store).
 
-Conversation and Message: chat history per channel. Feedback: thumbs telemetry, no personal
+Conversation and Message: chat history per channel. CatalogChange: products the store
+announced as changed, for every host's index. Feedback: thumbs telemetry, no personal
 data. AnalyticsEvent: one row per turn or notable action, with tokens and cost. DailyUsage:
 the billable-turn counter behind the daily cap. DemoCart and DemoCartItem: the demo store's carts.
 """
@@ -75,6 +76,17 @@ class AnalyticsEvent(Base):
     degraded: Mapped[bool] = mapped_column(default=False)
     detail: Mapped[Optional[dict]] = mapped_column(sa.JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now, index=True)
+
+
+class CatalogChange(Base):
+    """A product WooCommerce said changed (webhook); each host's index applies it once."""
+
+    __tablename__ = "catalog_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int]
+    topic: Mapped[str] = mapped_column(sa.String(40))  # "product.updated", ...
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
 
 
 class DailyUsage(Base):

@@ -21,6 +21,7 @@ class Gate(StrEnum):
     STOREFRONT_BILLABLE = "storefront+cap"  # the same, then the daily cap
     ADMIN = "admin"  # signed context with manage_woocommerce
     WHATSAPP = "whatsapp"  # verify token / X-Hub-Signature-256
+    STORE_WEBHOOK = "store-webhook"  # X-WC-Webhook-Signature
     PUBLIC = "public"
 
 
@@ -42,6 +43,7 @@ ROUTES = (
     Route("POST", "/stream", "storefront.stream", Gate.STOREFRONT_BILLABLE, 256 * KIB),
     Route("POST", "/cart", "storefront.cart", Gate.STOREFRONT),
     Route("POST", "/feedback", "storefront.feedback", Gate.STOREFRONT),
+    Route("POST", "/webhooks/woocommerce", "webhooks.woocommerce", Gate.STORE_WEBHOOK, 1024 * KIB),
 )
 
 STOREFRONT_GATES = (Gate.STOREFRONT, Gate.STOREFRONT_BILLABLE)

@@ -53,6 +53,15 @@ class Settings:
     nonce_ttl: int = 43200
 
     store: str = "demo"
+    wc_url: str = ""
+    wc_consumer_key: str = _secret()
+    wc_consumer_secret: str = _secret()
+    wc_webhook_secret: str = _secret()
+    wc_timeout: float = 10.0
+    wc_background_sync: bool = True
+    wc_poll_interval: float = 5.0
+    wc_reconcile_interval: float = 900.0
+    wc_full_sync_interval: float = 86400.0
 
     providers: tuple[str, ...] = ("anthropic", "offline")
     anthropic_api_key: str = _secret()
@@ -80,8 +89,16 @@ class Settings:
                                 "monthly_budget 0 or more")
         if self.daily_cap < 0:
             raise SettingsError("daily_cap must be 0 (unlimited) or more")
-        if self.store != "demo":
-            raise SettingsError("store must be 'demo'")
+        if self.store not in ("demo", "woocommerce"):
+            raise SettingsError("store must be 'demo' or 'woocommerce'")
+        if self.store == "woocommerce" and not (
+                self.wc_url.startswith(("http://", "https://")) and self.wc_consumer_key
+                and self.wc_consumer_secret):
+            raise SettingsError("store 'woocommerce' needs wc_url (http:// or https://), "
+                                "wc_consumer_key and wc_consumer_secret")
+        if min(self.wc_timeout, self.wc_poll_interval, self.wc_reconcile_interval,
+               self.wc_full_sync_interval) <= 0:
+            raise SettingsError("the wc_ timeout and intervals must be positive")
         if self.proxy_count < 0:
             raise SettingsError("proxy_count must be 0 or more")
 

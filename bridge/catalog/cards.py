@@ -99,6 +99,7 @@ def cart_payload(cart: Cart) -> dict:
         "totals": {
             "subtotal": money(cart.subtotal),
             "discount": money(cart.discount),
+            "shipping": money(cart.shipping),
             "total": money(cart.total),
         },
         "coupons": list(cart.coupons),

@@ -90,9 +90,8 @@ def _row_text(product: Product) -> tuple[str, ...]:
 class CatalogIndex:
     """Search over one store's published catalogue, stored in one SQLite file."""
 
-    def __init__(self, path: Path, currency: str):
+    def __init__(self, path: Path):
         self.path = Path(path)
-        self.currency = currency
         self._local = threading.local()
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._db().executescript(SCHEMA)
@@ -124,18 +123,20 @@ class CatalogIndex:
 
     # -- writes --
 
-    def replace_all(self, products: Iterable[Product], fingerprint: str = "") -> int:
+    def replace_all(self, products: Iterable[Product], currency: str,
+                    fingerprint: str = "") -> int:
         """Full sync: the index becomes exactly these products, in one transaction."""
         ordered = sorted((p for p in products if indexable(p)),
                          key=lambda p: (not p.in_stock, -p.total_sales, p.id))
         with self._write() as db:
             for table in ("products", "products_fts", "words", "word_deletes"):
                 db.execute(f"DELETE FROM {table}")
-            count = self._insert(db, ordered, {p.id: n for n, p in enumerate(ordered, 1)})
+            count = self._insert(db, ordered, {p.id: n for n, p in enumerate(ordered, 1)},
+                                 currency)
             self._set_meta(db, "fingerprint", fingerprint)
         return count
 
-    def upsert(self, products: Iterable[Product]) -> int:
+    def upsert(self, products: Iterable[Product], currency: str) -> int:
         """Add or refresh products; ones no longer indexable are removed instead.
 
         A known product keeps its place in the best-first order and a new one goes last,
@@ -149,14 +150,14 @@ class CatalogIndex:
                 if product.id not in places:
                     last += 1
                     places[product.id] = last
-            return self._insert(db, products, places)
+            return self._insert(db, products, places, currency)
 
     def delete(self, product_ids: Sequence[int]) -> None:
         with self._write() as db:
             self._remove(db, product_ids)
 
     def _insert(self, db: sqlite3.Connection, products: Iterable[Product],
-                places: dict[int, int]) -> int:
+                places: dict[int, int], currency: str) -> int:
         df: Counter[str] = Counter()
         count = 0
         for product in products:
@@ -169,7 +170,7 @@ class CatalogIndex:
                 "INSERT INTO products VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (pos, product.id, product.name, _float(product.price),
                  _float(product.price_max), int(product.on_sale), int(product.in_stock),
-                 product.total_sales, keys, json.dumps(card(product, self.currency))))
+                 product.total_sales, keys, json.dumps(card(product, currency))))
             text = _row_text(product)
             db.execute("INSERT INTO products_fts(rowid, name, categories, tags, attributes,"
                        " sku, description) VALUES (?, ?, ?, ?, ?, ?, ?)", (pos, *text))
@@ -207,6 +208,10 @@ class CatalogIndex:
         db.executemany("DELETE FROM word_deletes WHERE word = ?", ((w,) for w in gone))
         return places
 
+    def set_meta(self, key: str, value: str) -> None:
+        with self._write() as db:
+            self._set_meta(db, key, value)
+
     def _set_meta(self, db: sqlite3.Connection, key: str, value: str) -> None:
         db.execute("INSERT INTO meta VALUES (?, ?) ON CONFLICT(key) DO UPDATE"
                    " SET value = excluded.value", (key, value))
@@ -216,6 +221,9 @@ class CatalogIndex:
     def meta(self, key: str) -> str | None:
         row = self._db().execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return row[0] if row else None
+
+    def ids(self) -> list[int]:
+        return [pid for (pid,) in self._db().execute("SELECT id FROM products ORDER BY id")]
 
     def count(self) -> int:
         return self._db().execute("SELECT count(*) FROM products").fetchone()[0]

@@ -1,0 +1,28 @@
+"""The shop behind the bridge: the Store protocol and its backends.
+
+base: Store, the records (Product, Variation, Cart, Order...), the StoreErrors
+demo/: DemoStore, the embedded demo shop; woocommerce/: WooCommerceStore
+"""
+from __future__ import annotations
+
+from sqlalchemy.orm import sessionmaker
+
+from ..settings import Settings
+from .base import Store
+
+
+def public_base_url(settings: Settings) -> str:
+    return (settings.public_url or "http://127.0.0.1:8080").rstrip("/")
+
+
+def make_store(settings: Settings, sessions: sessionmaker) -> Store:
+    """The configured store: the demo shop, or the WooCommerce site of the settings."""
+    if settings.store == "woocommerce":
+        from .woocommerce import WooCommerceStore, WooHttp
+
+        http = WooHttp(settings.wc_url, settings.wc_consumer_key, settings.wc_consumer_secret,
+                       settings.wc_timeout)
+        return WooCommerceStore(http, settings.store_name)
+    from .demo import DemoStore
+
+    return DemoStore(public_base_url(settings), sessions, name=settings.store_name)

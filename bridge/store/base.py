@@ -61,7 +61,8 @@ class Variation:
         return self.stock_status != OUT_OF_STOCK
 
     def label(self) -> str:
-        return ", ".join(value for _, value in self.attributes)
+        """"M / Black": the option values, as shoppers read them."""
+        return " / ".join(value for _, value in self.attributes)
 
 
 @dataclass(frozen=True)
@@ -146,7 +147,7 @@ class Review:
     verified: bool
     status: str  # "approved", "hold", "spam", "trash"
     date_created: datetime
-    replied: bool = False  # the store has answered it
+    replied: bool | None = None  # the store has answered it; None when the store can't say
 
 
 @dataclass(frozen=True)
@@ -220,6 +221,7 @@ class Cart:
     total: Decimal
     coupons: tuple[str, ...] = ()
     checkout_url: str | None = None
+    shipping: Decimal | None = None  # None until the store has priced shipping
 
     @property
     def item_count(self) -> int:
@@ -300,6 +302,9 @@ class Store(Protocol):
     def orders(self, after: datetime, before: datetime | None = None,
                customer_id: int | None = None) -> Sequence[Order]:
         """Orders created in [after, before), oldest first."""
+
+    def order(self, order_id: int) -> Order | None:
+        """One order by id, else None."""
 
     def coupons(self) -> Sequence[Coupon]: ...
 

@@ -36,10 +36,10 @@ def _bridge():
 
 def _cart_ref() -> tuple[str | None, bool]:
     """The shopper's cart: WordPress's Cart-Token, else the standalone cookie; (ref, new?)."""
-    if g.identity.cart_token:
+    if g.identity.cart_token or _bridge().settings.store != "demo":
+        # A WooCommerce cart only ever comes from the shopper's own token, which WordPress
+        # puts in the signed context; without one there is no cart to read or change.
         return g.identity.cart_token, False
-    if g.identity.via == "context" and _bridge().settings.store != "demo":
-        return None, False  # a WooCommerce cart only ever comes from the shopper's own token
     secret = current_settings().bridge_secret
     given = request.headers.get(CART_HEADER) or request.cookies.get(CART_COOKIE)
     ref = check_cart_id(secret, given)

@@ -46,8 +46,8 @@ CATALOGUE = [
 
 @pytest.fixture
 def index(tmp_path):
-    index = CatalogIndex(tmp_path / "catalog.sqlite3", "USD")
-    index.replace_all(CATALOGUE, "v1")
+    index = CatalogIndex(tmp_path / "catalog.sqlite3")
+    index.replace_all(CATALOGUE, "USD", "v1")
     return index
 
 
@@ -121,7 +121,7 @@ def test_words_that_look_like_query_syntax_are_just_words(index):
 
 def test_upsert_refreshes_and_removes_unpublished(index):
     index.upsert([product(4, "Everyday Crew Tee", "12.00", TEES),
-                  product(5, "Stoneware Coffee Mug", "14.00", MUGS, status="draft")])
+                  product(5, "Stoneware Coffee Mug", "14.00", MUGS, status="draft")], "USD")
     assert index.cards([4])[0]["price"] == "12.00"
     assert index.search("mug").cards == []
     assert index.count() == 4
@@ -153,8 +153,8 @@ def test_a_broad_word_in_a_big_catalogue_counts_up_to_the_cap(tmp_path):
     from bridge.catalog.index import COUNT_CAP
     many = [product(1000 + i, f"Plain Hoodie {i}", "30.00", HOODIES, total_sales=i)
             for i in range(COUNT_CAP + 20)]
-    index = CatalogIndex(tmp_path / "big.sqlite3", "USD")
-    index.replace_all(many)
+    index = CatalogIndex(tmp_path / "big.sqlite3")
+    index.replace_all(many, "USD")
     unfiltered = index.search("hoodie", limit=3)
     filtered = index.search("hoodie", max_price=40, limit=3)
     for result in (unfiltered, filtered):

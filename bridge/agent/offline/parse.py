@@ -51,6 +51,8 @@ UPDATE = re.compile(r"\b(change|update|set|make)\b.*\b(to|quantity|qty)\b", re.I
 ADD = re.compile(r"\b(add|put|buy|i'?ll take|get me|order|purchase)\b", re.I)
 COMPARE = re.compile(r"\b(compare|comparison|vs\.?|versus|difference between|differences|"
                      r"which (one )?is better)\b", re.I)
+ORDERS = re.compile(r"\b(my orders?|order status|where is my order|track(ing)?|"
+                    r"order (number |no\.? |#)?\d+)\b", re.I)
 DETAILS = re.compile(r"\b(tell me (more )?about|more about|details?|describe|"
                      r"what (sizes|colou?rs|materials?)|which (sizes|colou?rs)|info(rmation)?"
                      r" (on|about)|specs?|is it|does it|what is the|how much is)\b", re.I)

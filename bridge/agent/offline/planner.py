@@ -48,6 +48,8 @@ class Planner:
                 "I can search the catalogue with a budget (\"t-shirts between $20 and $40\"), "
                 "show a product's details and options, compare products I've shown you "
                 "(\"compare the first two\"), and add, change or remove items in your cart.")
+        if parse.ORDERS.search(text):
+            return self.orders()
         if parse.EMPTY_CART.search(text):
             return self.empty_cart()
         if parse.REMOVE.search(text):
@@ -303,6 +305,24 @@ class Planner:
         choice = "; ".join(f"{name}: " + ", ".join(_values(candidates, name))
                            for name in open_names) or say.options(product)
         return None, choice
+
+    def orders(self) -> Iterator[Event]:
+        number = re.search(r"#?\b(\d{1,10})\b", self.text)
+        args = {"order_id": int(number.group(1))} if number else {}
+        result = yield from self.turn.use("order_status", args)
+        if not result.ok:
+            yield from self.say(f"{result.content['error']} Sign in to the store to see your "
+                                "orders, or contact the store for help with one.")
+            return
+        orders = result.content["orders"]
+        if not orders:
+            yield from self.say("I can't find any orders of yours from the last year.")
+            return
+        lines = [f"- Order {o['order_id']} of {o['date']}: **{o['status']}**, "
+                 f"{say.money(o['total'], o['currency'])}"
+                 + (f", {say.money(o['refunded'], o['currency'])} refunded" if o["refunded"] else "")
+                 for o in orders]
+        yield from self.say("\n".join(lines))
 
     def view_cart(self) -> Iterator[Event]:
         result = yield from self.turn.use("view_cart", {})

@@ -97,6 +97,9 @@ class DemoStore:
                 if o.date_created >= after and (before is None or o.date_created < before)
                 and (customer_id is None or o.customer_id == customer_id)]
 
+    def order(self, order_id: int) -> Order | None:
+        return next((o for o in self.data.orders if o.id == order_id), None)
+
     def coupons(self) -> Sequence[Coupon]:
         return self.data.coupons
 

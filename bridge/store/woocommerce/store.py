@@ -1,0 +1,230 @@
+"""``WooCommerceStore``: a WooCommerce site behind the Store protocol.
+
+Reads go to wc/v3 with ``status=publish`` always (v3 lists drafts and private products
+otherwise) and leave out password-protected products; a product read is cached briefly so
+one turn doesn't ask twice. Carts go to the Store API on the shopper's own Cart-Token.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import replace
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timezone
+from decimal import Decimal
+from typing import Sequence
+
+from ..base import (Cart, Category, Coupon, InvalidQuantity, InvalidVariation, NoCart, Order,
+                    Product, ProductNotFound, ProductPage, Review, StoreUnavailable)
+from . import carts, records
+from .http import WooHttp
+
+MAX_QUANTITY = 999
+# Seconds a product read stays fresh: long enough for one turn, short for stock to move.
+PRODUCT_TTL = 20.0
+# Parallel variation reads during a sync; WooCommerce serves each product's separately.
+VARIATION_WORKERS = 8
+
+
+def iso(moment: datetime) -> str:
+    """An ISO 8601 time as wc/v3's after/before/modified_after want it (UTC, no offset)."""
+    return moment.astimezone(timezone.utc).replace(tzinfo=None).isoformat(timespec="seconds")
+
+
+class WooCommerceStore:
+    def __init__(self, http: WooHttp, name: str):
+        self.http = http
+        self.name = name
+        self._currency: str | None = None
+        self._cache: dict[int, tuple[float, Product | None]] = {}
+        self._parents: dict[int, int] = {}  # variation id -> product id
+        self._lock = threading.Lock()
+
+    @property
+    def currency(self) -> str:
+        """The shop's currency, read once from its general settings."""
+        if self._currency is None:
+            settings = self.http.get("settings/general") or []
+            found = next((s.get("value") for s in settings
+                          if s.get("id") == "woocommerce_currency"), None)
+            if not found:
+                raise StoreUnavailable("The store's currency could not be read.")
+            self._currency = found
+        return self._currency
+
+    # -- products --
+
+    def product(self, product_id: int) -> Product | None:
+        """The published product with its variations; None for anything else, variations
+        included (a variation id is not a product)."""
+        if not isinstance(product_id, int) or product_id < 1:
+            return None
+        now = time.monotonic()
+        with self._lock:
+            cached = self._cache.get(product_id)
+        if cached and now - cached[0] < PRODUCT_TTL:
+            return cached[1]
+        data = self.http.get(f"products/{product_id}")
+        found = None
+        if data and records.is_public(data) and data.get("type") != "variation":
+            found = self._with_variations(data)
+        with self._lock:
+            self._cache[product_id] = (now, found)
+        return found
+
+    def products(self, page: int = 1, per_page: int = 100,
+                 modified_after: datetime | None = None) -> ProductPage:
+        """Published products by id with their variations; password-protected ones are left
+        out of ``items`` (WooCommerce still counts them in ``total``)."""
+        params = {"status": "publish", "orderby": "id", "order": "asc"}
+        if modified_after is not None:
+            params["modified_after"] = iso(modified_after)
+        listing = self.http.page("products", page, per_page, **params)
+        public = [d for d in listing.items if records.is_public(d)]
+        with ThreadPoolExecutor(VARIATION_WORKERS) as pool:
+            items = tuple(pool.map(self._with_variations, public))
+        return ProductPage(items, listing.total, listing.total_pages)
+
+    def published_ids(self) -> set[int]:
+        """The ids of every product that may be shown: a cheap listing for reconciling."""
+        return {d["id"] for d in self.http.every("products", status="publish",
+                                                  _fields="id,status,post_password")
+                if records.is_public(d)}
+
+    def _with_variations(self, data: dict) -> Product:
+        variations = []
+        if data.get("type") == "variable" and data.get("variations"):
+            variations = list(self.http.every(f"products/{data['id']}/variations"))
+        product = records.product(data, variations)
+        with self._lock:
+            for variation in product.variations:
+                self._parents[variation.id] = product.id
+        return product
+
+    def variation_parent(self, variation_id: int) -> Product | None:
+        """The published product a variation belongs to, else None."""
+        parent = self._parents.get(variation_id)
+        if parent is None:
+            data = self.http.get(f"products/{variation_id}")
+            if not data or data.get("type") != "variation":
+                return None
+            parent = data.get("parent_id")
+        return self.product(parent) if parent else None
+
+    def categories(self) -> Sequence[Category]:
+        return [records.category(c) for c in self.http.every("products/categories",
+                                                              hide_empty="true")]
+
+    # -- reviews, orders, coupons --
+
+    def reviews(self, product_id: int | None = None, status: str = "approved") -> Sequence[Review]:
+        params = {"status": status}
+        if product_id is not None:
+            params["product"] = product_id
+        found = [records.review(r) for r in self.http.every("products/reviews", **params)]
+        public = self.published_ids() if found else set()
+        return sorted((r for r in found if r.product_id in public),
+                      key=lambda r: (r.date_created, r.id), reverse=True)
+
+    def orders(self, after: datetime, before: datetime | None = None,
+               customer_id: int | None = None) -> Sequence[Order]:
+        params = {"after": iso(after), "orderby": "date", "order": "asc"}
+        if before is not None:
+            params["before"] = iso(before)
+        if customer_id is not None:
+            params["customer"] = customer_id
+        return [self._order(o) for o in self.http.every("orders", **params)]
+
+    def order(self, order_id: int) -> Order | None:
+        data = self.http.get(f"orders/{order_id}") if order_id > 0 else None
+        return self._order(data) if data else None
+
+    def _order(self, data: dict) -> Order:
+        # An order lists its refunds without their dates; the refunds route has them.
+        refunds = list(self.http.every(f"orders/{data['id']}/refunds")) \
+            if data.get("refunds") else []
+        return records.order(data, refunds)
+
+    def coupons(self) -> Sequence[Coupon]:
+        return [records.coupon(c) for c in self.http.every("coupons")]
+
+    # -- the shopper's cart --
+
+    def checkout_link(self, items: Sequence[tuple[int, int]]) -> str:
+        """WooCommerce's shareable checkout link, which fills a fresh cart and checks out."""
+        pairs = ",".join(f"{int(item)}:{int(quantity)}" for item, quantity in items)
+        return f"{self.http.base}/checkout-link/?products={pairs}"
+
+    def cart(self, cart_ref: str | None) -> Cart:
+        if not cart_ref:
+            return self._empty()
+        response = self.http.store_api("GET", "cart", cart_ref)
+        if response.status_code != 200:
+            raise carts.refusal(response)
+        if not carts.accepted(cart_ref, response):
+            return self._empty()  # WooCommerce doesn't know this token: never a new cart
+        return self._cart(response.json())
+
+    def add_to_cart(self, cart_ref: str | None, product_id: int, quantity: int,
+                    variation_id: int | None = None) -> Cart:
+        _require(cart_ref)
+        _check_quantity(quantity)
+        product = self.product(product_id)
+        if product is None:
+            parent = self.variation_parent(product_id)
+            if parent is None:
+                raise ProductNotFound(f"No product with id {product_id}.")
+            if variation_id not in (None, product_id):
+                raise InvalidVariation(f"{product_id} is itself an option of {parent.name}.")
+            product, variation_id = parent, product_id
+        if product.variations:
+            if product.variation(variation_id or 0) is None:
+                options = "; ".join(v.label() for v in product.variations)
+                raise InvalidVariation(f"Choose an option of {product.name}: {options}.")
+        elif variation_id:
+            raise InvalidVariation(f"{product.name} comes in one version; add it without one.")
+        return self._change(cart_ref, "cart/add-item",
+                            {"id": variation_id or product.id, "quantity": quantity})
+
+    def update_cart_item(self, cart_ref: str | None, key: str, quantity: int) -> Cart:
+        _require(cart_ref)
+        if quantity == 0:
+            return self.remove_cart_item(cart_ref, key)
+        _check_quantity(quantity)
+        return self._change(cart_ref, "cart/update-item", {"key": key, "quantity": quantity})
+
+    def remove_cart_item(self, cart_ref: str | None, key: str) -> Cart:
+        _require(cart_ref)
+        return self._change(cart_ref, "cart/remove-item", {"key": key})
+
+    def _change(self, cart_ref: str, endpoint: str, body: dict) -> Cart:
+        response = self.http.store_api("POST", endpoint, cart_ref, body)
+        if response.status_code not in (200, 201):
+            raise carts.refusal(response)
+        if not carts.accepted(cart_ref, response):
+            raise NoCart(carts.EXPIRED)
+        return self._cart(response.json())
+
+    def _cart(self, data: dict) -> Cart:
+        for item in data.get("items", ()):
+            if item.get("type") == "variation" and item["id"] not in self._parents:
+                self.variation_parent(item["id"])
+        cart = records.cart(data, self._parents)
+        link = self.checkout_link([(i.variation_id or i.product_id, i.quantity)
+                                   for i in cart.items])
+        return replace(cart, checkout_url=link if cart.items else None)
+
+    def _empty(self) -> Cart:
+        zero = Decimal("0.00")
+        return Cart(items=(), currency=self.currency, subtotal=zero, discount=zero, total=zero)
+
+
+def _require(cart_ref: str | None) -> None:
+    if not cart_ref:
+        raise NoCart("This request carries no cart of the shopper's; nothing was changed.")
+
+
+def _check_quantity(quantity) -> None:
+    if isinstance(quantity, bool) or not isinstance(quantity, int) or \
+            not 1 <= quantity <= MAX_QUANTITY:
+        raise InvalidQuantity(f"Quantity must be a whole number from 1 to {MAX_QUANTITY}.")
