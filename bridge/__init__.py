@@ -10,6 +10,17 @@ agent/: core (Agent, TurnRequest), events, turn, tools, providers, offline
 store/: base (Store and its records), demo; catalog/: index, cards, text
 cli: the fahad-bridge command
 """
-from .app import create_app
+
+
+def create_app(settings=None):
+    """Build the bridge app (see bridge.app.create_app).
+
+    Imported on first call, so that using one module of the bridge (the CLI, a store, the
+    index) doesn't load Flask and every model SDK.
+    """
+    from .app import create_app as build
+
+    return build(settings)
+
 
 __all__ = ["create_app"]

@@ -79,6 +79,32 @@ def indexable(product: Product) -> bool:
     return product.published and product.catalog_visibility in SEARCHABLE
 
 
+@dataclass(frozen=True)
+class Row:
+    """A product as the index stores it: far smaller than the product, so a full sync of a
+    big shop holds rows, not products."""
+
+    id: int
+    order: tuple  # in stock first, then best sellers: the place a full sync gives it
+    columns: tuple  # name, prices, flags, popularity, category keys, card JSON
+    text: tuple[str, ...]  # the searchable columns
+
+
+def prepare(product: Product, currency: str) -> Row | None:
+    """The index row of a product; None when the product may not be indexed."""
+    if not indexable(product):
+        return None
+    keys = "|" + "|".join(
+        k for c in product.categories for k in (c.slug.lower(), c.name.lower())) + "|"
+    return Row(
+        id=product.id,
+        order=(not product.in_stock, -product.total_sales, product.id),
+        columns=(product.name, _float(product.price), _float(product.price_max),
+                 int(product.on_sale), int(product.in_stock), product.total_sales, keys,
+                 json.dumps(card(product, currency))),
+        text=_row_text(product))
+
+
 def _row_text(product: Product) -> tuple[str, ...]:
     attributes = " ".join(f"{a.name} {' '.join(a.options)}" for a in product.attributes)
     categories = " ".join(c.name for c in product.categories)
@@ -126,13 +152,16 @@ class CatalogIndex:
     def replace_all(self, products: Iterable[Product], currency: str,
                     fingerprint: str = "") -> int:
         """Full sync: the index becomes exactly these products, in one transaction."""
-        ordered = sorted((p for p in products if indexable(p)),
-                         key=lambda p: (not p.in_stock, -p.total_sales, p.id))
+        return self.replace_rows([row for p in products
+                                  if (row := prepare(p, currency)) is not None], fingerprint)
+
+    def replace_rows(self, rows: list["Row"], fingerprint: str = "") -> int:
+        """Full sync from prepared rows (a sync holds rows, not whole products)."""
+        rows = sorted(rows, key=lambda r: r.order)
         with self._write() as db:
             for table in ("products", "products_fts", "words", "word_deletes"):
                 db.execute(f"DELETE FROM {table}")
-            count = self._insert(db, ordered, {p.id: n for n, p in enumerate(ordered, 1)},
-                                 currency)
+            count = self._insert(db, rows, {r.id: n for n, r in enumerate(rows, 1)})
             self._set_meta(db, "fingerprint", fingerprint)
         return count
 
@@ -143,41 +172,31 @@ class CatalogIndex:
         until the next full sync orders them all again.
         """
         products = list(products)
+        rows = [row for p in products if (row := prepare(p, currency)) is not None]
         with self._write() as db:
             places = self._remove(db, [p.id for p in products])
             last = db.execute("SELECT coalesce(max(pos), 0) FROM products").fetchone()[0]
-            for product in products:
-                if product.id not in places:
+            for row in rows:
+                if row.id not in places:
                     last += 1
-                    places[product.id] = last
-            return self._insert(db, products, places, currency)
+                    places[row.id] = last
+            return self._insert(db, rows, places)
 
     def delete(self, product_ids: Sequence[int]) -> None:
         with self._write() as db:
             self._remove(db, product_ids)
 
-    def _insert(self, db: sqlite3.Connection, products: Iterable[Product],
-                places: dict[int, int], currency: str) -> int:
+    def _insert(self, db: sqlite3.Connection, rows: list["Row"], places: dict[int, int]) -> int:
         df: Counter[str] = Counter()
-        count = 0
-        for product in products:
-            if not indexable(product):
-                continue
-            pos = places[product.id]
-            keys = "|" + "|".join(
-                k for c in product.categories for k in (c.slug.lower(), c.name.lower())) + "|"
-            db.execute(
-                "INSERT INTO products VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (pos, product.id, product.name, _float(product.price),
-                 _float(product.price_max), int(product.on_sale), int(product.in_stock),
-                 product.total_sales, keys, json.dumps(card(product, currency))))
-            text = _row_text(product)
+        for row in rows:
+            pos = places[row.id]
+            db.execute("INSERT INTO products VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                       (pos, row.id, *row.columns))
             db.execute("INSERT INTO products_fts(rowid, name, categories, tags, attributes,"
-                       " sku, description) VALUES (?, ?, ?, ?, ?, ?, ?)", (pos, *text))
-            df.update(set(w for part in text[:5] for w in words(part) if not w.isdigit()))
-            count += 1
+                       " sku, description) VALUES (?, ?, ?, ?, ?, ?, ?)", (pos, *row.text))
+            df.update(set(w for part in row.text[:5] for w in words(part) if not w.isdigit()))
         self._add_words(db, df)
-        return count
+        return len(rows)
 
     def _add_words(self, db: sqlite3.Connection, df: Counter[str]) -> None:
         known = {w for (w,) in db.execute("SELECT word FROM words")} if df else set()
@@ -366,9 +385,9 @@ def _float(value) -> float | None:
     return None if value is None else float(value)
 
 
-def fingerprint(products: Iterable[Product]) -> str:
-    """A digest that changes whenever any indexed product's data changes."""
-    digest = hashlib.sha256()
+def fingerprint(products: Iterable[Product], digest=None) -> str:
+    """A digest that changes whenever any product's data changes (``digest`` continues one)."""
+    digest = digest or hashlib.sha256()
     for product in products:
         digest.update(repr(product).encode())
     return digest.hexdigest()

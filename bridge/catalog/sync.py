@@ -6,6 +6,7 @@ one host reaches every host's index. Each step is safe to repeat.
 """
 from __future__ import annotations
 
+import hashlib
 import logging
 from datetime import datetime, timedelta, timezone
 from typing import Callable
@@ -15,7 +16,7 @@ from sqlalchemy.orm import sessionmaker
 
 from ..models import CatalogChange
 from ..store.base import Product, Store
-from .index import CatalogIndex, fingerprint
+from .index import CatalogIndex, fingerprint, prepare
 
 log = logging.getLogger(__name__)
 
@@ -39,10 +40,22 @@ def all_products(store: Store, progress: Callable[[int, int], None] | None = Non
 
 def full_sync(store: Store, index: CatalogIndex,
               progress: Callable[[int, int], None] | None = None) -> int:
-    """Rebuild the index from the store; readers see the old index until it is done."""
+    """Rebuild the index from the store; readers see the old index until it is done.
+
+    Each page of products becomes index rows at once, so memory holds rows, not products.
+    """
     started = datetime.now(timezone.utc)
-    products = all_products(store, progress)
-    count = index.replace_all(products, store.currency, fingerprint(products))
+    currency, rows, digest, page = store.currency, [], hashlib.sha256(), 1
+    while True:
+        batch = store.products(page=page, per_page=PAGE)
+        fingerprint(batch.items, digest)
+        rows += [row for p in batch.items if (row := prepare(p, currency)) is not None]
+        if progress:
+            progress(min(page * PAGE, batch.total), batch.total)
+        if page >= batch.total_pages or not batch.items:
+            break
+        page += 1
+    count = index.replace_rows(rows, digest.hexdigest())
     index.set_meta("reconciled_at", started.isoformat())
     return count
 

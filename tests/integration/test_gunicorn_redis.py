@@ -40,9 +40,9 @@ def two_workers(tmp_path, redis_url):
     deadline = time.time() + 60
     while time.time() < deadline:
         try:
-            if requests.get(url + "/healthz", timeout=1).status_code == 200:
+            if requests.get(url + "/healthz", timeout=5).status_code == 200:
                 break
-        except requests.ConnectionError:
+        except requests.RequestException:  # not listening yet, or still loading the app
             time.sleep(0.2)
     else:
         process.kill()

@@ -136,7 +136,11 @@ class WooHttp:
         raise AssertionError("unreachable")
 
     def _oauth_url(self, method: str, url: str, params: dict) -> str:
-        """The URL with its query and the OAuth 1.0a signature (over http)."""
+        """The URL with its query and the OAuth 1.0a signature (over http).
+
+        The package's signer leaves "/" unescaped where WooCommerce escapes it, so a
+        parameter value with a "/" fails the signature check: no call here sends one.
+        """
         query = urlencode(params)
         oauth = OAuth(url=f"{url}?{query}" if query else url, consumer_key=self.key,
                       consumer_secret=self.secret, version="wc/v3", method=method)

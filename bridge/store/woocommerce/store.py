@@ -72,6 +72,11 @@ class WooCommerceStore:
             self._cache[product_id] = (now, found)
         return found
 
+    def forget(self, product_id: int) -> None:
+        """Drop a cached read: the store said the product changed."""
+        with self._lock:
+            self._cache.pop(product_id, None)
+
     def products(self, page: int = 1, per_page: int = 100,
                  modified_after: datetime | None = None) -> ProductPage:
         """Published products by id with their variations; password-protected ones are left

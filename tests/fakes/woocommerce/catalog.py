@@ -1,8 +1,7 @@
-"""The catalogue: products, variations, categories, tags, attributes and reviews.
-
-Seeded from the recorded wc/v3 bodies as they were before the webhook test's PUT and before the
-Store API checkout. Records keep wc/v3's field names; descriptions are stored raw (context=edit).
-Every change stamps date_modified and tells the listeners (webhooks) what happened.
+"""The catalogue: products, variations, categories, tags, attributes and reviews, seeded from
+the recorded wc/v3 bodies as they were before the webhook test's PUT and the checkout.
+Descriptions are stored raw (context=edit); every change stamps date_modified and tells the
+listeners (webhooks).
 """
 from __future__ import annotations
 
@@ -26,12 +25,13 @@ RELATED_LIMIT = 5
 
 # What WooCommerce stores for a product nobody has filled in (WC_Product's defaults).
 NEW_PRODUCT = {
-    "name": "", "type": "simple", "status": "publish", "featured": False, "catalog_visibility": "visible",
-    "description": "", "short_description": "", "sku": "", "price": "", "regular_price": "",
-    "sale_price": "", "date_on_sale_from": None, "date_on_sale_from_gmt": None,
-    "date_on_sale_to": None, "date_on_sale_to_gmt": None, "on_sale": False, "total_sales": 0,
-    "external_url": "", "button_text": "", "manage_stock": False, "stock_quantity": None,
-    "stock_status": "instock", "backorders": "no", "low_stock_amount": None, "weight": "",
+    "name": "", "type": "simple", "status": "publish", "featured": False,
+    "catalog_visibility": "visible", "description": "", "short_description": "", "sku": "",
+    "price": "", "regular_price": "", "sale_price": "", "date_on_sale_from": None,
+    "date_on_sale_from_gmt": None, "date_on_sale_to": None, "date_on_sale_to_gmt": None,
+    "on_sale": False, "total_sales": 0, "external_url": "", "button_text": "",
+    "manage_stock": False, "stock_quantity": None, "stock_status": "instock",
+    "backorders": "no", "low_stock_amount": None, "weight": "",
     "dimensions": {"length": "", "width": "", "height": ""}, "average_rating": "0.00",
     "rating_count": 0, "categories": [], "tags": [], "images": [], "attributes": [],
     "default_attributes": [], "variations": [], "grouped_products": [], "menu_order": 0,
@@ -48,7 +48,8 @@ TERM_FIELDS = ("categories", "tags")
 
 
 class Catalog:
-    """Products and their taxonomy. ``lock`` guards every read and write from server threads."""
+    """Products and their taxonomy. ``lock`` guards reads and writes from server threads;
+    change records through the methods below, which bump ``version`` for the caches."""
 
     def __init__(self, clock: Callable[[], float]):
         self.clock = clock
@@ -56,7 +57,7 @@ class Catalog:
         self.listeners: list[Callable[[str, int], None]] = []
         self.version = 0  # bumped on every change; caches key on it
         self._ids = itertools.count(FIRST_FREE_ID)
-        self._related_index: tuple[int, dict] = (-1, {})
+        self._memo: tuple[int, dict] = (-1, {})
         self.products: dict[int, dict] = {}
         for record in recordings.body(PRODUCTS):
             record["description"] = unautop(record["description"])
@@ -70,18 +71,20 @@ class Catalog:
         # Only Size's terms were recorded; Color's are the ones the Store API shows (25, 26).
         self.terms = {1: recordings.body(SIZE_TERMS), 2: self._color_terms()}
         self.reviews = {r["id"]: r for r in recordings.body(REVIEWS)}
-        self._template = recordings.fresh(self.products[15])  # a plain simple product
-        self._variation_template = recordings.fresh(self.variations[24])
+        # Shapes for new records: a plain simple product, a variable product with global
+        # attributes, and a managed-stock variation.
+        self.simple_template = recordings.fresh(self.products[15])
+        self.variable_template = recordings.fresh(self.products[20])
+        self.variation_template = recordings.fresh(self.variations[24])
 
     def _color_terms(self) -> list[dict]:
         size = recordings.body(SIZE_TERMS)[0]
         terms = []
         for term_id, name in ((25, "Red"), (26, "Blue")):
             term = {**size, "id": term_id, "name": name, "slug": name.lower()}
-            term["_links"] = {"self": [{**size["_links"]["self"][0], "href": f"{recordings.ORIGIN}"
-                                        f"/wp-json/wc/v3/products/attributes/2/terms/{term_id}"}],
-                              "collection": [{"href": f"{recordings.ORIGIN}"
-                                              "/wp-json/wc/v3/products/attributes/2/terms"}]}
+            base = f"{recordings.ORIGIN}/wp-json/wc/v3/products/attributes/2/terms"
+            term["_links"] = {"self": [{**size["_links"]["self"][0], "href": f"{base}/{term_id}"}],
+                              "collection": [{"href": base}]}
             terms.append(term)
         return terms
 
@@ -119,16 +122,7 @@ class Catalog:
     def related_ids(self, record: dict) -> list[int]:
         """Up to 5 published, visible products sharing a category or a tag (WooCommerce
         shuffles them; the fake keeps index order so responses are reproducible)."""
-        version, index = self._related_index
-        if version != self.version:
-            index = {}
-            for product in self.products.values():
-                if product["status"] == "publish" and product["catalog_visibility"] in (
-                        "visible", "catalog"):
-                    for field in TERM_FIELDS:
-                        for term in product[field]:
-                            index.setdefault((field, term["id"]), []).append(product["id"])
-            self._related_index = (self.version, index)
+        index = self.memo("related index", self._related_index)
         related: list[int] = []
         for field in TERM_FIELDS:
             for term in record.get(field, ()):
@@ -139,44 +133,68 @@ class Catalog:
                             return related
         return related
 
+    def _related_index(self) -> dict:
+        index: dict = {}
+        for product in self.products.values():
+            if product["status"] == "publish" and product["catalog_visibility"] in (
+                    "visible", "catalog"):
+                for field in TERM_FIELDS:
+                    for term in product[field]:
+                        index.setdefault((field, term["id"]), []).append(product["id"])
+        return index
+
+    def memo(self, key, compute: Callable[[], object]):
+        """``compute()``, remembered until the catalogue next changes (10,000 products are
+        too many to index or sort again on every request)."""
+        version, values = self._memo
+        if version != self.version:
+            values = {}
+            self._memo = (self.version, values)
+        if key not in values:
+            values[key] = compute()
+        return values[key]
+
     # -- writes --
 
     def new_id(self) -> int:
+        """The next post id (WordPress shares one sequence for products, orders, coupons)."""
         return next(self._ids)
 
-    def create(self, fields: dict, *, emit: bool = True) -> dict:
-        """A new parent product: the recorded shape with WooCommerce's defaults, then ``fields``."""
+    def create(self, fields: dict) -> dict:
+        """A new parent product: the recorded shape, WooCommerce's defaults, then ``fields``."""
         stamp = site_date(self.clock())
-        record = {**recordings.fresh(self._template), **recordings.fresh(NEW_PRODUCT),
+        record = {**recordings.fresh(self.simple_template), **recordings.fresh(NEW_PRODUCT),
                   "id": self.new_id(), "date_created": stamp, "date_created_gmt": stamp,
                   "date_modified": stamp, "date_modified_gmt": stamp,
-                  "categories": [self._term("categories", UNCATEGORIZED)]}
+                  "categories": [self.term_ref("categories", UNCATEGORIZED)]}
         self._apply(record, fields)
         record["slug"] = fields.get("slug") or self.unique_slug(record["name"])
         self.products[record["id"]] = record
-        self._changed("created", record["id"], emit)
+        self._changed("created", record["id"])
         return record
 
-    def create_variation(self, parent_id: int, fields: dict, *, emit: bool = True) -> dict:
+    def create_variation(self, parent_id: int, fields: dict) -> dict:
         """A new variation of a variable product, from the recorded variation shape."""
         parent = self.products[parent_id]
         stamp = site_date(self.clock())
-        record = {**recordings.fresh(self._variation_template), **recordings.fresh(NEW_VARIATION),
-                  "id": self.new_id(), "parent_id": parent_id, "date_created": stamp,
-                  "date_created_gmt": stamp, "date_modified": stamp, "date_modified_gmt": stamp}
+        record = {**recordings.fresh(self.variation_template),
+                  **recordings.fresh(NEW_VARIATION), "id": self.new_id(), "parent_id": parent_id,
+                  "date_created": stamp, "date_created_gmt": stamp, "date_modified": stamp,
+                  "date_modified_gmt": stamp}
         self._apply(record, fields)
+        record["name"] = ", ".join(a["option"] for a in record["attributes"])
         self.variations[record["id"]] = record
         parent["variations"].append(record["id"])
-        self._changed("created", record["id"], emit)
+        self._changed("created", record["id"])
         return record
 
-    def update(self, product_id: int, fields: dict, *, emit: bool = True) -> dict:
+    def update(self, product_id: int, fields: dict) -> dict:
         """Apply wc/v3 fields to a product or variation and stamp date_modified."""
         record = self.get(product_id)
         self._apply(record, fields)
         stamp = site_date(self.clock())
         record["date_modified"] = record["date_modified_gmt"] = stamp
-        self._changed("updated", product_id, emit)
+        self._changed("updated", product_id)
         return record
 
     def trash(self, product_id: int) -> dict:
@@ -185,7 +203,7 @@ class Catalog:
         record["meta_data"].append({"id": 0, "key": "_wp_trash_meta_status",
                                     "value": record["status"]})
         record["status"] = "trash"
-        self._changed("deleted", product_id, True)
+        self._changed("deleted", product_id)
         return record
 
     def restore(self, product_id: int) -> dict:
@@ -195,7 +213,7 @@ class Catalog:
         record["status"] = previous[-1]["value"] if previous else "draft"
         record["meta_data"] = [m for m in record["meta_data"]
                                if m["key"] != "_wp_trash_meta_status"]
-        self._changed("restored", product_id, True)
+        self._changed("restored", product_id)
         return record
 
     def delete(self, product_id: int) -> dict:
@@ -214,6 +232,7 @@ class Catalog:
         return record
 
     def unique_slug(self, name: str) -> str:
+        """wp_unique_post_slug(): the name's slug, with -2, -3... when it is taken."""
         base = sanitize_title(name) or "product"
         taken = {p["slug"] for p in self.products.values()}
         slug, n = base, 2
@@ -221,20 +240,27 @@ class Catalog:
             slug, n = f"{base}-{n}", n + 1
         return slug
 
-    def _term(self, field: str, term_id: int) -> dict:
+    def insert(self, products: list[dict], variations: list[dict]) -> None:
+        """Add ready-made records in one go (the generator's bulk path; no webhooks)."""
+        self.products.update((p["id"], p) for p in products)
+        self.variations.update((v["id"], v) for v in variations)
+        self.version += 1
+
+    def term_ref(self, field: str, term_id: int) -> dict:
+        """How a product record names a category or tag: {id, name, slug}."""
         term = (self.categories if field == "categories" else self.tags)[term_id]
         return {"id": term["id"], "name": term["name"], "slug": term["slug"]}
 
     def _apply(self, record: dict, fields: dict) -> None:
         for key, value in fields.items():
             if key in TERM_FIELDS:
-                value = [self._term(key, t["id"] if isinstance(t, dict) else t) for t in value]
+                value = [self.term_ref(key, t["id"] if isinstance(t, dict) else t)
+                         for t in value]
             elif key in ("date_on_sale_from", "date_on_sale_to"):
                 record[key + "_gmt"] = value
             record[key] = value
 
-    def _changed(self, event: str, product_id: int, emit: bool) -> None:
+    def _changed(self, event: str, product_id: int) -> None:
         self.version += 1
-        if emit:
-            for listener in self.listeners:
-                listener(event, product_id)
+        for listener in self.listeners:
+            listener(event, product_id)

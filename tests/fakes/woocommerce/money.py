@@ -57,6 +57,11 @@ def range_html(low: int, high: int, *, v3: bool) -> str:
             f'Price range: {symbol}{formatted(low)} through {symbol}{formatted(high)}</span>')
 
 
-def store_money(**amounts: int | None) -> dict:
-    """A Store API money object: each amount as a minor-unit string, then the currency."""
-    return {**{k: (None if v is None else str(v)) for k, v in amounts.items()}, **CURRENCY}
+def amounts(**values: int | None) -> dict:
+    """Store API amounts: minor-unit strings (None stays null)."""
+    return {k: (None if v is None else str(v)) for k, v in values.items()}
+
+
+def store_money(**values: int | None) -> dict:
+    """A Store API money object: the amounts, then the currency fields."""
+    return {**amounts(**values), **CURRENCY}

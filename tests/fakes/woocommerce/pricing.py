@@ -11,7 +11,7 @@ from .money import cents
 from .php import parse_site_date
 
 NO_LIMIT = 9999  # Store API quantity maximum when stock does not limit it
-LOW_STOCK_AMOUNT = 2  # the store's "notify low stock" threshold (woocommerce_notify_low_stock_amount)
+LOW_STOCK_AMOUNT = 2  # the store's woocommerce_notify_low_stock_amount
 
 
 @dataclass(frozen=True)

@@ -58,6 +58,12 @@ def prices_of(catalog: Catalog, record: dict, now: float) -> Prices:
     return own_prices(record, now)
 
 
+def on_sale_filter(catalog: Catalog, record: dict, now: float) -> bool:
+    """What the on_sale filter matches: wc_get_product_ids_on_sale() holds products and the
+    parents of variations on sale, but not grouped products, though their on_sale is true."""
+    return record.get("type") != "grouped" and prices_of(catalog, record, now).on_sale
+
+
 def price_html(record: dict, prices: Prices, *, v3: bool = True) -> str:
     """get_price_html(): empty, one amount, a sale, or a range."""
     if prices.price is None:

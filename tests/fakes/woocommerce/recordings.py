@@ -1,4 +1,5 @@
-"""The recorded WooCommerce 10.0.2 exchanges (see recorded/README.md), read once.
+"""The recorded WooCommerce 10.0.2 exchanges, read once: the team's shared recordings in
+../shared/woocommerce/recorded beside the repository (see ../shared/woocommerce/README.md).
 
 Bodies come back with the recording store's scheme and host replaced by ``ORIGIN``, a sentinel
 the server swaps for its own origin when it writes a response.
@@ -10,7 +11,7 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
-RECORDED_DIR = Path(__file__).resolve().parent / "recorded"
+RECORDED_DIR = Path(__file__).resolve().parents[4] / "shared" / "woocommerce" / "recorded"
 RECORDED_SITE = "http://127.0.0.1:8091"  # the recording store's site URL
 ORIGIN = "@@origin@@"
 

@@ -27,6 +27,7 @@ _INTEGER = re.compile(r"^-?\d+$")
 
 class RestError(Exception):
     """A WP_Error: ``{"code", "message", "data": {"status", ...}}`` with that HTTP status."""
+    allow = True  # whether the answer keeps its route's Allow header
 
     def __init__(self, status: int, code: str, message: str, **data: Any):
         super().__init__(message)

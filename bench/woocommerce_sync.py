@@ -1,0 +1,108 @@
+"""A full catalogue sync of 10,000 products from the loopback WooCommerce, then search.
+
+The tests' WooCommerce server (built from the recorded exchanges) serves 10,000 generated
+products over HTTP with OAuth 1.0a; the bridge reads them page by page with variations and
+builds its index, in a process of its own (so its peak memory is its own, and it doesn't
+share a GIL with the server). Prints products per second and that peak memory, then search
+median and p99 on the synced index against a LIKE scan of the same rows.
+    .venv/bin/python bench/woocommerce_sync.py [--products 10000]
+Target (issue 4): under 60 s; search as fast as in bench/search.py.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT))
+
+from bridge.catalog import sync  # noqa: E402
+from bridge.catalog.index import CatalogIndex  # noqa: E402
+from bridge.store.woocommerce import WooCommerceStore, WooHttp  # noqa: E402
+
+# The loopback server's read-only key (tests/fakes/woocommerce/auth.py), here so the syncing
+# process imports nothing of the server.
+READ = ("ck_placeholder_read_only_key_00000000000000", "cs_placeholder_read_only_secret_00000000000")
+
+
+def peak_rss_mib() -> float:
+    """This process's peak resident memory (VmHWM: unlike ru_maxrss, not inherited from the
+    parent that started it)."""
+    with open("/proc/self/status") as status:
+        line = next(l for l in status if l.startswith("VmHWM:"))
+    return int(line.split()[1]) / 1024
+
+
+def child(url: str, path: str) -> None:
+    """The sync itself, run in its own process; prints its figures as JSON."""
+    store = WooCommerceStore(WooHttp(url, *READ, 30.0), "bench")
+    before = peak_rss_mib()
+    started = time.perf_counter()
+    count = sync.full_sync(store, CatalogIndex(Path(path)))
+    print(json.dumps({"count": count, "seconds": time.perf_counter() - started,
+                      "rss_before_mib": before,
+                      "max_rss_mib": peak_rss_mib()}))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--products", type=int, default=10_000)
+    parser.add_argument("--repeat", type=int, default=300)
+    parser.add_argument("--child", nargs=2, metavar=("URL", "INDEX"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        return child(*args.child)
+    from _stats import line, measure, summary
+    from fakes.woocommerce import FakeWooCommerce
+    from search import QUERIES, like_search, like_table
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    fake = FakeWooCommerce().start()
+    started = time.perf_counter()
+    fake.add_generated_products(args.products, seed=11)
+    print(f"loopback WooCommerce: {args.products} products generated in "
+          f"{time.perf_counter() - started:.1f} s")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "catalog.sqlite3"
+        fake.log.clear()
+        run = subprocess.run([sys.executable, __file__, "--child", fake.url, str(path)],
+                             capture_output=True, text=True, check=True)
+        figures = json.loads(run.stdout.strip().splitlines()[-1])
+        print(f"full sync: {figures['count']} products indexed in {figures['seconds']:.1f} s = "
+              f"{figures['count'] / figures['seconds']:.0f} products/s over "
+              f"{len(fake.log.entries)} requests ({len(fake.log.connections())} TCP connections)")
+        print(f"peak memory of the syncing process: {figures['max_rss_mib']:.0f} MiB peak RSS, "
+              f"{figures['max_rss_mib'] - figures['rss_before_mib']:.0f} MiB more than before "
+              f"the sync (imports alone: {figures['rss_before_mib']:.0f} MiB)")
+
+        index = CatalogIndex(path)
+        store = WooCommerceStore(WooHttp(fake.url, *READ, 30.0), "bench")
+        products = sync.all_products(store)
+        baseline_db = like_table(products, Path(tmp) / "like.sqlite3")
+        cursor = iter(range(10**9))
+
+        def fts():
+            query, filters = QUERIES[next(cursor) % len(QUERIES)]
+            return index.search(query, limit=5, **filters)
+
+        def like():
+            query, filters = QUERIES[next(cursor) % len(QUERIES)]
+            return like_search(baseline_db, query, filters)
+
+        base = summary(measure(like, args.repeat))
+        ours = summary(measure(fts, args.repeat))
+        print(line("LIKE '%term%' scan (baseline)", base))
+        print(line("index.search after the sync", ours, base))
+    fake.stop()
+
+
+if __name__ == "__main__":
+    main()
