@@ -15,7 +15,8 @@ def price(product: dict) -> str:
     """"$39.00", "$39.00 (was $45.00)" or "from $40.00" for a product brief or card."""
     currency = product.get("currency", "USD")
     text = money(product.get("price"), currency)
-    if product.get("price_max") and product["price_max"] != product.get("price"):
+    if product.get("type") == "grouped" or \
+            product.get("price_max") and product["price_max"] != product.get("price"):
         text = f"from {text}"
     if product.get("on_sale") and product.get("regular_price") not in (None, product.get("price")):
         text += f" (was {money(product['regular_price'], currency)})"
@@ -32,7 +33,7 @@ def stock(product: dict) -> str:
 
 
 def product_line(position: int, product: dict) -> str:
-    extra = stock(product)
+    extra = "sold on a partner's site" if product.get("type") == "external" else stock(product)
     return (f"{position}. **{product['name']}**: {price(product)}"
             + (f", {extra}" if extra else ""))
 

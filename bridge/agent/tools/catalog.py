@@ -13,6 +13,9 @@ MAX_RESULTS = 10
 def brief(card: dict) -> dict:
     """The part of a card the model needs to talk about a product."""
     data = {k: card[k] for k in ("id", "name", "price", "currency", "in_stock") if k in card}
+    if card.get("type") in ("grouped", "external"):
+        # A group's price is its cheapest member's; an external product is sold elsewhere.
+        data["type"] = card["type"]
     if card.get("on_sale"):
         data["regular_price"] = card.get("regular_price")
         data["on_sale"] = True
