@@ -25,7 +25,7 @@ from .store import make_store
 log = logging.getLogger(__name__)
 
 # Channel packages, each with init_app(app). Named, not imported, so bridge never imports them.
-CHANNELS = ("channels.storefront", "channels.webhooks")
+CHANNELS = ("channels.storefront", "channels.webhooks", "channels.agent_gateway")
 
 
 @dataclass

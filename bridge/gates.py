@@ -101,10 +101,28 @@ def store_webhook(settings: Settings) -> bool:
     return False
 
 
+def agent_identity(settings: Settings) -> Identity:
+    """An agent is anonymous: keyed by its IP, which the plugin vouches for when it forwards
+    (WordPress's own address would otherwise put every agent in one bucket)."""
+    context = signed_context(settings)
+    if context is not None:
+        return Identity(via="context", ip=context.ip)
+    return Identity(via="direct", ip=request.remote_addr or "unknown")
+
+
 def _limit_value() -> str:
     limit, window = g.identity.rate_limit or (current_settings().rate_limit,
                                               current_settings().rate_window)
     return f"{limit} per {window} second"
+
+
+def _agent_limit_value() -> str:
+    settings = current_settings()
+    return f"{settings.agent_rate_limit} per {settings.agent_rate_window} second"
+
+
+def _ip_key() -> str:
+    return g.identity.ip
 
 
 def _client_key() -> str:
@@ -130,10 +148,12 @@ def guard(app: Flask, route: Route, view):
             under_daily_cap(current_settings())
             return view(**kwargs)
         inner = capped
+    limiter: Limiter = app.extensions["fahad"].limiter
     if route.gate in STOREFRONT_GATES:
-        limiter: Limiter = app.extensions["fahad"].limiter
         inner = limiter.shared_limit(_limit_value, scope="storefront",
                                      key_func=_client_key)(inner)
+    elif route.gate is Gate.AGENT:
+        inner = limiter.shared_limit(_agent_limit_value, scope="agent", key_func=_ip_key)(inner)
 
     @wraps(view)
     def gated(**kwargs):
@@ -144,6 +164,8 @@ def guard(app: Flask, route: Route, view):
             not_paused(settings)
         elif route.gate is Gate.STORE_WEBHOOK:
             g.webhook_ping = store_webhook(settings)
+        elif route.gate is Gate.AGENT:
+            g.identity = agent_identity(settings)
         return inner(**kwargs)
 
     return gated

@@ -88,3 +88,51 @@ def optional_int(body: dict, name: str, low: int, high: int) -> int | None:
     if not low <= value <= high:
         raise bad_request(INVALID_PARAM, f"{name} must be between {low} and {high}.")
     return value
+
+
+# -- query parameters: out of range is clamped, not a number is 400 (CONTRACT.md) --
+
+def query_int(name: str, default: int, low: int, high: int) -> int:
+    raw = request.args.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        raise bad_request(INVALID_PARAM, f"{name} must be a whole number.") from None
+    return max(low, min(high, value))
+
+
+def query_float(name: str) -> float | None:
+    raw = request.args.get(name)
+    if raw is None or raw.strip() == "":
+        return None
+    try:
+        value = float(raw.strip())
+    except ValueError:
+        raise bad_request(INVALID_PARAM, f"{name} must be a number.") from None
+    if value != value or value in (float("inf"), float("-inf")):
+        raise bad_request(INVALID_PARAM, f"{name} must be a finite number.")
+    return max(0.0, value)
+
+
+def query_bool(name: str) -> bool | None:
+    raw = request.args.get(name)
+    if raw is None or raw.strip() == "":
+        return None
+    if raw.strip().lower() in ("1", "true", "yes"):
+        return True
+    if raw.strip().lower() in ("0", "false", "no"):
+        return False
+    raise bad_request(INVALID_PARAM, f"{name} must be true or false.")
+
+
+def query_text(name: str, max_length: int = 200) -> str | None:
+    raw = request.args.get(name)
+    if raw is None:
+        return None
+    if len(raw) > max_length:
+        raise bad_request(INVALID_PARAM, f"{name} must be at most {max_length} characters.")
+    if _CONTROL.search(raw):
+        raise bad_request(INVALID_PARAM, f"{name} contains control characters.")
+    return raw.strip()

@@ -22,6 +22,7 @@ class Gate(StrEnum):
     ADMIN = "admin"  # signed context with manage_woocommerce
     WHATSAPP = "whatsapp"  # verify token / X-Hub-Signature-256
     STORE_WEBHOOK = "store-webhook"  # X-WC-Webhook-Signature
+    AGENT = "agent"  # public and read only, with its own per-IP rate limit
     PUBLIC = "public"
 
 
@@ -44,6 +45,14 @@ ROUTES = (
     Route("POST", "/cart", "storefront.cart", Gate.STOREFRONT),
     Route("POST", "/feedback", "storefront.feedback", Gate.STOREFRONT),
     Route("POST", "/webhooks/woocommerce", "webhooks.woocommerce", Gate.STORE_WEBHOOK, 1024 * KIB),
+    Route("GET", "/agent/llms", "agent_gateway.llms", Gate.AGENT),
+    Route("GET", "/agent/catalog", "agent_gateway.catalog", Gate.AGENT),
+    Route("GET", "/agent/search", "agent_gateway.search", Gate.AGENT),
+    Route("GET", "/agent/product", "agent_gateway.product", Gate.AGENT),
+    Route("GET", "/agent/checkout-handoff", "agent_gateway.checkout_handoff", Gate.AGENT),
+    Route("GET", "/agent/feed", "agent_gateway.feed", Gate.AGENT),
+    # JSON-RPC messages are small; 64 KiB leaves room for a client's capabilities.
+    Route("POST", "/agent/mcp", "agent_gateway.mcp", Gate.AGENT, 64 * KIB),
 )
 
 STOREFRONT_GATES = (Gate.STOREFRONT, Gate.STOREFRONT_BILLABLE)

@@ -51,6 +51,8 @@ class Settings:
     daily_cap: int = 0
     paused: bool = False
     nonce_ttl: int = 43200
+    agent_rate_limit: int = 120
+    agent_rate_window: int = 60
 
     store: str = "demo"
     wc_url: str = ""
@@ -83,7 +85,7 @@ class Settings:
 
     def __post_init__(self) -> None:
         _check_positive(self, "rate_limit", "rate_window", "nonce_ttl", "model_max_tokens",
-                        "model_max_calls")
+                        "model_max_calls", "agent_rate_limit", "agent_rate_window")
         if self.model_timeout <= 0 or self.model_max_retries < 0 or self.monthly_budget < 0:
             raise SettingsError("model_timeout must be positive; model_max_retries and "
                                 "monthly_budget 0 or more")

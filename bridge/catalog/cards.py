@@ -78,6 +78,13 @@ def detail(product: Product, currency: str) -> dict:
     return data
 
 
+def catalogue_item(product: Product, currency: str) -> dict:
+    """What the agent gateway's catalogue lists: the card and the product's details."""
+    item = detail(product, currency)
+    item["date_modified"] = product.date_modified.isoformat() if product.date_modified else None
+    return item
+
+
 def cart_payload(cart: Cart) -> dict:
     """The verified cart as the contract shows it."""
     return {

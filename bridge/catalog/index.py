@@ -17,12 +17,16 @@ import sqlite3
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable, Sequence
 
 from ..store.base import Product
-from .cards import card
+from .cards import card, catalogue_item
 from .text import SYNONYMS, deletes, distance, max_typos, query_terms, words
+
+# Raise when SCHEMA changes: an index file of another version is dropped and rebuilt.
+SCHEMA_VERSION = 2
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS products (
@@ -33,8 +37,11 @@ CREATE TABLE IF NOT EXISTS products (
     on_sale INTEGER NOT NULL, in_stock INTEGER NOT NULL,
     popularity INTEGER NOT NULL,
     category_keys TEXT NOT NULL,        -- "|slug|name|..." for exact category filters
-    card TEXT NOT NULL
+    card TEXT NOT NULL,
+    item TEXT NOT NULL,                 -- the catalogue item: the card and its details
+    modified TEXT NOT NULL              -- when the store last changed it (ISO 8601, UTC)
 );
+CREATE INDEX IF NOT EXISTS products_modified ON products (modified);
 CREATE INDEX IF NOT EXISTS products_name ON products (name);
 CREATE VIRTUAL TABLE IF NOT EXISTS products_fts USING fts5(
     name, categories, tags, attributes, sku, description,
@@ -58,6 +65,9 @@ WEIGHTS = "10.0, 6.0, 3.0, 2.0, 8.0, 1.0"
 CANDIDATES = 250
 # Filtered totals are counted exactly up to here; beyond, the result says "more than".
 COUNT_CAP = 250
+
+# A product whose store gives no modification time counts as unchanged since long ago.
+EPOCH = datetime(2000, 1, 1, tzinfo=timezone.utc)
 
 # Visibilities WooCommerce lets search show.
 SEARCHABLE = ("visible", "search")
@@ -86,7 +96,7 @@ class Row:
 
     id: int
     order: tuple  # in stock first, then best sellers: the place a full sync gives it
-    columns: tuple  # name, prices, flags, popularity, category keys, card JSON
+    columns: tuple  # name, prices, flags, popularity, category keys, card, item, modified
     text: tuple[str, ...]  # the searchable columns
 
 
@@ -96,12 +106,14 @@ def prepare(product: Product, currency: str) -> Row | None:
         return None
     keys = "|" + "|".join(
         k for c in product.categories for k in (c.slug.lower(), c.name.lower())) + "|"
+    modified = (product.date_modified or EPOCH).astimezone(timezone.utc).isoformat()
     return Row(
         id=product.id,
         order=(not product.in_stock, -product.total_sales, product.id),
         columns=(product.name, _float(product.price), _float(product.price_max),
                  int(product.on_sale), int(product.in_stock), product.total_sales, keys,
-                 json.dumps(card(product, currency))),
+                 json.dumps(card(product, currency)),
+                 json.dumps(catalogue_item(product, currency)), modified),
         text=_row_text(product))
 
 
@@ -120,7 +132,14 @@ class CatalogIndex:
         self.path = Path(path)
         self._local = threading.local()
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._db().executescript(SCHEMA)
+        db = self._db()
+        if db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
+            # The index is a cache of the store: a file of another layout is rebuilt.
+            db.executescript("DROP TABLE IF EXISTS products; DROP TABLE IF EXISTS products_fts;"
+                             "DROP TABLE IF EXISTS words; DROP TABLE IF EXISTS word_deletes;"
+                             "DROP TABLE IF EXISTS meta;")
+            db.executescript(SCHEMA)
+            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     # -- connections --
 
@@ -142,7 +161,14 @@ class CatalogIndex:
             return self.db
 
         def __exit__(self, exc_type, *_):
-            self.db.execute("ROLLBACK" if exc_type else "COMMIT")
+            if exc_type:
+                self.db.execute("ROLLBACK")
+                return
+            # Every change stamps the index, for ETag and Last-Modified of catalogue reads.
+            self.db.execute("INSERT INTO meta VALUES ('changed_at', ?) ON CONFLICT(key)"
+                            " DO UPDATE SET value = excluded.value",
+                            (datetime.now(timezone.utc).isoformat(timespec="microseconds"),))
+            self.db.execute("COMMIT")
 
     def _write(self):
         return self._Tx(self._db())
@@ -190,7 +216,7 @@ class CatalogIndex:
         df: Counter[str] = Counter()
         for row in rows:
             pos = places[row.id]
-            db.execute("INSERT INTO products VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            db.execute("INSERT INTO products VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                        (pos, row.id, *row.columns))
             db.execute("INSERT INTO products_fts(rowid, name, categories, tags, attributes,"
                        " sku, description) VALUES (?, ?, ?, ?, ?, ?, ?)", (pos, *row.text))
@@ -255,6 +281,28 @@ class CatalogIndex:
         rows = dict(self._db().execute(
             f"SELECT id, card FROM products WHERE id IN ({marks})", list(product_ids)))
         return [json.loads(rows[i]) for i in product_ids if i in rows]
+
+    def page(self, page: int, per_page: int,
+             updated_since: datetime | None = None) -> tuple[list[dict], int]:
+        """Catalogue items by id, a page at a time, and how many there are in all."""
+        raw, total = self.page_json(page, per_page, updated_since)
+        return [json.loads(item) for item in raw], total
+
+    def page_json(self, page: int, per_page: int,
+                  updated_since: datetime | None = None) -> tuple[list[str], int]:
+        """``page`` with each item as the JSON text it is stored as (no parse on the way out)."""
+        where, params = ("WHERE modified > ?", [updated_since.astimezone(timezone.utc)
+                                               .isoformat()]) if updated_since else ("", [])
+        db = self._db()
+        total = db.execute(f"SELECT count(*) FROM products {where}", params).fetchone()[0]
+        rows = db.execute(f"SELECT item FROM products {where} ORDER BY id LIMIT ? OFFSET ?",
+                          (*params, per_page, (page - 1) * per_page)).fetchall()
+        return [item for item, in rows], total
+
+    def item(self, product_id: int) -> dict | None:
+        row = self._db().execute("SELECT item FROM products WHERE id = ?",
+                                 (product_id,)).fetchone()
+        return json.loads(row[0]) if row else None
 
     def id_by_name(self, name: str) -> int | None:
         """The indexed product with exactly this name (any case), if there is one."""

@@ -294,6 +294,9 @@ class Store(Protocol):
                  modified_after: datetime | None = None) -> ProductPage:
         """Published products, oldest id first, with their variations."""
 
+    def variation_parent(self, variation_id: int) -> Product | None:
+        """The published product a variation id belongs to, else None."""
+
     def categories(self) -> Sequence[Category]: ...
 
     def reviews(self, product_id: int | None = None, status: str = "approved") -> Sequence[Review]:

@@ -166,3 +166,24 @@ def test_a_broad_word_in_a_big_catalogue_counts_up_to_the_cap(tmp_path):
 def test_beside_unknown_words_a_match_must_name_the_product_not_just_its_description(index):
     assert index.search("heated fleece").cards == []  # "fleece" is only in a description
     assert ids(index.search("heated hoodie")) != []  # "hoodie" names products
+
+
+def test_an_index_file_of_an_older_layout_is_rebuilt(tmp_path):
+    import sqlite3
+    path = tmp_path / "old.sqlite3"
+    old = sqlite3.connect(path)
+    old.execute("CREATE TABLE products (id INTEGER PRIMARY KEY, card TEXT)")
+    old.commit()
+    old.close()
+    index = CatalogIndex(path)
+    assert index.replace_all(CATALOGUE, "USD") == 5 and index.count() == 5
+
+
+def test_catalogue_pages_and_updated_since(index):
+    from datetime import datetime, timezone
+    items, total = index.page(1, 2)
+    assert total == 5 and [i["id"] for i in items] == [1, 2]
+    assert [i["id"] for i in index.page(3, 2)[0]] == [5]
+    assert index.page(4, 2) == ([], 5)
+    assert index.page(1, 10, datetime(2030, 1, 1, tzinfo=timezone.utc)) == ([], 0)
+    assert index.item(4)["sku"] == "SKU-4" and index.item(6) is None

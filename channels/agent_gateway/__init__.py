@@ -1,0 +1,17 @@
+"""The agent gateway: the store for other people's AI agents, public and read only.
+
+views: llms, catalog, search, product, checkout_handoff, feed (VIEWS); service: the shared
+answers (the chat's own tools); dialects: JSON-LD and the product feed; llms: llms.txt;
+mcp_server: the same answers as MCP tools (build_server); mcp_http: POST /agent/mcp (VIEWS).
+"""
+from flask import Flask
+
+from bridge.routes import register
+
+from . import mcp_http
+from .views import VIEWS
+
+
+def init_app(app: Flask) -> None:
+    mcp_http.init_app(app)
+    register(app, {**VIEWS, **mcp_http.VIEWS})

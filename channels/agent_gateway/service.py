@@ -1,0 +1,89 @@
+"""What the gateway answers, shared by its HTTP routes and its MCP tools: the chat's own
+search and detail tools (same code path, same filters), and the checkout hand-off."""
+from __future__ import annotations
+
+from flask import current_app
+
+from bridge.agent.tools import GET_PRODUCT_DETAILS, SEARCH_PRODUCTS
+from bridge.agent.tools.registry import ArgumentError, Tool, ToolContext, check_arguments
+from bridge.errors import INVALID_PARAM, BridgeError
+
+# Items one hand-off may carry, and units of each.
+MAX_ITEMS = 20
+MAX_QUANTITY = 99
+
+NOT_FOUND = "not found"
+NOTE = ("Open a link to put the items in a fresh cart at the store and check out there. "
+        "Nothing is reserved, charged or ordered until the shopper does.")
+
+
+def _bridge():
+    return current_app.extensions["fahad"]
+
+
+def _run(tool: Tool, args: dict):
+    """Run a chat tool for an agent: no cart, no shopper, never a mutating tool."""
+    assert not tool.mutates
+    bridge = _bridge()
+    try:
+        clean = check_arguments(tool.schema, args)
+    except ArgumentError as exc:
+        raise BridgeError(INVALID_PARAM, f"Invalid parameters: {exc}.", 400) from None
+    return tool.handler(ToolContext(store=bridge.store, index=bridge.index), clean)
+
+
+def search(query: str, **filters) -> dict:
+    """Cards of published products matching ``query``, best first, with the total."""
+    result = _run(SEARCH_PRODUCTS, {"query": query, **filters})
+    return {"query": query, "count": result.content.get("total", 0),
+            "products": list(result.cards)}
+
+
+def product(product_id: int) -> dict | None:
+    """A published product's details (card, description, attributes, variations), else None."""
+    result = _run(GET_PRODUCT_DETAILS, {"product_id": product_id})
+    return result.cards[0] if result.ok and result.cards else None
+
+
+def handoff(requested: list[tuple[int, int]]) -> dict:
+    """Checkout links for the purchasable items among ``requested`` (id, quantity) pairs.
+
+    Duplicates collapse to their first quantity; ids that are unknown, unpublished, out of
+    stock or not purchasable are dropped with a reason that never tells unpublished from
+    unknown. The links are the store's own, built here, never by a model.
+    """
+    store = _bridge().store
+    wanted: dict[int, int] = {}
+    for item_id, quantity in requested:
+        wanted.setdefault(item_id, quantity)
+    items, dropped = [], []
+    for item_id, quantity in wanted.items():
+        reason = _unbuyable(store, item_id)
+        if reason:
+            dropped.append({"product_id": item_id, "reason": reason})
+            continue
+        items.append({"product_id": item_id, "quantity": quantity,
+                      "add_to_cart": store.checkout_link([(item_id, quantity)])})
+    result = {"note": NOTE, "items": items, "dropped": dropped}
+    if items:
+        result["checkout_url"] = store.checkout_link(
+            [(i["product_id"], i["quantity"]) for i in items])
+    return result
+
+
+def _unbuyable(store, item_id: int) -> str | None:
+    """Why an id can't be handed off now, or None when it can."""
+    product = store.product(item_id)
+    if product is not None:
+        if not product.purchasable:
+            return "not sold through this store's cart"
+        if product.variations:
+            return "choose an option: hand off one of its variation ids"
+        return None if product.in_stock else "out of stock"
+    parent = store.variation_parent(item_id)
+    variation = parent.variation(item_id) if parent is not None else None
+    if variation is None:
+        return NOT_FOUND
+    if not (parent.purchasable and variation.purchasable):
+        return "not sold through this store's cart"
+    return None if variation.in_stock else "out of stock"
