@@ -44,6 +44,10 @@ ROUTES = (
     Route("POST", "/stream", "storefront.stream", Gate.STOREFRONT_BILLABLE, 256 * KIB),
     Route("POST", "/cart", "storefront.cart", Gate.STOREFRONT),
     Route("POST", "/feedback", "storefront.feedback", Gate.STOREFRONT),
+    # A 5 MiB image plus the multipart envelope and the filter fields. Not billable: the
+    # contract's daily cap counts chat turns only.
+    Route("POST", "/visual-search", "storefront.visual_search", Gate.STOREFRONT,
+          5 * 1024 * KIB + 64 * KIB),
     Route("POST", "/webhooks/woocommerce", "webhooks.woocommerce", Gate.STORE_WEBHOOK, 1024 * KIB),
     Route("GET", "/agent/llms", "agent_gateway.llms", Gate.AGENT),
     Route("GET", "/agent/catalog", "agent_gateway.catalog", Gate.AGENT),
