@@ -85,7 +85,7 @@ def layout(data: bytes, fmt: str) -> tuple[int, list[tuple[int, int]]]:
     the places a second format can hide. Raises ``_Corrupt`` for a broken structure."""
     try:
         return {"PNG": _png, "GIF": _gif, "WEBP": _webp, "JPEG": _jpeg}[fmt](data)
-    except (IndexError, struct.error):
+    except (IndexError, ValueError, struct.error):  # ValueError: bytes.index found no marker
         raise _Corrupt("structure runs past the end") from None
 
 
