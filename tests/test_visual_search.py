@@ -265,6 +265,12 @@ def test_harmless_trailers_and_metadata_are_accepted(client, store, in_stock):
     assert ids(search(client, jpeg + b"SEFH\x00\x01" + bytes(2000)))[0] == product.id
     png = vi.png_with_text(store.image_png(product.id), b"taken on a sunny day")
     assert ids(search(client, png))[0] == product.id
+    # XMP metadata is XML, which is not active content.
+    xmp = (b'<?xml version="1.0"?><?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?>'
+           b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF/></x:xmpmeta><?xpacket end="w"?>')
+    with_xmp = vi.encode(vi.pil(store.image_png(product.id)), "JPEG", quality=90, xmp=xmp)
+    assert xmp in with_xmp
+    assert ids(search(client, with_xmp))[0] == product.id
 
 
 def test_truncated_or_corrupt_images_are_400(client, store, in_stock):

@@ -66,14 +66,15 @@ class FeatureRanker:
         if not len(ids):
             return []
         keep = np.isin(ids, np.asarray(query.eligible, dtype=np.int64))
-        ids, matrix = ids[keep], matrix[keep]
-        if not len(ids):
+        count = int(keep.sum())
+        if not count:
             return []
         vector = query.notes.get("vector")
         if vector is None:
             vector = query.notes["vector"] = features.describe(query.picture.image)
-        scores = matrix @ vector
-        top = min(CANDIDATES, len(ids))
+        # Score every row and mask the rest: cheaper than copying the eligible rows out.
+        scores = np.where(keep, matrix @ vector, -np.inf)
+        top = min(CANDIDATES, count)
         best = np.argpartition(-scores, top - 1)[:top]
         best = best[np.argsort(-scores[best], kind="stable")]
         return [(int(ids[i]), float(scores[i])) for i in best]

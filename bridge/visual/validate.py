@@ -11,7 +11,6 @@ from __future__ import annotations
 import io
 import re
 import struct
-import warnings
 from dataclasses import dataclass
 from typing import BinaryIO
 
@@ -38,7 +37,7 @@ FORMATS = ("JPEG", "PNG", "WEBP", "GIF")
 # end, PDF from anywhere in the first KiB) and of markup or code a browser or server runs.
 FOREIGN = re.compile(
     rb"PK\x03\x04|PK\x01\x02|PK\x05\x06|%PDF-|Rar!\x1a\x07|7z\xbc\xaf\x27\x1c|\x7fELF"
-    rb"|<\s*(?:script|html|body|svg|iframe|object|embed|!doctype|\?php|\?xml)"
+    rb"|<\s*(?:script|html|body|svg|iframe|object|embed|!doctype|\?php)"
     rb"|javascript:", re.IGNORECASE)
 
 
@@ -200,29 +199,27 @@ def decode(data: bytes, max_pixels: int = MAX_PIXELS) -> Picture:
         raise _refuse(UNSUPPORTED_IMAGE, "Only JPEG, PNG, WebP or GIF images can be searched.",
                       415)
     _check_plain(data, fmt)
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
-        try:
-            image = Image.open(io.BytesIO(data), formats=[fmt])
-            width, height = image.size
-            # The header's size is all that has been read: refuse before decoding anything.
-            if width * height > max_pixels:
-                raise _refuse(IMAGE_TOO_LARGE, "The image has too many pixels "
-                              f"({width} x {height}); the most is {max_pixels:,}.", 413)
-            if fmt == "JPEG":
-                image.draft("RGB", (WORK_SIZE, WORK_SIZE))  # DCT scaling: a cheap decode
-            image.seek(0)  # an animation's first frame
-            image.load()
-            image = _upright(image)
-            image = _rgb(image)
-            image.thumbnail((WORK_SIZE, WORK_SIZE), Image.Resampling.BILINEAR, reducing_gap=2.0)
-        except BridgeError:
-            raise
-        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-            raise _refuse(IMAGE_TOO_LARGE, "The image has too many pixels.", 413) from None
-        except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError,
-                struct.error, IndexError, TypeError, ZeroDivisionError):
-            raise _refuse(INVALID_IMAGE, "The image is truncated or corrupt.", 400) from None
+    try:
+        image = Image.open(io.BytesIO(data), formats=[fmt])
+        width, height = image.size
+        # The header's size is all that has been read: refuse before decoding anything.
+        if width * height > max_pixels:
+            raise _refuse(IMAGE_TOO_LARGE, "The image has too many pixels "
+                          f"({width} x {height}); the most is {max_pixels:,}.", 413)
+        if fmt == "JPEG":
+            image.draft("RGB", (WORK_SIZE, WORK_SIZE))  # DCT scaling: a cheap decode
+        image.seek(0)  # an animation's first frame
+        image.load()
+        image = _upright(image)
+        image = _rgb(image)
+        image.thumbnail((WORK_SIZE, WORK_SIZE), Image.Resampling.BILINEAR, reducing_gap=2.0)
+    except BridgeError:
+        raise
+    except Image.DecompressionBombError:  # Pillow's own limit, should ours be set higher
+        raise _refuse(IMAGE_TOO_LARGE, "The image has too many pixels.", 413) from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError,
+            struct.error, IndexError, TypeError, ZeroDivisionError):
+        raise _refuse(INVALID_IMAGE, "The image is truncated or corrupt.", 400) from None
     return Picture(image, fmt, width, height)
 
 

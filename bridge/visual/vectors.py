@@ -92,27 +92,33 @@ class FeatureIndex:
                 if pid not in have or have[pid][0] != url or have[pid][1] != features.VERSION
                 or (have[pid][2] and now - have[pid][3] >= RETRY_AFTER)]
         batch = todo if budget is None else todo[:budget]
-        rows, failed = [], 0
-        for pid in batch:
-            vector = self._describe(pid, wanted[pid], load)
-            failed += vector is None
-            rows.append((pid, wanted[pid], features.VERSION,
-                         None if vector is None else vector.tobytes(), now))
-        if rows or gone:
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                db.executemany("INSERT OR REPLACE INTO visual_features VALUES (?, ?, ?, ?, ?)",
-                               rows)
-                db.executemany("DELETE FROM visual_features WHERE id = ?", ((p,) for p in gone))
-                self._set(db, "version", secrets.token_hex(8))
-                db.execute("COMMIT")
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
+        rows = [(pid, wanted[pid], self._describe(pid, wanted[pid], load)) for pid in batch]
+        failed = sum(vector is None for _, _, vector in rows)
+        self.put(rows, gone)
         if len(batch) == len(todo):
             self._set(db, "synced_for", changed_at)
         return {"computed": len(rows) - failed, "failed": failed, "removed": len(gone),
                 "left": len(todo) - len(batch)}
+
+    def put(self, rows: list[tuple[int, str, np.ndarray | None]],
+            gone: list[int] = ()) -> None:
+        """Store (product id, image URL, vector or None) rows and drop ``gone``, at once."""
+        if not rows and not gone:
+            return
+        now = time.time()
+        db = self._db()
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            db.executemany("INSERT OR REPLACE INTO visual_features VALUES (?, ?, ?, ?, ?)",
+                           [(pid, source, features.VERSION,
+                             None if vector is None else vector.astype(np.float32).tobytes(),
+                             now) for pid, source, vector in rows])
+            db.executemany("DELETE FROM visual_features WHERE id = ?", ((p,) for p in gone))
+            self._set(db, "version", secrets.token_hex(8))
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
 
     @staticmethod
     def _set(db: sqlite3.Connection, key: str, value: str) -> None:
