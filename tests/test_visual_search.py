@@ -230,6 +230,20 @@ def test_missing_or_empty_image_is_400(client):
     refused(response, 400, "rest_missing_callback_param")
 
 
+@pytest.mark.parametrize("content_type, body", [
+    ("multipart/form-data", b"no boundary"),
+    ("multipart/form-data; boundary=xx", b"--xx\r\nContent-Disposition: form-data; "
+     b"name=\"image\"; filename=\"a\"\r\n\r\nno closing boundary"),
+    ("multipart/form-data; boundary=xx", b"--xx--"),
+    ("multipart/form-data; boundary=xx", b"--xx\r\nContent-Disposition: form-data; "
+     b"name=\"image\"\r\n\r\nnot a file\r\n--xx--\r\n"),
+], ids=["no-boundary", "unterminated", "no-parts", "image-as-text-field"])
+def test_a_malformed_multipart_body_is_400(client, content_type, body):
+    response = client.post(URL, data=body, content_type=content_type,
+                           headers={"X-WP-Nonce": issue_nonce(SECRET)})
+    refused(response, 400, "rest_missing_callback_param")
+
+
 def test_not_an_image_by_its_bytes_is_415_whatever_its_name_says(client, store, in_stock):
     picture = store.image_png(in_stock[0].id)
     for data, name in [(vi.bmp(picture), "photo.jpg"), (b"<svg xmlns='x'></svg>", "a.png"),

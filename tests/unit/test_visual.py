@@ -126,3 +126,16 @@ def test_parse_keeps_only_short_words_from_the_expected_fields():
     assert parse("no json at all") == {"category": "", "colour": "", "material": "",
                                        "style": "", "keywords": []}
     assert parse('["a list"]')["keywords"] == []
+
+
+def test_the_visual_settings_come_from_the_environment_and_are_checked():
+    from bridge.settings import SettingsError, load_settings
+
+    settings = load_settings({"FAHAD_VISUAL_RANKERS": "", "FAHAD_BRIDGE_SECRET": "s",
+                              "FAHAD_VISUAL_MAX_PIXELS": "1000000"})
+    assert settings.visual_rankers == () and settings.visual_max_pixels == 1_000_000
+    assert load_settings({"FAHAD_BRIDGE_SECRET": "s"}).visual_rankers == ("features", "vision")
+    for bad in ({"FAHAD_VISUAL_MAX_PIXELS": "0"}, {"FAHAD_VISUAL_SYNC_BATCH": "0"},
+                {"FAHAD_VISUAL_FETCH_TIMEOUT": "0"}, {"FAHAD_VISUAL_MAX_PIXELS": "many"}):
+        with pytest.raises(SettingsError):
+            load_settings({"FAHAD_BRIDGE_SECRET": "s", **bad})
