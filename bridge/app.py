@@ -21,6 +21,8 @@ from .store.base import Store
 from .catalog.sync import sync_demo_index
 from .catalog.worker import CatalogWorker
 from .store import make_store
+from .visual import VisualSearch
+from .visual.sync import sync_features
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +43,7 @@ class Bridge:
     agent: Agent
     limiter: Limiter | None = None
     catalog_worker: CatalogWorker | None = None
+    visual: VisualSearch | None = None
 
 
 def create_app(settings: Settings | None = None) -> Flask:
@@ -62,9 +65,12 @@ def create_app(settings: Settings | None = None) -> Flask:
     agent = Agent(store, index, build_chain(settings, store.name, store.currency), sessions,
                   settings)
     bridge = Bridge(settings, engine, sessions, store, index, agent)
+    bridge.visual = VisualSearch.build(bridge)
     app.extensions["fahad"] = bridge
     if settings.store == "woocommerce" and settings.wc_background_sync:
-        bridge.catalog_worker = CatalogWorker(store, index, sessions, settings)
+        bridge.catalog_worker = CatalogWorker(
+            store, index, sessions, settings,
+            after=lambda: sync_features(store, index, settings, settings.visual_sync_batch))
         bridge.catalog_worker.start()
 
     errors.init_app(app)

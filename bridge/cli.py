@@ -89,6 +89,7 @@ def sync(reconcile: bool) -> None:
     from .catalog.index import CatalogIndex
     from .store import make_store
     from .store.base import StoreUnavailable
+    from .visual.sync import sync_features
 
     settings = _settings()
     engine = db.make_engine(settings)
@@ -99,13 +100,17 @@ def sync(reconcile: bool) -> None:
         if reconcile:
             refreshed, removed = catalog.reconcile(store, index)
             click.echo(f"reconciled: {refreshed} products refreshed, {removed} removed")
-            return
-        with click.progressbar(length=0, label="syncing products", show_pos=True) as bar:
-            def progress(done: int, total: int) -> None:
-                bar.length = total
-                bar.update(done - bar.pos)
-            count = catalog.full_sync(store, index, progress)
-        click.echo(f"synced {count} products in {time.monotonic() - started:.1f} s")
+        else:
+            with click.progressbar(length=0, label="syncing products", show_pos=True) as bar:
+                def progress(done: int, total: int) -> None:
+                    bar.length = total
+                    bar.update(done - bar.pos)
+                count = catalog.full_sync(store, index, progress)
+            click.echo(f"synced {count} products in {time.monotonic() - started:.1f} s")
+        images = sync_features(store, index, settings)
+        if images is not None:
+            click.echo(f"product images: {images['computed']} described, {images['failed']} "
+                       f"unusable, {images['removed']} removed")
     except StoreUnavailable as exc:
         raise click.ClickException(str(exc)) from None
     finally:

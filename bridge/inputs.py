@@ -91,9 +91,10 @@ def optional_int(body: dict, name: str, low: int, high: int) -> int | None:
 
 
 # -- query parameters: out of range is clamped, not a number is 400 (CONTRACT.md) --
+# ``source`` reads another mapping the same way, e.g. ``request.values`` for form fields.
 
-def query_int(name: str, default: int, low: int, high: int) -> int:
-    raw = request.args.get(name)
+def query_int(name: str, default: int, low: int, high: int, source=None) -> int:
+    raw = (request.args if source is None else source).get(name)
     if raw is None or raw.strip() == "":
         return default
     try:
@@ -103,8 +104,8 @@ def query_int(name: str, default: int, low: int, high: int) -> int:
     return max(low, min(high, value))
 
 
-def query_float(name: str) -> float | None:
-    raw = request.args.get(name)
+def query_float(name: str, source=None) -> float | None:
+    raw = (request.args if source is None else source).get(name)
     if raw is None or raw.strip() == "":
         return None
     try:
@@ -127,8 +128,8 @@ def query_bool(name: str) -> bool | None:
     raise bad_request(INVALID_PARAM, f"{name} must be true or false.")
 
 
-def query_text(name: str, max_length: int = 200) -> str | None:
-    raw = request.args.get(name)
+def query_text(name: str, max_length: int = 200, source=None) -> str | None:
+    raw = (request.args if source is None else source).get(name)
     if raw is None:
         return None
     if len(raw) > max_length:

@@ -44,6 +44,10 @@ ROUTES = (
     Route("POST", "/stream", "storefront.stream", Gate.STOREFRONT_BILLABLE, 256 * KIB),
     Route("POST", "/cart", "storefront.cart", Gate.STOREFRONT),
     Route("POST", "/feedback", "storefront.feedback", Gate.STOREFRONT),
+    # A 5 MiB image plus the multipart envelope and the filter fields. Not billable: the
+    # contract's daily cap counts chat turns only.
+    Route("POST", "/visual-search", "storefront.visual_search", Gate.STOREFRONT,
+          5 * 1024 * KIB + 64 * KIB),
     Route("POST", "/webhooks/woocommerce", "webhooks.woocommerce", Gate.STORE_WEBHOOK, 1024 * KIB),
     Route("GET", "/admin/insights", "admin_copilot.insights", Gate.ADMIN),
     Route("GET", "/admin/sale-candidates", "admin_copilot.sale_candidates", Gate.ADMIN),

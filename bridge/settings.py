@@ -80,6 +80,11 @@ class Settings:
     prices: dict = field(default_factory=dict, hash=False, compare=False)
     monthly_budget: float = 0.0
 
+    visual_rankers: tuple[str, ...] = ("features", "vision")
+    visual_max_pixels: int = 40_000_000
+    visual_fetch_timeout: float = 5.0
+    visual_sync_batch: int = 500
+
     assistant_tone: str = "friendly, concise and practical"
     store_policies: str = ""
     support_contact: str = ""
@@ -104,6 +109,9 @@ class Settings:
             raise SettingsError("the wc_ timeout and intervals must be positive")
         if self.proxy_count < 0:
             raise SettingsError("proxy_count must be 0 or more")
+        _check_positive(self, "visual_max_pixels", "visual_sync_batch")
+        if self.visual_fetch_timeout <= 0:
+            raise SettingsError("visual_fetch_timeout must be positive")
 
     @property
     def data_path(self) -> Path:

@@ -75,11 +75,12 @@ class Shopper:
         self.nonce = issue_nonce(secret)
         self.ip = ip
 
-    def post(self, path: str, body=None, *, raw: bytes | None = None, headers=None):
+    def post(self, path: str, body=None, *, raw: bytes | None = None, headers=None,
+             content_type: str = "application/json"):
         headers = {"X-WP-Nonce": self.nonce, **(headers or {})}
         data = raw if raw is not None else json.dumps(body)
         return self.client.post(NAMESPACE + path, data=data, headers=headers,
-                                content_type="application/json",
+                                content_type=content_type,
                                 environ_base={"REMOTE_ADDR": self.ip})
 
     def say(self, text: str, history=None, conversation_ref=None):
@@ -105,13 +106,15 @@ class WordPress:
                 "iat": int(time.time()) if iat is None else iat, **extra}
 
     def request(self, method: str, path: str, body=None, context=None, *, secret=None,
-                query: str = ""):
-        raw = b"" if body is None else json.dumps(body).encode()
+                query: str = "", raw: bytes | None = None,
+                content_type: str = "application/json"):
+        if raw is None:
+            raw = b"" if body is None else json.dumps(body).encode()
         url = NAMESPACE + path + (f"?{query}" if query else "")
         value, signature = sign_context(secret or self.secret, context or self.context(),
                                         method, url, raw)
         return self.client.open(url, method=method, data=raw,
-                                content_type="application/json",
+                                content_type=content_type,
                                 headers={"X-Fahad-Context": value,
                                          "X-Fahad-Signature": signature})
 

@@ -6,6 +6,10 @@ import pytest
 from bridge.routes import ROUTES, STOREFRONT_GATES
 
 STOREFRONT = [r.path for r in ROUTES if r.gate in STOREFRONT_GATES]
+# Every storefront route takes a JSON object but /visual-search, which takes a multipart upload.
+MULTIPART = ["/visual-search"]
+JSON_ROUTES = [path for path in STOREFRONT if path not in MULTIPART]
+MAX_BODY = {r.path: r.max_body for r in ROUTES}
 
 
 def error_of(response):
@@ -15,9 +19,11 @@ def error_of(response):
     return response.get_json()
 
 
-@pytest.mark.parametrize("path", STOREFRONT)
-@pytest.mark.parametrize("raw", [b"", b"{", b"[1, 2]", b'"text"', b"null", b"\xff\xfe",
-                                 b'{"a": NaN'], ids=repr)
+BAD_BODIES = [b"", b"{", b"[1, 2]", b'"text"', b"null", b"\xff\xfe", b'{"a": NaN']
+
+
+@pytest.mark.parametrize("path", JSON_ROUTES)
+@pytest.mark.parametrize("raw", BAD_BODIES, ids=repr)
 def test_a_body_that_is_not_a_json_object_is_400_invalid_json(shopper, path, raw):
     response = shopper.post(path, raw=raw)
     assert response.status_code == 400
@@ -25,9 +31,18 @@ def test_a_body_that_is_not_a_json_object_is_400_invalid_json(shopper, path, raw
     assert error["code"] == "invalid_json" and error["message"]
 
 
+@pytest.mark.parametrize("path", MULTIPART)
+@pytest.mark.parametrize("raw", BAD_BODIES + [b'{"image": "aGk="}'], ids=repr)
+def test_a_body_without_a_multipart_image_is_400(shopper, path, raw):
+    response = shopper.post(path, raw=raw)
+    assert response.status_code == 400
+    assert error_of(response)["code"] == "rest_missing_callback_param"
+
+
 @pytest.mark.parametrize("path", STOREFRONT)
 def test_an_oversized_body_is_413(shopper, path):
-    response = shopper.post(path, raw=b'{"x": "' + b"a" * (300 * 1024) + b'"}')
+    size = max(300 * 1024, MAX_BODY[path] + 1024)
+    response = shopper.post(path, raw=b'{"x": "' + b"a" * size + b'"}')
     assert response.status_code == 413
     assert response.get_json()["code"] == "fahad_ai_too_large"
     assert response.get_json()["data"]["status"] == 413

@@ -1,5 +1,6 @@
 """The storefront gate, in contract order: nonce or context (403), pause (503), rate limit
 (429), daily cap (503 on billable routes); a request refused early consumes nothing later."""
+import io
 import time
 
 import pytest
@@ -8,7 +9,19 @@ import sqlalchemy as sa
 from bridge.models import DailyUsage
 from bridge.routes import NAMESPACE, ROUTES, STOREFRONT_GATES, Gate
 from bridge.security import issue_nonce
+from bridge.store.demo.images import ImageSpec, render_png
 from conftest import SECRET, Shopper, make_app
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
+
+
+class Upload:
+    """A multipart body (for /visual-search, the one storefront route that takes no JSON)."""
+
+    def __init__(self, png: bytes):
+        boundary, self.raw = encode_multipart({"image": FileStorage(io.BytesIO(png), "p.png")})
+        self.content_type = f"multipart/form-data; boundary={boundary}"
+
 
 STOREFRONT = [r for r in ROUTES if r.gate in STOREFRONT_GATES]
 BILLABLE = [r for r in ROUTES if r.gate is Gate.STOREFRONT_BILLABLE]
@@ -17,12 +30,30 @@ BODIES = {
     "/stream": {"messages": [{"role": "user", "content": "hi"}]},
     "/cart": {"action": "view"},
     "/feedback": {"rating": "up"},
+    "/visual-search": Upload(render_png(ImageSpec("hoodie", (30, 60, 140)))),
 }
 ids = [r.path for r in STOREFRONT]
 
 
 def body_for(route):
     return BODIES[route.path]
+
+
+def send(poster, route, **kwargs):
+    """POST the route's body as a Shopper or WordPress would."""
+    body = body_for(route)
+    if isinstance(body, Upload):
+        return poster.post(route.path, raw=body.raw, content_type=body.content_type, **kwargs)
+    return poster.post(route.path, body, **kwargs)
+
+
+def bare(client, route, headers):
+    """POST the route's body with only these headers."""
+    body = body_for(route)
+    if isinstance(body, Upload):
+        return client.post(route.url, data=body.raw, content_type=body.content_type,
+                           headers=headers)
+    return client.post(route.url, json=body, headers=headers)
 
 
 def code(response):
@@ -49,7 +80,7 @@ def app_with(tmp_path):
 @pytest.mark.parametrize("nonce", [None, "", "forged.nonce.value"])
 def test_a_missing_or_forged_nonce_is_refused_with_403(client, route, nonce):
     headers = {} if nonce is None else {"X-WP-Nonce": nonce}
-    response = client.post(route.url, json=body_for(route), headers=headers)
+    response = bare(client, route, headers)
     assert response.status_code == 403 and code(response) == "fahad_ai_invalid_nonce"
     assert response.get_json()["data"]["status"] == 403
 
@@ -59,25 +90,24 @@ def test_an_expired_nonce_is_refused_with_403(client, route, monkeypatch):
     nonce = issue_nonce(SECRET)
     real = time.time
     monkeypatch.setattr(time, "time", lambda: real() + 13 * 3600)
-    response = client.post(route.url, json=body_for(route), headers={"X-WP-Nonce": nonce})
+    response = bare(client, route, {"X-WP-Nonce": nonce})
     assert response.status_code == 403 and code(response) == "fahad_ai_invalid_nonce"
 
 
 @pytest.mark.parametrize("route", STOREFRONT, ids=ids)
 def test_a_valid_nonce_passes(shopper, route):
-    assert shopper.post(route.path, body_for(route)).status_code == 200
+    assert send(shopper, route).status_code == 200
 
 
 @pytest.mark.parametrize("route", STOREFRONT, ids=ids)
 def test_a_signed_context_passes_without_a_nonce(wordpress, route):
-    assert wordpress.post(route.path, body_for(route)).status_code == 200
+    assert send(wordpress, route).status_code == 200
 
 
 @pytest.mark.parametrize("route", STOREFRONT, ids=ids)
 def test_a_forged_or_stale_context_is_refused_with_403(wordpress, route):
-    forged = wordpress.post(route.path, body_for(route), secret="not-the-secret")
-    stale = wordpress.post(route.path, body_for(route),
-                           context=wordpress.context(iat=int(time.time()) - 301))
+    forged = send(wordpress, route, secret="not-the-secret")
+    stale = send(wordpress, route, context=wordpress.context(iat=int(time.time()) - 301))
     for response in (forged, stale):
         assert response.status_code == 403 and code(response) == "fahad_ai_invalid_signature"
 
@@ -96,21 +126,21 @@ def test_a_context_signed_for_another_body_is_refused(client, wordpress):
 def test_the_soft_pause_answers_503_after_the_nonce(app_with, route):
     client = app_with(paused=True).test_client()
     shopper = Shopper(client)
-    response = shopper.post(route.path, body_for(route))
+    response = send(shopper, route)
     assert response.status_code == 503 and code(response) == "fahad_ai_disabled"
-    bad = client.post(route.url, json=body_for(route), headers={"X-WP-Nonce": "forged"})
+    bad = bare(client, route, {"X-WP-Nonce": "forged"})
     assert bad.status_code == 403  # the nonce is checked first
 
 
 def test_the_limit_is_one_bucket_shared_by_the_storefront_routes(app_with):
-    client = app_with(rate_limit=4, rate_window=60).test_client()
+    client = app_with(rate_limit=len(STOREFRONT), rate_window=60).test_client()
     shopper = Shopper(client)
-    statuses = [shopper.post(r.path, body_for(r)).status_code for r in STOREFRONT]
-    assert statuses == [200, 200, 200, 200]
+    statuses = [send(shopper, r).status_code for r in STOREFRONT]
+    assert statuses == [200] * len(STOREFRONT)
     refused = shopper.post("/cart", {"action": "view"})
     assert refused.status_code == 429 and code(refused) == "fahad_ai_rate_limited"
     assert 0 < int(refused.headers["Retry-After"]) <= 60
-    assert refused.headers["X-RateLimit-Limit"] == "4"
+    assert refused.headers["X-RateLimit-Limit"] == str(len(STOREFRONT))
     assert refused.headers["X-RateLimit-Remaining"] == "0"
     assert int(refused.headers["X-RateLimit-Reset"]) > time.time()
 

@@ -319,24 +319,7 @@ class CatalogIndex:
         Words nothing matches are repaired to the nearest catalogue word when one is close,
         else ignored; a query made only of such words matches nothing.
         """
-        where, params = ["1"], []
-        if category:
-            where.append("instr(p.category_keys, ?) > 0")
-            params.append("|" + category.strip().lower() + "|")
-        if min_price is not None:
-            where.append("p.price_max >= ?")
-            params.append(min_price)
-        if max_price is not None:
-            where.append("p.price_min <= ?")
-            params.append(max_price)
-        if on_sale is not None:
-            where.append("p.on_sale = ?")
-            params.append(int(on_sale))
-        if in_stock is not None:
-            where.append("p.in_stock = ?")
-            params.append(int(in_stock))
-        filters = " AND ".join(where)
-
+        filters, params = _filters(category, min_price, max_price, on_sale, in_stock)
         terms = query_terms(query)
         if not terms:
             # Nothing but filters (or filler words): the best sellers that pass them.
@@ -393,6 +376,20 @@ class CatalogIndex:
                 (match, *params, COUNT_CAP + 1)).fetchone()[0]
         return [json.loads(c) for c, in rows], total
 
+    def filtered_ids(self, *, category: str | None = None, min_price: float | None = None,
+                     max_price: float | None = None, on_sale: bool | None = None,
+                     in_stock: bool | None = None) -> list[int]:
+        """Ids of the indexed products passing the same filters as ``search``, best-first."""
+        filters, params = _filters(category, min_price, max_price, on_sale, in_stock)
+        return [pid for pid, in self._db().execute(
+            f"SELECT p.id FROM products p WHERE {filters} ORDER BY p.pos", params)]
+
+    def image_sources(self) -> dict[int, str]:
+        """The main image URL of every indexed product that has one."""
+        return dict(self._db().execute(
+            "SELECT id, json_extract(card, '$.image') FROM products"
+            " WHERE json_extract(card, '$.image') IS NOT NULL"))
+
     def _groups(self, terms: list[str]) -> tuple[list[str], dict[str, str], list[str]]:
         """One FTS5 group per query word: the word or its synonyms, typo-repaired."""
         groups, corrections, ignored = [], {}, []
@@ -427,6 +424,28 @@ class CatalogIndex:
         scored = [(distance(term, word), -df, word) for word, df in candidates]
         scored = [s for s in scored if s[0] <= limit]
         return min(scored)[2] if scored else None
+
+
+def _filters(category: str | None, min_price: float | None, max_price: float | None,
+             on_sale: bool | None, in_stock: bool | None) -> tuple[str, list]:
+    """The SQL condition on ``products p`` for these filters, and its parameters."""
+    where, params = ["1"], []
+    if category:
+        where.append("instr(p.category_keys, ?) > 0")
+        params.append("|" + category.strip().lower() + "|")
+    if min_price is not None:
+        where.append("p.price_max >= ?")
+        params.append(min_price)
+    if max_price is not None:
+        where.append("p.price_min <= ?")
+        params.append(max_price)
+    if on_sale is not None:
+        where.append("p.on_sale = ?")
+        params.append(int(on_sale))
+    if in_stock is not None:
+        where.append("p.in_stock = ?")
+        params.append(int(in_stock))
+    return " AND ".join(where), params
 
 
 def _float(value) -> float | None:

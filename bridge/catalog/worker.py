@@ -11,6 +11,7 @@ import logging
 import threading
 import time
 from pathlib import Path
+from typing import Callable
 
 from sqlalchemy.orm import sessionmaker
 
@@ -27,8 +28,9 @@ LOCK_RETRY = 30.0
 
 class CatalogWorker:
     def __init__(self, store: Store, index: CatalogIndex, sessions: sessionmaker,
-                 settings: Settings):
+                 settings: Settings, after: Callable[[], None] | None = None):
         self.store = store
+        self.after = after  # more work on the fresh index each pass (image descriptors)
         self.index = index
         self.sessions = sessions
         self.settings = settings
@@ -66,6 +68,11 @@ class CatalogWorker:
             sync.apply_changes(self.store, self.index, self.sessions)
         except Exception as exc:
             log.warning("catalogue sync failed, will retry: %s", exc)
+        if self.after is not None:
+            try:
+                self.after()
+            except Exception as exc:
+                log.warning("work after the catalogue sync failed, will retry: %s", exc)
 
     def _loop(self) -> None:
         with open(self.lock_path, "a") as handle:

@@ -1,6 +1,6 @@
 """The storefront channel: the shopper's chat routes and, standalone, the demo shop pages.
 
-views: message, stream, cart, feedback (VIEWS); render: sse_frame, sse_body, fold;
+views: message, stream, cart, feedback (VIEWS); visual: /visual-search; render: sse_frame, sse_body, fold;
 pages: the demo page at /, product and checkout-link pages, widget assets, demo images.
 """
 from flask import Flask
@@ -9,8 +9,9 @@ from bridge.routes import register
 
 from . import pages
 from .views import VIEWS
+from .visual import visual_search
 
 
 def init_app(app: Flask) -> None:
-    register(app, VIEWS)
+    register(app, {**VIEWS, "storefront.visual_search": visual_search})
     app.register_blueprint(pages.bp)

@@ -1,8 +1,8 @@
 """A loopback server that speaks Anthropic's Messages API, scripted per test.
 
 The real SDK talks to it over HTTP. Each POST /v1/messages takes the next scripted reply:
-a ``Message``, streamed when the request asks for a stream (message_start, content_block_start, text_delta / input_json_delta,
-content_block_stop, message_delta, message_stop), an ``ApiError`` (429, 500, 529...), a
+a ``Message`` (streamed when the request asks for a stream: message_start, content_block_start, text_delta / input_json_delta,
+content_block_stop, message_delta, message_stop; else one JSON message), an ``ApiError`` (429, 500, 529...), a
 ``Hang`` (for timeouts), or a function of the request returning one of those. Every request
 body is recorded for assertions.
 """
@@ -105,7 +105,7 @@ def frames(message: Message, model: str) -> list[tuple[str, dict]]:
 
 
 def whole(message: Message, model: str) -> dict:
-    """The same message answered at once, for a request without ``stream``."""
+    """The non-streamed answer: the same message as one JSON object."""
     content = [{"type": "text", "text": b.text} if isinstance(b, Text) else
                {"type": "tool_use", "id": b.id, "name": b.name, "input": b.input or {}}
                for b in message.blocks]

@@ -60,6 +60,7 @@ class FakeWooCommerce:
         self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,),
                                         daemon=True)
         self._stopped = False
+        self.uploads: dict[str, tuple[bytes, str]] = {}  # path -> (bytes, content type)
 
     def _now(self) -> float:
         return self.clock()
@@ -123,6 +124,13 @@ class FakeWooCommerce:
         with self.catalog.lock:
             return add_generated_products(self.catalog, n, seed)
 
+    def upload(self, name: str, data: bytes, content_type: str = "image/png") -> str:
+        """Serve ``data`` at /wp-content/uploads/<name>, as WordPress serves media files;
+        returns its URL (for a product's ``images``)."""
+        path = "/wp-content/uploads/" + name
+        self.uploads[path] = (data, content_type)
+        return self.site_url + path
+
     # -- webhooks --
 
     def add_webhook(self, topic: str, delivery_url: str, *,
@@ -180,6 +188,9 @@ class FakeWooCommerce:
                 headers = [("Retry-After", str(fault.retry_after))] if fault.retry_after else []
                 return Response(encode(fault.error_body(), self._origin(request)), fault.status,
                                 headers, mimetype="application/json")
+        if request.path in self.uploads and request.method == "GET":
+            data, content_type = self.uploads[request.path]
+            return Response(data, 200, content_type=content_type)
         if request.path.startswith(V3):
             return self._v3(request)
         if request.path.startswith(STORE):

@@ -1,0 +1,102 @@
+"""One visual search, whichever channel asks: validate the image, rank, fuse, build cards."""
+from __future__ import annotations
+
+import logging
+import math
+from typing import TYPE_CHECKING
+
+from ..errors import INVALID_PARAM, BridgeError, bad_request
+from . import rankers as ranking
+from .validate import decode
+
+if TYPE_CHECKING:
+    from ..app import Bridge
+
+log = logging.getLogger(__name__)
+
+MAX_LIMIT = 24
+DEFAULT_LIMIT = 6
+UNAVAILABLE = "Visual search is not available on this shop right now."
+
+
+class VisualSearch:
+    """The configured rankers of one bridge, and the search over them."""
+
+    def __init__(self, bridge: "Bridge", rankers: list[ranking.Ranker]):
+        self.bridge = bridge
+        self.rankers = rankers
+
+    @classmethod
+    def build(cls, bridge: "Bridge") -> "VisualSearch":
+        return cls(bridge, ranking.build(bridge))
+
+    @property
+    def available(self) -> bool:
+        return bool(self.rankers)
+
+    def search(self, data: bytes, *, category: str | None = None,
+               min_price: float | None = None, max_price: float | None = None,
+               limit: int = DEFAULT_LIMIT, channel: str = "api") -> dict:
+        """The contract's answer: ``{"available", "found", "products": [card]}``.
+
+        :raise BridgeError: 400 empty or corrupt image or bad filter, 413 too large (bytes
+            or pixels), 415 not JPEG, PNG, WebP or GIF.
+        """
+        category, min_price, max_price, limit = _filters(category, min_price, max_price, limit)
+        picture = decode(data, self.bridge.settings.visual_max_pixels)
+        if not self.rankers:
+            return {"available": False, "found": 0, "products": [], "message": UNAVAILABLE}
+        index = self.bridge.index
+        eligible = index.filtered_ids(category=category, min_price=min_price,
+                                      max_price=max_price, in_stock=True)
+        if not eligible:
+            return {"available": True, "found": 0, "products": []}
+        query = ranking.Query(picture, eligible, category, min_price, max_price, channel)
+        rankings, failed = [], []
+        for ranker in self.rankers:
+            try:
+                rankings.append(ranker.rank(query))
+            except Exception as exc:  # one ranker failing leaves the others' answer
+                log.warning("visual ranker %s failed: %s", ranker.name, exc)
+                failed.append(ranker.name)
+        ids = ranking.fuse([r for r in rankings if r]) if any(rankings) else []
+        cards = [c for c in index.cards(ids[:limit]) if c.get("in_stock")]
+        answer: dict = {"available": True, "found": len(cards), "products": cards}
+        if failed:
+            answer["degraded"] = True
+        return answer
+
+
+def _filters(category, min_price, max_price, limit):
+    """The filters as the route validates them, for callers that pass them directly."""
+    if category is not None:
+        if not isinstance(category, str) or len(category) > 200:
+            raise bad_request(INVALID_PARAM, "category must be a string of at most 200 "
+                              "characters.")
+        category = category.strip() or None
+    prices = []
+    for name, value in (("min_price", min_price), ("max_price", max_price)):
+        if value is not None:
+            if isinstance(value, bool) or not isinstance(value, (int, float)) \
+                    or not math.isfinite(value):
+                raise bad_request(INVALID_PARAM, f"{name} must be a finite number.")
+            value = max(0.0, float(value))
+        prices.append(value)
+    if isinstance(limit, bool) or not isinstance(limit, int):
+        raise bad_request(INVALID_PARAM, "limit must be a whole number.")
+    return category, prices[0], prices[1], max(1, min(MAX_LIMIT, limit))
+
+
+def search_image(bridge: "Bridge", data: bytes, *, category: str | None = None,
+                 min_price: float | None = None, max_price: float | None = None,
+                 limit: int = DEFAULT_LIMIT, channel: str = "api") -> dict:
+    """Visual search for any channel (WhatsApp images, say): the same answer as
+    ``POST /visual-search``, and the same ``BridgeError`` for an image it refuses."""
+    visual = getattr(bridge, "visual", None)
+    if visual is None:
+        visual = bridge.visual = VisualSearch.build(bridge)
+    return visual.search(data, category=category, min_price=min_price, max_price=max_price,
+                         limit=limit, channel=channel)
+
+
+__all__ = ["VisualSearch", "search_image", "BridgeError"]

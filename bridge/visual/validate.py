@@ -1,0 +1,246 @@
+"""Reading an uploaded image safely: its format from its bytes, its size and pixel count
+before anything is decoded, then one decoded RGB picture, upright and small.
+
+Refusals are ``BridgeError``: empty or corrupt 400, too large 413 (bytes or pixels), not
+JPEG, PNG, WebP or GIF 415. A file that is also something else (an archive, a PDF, markup
+or a script hidden in its metadata or after the image's end) is a polyglot and refused 415.
+The caller never keeps or serves the upload; only its pixels are used.
+"""
+from __future__ import annotations
+
+import io
+import re
+import struct
+from dataclasses import dataclass
+from typing import BinaryIO
+
+import numpy as np
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from ..errors import BridgeError
+
+MAX_BYTES = 5 * 1024 * 1024
+# 40 MP covers a phone camera at full resolution; decoded it is ~120 MB, the most one
+# request may cost. Larger images (and decompression bombs) are refused before decoding.
+MAX_PIXELS = 40_000_000
+# Longest side of the decoded picture (enough for a vision model); JPEGs decode straight
+# to about this size, which makes a 12 MP photo cheap.
+WORK_SIZE = 768
+
+INVALID_IMAGE = "fahad_ai_invalid_image"
+IMAGE_TOO_LARGE = "fahad_ai_image_too_large"
+UNSUPPORTED_IMAGE = "fahad_ai_unsupported_image"
+
+FORMATS = ("JPEG", "PNG", "WEBP", "GIF")
+
+# Signatures of formats read from somewhere other than their first byte (archives from the
+# end, PDF from anywhere in the first KiB) and of markup or code a browser or server runs.
+FOREIGN = re.compile(
+    rb"PK\x03\x04|PK\x01\x02|PK\x05\x06|%PDF-|Rar!\x1a\x07|7z\xbc\xaf\x27\x1c|\x7fELF"
+    rb"|<\s*(?:script|html|body|svg|iframe|object|embed|!doctype|\?php)"
+    rb"|javascript:", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Picture:
+    image: Image.Image  # RGB, at most WORK_SIZE on its longer side
+    format: str  # "JPEG", "PNG", "WEBP" or "GIF"
+    width: int  # of the upload, before scaling
+    height: int
+
+
+def _refuse(code: str, message: str, status: int) -> BridgeError:
+    return BridgeError(code, message, status)
+
+
+def read_capped(stream: BinaryIO, limit: int = MAX_BYTES) -> bytes:
+    """At most ``limit`` bytes of ``stream``; 413 if there are more (never reads them all)."""
+    data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise _refuse(IMAGE_TOO_LARGE, f"The image is larger than {limit // (1024 * 1024)} MiB.",
+                      413)
+    return data
+
+
+def sniff(data: bytes) -> str | None:
+    """The format the bytes say they are, from their magic numbers (never the file name)."""
+    if data.startswith(b"\xff\xd8\xff"):
+        return "JPEG"
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "PNG"
+    if data[:6] in (b"GIF87a", b"GIF89a"):
+        return "GIF"
+    if len(data) >= 12 and data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "WEBP"
+    return None
+
+
+class _Corrupt(ValueError):
+    pass
+
+
+def layout(data: bytes, fmt: str) -> tuple[int, list[tuple[int, int]]]:
+    """Where the image ends, and the byte ranges of its metadata (comments, text, EXIF...):
+    the places a second format can hide. Raises ``_Corrupt`` for a broken structure."""
+    try:
+        return {"PNG": _png, "GIF": _gif, "WEBP": _webp, "JPEG": _jpeg}[fmt](data)
+    except (IndexError, ValueError, struct.error):  # ValueError: bytes.index found no marker
+        raise _Corrupt("structure runs past the end") from None
+
+
+def _png(data: bytes):
+    at, meta = 8, []
+    while True:
+        length, kind = struct.unpack(">I4s", data[at:at + 8])
+        end = at + 12 + length
+        if end > len(data):
+            raise _Corrupt("chunk past the end")
+        if kind not in (b"IHDR", b"PLTE", b"IDAT", b"IEND", b"tRNS", b"acTL", b"fcTL",
+                        b"fdAT"):
+            meta.append((at + 8, at + 8 + length))
+        at = end
+        if kind == b"IEND":
+            return at, meta
+
+
+def _sub_blocks(data: bytes, at: int) -> int:
+    while True:
+        size = data[at]
+        at += 1 + size
+        if size == 0:
+            return at
+
+
+def _gif(data: bytes):
+    flags = data[10]
+    at = 13 + (3 * 2 ** ((flags & 7) + 1) if flags & 0x80 else 0)
+    meta = []
+    while True:
+        kind = data[at]
+        if kind == 0x3B:
+            return at + 1, meta
+        if kind == 0x21:  # extension: label, then sub-blocks
+            end = _sub_blocks(data, at + 2)
+            if data[at + 1] != 0xF9:  # all but graphic control: comments, application data
+                meta.append((at, end))
+            at = end
+        elif kind == 0x2C:  # image: descriptor, local colour table, LZW size, sub-blocks
+            flags = data[at + 9]
+            at += 10 + (3 * 2 ** ((flags & 7) + 1) if flags & 0x80 else 0)
+            at = _sub_blocks(data, at + 1)
+        else:
+            raise _Corrupt("unknown GIF block")
+        if at > len(data):
+            raise _Corrupt("block past the end")
+
+
+def _webp(data: bytes):
+    end = 8 + struct.unpack("<I", data[4:8])[0]
+    if end > len(data):
+        raise _Corrupt("RIFF past the end")
+    at, meta = 12, []
+    while at + 8 <= end:
+        kind, size = struct.unpack("<4sI", data[at:at + 8])
+        if kind not in (b"VP8 ", b"VP8L", b"VP8X", b"ALPH", b"ANIM", b"ANMF"):
+            meta.append((at + 8, at + 8 + size))
+        at += 8 + size + (size & 1)
+    return end, meta
+
+
+def _jpeg(data: bytes):
+    at, meta = 2, []
+    while True:
+        if data[at] != 0xFF:
+            raise _Corrupt("expected a JPEG marker")
+        marker = data[at + 1]
+        if marker == 0xFF:  # fill byte
+            at += 1
+            continue
+        if marker == 0xD9:
+            return at + 2, meta
+        if 0xD0 <= marker <= 0xD7 or marker == 0x01:
+            at += 2
+            continue
+        length = struct.unpack(">H", data[at + 2:at + 4])[0]
+        if 0xE0 <= marker <= 0xEF or marker == 0xFE:  # APPn (EXIF, XMP...) and comments
+            meta.append((at + 4, at + 2 + length))
+        at += 2 + length
+        if marker == 0xDA:  # start of scan: entropy-coded data up to the next real marker
+            while True:
+                at = data.index(b"\xff", at)
+                following = data[at + 1]
+                if following == 0 or 0xD0 <= following <= 0xD7 or following == 0xFF:
+                    at += 1 if following == 0xFF else 2
+                    continue
+                break
+
+
+def _check_plain(data: bytes, fmt: str) -> None:
+    try:
+        end, meta = layout(data, fmt)
+    except _Corrupt:
+        raise _refuse(INVALID_IMAGE, "The image is truncated or corrupt.", 400) from None
+    # Phones append their own trailers (motion photos, maker data); those may stay. What may
+    # not is another format or active content, in the metadata or after the image.
+    for start, stop in [*meta, (end, len(data))]:
+        if FOREIGN.search(data[start:stop]):
+            raise _refuse(UNSUPPORTED_IMAGE, "The file is an image and something else as well; "
+                          "please send a plain JPEG, PNG, WebP or GIF.", 415)
+
+
+def decode(data: bytes, max_pixels: int = MAX_PIXELS) -> Picture:
+    """Validate ``data`` and decode its first frame to a small, upright RGB picture."""
+    if not data:
+        raise _refuse(INVALID_IMAGE, "The image is empty.", 400)
+    if len(data) > MAX_BYTES:
+        raise _refuse(IMAGE_TOO_LARGE, "The image is larger than 5 MiB.", 413)
+    fmt = sniff(data)
+    if fmt is None:
+        raise _refuse(UNSUPPORTED_IMAGE, "Only JPEG, PNG, WebP or GIF images can be searched.",
+                      415)
+    _check_plain(data, fmt)
+    try:
+        image = Image.open(io.BytesIO(data), formats=[fmt])
+        width, height = image.size
+        # The header's size is all that has been read: refuse before decoding anything.
+        if width * height > max_pixels:
+            raise _refuse(IMAGE_TOO_LARGE, "The image has too many pixels "
+                          f"({width} x {height}); the most is {max_pixels:,}.", 413)
+        if fmt == "JPEG":
+            image.draft("RGB", (WORK_SIZE, WORK_SIZE))  # DCT scaling: a cheap decode
+        image.seek(0)  # an animation's first frame
+        image.load()
+        image = _upright(image)
+        image = _rgb(image)
+        image.thumbnail((WORK_SIZE, WORK_SIZE), Image.Resampling.BILINEAR, reducing_gap=2.0)
+    except BridgeError:
+        raise
+    except Image.DecompressionBombError:  # Pillow's own limit, should ours be set higher
+        raise _refuse(IMAGE_TOO_LARGE, "The image has too many pixels.", 413) from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError,
+            struct.error, IndexError, TypeError, ZeroDivisionError):
+        raise _refuse(INVALID_IMAGE, "The image is truncated or corrupt.", 400) from None
+    return Picture(image, fmt, width, height)
+
+
+def _upright(image: Image.Image) -> Image.Image:
+    """Apply the EXIF orientation; a broken EXIF block is ignored, not fatal."""
+    try:
+        return ImageOps.exif_transpose(image) or image
+    except (ValueError, OSError, SyntaxError, KeyError, TypeError, struct.error):
+        return image
+
+
+def _rgb(image: Image.Image) -> Image.Image:
+    """RGB on white: palettes, transparency, CMYK, greys and 16-bit images all end here."""
+    if image.mode in ("I;16", "I;16B", "I;16L", "I", "F"):
+        values = np.asarray(image, dtype=np.float64)
+        scale = 1 / 257 if values.max() > 255 else 1.0  # 16-bit samples, else 8-bit in an int
+        image = Image.fromarray(np.clip(values * scale, 0, 255).astype(np.uint8), "L")
+    if image.mode == "P":
+        image = image.convert("RGBA" if "transparency" in image.info else "RGB")
+    if image.mode in ("RGBA", "LA", "PA", "RGBa", "La"):
+        image = image.convert("RGBA")
+        background = Image.new("RGBA", image.size, (255, 255, 255, 255))
+        image = Image.alpha_composite(background, image)
+    return image.convert("RGB") if image.mode != "RGB" else image
