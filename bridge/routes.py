@@ -44,6 +44,9 @@ ROUTES = (
     Route("POST", "/stream", "storefront.stream", Gate.STOREFRONT_BILLABLE, 256 * KIB),
     Route("POST", "/cart", "storefront.cart", Gate.STOREFRONT),
     Route("POST", "/feedback", "storefront.feedback", Gate.STOREFRONT),
+    Route("GET", "/whatsapp", "whatsapp.handshake", Gate.WHATSAPP),
+    # Meta batches at most a few hundred small updates per delivery.
+    Route("POST", "/whatsapp", "whatsapp.webhook", Gate.WHATSAPP, 1024 * KIB),
     Route("POST", "/webhooks/woocommerce", "webhooks.woocommerce", Gate.STORE_WEBHOOK, 1024 * KIB),
     Route("GET", "/agent/llms", "agent_gateway.llms", Gate.AGENT),
     Route("GET", "/agent/catalog", "agent_gateway.catalog", Gate.AGENT),

@@ -1,0 +1,159 @@
+"""The WhatsApp channel's state in the bridge's database.
+
+Inbound messages are the job queue: stored once (their wamid is unique), then claimed by
+exactly one worker with one conditional UPDATE, which also waits for the same customer's
+earlier messages so a conversation is answered in order. A claim carries a lease: a worker
+that dies mid-reply loses its claim when the lease runs out, and another worker (or the
+same bridge after a restart) takes the message over.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, aliased, sessionmaker
+
+from bridge.db import utc_now
+from bridge.models import WhatsAppContact, WhatsAppInbound, WhatsAppOutbound, WhatsAppStatus
+
+from .inbound import Inbound, Status
+
+OPEN = ("pending", "working")
+
+
+def store(sessions: sessionmaker, message: Inbound) -> int | None:
+    """Keep a customer's message; its row id, or None when it was already stored."""
+    row = WhatsAppInbound(wamid=message.wamid[:255], phone=message.phone[:64],
+                          name=(message.name or "")[:200] or None, kind=message.kind,
+                          text=message.text, reply_id=(message.reply_id or "")[:256] or None,
+                          media_id=(message.media_id or "")[:128] or None,
+                          sent_at=message.sent_at, received_at=utc_now())
+    try:
+        with sessions.begin() as session:
+            session.add(row)
+    except IntegrityError:
+        return None  # Meta's retry of a message we have
+    return row.id
+
+
+def record_status(sessions: sessionmaker, status: Status) -> bool:
+    """Record a delivery status once; update the reply it is about. False if seen before."""
+    with sessions() as session:
+        try:
+            with session.begin():
+                session.add(WhatsAppStatus(
+                    wamid=status.wamid[:255], status=status.status[:12],
+                    recipient=(status.recipient or "")[:64] or None,
+                    error_code=status.error_code, error_title=status.error_title, at=status.at))
+        except IntegrityError:
+            return False
+        with session.begin():
+            # Statuses can arrive out of order; read never goes back to delivered.
+            rank = {"queued": 0, "sent": 1, "delivered": 2, "read": 3, "failed": 4}
+            reply = session.scalar(sa.select(WhatsAppOutbound)
+                                   .where(WhatsAppOutbound.wamid == status.wamid))
+            if reply is not None and rank.get(status.status, 0) > rank.get(reply.status, 0):
+                reply.status = status.status[:12]
+                reply.updated_at = utc_now()
+                if status.status == "failed":
+                    reply.error_code = status.error_code
+                    reply.error_title = status.error_title
+    return True
+
+
+def _claimable(now: datetime):
+    return sa.or_(WhatsAppInbound.status == "pending",
+                  sa.and_(WhatsAppInbound.status == "working", WhatsAppInbound.lease_until < now))
+
+
+def claim(sessions: sessionmaker, inbound_id: int, worker: str, lease: int) -> bool:
+    """Take one message for ``worker``; False when another worker has it, it is done, or
+    an earlier message of the same customer is still waiting."""
+    now = utc_now()
+    earlier = aliased(WhatsAppInbound)
+    statement = (
+        sa.update(WhatsAppInbound)
+        .where(WhatsAppInbound.id == inbound_id, _claimable(now))
+        .where(~sa.exists().where(earlier.phone == WhatsAppInbound.phone,
+                                  earlier.id < WhatsAppInbound.id,
+                                  earlier.status.in_(OPEN)))
+        .values(status="working", worker=worker[:80], lease_until=now + timedelta(seconds=lease),
+                attempts=WhatsAppInbound.attempts + 1)
+        .execution_options(synchronize_session=False))
+    with sessions.begin() as session:
+        return session.execute(statement).rowcount == 1
+
+
+def waiting(sessions: sessionmaker, limit: int = 20) -> list[int]:
+    """Ids of messages any worker may take now, oldest first (what a restart picks up)."""
+    with sessions() as session:
+        return list(session.scalars(sa.select(WhatsAppInbound.id)
+                                    .where(_claimable(utc_now()))
+                                    .order_by(WhatsAppInbound.id).limit(limit)))
+
+
+def finish(sessions: sessionmaker, inbound_id: int, worker: str, outcome: str,
+           status: str = "done") -> None:
+    with sessions.begin() as session:
+        session.execute(sa.update(WhatsAppInbound)
+                        .where(WhatsAppInbound.id == inbound_id, WhatsAppInbound.worker == worker)
+                        .values(status=status, outcome=outcome[:24], done_at=utc_now(),
+                                lease_until=None)
+                        .execution_options(synchronize_session=False))
+
+
+def release_claim(sessions: sessionmaker, inbound_id: int, worker: str) -> None:
+    """Give a message back after a failure, for another attempt."""
+    with sessions.begin() as session:
+        session.execute(sa.update(WhatsAppInbound)
+                        .where(WhatsAppInbound.id == inbound_id, WhatsAppInbound.worker == worker)
+                        .values(status="pending", lease_until=None)
+                        .execution_options(synchronize_session=False))
+
+
+def contact(session: Session, phone: str, name: str | None = None) -> WhatsAppContact:
+    """The customer's row, created on first contact (safe when two workers race)."""
+    row = session.get(WhatsAppContact, phone)
+    if row is None:
+        try:
+            with session.begin_nested():
+                session.add(WhatsAppContact(phone=phone, name=name))
+        except IntegrityError:
+            pass
+        row = session.get(WhatsAppContact, phone)
+    if name and row.name != name:
+        row.name = name[:200]
+    return row
+
+
+def last_message_at(session: Session, phone: str) -> datetime | None:
+    """When the customer last wrote (their own timestamp): the 24-hour window's start."""
+    return session.scalar(sa.select(sa.func.max(WhatsAppInbound.sent_at))
+                          .where(WhatsAppInbound.phone == phone))
+
+
+def recent_count(session: Session, phone: str, since: datetime, up_to_id: int) -> int:
+    """The customer's messages received since ``since``, up to and including this one."""
+    return session.scalar(sa.select(sa.func.count()).select_from(WhatsAppInbound)
+                          .where(WhatsAppInbound.phone == phone,
+                                 WhatsAppInbound.received_at >= since,
+                                 WhatsAppInbound.id <= up_to_id)) or 0
+
+
+def release_handoff(sessions: sessionmaker, phone: str) -> bool:
+    """Give the customer back to the assistant; False when they were not handed off."""
+    with sessions.begin() as session:
+        row = session.get(WhatsAppContact, phone)
+        if row is None or row.handoff_at is None:
+            return False
+        row.handoff_at = None
+        return True
+
+
+def handoffs(sessions: sessionmaker) -> list[tuple[str, str | None, datetime]]:
+    with sessions() as session:
+        return [tuple(r) for r in session.execute(
+            sa.select(WhatsAppContact.phone, WhatsAppContact.name, WhatsAppContact.handoff_at)
+            .where(WhatsAppContact.handoff_at.is_not(None))
+            .order_by(WhatsAppContact.handoff_at))]
