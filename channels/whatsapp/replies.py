@@ -28,13 +28,14 @@ from bridge.usage import reserve_turn
 
 from . import ledger
 from .graph import Outgoing, SendFailed, media_bytes, send
-from .render import cut, price, product_buttons, product_list, render_turn, split
+from .render import cut_body, price, product_buttons, product_list, render_turn, split
 
 log = logging.getLogger(__name__)
 
 SERVICE_WINDOW = timedelta(hours=24)  # Meta's customer-service window
 HISTORY = 20  # earlier messages of the conversation the agent sees
 MAX_ATTEMPTS = 3
+WINDOW_CLOSED = 131047  # Cloud API: more than 24 hours since the customer's last message
 IMAGE_MAX = 5 * 1024 * 1024
 
 HANDOFF = ("Thanks! I've asked someone from the store to take over. They'll reply here "
@@ -114,8 +115,9 @@ class Responder:
                        WhatsAppOutbound.status == "queued")
                 .order_by(WhatsAppOutbound.seq)))
             last = ledger.last_message_at(session, message.phone)
+        window_closed = False
         for row in queued:
-            if last is None or utc_now() - last > SERVICE_WINDOW:
+            if window_closed or last is None or utc_now() - last > SERVICE_WINDOW:
                 # Free-form messages are only allowed within 24 h of the customer's last.
                 self._mark(row.id, "skipped", None, "outside the 24-hour customer-service window")
                 continue
@@ -124,6 +126,8 @@ class Responder:
             except SendFailed as exc:
                 log.warning("WhatsApp reply %s failed: %s %s", row.id, exc.code, exc.title)
                 self._mark(row.id, "failed", None, exc.title, exc.code)
+                # Meta says the window is closed: the rest would fail the same way.
+                window_closed = exc.code == WINDOW_CLOSED
                 continue
             self._mark(row.id, "sent", wamid)
 
@@ -182,6 +186,8 @@ class Responder:
             return self._turn(message, message.text.strip()[:4000])
         if message.kind == "image":
             return self._picture(message)
+        if message.kind == "reaction":
+            return "ignored", []  # a thumbs-up to our answer needs no answer
         return "unsupported", [_text(UNSUPPORTED)]
 
     def _turn(self, message: WhatsAppInbound, question: str) -> tuple[str, list[Outgoing]]:
@@ -247,7 +253,7 @@ class Responder:
         except StoreError as exc:
             return [_text(exc.message)]
         summary = f"Added *{product.name}* to your cart.\n" + _cart_lines(cart)
-        return [Outgoing(kind="buttons", text=cut(summary, 1024),
+        return [Outgoing(kind="buttons", text=cut_body(summary),
                          buttons=[["checkout", "Checkout"], ["cart", "View cart"]])]
 
     def _cart(self, phone: str) -> list[Outgoing]:
@@ -258,7 +264,7 @@ class Responder:
         cart = self.bridge.store.cart(cart_ref)
         if not cart.items:
             return [_text("Your cart is empty. Tell me what you're looking for!")]
-        return [Outgoing(kind="buttons", text=cut("*Your cart*\n" + _cart_lines(cart), 1024),
+        return [Outgoing(kind="buttons", text=cut_body("*Your cart*\n" + _cart_lines(cart)),
                          buttons=[["checkout", "Checkout"]])]
 
     def _checkout(self, phone: str) -> list[Outgoing]:

@@ -99,7 +99,10 @@ class RQRunner:
         self.queue = Queue(self.QUEUE, connection=self.connection)
 
     def start(self) -> "RQRunner":
-        self.recover()
+        try:
+            self.recover()
+        except Exception as exc:  # Redis down at startup: the worker command recovers later
+            log.error("could not queue waiting WhatsApp messages: %s", type(exc).__name__)
         return self
 
     def submit(self, inbound_id: int) -> None:
