@@ -23,18 +23,21 @@ OPEN = ("pending", "working")
 
 
 def store(sessions: sessionmaker, message: Inbound) -> int | None:
-    """Keep a customer's message; its row id, or None when it was already stored."""
-    row = WhatsAppInbound(wamid=message.wamid[:255], phone=message.phone[:64],
-                          name=(message.name or "")[:200] or None, kind=message.kind,
-                          text=message.text, reply_id=(message.reply_id or "")[:256] or None,
-                          media_id=(message.media_id or "")[:128] or None,
-                          sent_at=message.sent_at, received_at=utc_now())
+    """Keep a customer's message; its row id, or None when it was already stored.
+
+    One INSERT (no ORM unit of work): this runs inside the webhook, before its 200.
+    """
+    statement = sa.insert(WhatsAppInbound).values(
+        wamid=message.wamid[:255], phone=message.phone[:64],
+        name=(message.name or "")[:200] or None, kind=message.kind, text=message.text,
+        reply_id=(message.reply_id or "")[:256] or None,
+        media_id=(message.media_id or "")[:128] or None, sent_at=message.sent_at,
+        received_at=utc_now(), status="pending", attempts=0)
     try:
         with sessions.begin() as session:
-            session.add(row)
+            return session.execute(statement).inserted_primary_key[0]
     except IntegrityError:
         return None  # Meta's retry of a message we have
-    return row.id
 
 
 def record_status(sessions: sessionmaker, status: Status) -> bool:
