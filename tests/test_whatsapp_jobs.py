@@ -194,6 +194,8 @@ def test_the_rq_runner_answers_queued_messages_once(apps, settings, fake_graph, 
     app, meta = start(apps, settings, fake_graph, whatsapp_runner="rq",
                       whatsapp_redis_url=redis_url)
     channel = app.extensions["whatsapp"]
+    channel.runner.stopping.set()  # no background sweep: this test queues by hand
+    channel.runner.sweeper.join()
     payload = m.text(PHONE, "hoodies under $50")
     for _ in range(3):
         meta.post(payload)  # Meta's retries: stored once, queued once
@@ -206,3 +208,29 @@ def test_the_rq_runner_answers_queued_messages_once(apps, settings, fake_graph, 
     SimpleWorker([channel.runner.queue], connection=channel.runner.connection).work(burst=True)
     assert [r.status for r in inbound(app)] == ["done", "done"]
     assert Counter(b["to"] for b in fake_graph.sent) == {PHONE: 2, "447700900123": 2}
+
+
+@pytest.mark.needs_redis
+def test_a_message_whose_job_could_not_be_queued_is_swept_up(apps, settings, fake_graph,
+                                                            redis_url, monkeypatch):
+    import redis
+    from rq import SimpleWorker
+
+    app, meta = start(apps, settings, fake_graph, whatsapp_runner="rq",
+                      whatsapp_redis_url=redis_url)
+    runner = app.extensions["whatsapp"].runner
+    runner.stopping.set()
+    runner.sweeper.join()
+
+    def redis_down(*args, **kwargs):
+        raise redis.ConnectionError("Redis is restarting")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(runner.queue, "enqueue", redis_down)
+        assert meta.post(m.text(PHONE, "hoodies")).status_code == 200  # stored all the same
+    assert runner.queue.count == 0 and inbound(app)[0].status == "pending"
+    assert runner.recover(older_than=runner.SWEEP_AFTER) == 0  # too recent for the sweep
+    assert runner.recover(older_than=0) == 1
+    runners.CURRENT.update(responder=app.extensions["whatsapp"].responder, name="rq-test")
+    SimpleWorker([runner.queue], connection=runner.connection).work(burst=True)
+    assert inbound(app)[0].status == "done" and len(fake_graph.sent) >= 1

@@ -98,24 +98,42 @@ class RQRunner:
         self.connection = Redis.from_url(redis_url)
         self.queue = Queue(self.QUEUE, connection=self.connection)
 
+    # A message still waiting this long after it arrived lost its job (Redis was down when
+    # the webhook queued it, or a worker died): the sweep queues it again.
+    SWEEP_AFTER = 60.0
+
     def start(self) -> "RQRunner":
-        try:
-            self.recover()
-        except Exception as exc:  # Redis down at startup: the worker command recovers later
-            log.error("could not queue waiting WhatsApp messages: %s", type(exc).__name__)
+        self.stopping = threading.Event()
+        self.sweeper = threading.Thread(target=self._sweep, name="whatsapp-rq-sweep",
+                                        daemon=True)
+        self.sweeper.start()
         return self
 
     def submit(self, inbound_id: int) -> None:
         self.queue.enqueue(answer, inbound_id, result_ttl=0, failure_ttl=86400)
 
-    def recover(self) -> int:
+    def recover(self, older_than: float = 0) -> int:
         """Queue every message stored but not answered (after a restart or lost jobs)."""
-        waiting = ledger.waiting(self.responder.sessions, limit=10_000)
+        waiting = ledger.waiting(self.responder.sessions, limit=10_000, older_than=older_than)
         for inbound_id in waiting:
             self.submit(inbound_id)
         return len(waiting)
 
+    def _sweep(self) -> None:
+        older_than = 0.0  # the first pass, at startup, takes everything waiting
+        while not self.stopping.is_set():
+            try:
+                self.recover(older_than)
+            except Exception as exc:  # Redis or the database away for a moment
+                log.error("could not queue waiting WhatsApp messages: %s", type(exc).__name__)
+            older_than = self.SWEEP_AFTER
+            self.stopping.wait(self.SWEEP_AFTER)
+
     def stop(self, timeout: float = 5.0) -> None:
+        stopping = getattr(self, "stopping", None)
+        if stopping is not None:
+            stopping.set()
+            self.sweeper.join(timeout)
         self.connection.close()
 
 

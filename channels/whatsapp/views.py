@@ -31,7 +31,11 @@ def webhook():
     for message in messages:
         inbound_id = ledger.store(sessions, message)
         if inbound_id is not None:
-            channel.runner.submit(inbound_id)
+            try:
+                channel.runner.submit(inbound_id)
+            except Exception as exc:  # stored all the same: the runner's sweep finds it
+                log.error("could not queue WhatsApp message %s: %s", inbound_id,
+                          type(exc).__name__)
     for status in statuses:
         if ledger.record_status(sessions, status) and status.status == "failed":
             # Not retried as text: a window error needs the customer to write first (or
