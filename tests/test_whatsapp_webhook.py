@@ -143,6 +143,19 @@ def test_a_batched_delivery_stores_every_message(wa_app, meta):
     assert stored == [("15551234567", "one"), ("15551234567", "three"), ("447700900123", "two")]
 
 
+def test_taps_and_photos_are_read_with_their_ids(wa_app, meta):
+    meta.post(m.button(PHONE, "add:113", "Add to cart", id="wamid.T1"))
+    meta.post(m.list_reply(PHONE, "p:110", "Organic Cotton Hoodie", id="wamid.T2"))
+    meta.post(m.message(PHONE, "button", {"button": {"payload": "checkout", "text": "Checkout"}},
+                        id="wamid.T3"))  # a template's quick-reply button
+    meta.post(m.image(PHONE, "MEDIA9", id="wamid.T4"))
+    found = {r.wamid: (r.kind, r.reply_id, r.text, r.media_id) for r in rows(wa_app, WhatsAppInbound)}
+    assert found == {"wamid.T1": ("button", "add:113", "Add to cart", None),
+                     "wamid.T2": ("list", "p:110", "Organic Cotton Hoodie", None),
+                     "wamid.T3": ("button", "checkout", "Checkout", None),
+                     "wamid.T4": ("image", None, None, "MEDIA9")}
+
+
 def test_a_message_pywa_cannot_read_is_still_stored(wa_app, meta):
     payload = m.text(PHONE, "old shape")
     del payload["entry"][0]["changes"][0]["value"]["contacts"][0]["user_id"]

@@ -94,7 +94,7 @@ def _message(wa: WhatsApp, entry, change, value, message) -> Inbound | None:
     kind = message.get("type")
     interactive = (message.get("interactive") or {}).get("type") if kind == "interactive" else None
     try:
-        if interactive == "button_reply":
+        if interactive == "button_reply" or kind == "button":  # kind: a template's quick reply
             tap = types.CallbackButton.from_update(client=wa, update=raw)
             return _inbound(tap, "button", reply_id=tap.data, text=tap.title)
         if interactive == "list_reply":
@@ -105,8 +105,6 @@ def _message(wa: WhatsApp, entry, change, value, message) -> Inbound | None:
             return _inbound(msg, "text", text=msg.text)
         if msg.type == types.MessageType.IMAGE and msg.image is not None:
             return _inbound(msg, "image", media_id=msg.image.id, text=msg.image.caption)
-        if msg.type == types.MessageType.BUTTON:  # a template's quick-reply button
-            return _inbound(msg, "text", text=msg.text)
         return _inbound(msg, str(getattr(msg.type, "value", msg.type) or "unknown")[:20])
     except Exception as exc:  # pywa could not read it; the bridge still can
         log.warning("pywa could not read message %s (%s); reading it by hand",
