@@ -176,7 +176,7 @@ def retried(app) -> int:
                               .where(WhatsAppInbound.attempts > 1))
 
 
-def throughput(app, window: float, start_count: int = 0) -> tuple[float, int]:
+def throughput(app, window: float) -> tuple[float, int]:
     """Replies completed per second over ``window`` seconds."""
     begin, started = time.monotonic(), finished(app)
     time.sleep(window)

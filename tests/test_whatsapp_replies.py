@@ -421,3 +421,27 @@ def test_claude_answers_on_whatsapp_in_whatsapp_formatting(settings, fake_graph,
     finally:
         app.extensions["whatsapp"].stop()
         app.extensions["fahad"].engine.dispose()
+
+
+def test_an_unreachable_graph_api_is_tried_three_times_then_recorded(wa_factory, monkeypatch):
+    import socket
+
+    from channels.whatsapp import graph
+
+    monkeypatch.setattr(graph, "RETRIES", (0.01, 0.01))
+    tries = []
+    send_once = graph._send_once
+    monkeypatch.setattr(graph, "_send_once", lambda *a: tries.append(1) or send_once(*a))
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    app, meta = wa_factory(whatsapp_api_base=closed)
+    meta.post(m.text(PHONE, "hi"))
+    [row] = settled(app)
+    assert row.status == "done" and row.attempts == 1
+    with app.extensions["fahad"].sessions() as session:
+        failures = session.execute(sa.select(WhatsAppOutbound.status,
+                                             WhatsAppOutbound.error_title)).all()
+    assert failures and all(f == ("failed", "Graph API unreachable: ConnectError")
+                            for f in failures)
+    assert len(tries) == 3 * len(failures)

@@ -119,15 +119,20 @@ def send(wa: WhatsApp, phone: str, message: Outgoing) -> str:
     if not can_send(wa):
         raise SendFailed(None, "no WhatsApp access token or phone number id is configured",
                          False)
-    for attempt, pause in enumerate((*RETRIES, None)):
+    for pause in (*RETRIES, None):
         try:
             return _send_once(wa, phone, message).id
         except WhatsAppError as exc:
             transient = bool(exc.is_transient) or exc.code in TRANSIENT_CODES or (
                 (exc.status_code or 0) >= 500)
             failure = SendFailed(exc.code, str(exc.message)[:300], transient)
-        except httpx.HTTPError as exc:
+        except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+            # The request never left: sending again can't duplicate the message.
             failure = SendFailed(None, f"Graph API unreachable: {type(exc).__name__}", True)
+        except httpx.HTTPError as exc:
+            # It may have reached Meta (a timeout waiting for the answer): not resent, as a
+            # lost message is better than a duplicate.
+            failure = SendFailed(None, f"Graph API call failed: {type(exc).__name__}", False)
         if not failure.transient or pause is None:
             raise failure
         log.info("whatsapp send failed (%s), retrying", failure.title)

@@ -1,8 +1,8 @@
 """Answering one stored WhatsApp message: the job a worker runs.
 
-The answer is planned first and stored as outbound rows in the same step that claims
-nothing new; then each row is sent and marked. A worker that dies after planning leaves
-rows that the next attempt sends instead of answering again.
+The answer is planned first and stored as outbound rows; then each row is sent and marked.
+A worker that dies after planning leaves rows that the next attempt sends instead of
+answering again.
 
 Rules, in order: the 24-hour customer-service window, a store person's handoff, the
 handoff keyword, the soft pause, the per-phone rate limit, then the message itself (and the
