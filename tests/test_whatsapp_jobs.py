@@ -234,3 +234,27 @@ def test_a_message_whose_job_could_not_be_queued_is_swept_up(apps, settings, fak
     runners.CURRENT.update(responder=app.extensions["whatsapp"].responder, name="rq-test")
     SimpleWorker([runner.queue], connection=runner.connection).work(burst=True)
     assert inbound(app)[0].status == "done" and len(fake_graph.sent) >= 1
+
+
+@pytest.mark.needs_redis
+def test_with_rq_a_customers_later_message_is_queued_again_when_its_turn_comes(
+        apps, settings, fake_graph, redis_url):
+    from rq import SimpleWorker
+
+    app, meta = start(apps, settings, fake_graph, whatsapp_runner="rq",
+                      whatsapp_redis_url=redis_url)
+    channel = app.extensions["whatsapp"]
+    channel.runner.stopping.set()
+    channel.runner.sweeper.join()
+    meta.post(m.text(PHONE, "hoodies"))
+    meta.post(m.text(PHONE, "socks"))
+    first, second = inbound(app)
+    # The second message's job runs first (another worker holds the first): nothing to do.
+    assert ledger.claim(channel.responder.sessions, first.id, "elsewhere", 300)
+    runners.CURRENT.update(responder=channel.responder, runner=channel.runner, name="rq-test")
+    assert runners.answer(second.id) is False
+    ledger.release_claim(channel.responder.sessions, first.id, "elsewhere")
+    channel.runner.queue.empty()
+    channel.runner.submit(first.id)
+    SimpleWorker([channel.runner.queue], connection=channel.runner.connection).work(burst=True)
+    assert [r.status for r in inbound(app)] == ["done", "done"]

@@ -48,7 +48,7 @@ def build(bridge) -> WhatsAppChannel:
     else:
         runner = runners.ThreadRunner(responder, settings.whatsapp_workers,
                                       settings.whatsapp_poll_interval)
-    runners.CURRENT["responder"] = responder
+    runners.CURRENT.update(responder=responder, runner=runner)
     return WhatsAppChannel(bridge, wa, responder, runner)
 
 

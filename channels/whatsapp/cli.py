@@ -76,7 +76,8 @@ def worker(burst: bool) -> None:
     if not isinstance(channel.runner, runner.RQRunner):
         raise click.ClickException('set whatsapp_runner = "rq" (FAHAD_WHATSAPP_RUNNER=rq) '
                                    "and whatsapp_redis_url first")
-    runner.CURRENT.update(responder=channel.responder, name=runner.worker_name("rq"))
+    runner.CURRENT.update(responder=channel.responder, runner=channel.runner,
+                          name=runner.worker_name("rq"))
     channel.runner.recover()
     # SimpleWorker runs jobs in this process, where the app is already built.
     SimpleWorker([channel.runner.queue], connection=channel.runner.connection).work(burst=burst)

@@ -85,17 +85,20 @@ def _claimable(now: datetime):
                   sa.and_(WhatsAppInbound.status == "working", WhatsAppInbound.lease_until < now))
 
 
+def _first_of_customer():
+    """No earlier message of the same customer is still waiting or being answered."""
+    earlier = aliased(WhatsAppInbound)
+    return ~sa.exists().where(earlier.phone == WhatsAppInbound.phone,
+                              earlier.id < WhatsAppInbound.id, earlier.status.in_(OPEN))
+
+
 def claim(sessions: sessionmaker, inbound_id: int, worker: str, lease: int) -> bool:
     """Take one message for ``worker``; False when another worker has it, it is done, or
     an earlier message of the same customer is still waiting."""
     now = utc_now()
-    earlier = aliased(WhatsAppInbound)
     statement = (
         sa.update(WhatsAppInbound)
-        .where(WhatsAppInbound.id == inbound_id, _claimable(now))
-        .where(~sa.exists().where(earlier.phone == WhatsAppInbound.phone,
-                                  earlier.id < WhatsAppInbound.id,
-                                  earlier.status.in_(OPEN)))
+        .where(WhatsAppInbound.id == inbound_id, _claimable(now), _first_of_customer())
         .values(status="working", worker=worker[:80], lease_until=now + timedelta(seconds=lease),
                 attempts=WhatsAppInbound.attempts + 1)
         .execution_options(synchronize_session=False))
@@ -104,15 +107,27 @@ def claim(sessions: sessionmaker, inbound_id: int, worker: str, lease: int) -> b
 
 
 def waiting(sessions: sessionmaker, limit: int = 20, older_than: float = 0) -> list[int]:
-    """Ids of messages any worker may take now, oldest first (what a restart picks up);
-    with ``older_than``, only those received at least that many seconds ago."""
+    """Ids of messages a worker may take now, oldest first (what a restart picks up): each
+    customer's first open one; with ``older_than``, only those received that long ago."""
     now = utc_now()
-    statement = sa.select(WhatsAppInbound.id).where(_claimable(now))
+    statement = sa.select(WhatsAppInbound.id).where(_claimable(now), _first_of_customer())
     if older_than:
         statement = statement.where(
             WhatsAppInbound.received_at <= now - timedelta(seconds=older_than))
     with sessions() as session:
         return list(session.scalars(statement.order_by(WhatsAppInbound.id).limit(limit)))
+
+
+def next_of_customer(sessions: sessionmaker, inbound_id: int) -> int | None:
+    """The customer's next waiting message after this one, if any (it waited for this)."""
+    later = aliased(WhatsAppInbound)
+    with sessions() as session:
+        return session.scalar(
+            sa.select(later.id)
+            .join(WhatsAppInbound, WhatsAppInbound.phone == later.phone)
+            .where(WhatsAppInbound.id == inbound_id, later.id > inbound_id,
+                   later.status == "pending")
+            .order_by(later.id).limit(1))
 
 
 def finish(sessions: sessionmaker, inbound_id: int, worker: str, outcome: str,

@@ -138,6 +138,12 @@ class RQRunner:
 
 
 def answer(inbound_id: int) -> bool:
-    """The RQ job: answer one message with this process's responder."""
+    """The RQ job: answer one message with this process's responder. A customer's later
+    message can't be claimed while this one is open, so its job may have come and gone:
+    queue it again now that its turn has come."""
     responder = CURRENT["responder"]
-    return responder.process(inbound_id, CURRENT.get("name") or worker_name("rq"))
+    worked = responder.process(inbound_id, CURRENT.get("name") or worker_name("rq"))
+    following = ledger.next_of_customer(responder.sessions, inbound_id)
+    if worked and following is not None and CURRENT.get("runner") is not None:
+        CURRENT["runner"].submit(following)
+    return worked
