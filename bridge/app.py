@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 
 # Channel packages, each with init_app(app). Named, not imported, so bridge never imports them.
 CHANNELS = ("channels.storefront", "channels.webhooks", "channels.agent_gateway",
-            "admin_copilot")
+            "admin_copilot", "channels.whatsapp")
 
 
 @dataclass

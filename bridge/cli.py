@@ -1,6 +1,7 @@
-"""The fahad-bridge command: serve, nonce, migrate."""
+"""The fahad-bridge command: serve, nonce, sync, migrate, and each channel's own commands."""
 from __future__ import annotations
 
+import importlib
 import logging
 
 import click
@@ -122,3 +123,8 @@ def migrate() -> None:
     """Bring the database schema up to date."""
     migrate_database(_settings())
     click.echo("database is up to date")
+
+
+# Channels that add commands of their own, named so bridge never imports channels directly.
+for _name, _attr in (("channels.whatsapp.cli", "whatsapp"),):
+    main.add_command(getattr(importlib.import_module(_name), _attr))

@@ -1,5 +1,6 @@
 """The gates in contract order: nonce or signed context (403), soft pause (503), rate limit
 (429), daily cap (503). Each refuses by raising ``BridgeError``; ``guard`` composes them.
+Webhooks have their own: WooCommerce's signature, and WhatsApp's verify token and signature.
 
 The rate limit is one flask-limiter fixed-window bucket per client shared by the storefront
 routes, keyed ``u<uid>`` for a signed-in shopper and the client IP otherwise.
@@ -121,6 +122,35 @@ def admin_identity(settings: Settings) -> Identity:
                       "the bridge's admin token.", 403)
 
 
+def whatsapp_handshake(settings: Settings) -> str:
+    """Meta's subscription handshake: the challenge when the verify token matches.
+
+    :raise 403: WhatsApp not configured, wrong mode, or a token that doesn't match.
+    """
+    token = request.args.get("hub.verify_token", "")
+    challenge = request.args.get("hub.challenge", "")
+    expected = settings.whatsapp_verify_token
+    if not (settings.whatsapp_enabled and request.args.get("hub.mode") == "subscribe"
+            and challenge and hmac.compare_digest(expected.encode(), token.encode())):
+        raise BridgeError(FORBIDDEN, "The verify token does not match.", 403)
+    return challenge
+
+
+def whatsapp_signature(settings: Settings) -> None:
+    """Admit a Meta delivery only when X-Hub-Signature-256 is ``sha256=`` + the hex
+    HMAC-SHA256 of the raw body with the app secret (constant-time compare).
+
+    :raise 403: WhatsApp not configured, or the signature missing or wrong.
+    """
+    if not settings.whatsapp_enabled:
+        raise BridgeError(FORBIDDEN, "WhatsApp is not configured on this bridge.", 403)
+    header = request.headers.get("X-Hub-Signature-256", "")
+    expected = "sha256=" + hmac.new(settings.whatsapp_app_secret.encode(),
+                                    request.get_data(cache=True), hashlib.sha256).hexdigest()
+    if not hmac.compare_digest(expected.encode(), header.strip().lower().encode()):
+        raise BridgeError(INVALID_SIGNATURE, "The webhook signature does not match.", 403)
+
+
 def agent_identity(settings: Settings) -> Identity:
     """An agent is anonymous: keyed by its IP, which the plugin vouches for when it forwards
     (WordPress's own address would otherwise put every agent in one bucket)."""
@@ -188,6 +218,13 @@ def guard(app: Flask, route: Route, view):
             g.identity = agent_identity(settings)
         elif route.gate is Gate.ADMIN:
             g.identity = admin_identity(settings)
+        elif route.gate is Gate.WHATSAPP:
+            # The soft pause, the per-phone rate limit and the daily cap apply to each
+            # message in its job: Meta must get its 200 or it retries for days.
+            if request.method == "GET":
+                g.challenge = whatsapp_handshake(settings)
+            else:
+                whatsapp_signature(settings)
         return inner(**kwargs)
 
     return gated

@@ -48,6 +48,9 @@ ROUTES = (
     # contract's daily cap counts chat turns only.
     Route("POST", "/visual-search", "storefront.visual_search", Gate.STOREFRONT,
           5 * 1024 * KIB + 64 * KIB),
+    Route("GET", "/whatsapp", "whatsapp.handshake", Gate.WHATSAPP),
+    # Meta batches at most a few hundred small updates per delivery.
+    Route("POST", "/whatsapp", "whatsapp.webhook", Gate.WHATSAPP, 1024 * KIB),
     Route("POST", "/webhooks/woocommerce", "webhooks.woocommerce", Gate.STORE_WEBHOOK, 1024 * KIB),
     Route("GET", "/admin/insights", "admin_copilot.insights", Gate.ADMIN),
     Route("GET", "/admin/sale-candidates", "admin_copilot.sale_candidates", Gate.ADMIN),

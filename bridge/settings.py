@@ -84,6 +84,21 @@ class Settings:
     visual_max_pixels: int = 40_000_000
     visual_fetch_timeout: float = 5.0
     visual_sync_batch: int = 500
+    whatsapp_verify_token: str = _secret()
+    whatsapp_app_secret: str = _secret()
+    whatsapp_access_token: str = _secret()
+    whatsapp_phone_number_id: str = ""
+    whatsapp_api_version: str = "22.0"
+    whatsapp_api_base: str = ""
+    whatsapp_conversation_window: int = 86400
+    whatsapp_handoff_keyword: str = "human"
+    whatsapp_rate_limit: int = 10
+    whatsapp_rate_window: int = 60
+    whatsapp_runner: str = "thread"
+    whatsapp_workers: int = 4
+    whatsapp_redis_url: str = ""
+    whatsapp_lease: int = 300
+    whatsapp_poll_interval: float = 2.0
 
     assistant_tone: str = "friendly, concise and practical"
     store_policies: str = ""
@@ -107,11 +122,25 @@ class Settings:
         if min(self.wc_timeout, self.wc_poll_interval, self.wc_reconcile_interval,
                self.wc_full_sync_interval) <= 0:
             raise SettingsError("the wc_ timeout and intervals must be positive")
+        _check_positive(self, "whatsapp_conversation_window", "whatsapp_rate_limit",
+                        "whatsapp_rate_window", "whatsapp_workers", "whatsapp_lease")
+        if self.whatsapp_poll_interval <= 0:
+            raise SettingsError("whatsapp_poll_interval must be positive")
+        if self.whatsapp_runner not in ("thread", "rq"):
+            raise SettingsError("whatsapp_runner must be 'thread' or 'rq'")
+        if self.whatsapp_runner == "rq" and not self.whatsapp_redis_url.startswith(
+                ("redis://", "rediss://", "unix://")):
+            raise SettingsError("whatsapp_runner 'rq' needs whatsapp_redis_url (redis://...)")
         if self.proxy_count < 0:
             raise SettingsError("proxy_count must be 0 or more")
         _check_positive(self, "visual_max_pixels", "visual_sync_batch")
         if self.visual_fetch_timeout <= 0:
             raise SettingsError("visual_fetch_timeout must be positive")
+
+    @property
+    def whatsapp_enabled(self) -> bool:
+        """The webhook answers only with both its secrets set; until then it refuses."""
+        return bool(self.whatsapp_verify_token and self.whatsapp_app_secret)
 
     @property
     def data_path(self) -> Path:

@@ -87,8 +87,11 @@ def reserve_turn(session: Session, cap: int) -> bool:
         session.commit()
         return True
     if session.get(DailyUsage, today) is not None:
+        # Today's row exists: either the cap refused, or a racing worker created the row
+        # after our UPDATE looked. Asking again tells which.
+        granted = session.execute(statement).rowcount == 1
         session.commit()
-        return False  # today's row exists, so the cap is what refused
+        return granted
     try:
         with session.begin_nested():
             session.add(DailyUsage(day=today, turns=0))

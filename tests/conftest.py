@@ -207,3 +207,60 @@ def sse_events(text: str) -> list[tuple[str, dict]]:
         assert data["type"] == event
         found.append((event, data))
     return found
+
+
+WA_VERIFY_TOKEN = "wa-verify-token"
+WA_APP_SECRET = "wa-app-secret"
+WA_ACCESS_TOKEN = "EAAwa-test-token"
+
+
+def wait_for(predicate, timeout: float = 10.0, interval: float = 0.02):
+    """Poll ``predicate`` until it returns something truthy; fail the test after ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out after {timeout} s waiting for {predicate}")
+        time.sleep(interval)
+
+
+@pytest.fixture
+def fake_graph():
+    """A loopback Graph API (WhatsApp Cloud API) recording what the bridge sends."""
+    from fakes.graph_api import FakeGraph
+
+    server = FakeGraph().start()
+    yield server
+    server.stop()
+
+
+def whatsapp_config(settings: Settings, graph_url: str, **changes) -> Settings:
+    from fakes.meta import PHONE_ID
+
+    return settings.replace(**{
+        "whatsapp_verify_token": WA_VERIFY_TOKEN, "whatsapp_app_secret": WA_APP_SECRET,
+        "whatsapp_access_token": WA_ACCESS_TOKEN, "whatsapp_phone_number_id": PHONE_ID,
+        "whatsapp_api_base": graph_url, "whatsapp_poll_interval": 0.2,
+        "providers": ("offline",), **changes})
+
+
+@pytest.fixture
+def wa_settings(settings, fake_graph):
+    return whatsapp_config(settings, fake_graph.url)
+
+
+@pytest.fixture
+def wa_app(wa_settings):
+    app = make_app(wa_settings)
+    yield app
+    app.extensions["whatsapp"].stop()
+    app.extensions["fahad"].engine.dispose()
+
+
+@pytest.fixture
+def meta(wa_app):
+    from fakes.meta import Meta
+
+    return Meta(wa_app.test_client(), WA_APP_SECRET)
