@@ -3,12 +3,9 @@ loopback Graph API, answered once however often Meta delivers, within the rules 
 window, rate limit, pause, daily cap, handoff)."""
 from __future__ import annotations
 
-import importlib.machinery
 import json
-import sys
 import threading
 import time
-import types
 from datetime import timedelta
 
 import pytest
@@ -21,6 +18,7 @@ from fakes.graph_api import SERVER_ERROR, WINDOW_CLOSED
 from fakes.meta import Meta
 from bridge.catalog.cards import card
 from bridge.cli import main
+from bridge.store.demo.images import render_png
 from bridge.models import (Conversation, Message, WhatsAppContact, WhatsAppInbound,
                            WhatsAppOutbound)
 from channels.whatsapp import render, replies
@@ -335,43 +333,36 @@ def test_a_reaction_needs_no_answer(wa_app, meta, fake_graph):
     assert row.outcome == "ignored" and fake_graph.sent == []
 
 
-def test_a_photo_without_visual_search_gets_a_polite_reply(wa_app, meta, fake_graph,
-                                                          monkeypatch):
-    monkeypatch.setattr(replies, "visual_search", lambda: None)
+def test_a_photo_finds_its_product_through_the_shops_own_visual_search(wa_app, meta,
+                                                                       fake_graph):
+    store = wa_app.extensions["fahad"].store
+    product = store.product(113)
+    fake_graph.media["MEDIA7"] = render_png(product)  # the shop's own picture of it
+    meta.post(m.image(PHONE, "MEDIA7"))
+    [row] = settled(wa_app)
+    assert row.outcome == "answered"
+    intro, found = fake_graph.sent
+    assert intro == text_body("Here's what looks closest to your photo:")
+    rows = found["interactive"]["action"]["sections"][0]["rows"]
+    assert rows[0]["id"] == "p:113" and len(rows) == 6
+    in_stock = {p.id for p in store.products(per_page=100).items if p.in_stock}
+    assert {int(r["id"][2:]) for r in rows} <= in_stock
+
+
+def test_a_photo_with_visual_search_switched_off_gets_a_polite_reply(wa_factory, fake_graph):
+    app, meta = wa_factory(visual_rankers=())
+    fake_graph.media["MEDIA1"] = render_png(app.extensions["fahad"].store.product(113))
     meta.post(m.image(PHONE, "MEDIA1"))
-    settled(wa_app)
+    settled(app)
     assert fake_graph.sent == [text_body(replies.NO_PICTURES)]
 
 
-def test_a_photo_goes_to_visual_search_when_it_is_installed(wa_app, meta, fake_graph,
-                                                           monkeypatch):
-    seen = {}
-
-    def search_image(bridge_services, data, *, limit=6):
-        seen.update(data=data, limit=limit, bridge=bridge_services)
-        store = bridge_services.store
-        return {"available": True, "found": 2,
-                "products": [card(store.product(i), store.currency) for i in (113, 101)]}
-
-    module = types.ModuleType("bridge.visual")
-    module.__spec__ = importlib.machinery.ModuleSpec("bridge.visual", None)
-    module.search_image = search_image
-    monkeypatch.setitem(sys.modules, "bridge.visual", module)
-    fake_graph.media["MEDIA7"] = b"\xff\xd8\xff\xe0 a jpeg"
-    meta.post(m.image(PHONE, "MEDIA7"))
-    settled(wa_app)
-    assert seen["data"] == b"\xff\xd8\xff\xe0 a jpeg" and seen["limit"] == 6
-    assert seen["bridge"] is wa_app.extensions["fahad"]
-    intro, found = fake_graph.sent
-    assert intro == text_body("Here's what looks closest to your photo:")
-    assert [r["id"] for r in found["interactive"]["action"]["sections"][0]["rows"]] == [
-        "p:113", "p:101"]
-
-
-def test_a_photo_that_cannot_be_fetched_gets_a_polite_reply(wa_app, meta, fake_graph,
-                                                           monkeypatch):
-    monkeypatch.setattr(replies, "visual_search", lambda: lambda *a, **k: [])
-    meta.post(m.image(PHONE, "GONE"))
+@pytest.mark.parametrize("media", [None, b"%PDF-1.7 not a photo", b""],
+                         ids=["gone", "not-an-image", "empty"])
+def test_a_photo_that_cannot_be_read_gets_a_polite_reply(wa_app, meta, fake_graph, media):
+    if media is not None:
+        fake_graph.media["BAD"] = media
+    meta.post(m.image(PHONE, "BAD"))
     settled(wa_app)
     assert fake_graph.texts() == [replies.PICTURE_FAILED]
 

@@ -10,8 +10,6 @@ daily cap for anything that runs the agent).
 """
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import logging
 from datetime import timedelta
 
@@ -21,10 +19,12 @@ from pywa import WhatsApp
 from bridge.agent.core import TurnRequest
 from bridge.agent.events import Done
 from bridge.db import utc_now
+from bridge.errors import BridgeError
 from bridge.models import Message, WhatsAppContact, WhatsAppInbound, WhatsAppOutbound
 from bridge.security import issue_cart_id
 from bridge.store.base import StoreError
 from bridge.usage import reserve_turn
+from bridge.visual import search_image
 
 from . import ledger
 from .graph import Outgoing, SendFailed, media_bytes, send
@@ -50,13 +50,6 @@ NO_PICTURES = ("Thanks for the photo! I can't search by picture here yet. Tell m
                "you're looking for in a few words and I'll find it.")
 PICTURE_FAILED = ("Sorry, I couldn't open that photo. Could you describe what you're "
                   "looking for instead?")
-
-
-def visual_search():
-    """``bridge.visual.search_image`` when that module is installed, else None."""
-    if importlib.util.find_spec("bridge.visual") is None:
-        return None
-    return getattr(importlib.import_module("bridge.visual"), "search_image", None)
 
 
 class Responder:
@@ -279,18 +272,22 @@ class Responder:
     # -- photos ----------------------------------------------------------------------
 
     def _picture(self, message: WhatsAppInbound) -> tuple[str, list[Outgoing]]:
-        search_image = visual_search()
-        if search_image is None or not message.media_id:
+        if not message.media_id:
             return "unsupported", [_text(NO_PICTURES)]
         data = media_bytes(self.wa, message.media_id, IMAGE_MAX)
         if not data:
             return "unsupported", [_text(PICTURE_FAILED)]
         try:
-            found = search_image(self.bridge, data, limit=6)
+            found = search_image(self.bridge, data, limit=6, channel="whatsapp")
+        except BridgeError as refused:  # not an image we can read: the customer hears why
+            log.info("WhatsApp photo refused: %s", refused.code)
+            return "unsupported", [_text(PICTURE_FAILED)]
         except Exception:
             log.exception("visual search failed")
             return "unsupported", [_text(PICTURE_FAILED)]
-        cards = found.get("products", []) if isinstance(found, dict) else list(found or [])
+        if not found.get("available"):
+            return "unsupported", [_text(NO_PICTURES)]
+        cards = found["products"]
         if not cards:
             return "answered", [_text("I couldn't find anything like that in the shop. "
                                       "Could you describe it in words?")]
