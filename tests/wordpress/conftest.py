@@ -41,9 +41,9 @@ def php():
 class Bridge:
     """A real bridge app served by werkzeug on a loopback port."""
 
-    def __init__(self, app):
+    def __init__(self, app, port: int = 0):
         self.app = app
-        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.server = make_server("127.0.0.1", port, app, threaded=True)
         self.url = f"http://127.0.0.1:{self.server.server_port}"
         threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True).start()
 
@@ -52,13 +52,22 @@ class Bridge:
         self.app.extensions["fahad"].engine.dispose()
 
 
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
 def serve_bridge(settings: Settings) -> Bridge:
+    # Its own address as public URL, so card images and links resolve in a browser.
+    port = free_port()
+    settings = settings.replace(public_url=f"http://127.0.0.1:{port}")
     engine = db.make_engine(settings)
     db.upgrade(engine)
     engine.dispose()
     app = create_app(settings)
     add_stand_ins(app, settings)
-    return Bridge(app)
+    return Bridge(app, port)
 
 
 def add_stand_ins(app, settings: Settings) -> None:
@@ -72,6 +81,25 @@ def add_stand_ins(app, settings: Settings) -> None:
     from bridge.gates import signed_context
 
     taken = {rule.rule for rule in app.url_map.iter_rules()}
+    if NAMESPACE + "/visual-search" not in taken:
+        def visual_search():
+            context = signed_context(settings)
+            if context is None:
+                return jsonify({"code": "fahad_ai_invalid_nonce", "message": "no",
+                                "data": {"status": 403}}), 403
+            image = request.files.get("image")
+            data = image.read() if image else b""
+            if not data:
+                return jsonify({"code": "fahad_ai_missing_image", "message": "no image",
+                                "data": {"status": 400}}), 400
+            index = app.extensions["fahad"].index
+            cards = index.search("hoodie", limit=3).cards
+            return jsonify({"available": True, "found": len(cards), "products": cards,
+                            "stand_in": {"sha256": hashlib.sha256(data).hexdigest(),
+                                         "filename": image.filename,
+                                         "fields": request.form.to_dict()}})
+        app.add_url_rule(NAMESPACE + "/visual-search", "test.visual_search", visual_search,
+                         methods=["POST"])
     if NAMESPACE + "/admin/insights" not in taken:
         def insights():
             context = signed_context(settings)  # 403 when the signature is bad
