@@ -396,5 +396,75 @@ def test_a_bridge_that_hangs_gets_a_timeout_error(site, point_at):
     assert response.json()["code"] == "fahad_ai_bridge_unavailable"
 
 
-def test_no_php_warnings_were_logged(site):
-    assert "PHP Warning" not in site.debug_log() and "PHP Fatal" not in site.debug_log()
+
+
+# -- settings page, widget config, uninstall ------------------------------------------------------
+
+def test_the_settings_page_saves_escapes_and_never_shows_the_secret(site, bridge):
+    import re
+
+    session, _ = site.login("admin")
+    page = session.get(site.url + "/wp-admin/options-general.php?page=fahad-ai-bridge", timeout=30)
+    assert page.status_code == 200
+    assert 'name="fahad_ai_bridge_url"' in page.text and SECRET not in page.text
+    form = dict(re.findall(
+        r'''name=["'](_wpnonce|_wp_http_referer|option_page|action)["'] value=["']([^"']*)["']''',
+        page.text))
+    assert set(form) == {"_wpnonce", "_wp_http_referer", "option_page", "action"}
+    form.update({"fahad_ai_bridge_url": bridge.url + "/", "fahad_ai_secret": "",
+                 "fahad_ai_timeout": "30", "fahad_ai_enabled": "1",
+                 "fahad_ai_widget_name": "<b>Ava</b>", "fahad_ai_greeting": "Hi <script>x</script>",
+                 "fahad_ai_color": "not-a-colour"})
+    saved = session.post(site.url + "/wp-admin/options.php", data=form, timeout=30,
+                         allow_redirects=False)
+    assert saved.status_code == 302, saved.text[:500]
+    _, config = site.guest()
+    assert config["name"] == "Ava" and "<script>" not in config["greeting"]
+    assert config["color"] == "#2d6cdf" and config["nonce"]
+    assert config["strings"]["addToCart"] == "Add to cart"
+    # An empty secret field kept the saved secret: chatting still works.
+    ok = requests.post(site.rest + "/cart", json={"action": "view"}, timeout=30,
+                       headers={"X-WP-Nonce": config["nonce"]})
+    assert ok.status_code == 200
+    site.set_option("fahad_ai_widget_name", "")
+    site.set_option("fahad_ai_greeting", "")
+
+
+def test_the_widget_can_be_switched_off(site):
+    site.set_option("fahad_ai_enabled", "0")
+    try:
+        html = requests.get(site.url + "/", timeout=30).text
+    finally:
+        site.set_option("fahad_ai_enabled", "1")
+    assert "fahadAiChatbot" not in html and "chat-widget.js" not in html
+    assert "chat-widget.js" in requests.get(site.url + "/", timeout=30).text
+
+
+UNINSTALL = r"""<?php
+$_SERVER['HTTP_HOST'] = $argv[1];
+require __DIR__ . '/wp-load.php';
+define('WP_UNINSTALL_PLUGIN', 'fahad-ai-bridge/fahad-ai-bridge.php');
+include WP_PLUGIN_DIR . '/fahad-ai-bridge/uninstall.php';
+global $wpdb;
+echo json_encode($wpdb->get_col("SELECT option_name FROM {$wpdb->options} WHERE option_name LIKE 'fahad\\_ai\\_%'"));
+"""
+
+
+def test_uninstall_removes_every_option(site, bridge):
+    from .site import php_run
+
+    (site.docroot / "fahad-uninstall.php").write_text(UNINSTALL)
+    try:
+        result = php_run("fahad-uninstall.php", f"127.0.0.1:{site.port}", cwd=site.docroot)
+        assert json.loads(result.stdout.strip().splitlines()[-1]) == []
+    finally:
+        site.set_option("fahad_ai_bridge_url", bridge.url)
+        site.set_option("fahad_ai_secret", SECRET)
+        site.set_option("fahad_ai_enabled", "1")
+
+
+def test_the_plugin_logged_no_php_error_notice_or_warning(site):
+    # Last in this module: everything above ran through the plugin with WP_DEBUG on.
+    log = site.debug_log()
+    assert "PHP Fatal" not in log
+    assert not [line for line in log.splitlines() if "fahad-ai-bridge" in line and "PHP " in line], log

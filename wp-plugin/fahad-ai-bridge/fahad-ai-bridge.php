@@ -37,7 +37,8 @@ add_action(
 	}
 );
 add_action( 'rest_api_init', array( 'Fahad_AI_Routes', 'register' ) );
-add_filter( 'rest_pre_serve_request', array( 'Fahad_AI_Proxy', 'serve_raw' ), 10, 4 );
+// Late: core sends its CORS headers on this filter too, and they must go out before the body.
+add_filter( 'rest_pre_serve_request', array( 'Fahad_AI_Proxy', 'serve_raw' ), 1000, 4 );
 Fahad_AI_Settings::hook();
 Fahad_AI_Widget::hook();
 register_activation_hook( __FILE__, array( 'Fahad_AI_Settings', 'activate' ) );
