@@ -35,8 +35,13 @@ THEME_INDEX = """<?php ?><!doctype html><html <?php language_attributes(); ?>><h
 <p>A WordPress storefront.</p></main><?php wp_footer(); ?></body></html>
 """
 
-# A must-use plugin for the tests only: the rate-limit filters from an option.
+# A must-use plugin for the tests only: the rate-limit filters from an option, and a no-op
+# REST route (WordPress's own cost per request, for bench/wordpress.py).
 MU_PLUGIN = """<?php
+add_action('rest_api_init', function () {
+    register_rest_route('fahad-test/v1', '/ping', array('methods' => 'GET, POST',
+        'callback' => function () { return array('ok' => true); }, 'permission_callback' => '__return_true'));
+});
 add_filter('fahad_ai_rate_limit', function ($v) { $o = get_option('fahad_test_rate'); return $o ? $o[0] : $v; });
 add_filter('fahad_ai_rate_window', function ($v) { $o = get_option('fahad_test_rate'); return $o ? $o[1] : $v; });
 """
