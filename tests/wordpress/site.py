@@ -1,5 +1,6 @@
 """A real WordPress 6.8 on MariaDB served by `php -S`, with the plugin active: set up and torn
-down by the tests (see /wordpress.md in the README's plugin section)."""
+down by the tests (README, "The WordPress plugin"). WordPress's files come from
+scripts/system-deps (Debian trixie's package, unpacked)."""
 from __future__ import annotations
 
 import json
@@ -17,7 +18,9 @@ import requests
 
 ROOT = Path(__file__).resolve().parents[2]
 PLUGIN = ROOT / "wp-plugin" / "fahad-ai-bridge"
-DOCROOT = Path(os.environ.get("FAHAD_WP_DOCROOT", ROOT / ".cache" / "wordpress" / "docroot"))
+# Where scripts/system-deps unpacked WordPress (FAHAD_WP_CACHE there too).
+DOCROOT = Path(os.environ.get("FAHAD_WP_DOCROOT") or Path(
+    os.environ.get("FAHAD_WP_CACHE") or ROOT / ".cache" / "wordpress") / "docroot")
 MARIADB = os.environ.get("FAHAD_TEST_MARIADB", "127.0.0.1:3306")
 PASSWORD = "correct horse battery staple"
 
