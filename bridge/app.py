@@ -25,7 +25,8 @@ from .store import make_store
 log = logging.getLogger(__name__)
 
 # Channel packages, each with init_app(app). Named, not imported, so bridge never imports them.
-CHANNELS = ("channels.storefront", "channels.webhooks", "channels.agent_gateway")
+CHANNELS = ("channels.storefront", "channels.webhooks", "channels.agent_gateway",
+            "admin_copilot")
 
 
 @dataclass

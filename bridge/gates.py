@@ -17,7 +17,7 @@ from urllib.parse import quote
 from flask import Flask, current_app, g, request
 from flask_limiter import Limiter
 
-from .errors import DAILY_CAP, DISABLED, INVALID_SIGNATURE, BridgeError
+from .errors import DAILY_CAP, DISABLED, FORBIDDEN, INVALID_SIGNATURE, BridgeError
 from .routes import STOREFRONT_GATES, Gate, Route
 from .security import Context, check_nonce, read_context
 from .settings import Settings, current_settings
@@ -101,6 +101,26 @@ def store_webhook(settings: Settings) -> bool:
     return False
 
 
+MANAGE = "manage_woocommerce"
+
+
+def admin_identity(settings: Settings) -> Identity:
+    """A store manager: a signed context with manage_woocommerce, or (standalone) the admin
+    token as a Bearer header. Anything else is 403 before any handler runs."""
+    context = signed_context(settings)
+    if context is not None:
+        if MANAGE not in context.caps:
+            raise BridgeError(FORBIDDEN, "This needs a store manager (manage_woocommerce).", 403)
+        return Identity(via="context", ip=context.ip, uid=context.uid, caps=context.caps)
+    header = request.headers.get("Authorization", "")
+    token = header[7:].strip() if header.startswith("Bearer ") else ""
+    if settings.admin_token and token and hmac.compare_digest(
+            token.encode(), settings.admin_token.encode()):
+        return Identity(via="token", ip=request.remote_addr or "unknown", caps=(MANAGE,))
+    raise BridgeError(FORBIDDEN, "This needs a store manager: sign in to WordPress, or send "
+                      "the bridge's admin token.", 403)
+
+
 def agent_identity(settings: Settings) -> Identity:
     """An agent is anonymous: keyed by its IP, which the plugin vouches for when it forwards
     (WordPress's own address would otherwise put every agent in one bucket)."""
@@ -166,6 +186,8 @@ def guard(app: Flask, route: Route, view):
             g.webhook_ping = store_webhook(settings)
         elif route.gate is Gate.AGENT:
             g.identity = agent_identity(settings)
+        elif route.gate is Gate.ADMIN:
+            g.identity = admin_identity(settings)
         return inner(**kwargs)
 
     return gated

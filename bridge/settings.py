@@ -51,6 +51,7 @@ class Settings:
     daily_cap: int = 0
     paused: bool = False
     nonce_ttl: int = 43200
+    admin_token: str = _secret()
     agent_rate_limit: int = 120
     agent_rate_window: int = 60
 

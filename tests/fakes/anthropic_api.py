@@ -1,7 +1,7 @@
 """A loopback server that speaks Anthropic's Messages API, scripted per test.
 
 The real SDK talks to it over HTTP. Each POST /v1/messages takes the next scripted reply:
-a streamed ``Message`` (message_start, content_block_start, text_delta / input_json_delta,
+a ``Message``, streamed when the request asks for a stream (message_start, content_block_start, text_delta / input_json_delta,
 content_block_stop, message_delta, message_stop), an ``ApiError`` (429, 500, 529...), a
 ``Hang`` (for timeouts), or a function of the request returning one of those. Every request
 body is recorded for assertions.
@@ -104,6 +104,21 @@ def frames(message: Message, model: str) -> list[tuple[str, dict]]:
     return events
 
 
+def whole(message: Message, model: str) -> dict:
+    """The same message answered at once, for a request without ``stream``."""
+    content = [{"type": "text", "text": b.text} if isinstance(b, Text) else
+               {"type": "tool_use", "id": b.id, "name": b.name, "input": b.input or {}}
+               for b in message.blocks]
+    stop = message.stop_reason or (
+        "tool_use" if any(isinstance(b, ToolUse) for b in message.blocks) else "end_turn")
+    return {"id": f"msg_{next(_ids):04d}", "type": "message", "role": "assistant",
+            "model": model, "content": content, "stop_reason": stop, "stop_sequence": None,
+            "usage": {"input_tokens": message.input_tokens,
+                      "output_tokens": message.output_tokens,
+                      "cache_read_input_tokens": message.cache_read,
+                      "cache_creation_input_tokens": message.cache_write}}
+
+
 def _split(text: str, pieces: int) -> list[str]:
     if pieces <= 0:
         words = text.split(" ")
@@ -156,6 +171,9 @@ class FakeAnthropic:
         if isinstance(reply, Hang):
             time.sleep(reply.seconds)
             return _error(504, "timeout_error", "hung on purpose")
+        if not body.get("stream"):
+            return Response(json.dumps(whole(reply, body.get("model", "claude"))),
+                            mimetype="application/json", headers={"request-id": "req_fake"})
         return Response(self._stream(reply, body.get("model", "claude")),
                         mimetype="text/event-stream", headers={"request-id": "req_fake"})
 

@@ -44,6 +44,18 @@ class AnthropicProvider:
             # The SDK doesn't wrap transport errors raised while a stream is read.
             raise ProviderError(f"{type(exc).__name__}: {exc}") from exc
 
+    def complete(self, system: str, prompt: str, max_tokens: int = 400) -> tuple[str, Usage]:
+        """One answer to one prompt, no tools (the admin copilot's drafts)."""
+        try:
+            message = self.client.messages.create(
+                model=self.model, max_tokens=max_tokens, system=system,
+                messages=[{"role": "user", "content": prompt}])
+        except (anthropic.APIError, httpx2.TransportError, ValueError, OSError) as exc:
+            raise ProviderError(f"{type(exc).__name__}: {exc}") from exc
+        usage = Usage(self.name, self.model)
+        _count(usage, message.usage)
+        return "".join(b.text for b in message.content if b.type == "text").strip(), usage
+
     def _run(self, turn: Turn) -> Iterator[Event]:
         messages = history(turn)
         tools = [{"name": t["name"], "description": t["description"],

@@ -76,6 +76,22 @@ class OpenAICompatProvider:
         except (openai.OpenAIError, ValueError, OSError) as exc:
             raise ProviderError(f"{type(exc).__name__}: {exc}") from exc
 
+    def complete(self, system: str, prompt: str, max_tokens: int = 400) -> tuple[str, Usage]:
+        """One answer to one prompt, no tools (the admin copilot's drafts)."""
+        limit = {next(iter(self.limit)): max_tokens}
+        try:
+            reply = self.client.chat.completions.create(
+                model=self.model, **limit,
+                messages=[{"role": "system", "content": system},
+                          {"role": "user", "content": prompt}])
+        except (openai.OpenAIError, ValueError, OSError) as exc:
+            raise ProviderError(f"{type(exc).__name__}: {exc}") from exc
+        usage = Usage(self.name, self.model)
+        if reply.usage:
+            _count(usage, reply.usage)
+        text = reply.choices[0].message.content if reply.choices else None
+        return (text or "").strip(), usage
+
     def _run(self, turn: Turn) -> Iterator[Event]:
         # One system message, the static prompt first, so its bytes lead every request
         # (prefix caching) and chat templates that allow a single system message accept it.

@@ -1,0 +1,70 @@
+"""The admin copilot's routes: read only, for store managers (bridge.gates.admin_identity)."""
+from __future__ import annotations
+
+from flask import current_app, jsonify, request
+
+from bridge.errors import INVALID_PRODUCT, MISSING_PARAM, BridgeError, bad_request
+from bridge.inputs import query_int
+from bridge.store.readonly import ReadOnlyStore
+from bridge.usage import over_budget
+
+from . import drafts, reports
+
+MAX_ID = 2**31 - 1
+
+
+def _bridge():
+    return current_app.extensions["fahad"]
+
+
+def _store() -> ReadOnlyStore:
+    """The copilot sees the store through a read-only view: it can't change the shop."""
+    return ReadOnlyStore(_bridge().store)
+
+
+def _private(body: dict):
+    response = jsonify(body)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def insights():
+    days = query_int("days", 7, 1, 90)
+    return _private(reports.insights(_store(), _bridge().sessions, days))
+
+
+def sale_candidates():
+    limit = query_int("limit", 5, 1, 20)
+    days = query_int("days", 30, 1, 90)
+    return _private(reports.sale_candidates(_store(), days, limit))
+
+
+def product_context():
+    if request.args.get("id") is None:
+        raise bad_request(MISSING_PARAM, "Missing parameter: id.")
+    product_id = query_int("id", 0, 0, MAX_ID)
+    found = reports.product_context(_store(), _bridge().sessions, product_id) \
+        if product_id else None
+    if found is None:
+        raise BridgeError(INVALID_PRODUCT, f"No product with id {product_id}.", 404)
+    return _private(found)
+
+
+def review_drafts():
+    bridge = _bridge()
+    limit = query_int("limit", 10, 1, 50)
+    providers = [p for p in bridge.agent.providers if p.model_based]
+    if bridge.settings.monthly_budget:
+        with bridge.sessions() as session:
+            if over_budget(session, bridge.settings.monthly_budget):
+                providers = []  # past the budget: templates only
+    return _private(drafts.review_drafts(_store(), bridge.settings, providers, bridge.sessions,
+                                         limit))
+
+
+VIEWS = {
+    "admin_copilot.insights": insights,
+    "admin_copilot.sale_candidates": sale_candidates,
+    "admin_copilot.product_context": product_context,
+    "admin_copilot.review_drafts": review_drafts,
+}
