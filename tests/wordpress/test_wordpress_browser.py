@@ -246,3 +246,25 @@ def test_on_a_phone_the_panel_fills_the_screen(browser, site):
         shot(page, "wordpress-6-phone")
     finally:
         context.close()
+
+
+def test_the_copilot_page_in_wp_admin_reads_the_admin_routes(browser, site):
+    """A shop manager opens the copilot in wp-admin: its figures come through the plugin."""
+    from playwright.sync_api import expect
+
+    from .site import PASSWORD
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(site.url + "/wp-login.php")
+        page.fill("#user_login", "manager")
+        page.fill("#user_pass", PASSWORD)
+        page.click("#wp-submit")
+        page.wait_for_url("**/wp-admin/**")
+        page.goto(site.url + "/wp-admin/index.php?page=fahad-ai-copilot")
+        expect(page.locator("#fahad-ai-admin")).to_have_attribute("data-state", "ready",
+                                                                   timeout=30_000)
+        shot(page, "wordpress-7-copilot")
+    finally:
+        context.close()

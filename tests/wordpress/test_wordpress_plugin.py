@@ -182,9 +182,21 @@ def test_shop_managers_and_admins_reach_the_admin_routes_with_their_capabilities
                            timeout=30)
     assert response.status_code == 200, response.text
     body = response.json()
-    if body.get("stand_in"):  # until the admin copilot's own view exists
+    if body.get("stand_in"):  # where the admin copilot's own view doesn't exist
         assert body["uid"] == site.users[user] and "manage_woocommerce" in body["caps"]
         assert body["days"] == "7"
+    else:
+        assert body["window"]["days"] == 7 and body["currency"]
+        # WordPress's own no-cache headers for signed-in users keep the bridge's meaning.
+        assert {"no-store", "private"} <= set(response.headers["Cache-Control"].split(", "))
+
+
+def test_the_copilot_page_is_for_shop_managers_only(site):
+    for user, allowed in (("manager", True), ("shopper", False)):
+        session, _ = site.login(user)
+        page = session.get(site.url + "/wp-admin/index.php?page=fahad-ai-copilot", timeout=30)
+        assert ('id="fahad-ai-admin"' in page.text) is allowed, user
+        assert ("window.fahadAiAdmin" in page.text) is allowed, user
 
 
 def test_a_wrong_shared_secret_is_refused_by_the_bridge(site, bridge, point_at):

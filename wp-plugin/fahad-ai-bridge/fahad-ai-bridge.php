@@ -29,6 +29,7 @@ require_once FAHAD_AI_BRIDGE_DIR . 'includes/class-fahad-ai-context.php';
 require_once FAHAD_AI_BRIDGE_DIR . 'includes/class-fahad-ai-proxy.php';
 require_once FAHAD_AI_BRIDGE_DIR . 'includes/class-fahad-ai-routes.php';
 require_once FAHAD_AI_BRIDGE_DIR . 'includes/class-fahad-ai-widget.php';
+require_once FAHAD_AI_BRIDGE_DIR . 'includes/class-fahad-ai-copilot.php';
 
 add_action(
 	'init',
@@ -41,4 +42,5 @@ add_action( 'rest_api_init', array( 'Fahad_AI_Routes', 'register' ) );
 add_filter( 'rest_pre_serve_request', array( 'Fahad_AI_Proxy', 'serve_raw' ), 1000, 4 );
 Fahad_AI_Settings::hook();
 Fahad_AI_Widget::hook();
+Fahad_AI_Copilot::hook();
 register_activation_hook( __FILE__, array( 'Fahad_AI_Settings', 'activate' ) );
