@@ -2,9 +2,10 @@
  * fahad-ai chat widget: a floating shopping assistant for WooCommerce stores.
  *
  * Plain ES2018, no dependencies, no build step. Reads its settings from
- * window.fahadAiChatbot ({restUrl, nonce, name?, greeting?, color?}) and defines no globals.
- * It streams turns from `stream` (SSE), falls back to `message` (JSON) on hosts that
- * buffer, renders cards, comparisons and the cart, and records feedback.
+ * window.fahadAiChatbot ({restUrl, nonce, name?, greeting?, color?, strings?, checkoutUrl?,
+ * visualSearch?, streamTimeout?}) and defines no globals. It streams turns from `stream`
+ * (SSE), falls back to `message` (JSON) on hosts that buffer, renders cards, comparisons
+ * and the cart, records feedback and searches by photo (`visual-search`).
  * Server and model text is untrusted: every node is built with textContent, never innerHTML.
  */
 (function () {
@@ -14,7 +15,11 @@
   if (!config || typeof config.restUrl !== "string" || !config.restUrl) return;
 
   // A host that buffers the stream shows nothing for this long; the JSON route then takes over.
-  const FIRST_FRAME_TIMEOUT_MS = 15000;
+  // The bridge sends a keep-alive every 5 s, so an unbuffered stream is never this quiet.
+  const FIRST_FRAME_TIMEOUT_MS = Number(config.streamTimeout) > 0 ? Number(config.streamTimeout) : 10000;
+  // The bridge's limit for a photo (CONTRACT.md: larger is 413).
+  const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
+  const IMAGE_TYPES = /^image\/(jpeg|png|webp|gif)$/;
   // "Only N left" from this many units down.
   const LOW_STOCK = 3;
   const OPEN_HASH = "#fahad-ai-open";
@@ -38,7 +43,8 @@
     log: "Conversation with " + NAME,
     rateLimited: "You're sending messages quickly — please wait a moment.",
     retryIn: (seconds) => "You can try again in " + seconds + (seconds === 1 ? " second." : " seconds."),
-    paused: "The assistant is taking a break right now.",
+    paused: "The assistant is taking a break right now. Please try again later.",
+    dailyCap: "The assistant has answered all it can today. Please try again tomorrow.",
     expired: "Your session expired — please reload the page.",
     network: "We couldn't reach the assistant. Check your connection and try again.",
     interrupted: "The answer was interrupted. Please try again.",
@@ -87,7 +93,21 @@
     helpful: "Helpful",
     notHelpful: "Not helpful",
     thanks: "Thanks for the feedback",
+    uploadImage: "Search by photo",
+    photo: "Photo",
+    imageResults: "Products that look like your photo:",
+    imageNone: "I couldn't find products that look like this photo.",
+    imageTooLarge: "That photo is too large: please choose one under 5 MB.",
+    imageType: "Please choose a JPEG, PNG, WebP or GIF image.",
+    imageUnavailable: "Search by photo isn't available in this store.",
   };
+  // The site's own words (the WordPress plugin passes them translated).
+  if (config.strings && typeof config.strings === "object") {
+    for (const key of Object.keys(config.strings)) {
+      const value = config.strings[key];
+      if (typeof TEXT[key] === "string" && typeof value === "string" && value.trim()) TEXT[key] = value;
+    }
+  }
 
   // Icon paths (Material Icons, Apache 2.0); constants, never server data.
   const ICON = {
@@ -96,6 +116,7 @@
     send: "M2.01 21 23 12 2.01 3 2 10l15 2-15 2z",
     cart: "M7 18c-1.1 0-1.99.9-1.99 2S5.9 22 7 22s2-.9 2-2-.9-2-2-2zM1 2v2h2l3.6 7.59-1.35 2.45c-.16.28-.25.61-.25.96 0 1.1.9 2 2 2h12v-2H7.42c-.14 0-.25-.11-.25-.25l.03-.12.9-1.63h7.45c.75 0 1.41-.41 1.75-1.03l3.58-6.49A1.003 1.003 0 0 0 20 4H5.21l-.94-2H1zm16 16c-1.1 0-1.99.9-1.99 2s.89 2 1.99 2 2-.9 2-2-.9-2-2-2z",
     thumb: "M1 21h4V9H1v12zm22-11c0-1.1-.9-2-2-2h-6.31l.95-4.57.03-.32c0-.41-.17-.79-.44-1.06L14.17 1 7.59 7.59C7.22 7.95 7 8.45 7 9v10c0 1.1.9 2 2 2h9c.83 0 1.54-.5 1.84-1.22l3.02-7.05c.09-.23.14-.47.14-.73v-2z",
+    camera: "M12 15.2a3.2 3.2 0 1 0 0-6.4 3.2 3.2 0 0 0 0 6.4zM9 2 7.17 4H4c-1.1 0-2 .9-2 2v12c0 1.1.9 2 2 2h16c1.1 0 2-.9 2-2V6c0-1.1-.9-2-2-2h-3.17L15 2H9zm3 15c-2.76 0-5-2.24-5-5s2.24-5 5-5 5 2.24 5 5-2.24 5-5 5z",
     bag: "M18 6h-2c0-2.21-1.79-4-4-4S8 3.79 8 6H6c-1.1 0-2 .9-2 2v12c0 1.1.9 2 2 2h12c1.1 0 2-.9 2-2V8c0-1.1-.9-2-2-2zm-6-2c1.1 0 2 .9 2 2h-4c0-1.1.9-2 2-2zm6 16H6V8h2v2c0 .55.45 1 1 1s1-.45 1-1V8h4v2c0 .55.45 1 1 1s1-.45 1-1V8h2v12z",
   };
 
@@ -288,7 +309,8 @@
     if (status === 429 || code === "fahad_ai_rate_limited") {
       return TEXT.rateLimited + (retryAfter > 0 ? " " + TEXT.retryIn(retryAfter) : "");
     }
-    if (status === 503 || code === "fahad_ai_disabled" || code === "fahad_ai_daily_cap") return TEXT.paused;
+    if (code === "fahad_ai_daily_cap") return TEXT.dailyCap;
+    if (code === "fahad_ai_disabled" || (status === 503 && !cleanMessage(message))) return TEXT.paused;
     if (code === "fahad_ai_invalid_nonce" || code === "rest_cookie_invalid_nonce" ||
         (status === 403 && /nonce/i.test(code))) {
       return TEXT.expired;
@@ -416,8 +438,26 @@
     "aria-label": TEXT.send,
     title: TEXT.send,
   }, icon(ICON.send));
+  const imageInput = h("input", {
+    type: "file",
+    id: "fahad-ai-image",
+    class: "fahad-ai-file",
+    accept: "image/jpeg,image/png,image/webp,image/gif",
+    tabindex: "-1",
+    "aria-hidden": "true",
+  });
+  const imageButton = h("button", {
+    type: "button",
+    id: "fahad-ai-image-button",
+    class: "fahad-ai-image-button",
+    "aria-label": TEXT.uploadImage,
+    title: TEXT.uploadImage,
+    hidden: config.visualSearch === false,
+  }, icon(ICON.camera));
   const composer = h("form", { class: "fahad-ai-composer", novalidate: true }, [
     h("label", { class: "fahad-ai-sr-only", for: "fahad-ai-input", text: TEXT.inputLabel }),
+    imageButton,
+    imageInput,
     input,
     sendButton,
   ]);
@@ -530,6 +570,7 @@
   function setBusy(busy) {
     state.busy = busy;
     sendButton.disabled = busy;
+    imageButton.disabled = busy;
   }
 
   // -- cart --
@@ -596,7 +637,7 @@
       nodes.push(h("dl", { class: "fahad-ai-cart-totals" }, rows.map((row) => h("div", {
         class: "fahad-ai-cart-row" + row[2],
       }, [h("dt", { text: row[0] }), h("dd", { text: row[1] })]))));
-      const checkout = safeUrl(cart.checkout_url);
+      const checkout = safeUrl(cart.checkout_url) || safeUrl(config.checkoutUrl);
       if (checkout) nodes.push(h("a", { class: "fahad-ai-checkout", href: checkout, text: TEXT.checkout }));
     }
     const head = showCartContent(nodes);
@@ -905,8 +946,9 @@
   }
 
   class Turn {
-    constructor(userText, userBubble) {
+    constructor(userText, userBubble, record) {
       this.userText = userText;
+      this.record = record !== false; // a photo search stays out of the chat history
       this.userBubble = userBubble;
       this.text = "";
       this.ended = false;
@@ -1038,7 +1080,7 @@
       const messageRef = typeof data.message_ref === "string" ? data.message_ref : null;
       if (data.degraded) this.bubble.setAttribute("data-degraded", "true");
       if (!this.text.trim() && !this.hasContent) this.appendText(TEXT.emptyAnswer);
-      else if (this.text.trim()) state.messages.push({ role: "assistant", content: this.text });
+      else if (this.text.trim() && this.record) state.messages.push({ role: "assistant", content: this.text });
       this.layout();
       this.container.appendChild(this.renderFeedback(state.conversationRef, messageRef));
       const spoken = plain(this.text) + (this.cardCount ? " " + TEXT.products(this.cardCount) : "");
@@ -1057,9 +1099,9 @@
         this.bubble.hidden = false;
         // Unanswered, the shopper's message leaves the history so the next turn stays valid.
         const last = state.messages[state.messages.length - 1];
-        if (last && last.role === "user" && last.content === this.userText) state.messages.pop();
+        if (this.record && last && last.role === "user" && last.content === this.userText) state.messages.pop();
       } else {
-        state.messages.push({ role: "assistant", content: this.text });
+        if (this.record) state.messages.push({ role: "assistant", content: this.text });
         this.container.insertBefore(h("div", { class: "fahad-ai-msg fahad-ai-msg-error", text: message }), this.status);
       }
       if (rejected) {
@@ -1161,8 +1203,8 @@
       try {
         response = await request("stream", payload, controller.signal, "text/event-stream");
       } catch (err) {
-        if (timedOut) return useFallback(payload, turn);
-        throw err;
+        // Timed out, or the connection failed before any answer: try the JSON route once.
+        return useFallback(payload, turn);
       }
       const type = (response.headers.get("Content-Type") || "").toLowerCase();
       const isSse = type.includes("text/event-stream");
@@ -1200,7 +1242,8 @@
           parser.end();
         }
       } catch (err) {
-        if (timedOut && !received) return useFallback(payload, turn);
+        // Nothing came through: a host (or proxy) that can't stream; the JSON route can.
+        if (!received && !turn.ended) return useFallback(payload, turn);
         if (!turn.ended) turn.fail(TEXT.interrupted);
         return undefined;
       }
@@ -1228,6 +1271,81 @@
       setBusy(false);
       const active = document.activeElement;
       if (isOpen() && (!active || active === document.body || active === sendButton || active === input)) input.focus();
+    }
+  }
+
+  // -- search by photo --
+
+  function disableImageSearch() {
+    imageButton.hidden = true;
+    imageButton.setAttribute("aria-hidden", "true");
+  }
+
+  function addPhotoBubble(file) {
+    const bubble = h("div", { class: "fahad-ai-msg fahad-ai-msg-user fahad-ai-msg-photo" });
+    let preview = null;
+    try {
+      preview = URL.createObjectURL(file);
+    } catch (err) {
+      preview = null;
+    }
+    if (preview) {
+      const img = h("img", { class: "fahad-ai-photo", src: preview, alt: TEXT.photo, width: "96", height: "96" });
+      img.addEventListener("load", () => URL.revokeObjectURL(preview), { once: true });
+      bubble.appendChild(img);
+    } else {
+      bubble.appendChild(h("p", { class: "fahad-ai-md-p", text: TEXT.photo }));
+    }
+    log.appendChild(bubble);
+    scrollToEnd(true);
+    return bubble;
+  }
+
+  async function runImageSearch(file) {
+    if (state.busy || !file) return;
+    setBusy(true);
+    const turn = new Turn(TEXT.photo, addPhotoBubble(file), false);
+    try {
+      if (!IMAGE_TYPES.test(file.type)) return turn.fail(TEXT.imageType);
+      if (file.size > MAX_IMAGE_BYTES) return turn.fail(TEXT.imageTooLarge);
+      const form = new FormData();
+      form.append("image", file, file.name || "photo");
+      const headers = { Accept: "application/json" };
+      if (config.nonce) headers["X-WP-Nonce"] = String(config.nonce);
+      let response;
+      try {
+        response = await fetch(REST_URL + "visual-search", {
+          method: "POST", headers: headers, credentials: "same-origin", cache: "no-store", body: form,
+        });
+      } catch (err) {
+        return turn.fail(TEXT.network);
+      }
+      const body = await readJson(response);
+      if (response.status === 404) {
+        // This bridge has no photo search: say so once and put the button away.
+        disableImageSearch();
+        return turn.fail(TEXT.imageUnavailable);
+      }
+      if (response.status === 413) return turn.fail(TEXT.imageTooLarge);
+      if (response.status === 415) return turn.fail(TEXT.imageType);
+      if (!response.ok) return turn.fail(responseError(response, body).text);
+      if (!body || typeof body !== "object") return turn.fail(TEXT.generic);
+      if (body.available === false) {
+        disableImageSearch();
+        turn.appendText(cleanMessage(body.message) || TEXT.imageUnavailable);
+        return turn.finish({});
+      }
+      const products = Array.isArray(body.products) ? body.products : [];
+      turn.appendText(products.length ? TEXT.imageResults : TEXT.imageNone);
+      turn.addCards(products);
+      return turn.finish({});
+    } finally {
+      if (!turn.ended) turn.fail(TEXT.generic);
+      setBusy(false);
+      if (isOpen()) {
+        if (imageButton.hidden) input.focus();
+        else imageButton.focus();
+      }
     }
   }
 
@@ -1259,6 +1377,14 @@
     }
   });
   input.addEventListener("input", autosize);
+  imageButton.addEventListener("click", () => {
+    if (!state.busy) imageInput.click();
+  });
+  imageInput.addEventListener("change", () => {
+    const file = imageInput.files && imageInput.files[0];
+    imageInput.value = "";
+    if (file) runImageSearch(file);
+  });
   root.addEventListener("keydown", (event) => {
     if (event.key === "Escape" && isOpen() && !event.defaultPrevented) {
       event.preventDefault();

@@ -1,0 +1,184 @@
+"""Session fixtures: bridges on loopback ports and one real WordPress in front of them."""
+from __future__ import annotations
+
+import shutil
+import socket
+import tempfile
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from bridge import create_app, db
+from bridge.routes import NAMESPACE
+from bridge.settings import Settings
+from conftest import SECRET, service_missing
+
+from .site import DOCROOT, MARIADB, WordPressSite
+
+
+def php_available() -> bool:
+    return shutil.which("php") is not None
+
+
+def mariadb_reachable() -> bool:
+    host, port = MARIADB.split(":")
+    try:
+        with socket.create_connection((host, int(port)), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.fixture(scope="session")
+def php():
+    if not php_available():
+        service_missing("PHP (php-cli; scripts/system-deps installs it)")
+    return shutil.which("php")
+
+
+class Bridge:
+    """A real bridge app served by werkzeug on a loopback port."""
+
+    def __init__(self, app, port: int = 0):
+        self.app = app
+        self.server = make_server("127.0.0.1", port, app, threaded=True)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True).start()
+
+    def stop(self):
+        self.server.shutdown()
+        self.app.extensions["fahad"].engine.dispose()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def serve_bridge(settings: Settings) -> Bridge:
+    # Its own address as public URL, so card images and links resolve in a browser.
+    port = free_port()
+    settings = settings.replace(public_url=f"http://127.0.0.1:{port}")
+    engine = db.make_engine(settings)
+    db.upgrade(engine)
+    engine.dispose()
+    app = create_app(settings)
+    add_stand_ins(app, settings)
+    return Bridge(app, port)
+
+
+def add_stand_ins(app, settings: Settings) -> None:
+    """Routes other branches are building, answered here the way the contract says, so the
+    plugin's forwarding can be proven now; the real views take over once they exist."""
+    import hashlib
+    import hmac
+
+    from flask import Response, jsonify, request
+
+    from bridge.gates import signed_context
+
+    taken = {rule.rule for rule in app.url_map.iter_rules()}
+    if NAMESPACE + "/visual-search" not in taken:
+        def visual_search():
+            context = signed_context(settings)
+            if context is None:
+                return jsonify({"code": "fahad_ai_invalid_nonce", "message": "no",
+                                "data": {"status": 403}}), 403
+            image = request.files.get("image")
+            data = image.read() if image else b""
+            if not data:
+                return jsonify({"code": "fahad_ai_missing_image", "message": "no image",
+                                "data": {"status": 400}}), 400
+            index = app.extensions["fahad"].index
+            cards = index.search("hoodie", limit=3).cards
+            return jsonify({"available": True, "found": len(cards), "products": cards,
+                            "stand_in": {"sha256": hashlib.sha256(data).hexdigest(),
+                                         "filename": image.filename,
+                                         "fields": request.form.to_dict()}})
+        app.add_url_rule(NAMESPACE + "/visual-search", "test.visual_search", visual_search,
+                         methods=["POST"])
+    if NAMESPACE + "/admin/insights" not in taken:
+        def insights():
+            context = signed_context(settings)  # 403 when the signature is bad
+            if context is None or "manage_woocommerce" not in context.caps:
+                return jsonify({"code": "fahad_ai_forbidden", "message": "no",
+                                "data": {"status": 403}}), 403
+            return jsonify({"stand_in": True, "uid": context.uid, "caps": list(context.caps),
+                            "days": request.args.get("days")})
+        app.add_url_rule(NAMESPACE + "/admin/insights", "test.admin_insights", insights)
+    if NAMESPACE + "/whatsapp" not in taken:
+        def whatsapp():
+            if request.method == "GET":
+                ok = (request.args.get("hub.mode") == "subscribe" and hmac.compare_digest(
+                    request.args.get("hub.verify_token", ""), WHATSAPP_VERIFY_TOKEN))
+                if not ok:
+                    return jsonify({"code": "fahad_ai_forbidden", "message": "no",
+                                    "data": {"status": 403}}), 403
+                return Response(request.args.get("hub.challenge", ""), mimetype="text/plain")
+            expected = "sha256=" + hmac.new(WHATSAPP_APP_SECRET.encode(), request.get_data(),
+                                            hashlib.sha256).hexdigest()
+            given = request.headers.get("X-Hub-Signature-256", "")
+            if not hmac.compare_digest(expected, given):
+                return jsonify({"code": "fahad_ai_invalid_signature", "message": "no",
+                                "data": {"status": 403}}), 403
+            return jsonify({"received": True})
+        app.add_url_rule(NAMESPACE + "/whatsapp", "test.whatsapp", whatsapp,
+                         methods=["GET", "POST"])
+
+
+WHATSAPP_VERIFY_TOKEN = "verify-me"
+WHATSAPP_APP_SECRET = "meta-app-secret"
+
+
+def bridge_settings(tmp: Path, **overrides) -> Settings:
+    fields = dict(data_dir=str(tmp), bridge_secret=SECRET, public_url="http://shop.test",
+                  rate_limit=100_000, rate_window=60)
+    # The WhatsApp route's settings, where that branch has added them.
+    for name, value in (("whatsapp_verify_token", WHATSAPP_VERIFY_TOKEN),
+                        ("whatsapp_app_secret", WHATSAPP_APP_SECRET)):
+        if name in Settings.__dataclass_fields__:
+            fields[name] = value
+    fields.update(overrides)
+    return Settings(**fields)
+
+
+@pytest.fixture(scope="session")
+def wp_tmp():
+    with tempfile.TemporaryDirectory(prefix="fahad-wp-") as tmp:
+        yield Path(tmp)
+
+
+@pytest.fixture(scope="session")
+def bridge(wp_tmp):
+    """The bridge WordPress forwards to: the demo store and the offline provider."""
+    (wp_tmp / "bridge").mkdir()
+    server = serve_bridge(bridge_settings(wp_tmp / "bridge", providers=("offline",)))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def site(php, bridge, wp_tmp):
+    if not mariadb_reachable():
+        service_missing(f"MariaDB at {MARIADB}")
+    if not (DOCROOT / "wp-includes" / "version.php").exists():
+        service_missing(f"WordPress files at {DOCROOT} (run scripts/system-deps)")
+    wordpress = WordPressSite(wp_tmp)
+    try:
+        wordpress.install(bridge.url, SECRET).serve()
+        yield wordpress
+    finally:
+        wordpress.stop()
+
+
+@pytest.fixture
+def point_at(site, bridge):
+    """Point the plugin at another bridge for one test, then back."""
+    def switch(url: str, secret: str = SECRET):
+        site.set_option("fahad_ai_bridge_url", url)
+        site.set_option("fahad_ai_secret", secret)
+    yield switch
+    switch(bridge.url)

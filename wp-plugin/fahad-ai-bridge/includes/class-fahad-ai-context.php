@@ -1,0 +1,99 @@
+<?php
+/**
+ * What WordPress vouches for about the current request (CONTRACT.md, "The signed context").
+ *
+ * @package FahadAiBridge
+ */
+
+if ( ! defined( 'ABSPATH' ) ) {
+	exit;
+}
+
+/**
+ * Builds the context payload: user id, capabilities, IP, time, cart token, rate limit.
+ */
+final class Fahad_AI_Context {
+
+	/**
+	 * The capabilities the bridge may ask about; only those the user has are sent, which
+	 * keeps the header small. Filter `fahad_ai_context_caps` to add more.
+	 */
+	const CAPS = array( 'manage_woocommerce', 'manage_options', 'view_woocommerce_reports' );
+
+	/**
+	 * The payload for a request.
+	 *
+	 * @param bool $with_cart Whether to include the shopper's cart token (storefront routes).
+	 * @return array
+	 */
+	public static function payload( bool $with_cart ): array {
+		$caps = array();
+		foreach ( (array) apply_filters( 'fahad_ai_context_caps', self::CAPS ) as $cap ) {
+			if ( is_string( $cap ) && current_user_can( $cap ) ) {
+				$caps[] = $cap;
+			}
+		}
+		$payload = array(
+			'uid'  => get_current_user_id(),
+			'caps' => array_values( array_unique( $caps ) ),
+			'ip'   => self::client_ip(),
+			'iat'  => time(),
+		);
+		if ( $with_cart ) {
+			$token = self::cart_token();
+			if ( '' !== $token ) {
+				$payload['cart_token'] = $token;
+			}
+		}
+		$limit  = apply_filters( 'fahad_ai_rate_limit', null );
+		$window = apply_filters( 'fahad_ai_rate_window', null );
+		if ( is_numeric( $limit ) && is_numeric( $window ) && (int) $limit >= 1 && (int) $window >= 1 ) {
+			$payload['rate_limit'] = array(
+				'limit'  => (int) $limit,
+				'window' => (int) $window,
+			);
+		}
+		return $payload;
+	}
+
+	/**
+	 * The shopper's IP as PHP saw it. Behind a proxy, filter `fahad_ai_client_ip` with the
+	 * address your proxy vouches for (never a header a client can set).
+	 */
+	public static function client_ip(): string {
+		$ip = isset( $_SERVER['REMOTE_ADDR'] ) ? sanitize_text_field( wp_unslash( $_SERVER['REMOTE_ADDR'] ) ) : '';
+		$ip = (string) apply_filters( 'fahad_ai_client_ip', $ip );
+		return filter_var( $ip, FILTER_VALIDATE_IP ) ? $ip : '0.0.0.0';
+	}
+
+	/**
+	 * The WooCommerce Store API Cart-Token of the shopper's own session, starting a session
+	 * for a guest; '' without WooCommerce.
+	 */
+	public static function cart_token(): string {
+		if ( ! class_exists( 'WooCommerce' ) || ! function_exists( 'WC' ) ) {
+			return '';
+		}
+		$token_utils = 'Automattic\\WooCommerce\\StoreApi\\Utilities\\CartTokenUtils';
+		if ( ! class_exists( $token_utils ) ) {
+			return '';
+		}
+		$wc = WC();
+		// REST requests don't load the cart session by themselves.
+		if ( null === $wc->session && method_exists( $wc, 'initialize_session' ) ) {
+			$wc->initialize_session();
+		}
+		if ( null === $wc->session ) {
+			return '';
+		}
+		if ( ! $wc->session->has_session() ) {
+			// A guest's first cart: the session cookie keeps it theirs on later requests.
+			$wc->session->set_customer_session_cookie( true );
+		}
+		$customer_id = (string) $wc->session->get_customer_id();
+		if ( '' === $customer_id ) {
+			return '';
+		}
+		return (string) call_user_func( array( $token_utils, 'get_cart_token' ), $customer_id );
+	}
+}
