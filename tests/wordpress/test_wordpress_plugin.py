@@ -6,7 +6,6 @@ import hashlib
 import hmac
 import json
 import subprocess
-import threading
 import time
 
 import pytest
@@ -14,6 +13,7 @@ import requests
 
 from bridge.routes import ROUTES
 from bridge.security import sign_context
+from bridge.store.demo.images import render_png
 from conftest import SECRET, sse_events
 
 from .conftest import WHATSAPP_APP_SECRET, WHATSAPP_VERIFY_TOKEN, bridge_settings, serve_bridge
@@ -139,20 +139,23 @@ def test_the_wordpress_rate_limit_filters_reach_the_bridge(site):
     assert refused.headers["X-RateLimit-Limit"] == "2"
 
 
-def test_a_photo_upload_reaches_the_bridge_as_multipart(site):
+def test_a_photo_upload_reaches_the_bridge_as_multipart(site, bridge):
     session, config = site.guest()
-    photo = bytes(range(256)) * 40 + b"\r\n--not-a-boundary\r\n" + b"\x89PNG" * 10
+    store = bridge.app.extensions["fahad"].store
+    bag = next(p for p in store.products(per_page=100).items
+                  if p.in_stock and "bags" in [c.slug for c in p.categories])
     response = session.post(site.rest + "/visual-search", headers={"X-WP-Nonce": config["nonce"]},
-                            files={"image": ("my photo.png", photo, "image/png")},
-                            data={"category": "hoodies", "limit": "3"}, timeout=30)
+                            files={"image": ("my photo.png", render_png(bag), "image/png")},
+                            data={"category": "bags", "limit": "3"}, timeout=30)
+    assert response.status_code == 200, response.text
     body = response.json()
-    if "stand_in" in body:  # until the visual-search view exists on this branch
-        assert response.status_code == 200
-        assert body["stand_in"]["sha256"] == hashlib.sha256(photo).hexdigest()
-        assert body["stand_in"]["fields"] == {"category": "hoodies", "limit": "3"}
-        assert body["stand_in"]["filename"] == "my photo.png"
-    else:  # the real view: not an image by its bytes
-        assert response.status_code == 415 and "code" in body
+    assert body["available"] is True and 1 <= body["found"] <= 3  # limit and filter arrived
+    assert body["products"][0]["id"] == bag.id
+    # Bytes that only look like a PNG by name are refused by the bridge, through WordPress.
+    fake = bytes(range(256)) * 40 + b"\r\n--not-a-boundary\r\n" + b"\x89PNG" * 10
+    refused = session.post(site.rest + "/visual-search", headers={"X-WP-Nonce": config["nonce"]},
+                           files={"image": ("my photo.png", fake, "image/png")}, timeout=30)
+    assert refused.status_code == 415 and refused.json()["code"] == "fahad_ai_unsupported_image"
 
 
 def test_a_photo_over_phps_upload_limit_gets_a_clear_413(site):
@@ -182,13 +185,9 @@ def test_shop_managers_and_admins_reach_the_admin_routes_with_their_capabilities
                            timeout=30)
     assert response.status_code == 200, response.text
     body = response.json()
-    if body.get("stand_in"):  # where the admin copilot's own view doesn't exist
-        assert body["uid"] == site.users[user] and "manage_woocommerce" in body["caps"]
-        assert body["days"] == "7"
-    else:
-        assert body["window"]["days"] == 7 and body["currency"]
-        # WordPress's own no-cache headers for signed-in users keep the bridge's meaning.
-        assert {"no-store", "private"} <= set(response.headers["Cache-Control"].split(", "))
+    assert body["window"]["days"] == 7 and body["currency"]
+    # WordPress's own no-cache headers for signed-in users keep the bridge's meaning.
+    assert {"no-store", "private"} <= set(response.headers["Cache-Control"].split(", "))
 
 
 def test_the_copilot_page_is_for_shop_managers_only(site):
