@@ -166,6 +166,24 @@ def redis_url():
 
 
 @pytest.fixture
+def fake():
+    """The loopback WooCommerce built from the recordings in ../shared/woocommerce."""
+    from fakes.woocommerce import FakeWooCommerce
+
+    server = FakeWooCommerce().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def quick_retries(monkeypatch):
+    """The WooCommerce adapter retries without its production back-off."""
+    from bridge.store.woocommerce import http
+
+    monkeypatch.setattr(http, "BACKOFF", (0.01, 0.02))
+
+
+@pytest.fixture
 def fake_anthropic():
     """A loopback Anthropic Messages API, scripted by the test."""
     from fakes.anthropic_api import FakeAnthropic

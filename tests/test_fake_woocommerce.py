@@ -187,13 +187,6 @@ def test_the_oauth_rule_recomputes_the_recorded_base_strings_and_signatures():
 
 
 @pytest.fixture
-def fake():
-    fake = FakeWooCommerce().start()
-    yield fake
-    fake.stop()
-
-
-@pytest.fixture
 def listener():
     listener = Listener()
     yield listener

@@ -8,11 +8,9 @@ import visual_images as vi
 from bridge.catalog import sync
 from bridge.settings import Settings
 from bridge.store.demo.images import ImageSpec, render_png
-from bridge.store.woocommerce import http as woo_http
 from bridge.visual.sync import sync_features
 from bridge.visual.vectors import FeatureIndex
 from conftest import SECRET, make_app
-from fakes.woocommerce import FakeWooCommerce
 from fakes.woocommerce.auth import READ
 from test_visual_search import ids, search
 
@@ -25,16 +23,7 @@ PICTURES = {  # product id -> what its photo shows
 }
 
 
-@pytest.fixture
-def fake():
-    server = FakeWooCommerce().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(autouse=True)
-def quick_retries(monkeypatch):
-    monkeypatch.setattr(woo_http, "BACKOFF", (0.01, 0.02))
+pytestmark = pytest.mark.usefixtures("quick_retries")
 
 
 @pytest.fixture

@@ -8,24 +8,13 @@ import requests
 from bridge.store.base import (CartItemNotFound, InvalidVariation, NoCart, OutOfStock,
                                ProductNotFound, StoreUnavailable)
 from bridge.store.woocommerce import StoreAuthError, WooCommerceStore, WooHttp
-from bridge.store.woocommerce import http as woo_http
-from fakes.woocommerce import FakeWooCommerce
-from fakes.woocommerce.auth import READ, READ_WRITE
+from fakes.woocommerce.auth import READ
 
 PUBLISHED = {14, 15, 16, 19, 20, 25, 30, 31}
 HIDDEN = {17, 18}  # draft, private
 
 
-@pytest.fixture
-def fake():
-    server = FakeWooCommerce().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(autouse=True)
-def quick_retries(monkeypatch):
-    monkeypatch.setattr(woo_http, "BACKOFF", (0.01, 0.02))
+pytestmark = pytest.mark.usefixtures("quick_retries")
 
 
 def make_store(url, keys=READ, timeout=5.0):

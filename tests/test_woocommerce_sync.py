@@ -14,25 +14,14 @@ from bridge.cli import main
 from bridge.models import CatalogChange
 from bridge.routes import NAMESPACE
 from bridge.settings import Settings
-from bridge.store.woocommerce import http as woo_http
 from conftest import SECRET, WordPress, make_app
-from fakes.woocommerce import FakeWooCommerce
 from fakes.woocommerce.auth import READ
 from fakes.woocommerce.webhooks import WEBHOOK_SECRET
 
 WEBHOOK = NAMESPACE + "/webhooks/woocommerce"
 
 
-@pytest.fixture
-def fake():
-    server = FakeWooCommerce().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(autouse=True)
-def quick_retries(monkeypatch):
-    monkeypatch.setattr(woo_http, "BACKOFF", (0.01, 0.02))
+pytestmark = pytest.mark.usefixtures("quick_retries")
 
 
 @pytest.fixture
