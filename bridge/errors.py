@@ -1,7 +1,8 @@
 """WordPress-shaped JSON errors: one exception, its codes, and the app's error handlers.
 
 Every refusal anywhere in the bridge raises ``BridgeError``; the handlers here turn it (and
-any HTTP or unexpected error) into ``{"code", "message", "data": {"status"}}``.
+any HTTP or unexpected error) into ``{"code", "message", "data": {"status"}}``. A store
+failure has one answer, ``from_store``, which the tools use too.
 """
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ import logging
 from flask import Flask, jsonify
 from flask_limiter.errors import RateLimitExceeded
 from werkzeug.exceptions import HTTPException
+
+from .store.base import StoreError, StoreUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +35,7 @@ OUT_OF_STOCK = "out_of_stock"
 UNKNOWN_CART_ITEM = "unknown_cart_item"
 NO_ROUTE = "rest_no_route"
 TOO_LARGE = "fahad_ai_too_large"
-STORE_UNAVAILABLE = "fahad_ai_store_unavailable"
+STORE_UNAVAILABLE = StoreUnavailable.code
 INTERNAL = "fahad_ai_internal_error"
 MISSING_PARAM = "rest_missing_callback_param"
 
@@ -79,6 +82,17 @@ def _http_error(exc: HTTPException):
     return error_response(BridgeError(code, exc.name, exc.code or 500))
 
 
+def from_store(exc: StoreError) -> BridgeError:
+    """The one answer to a store failure, for every route and tool: "unavailable" is 503
+    with Retry-After and a fixed message (the cause goes to the log), kept apart from "not
+    found" (404) and the store's other refusals, which keep their code and status."""
+    if isinstance(exc, StoreUnavailable):
+        log.warning("store unavailable: %s", exc.message)
+    headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after else None
+    return BridgeError(exc.code, exc.public_message, exc.status, headers=headers,
+                       data=exc.data)
+
+
 def _unexpected(exc: Exception):
     log.exception("unhandled error")
     return error_response(BridgeError(
@@ -88,5 +102,6 @@ def _unexpected(exc: Exception):
 def init_app(app: Flask) -> None:
     """Answer every error as WordPress-shaped JSON, never HTML or a trace."""
     app.register_error_handler(BridgeError, error_response)
+    app.register_error_handler(StoreError, lambda exc: error_response(from_store(exc)))
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected)
