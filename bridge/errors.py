@@ -1,13 +1,15 @@
 """WordPress-shaped JSON errors: one exception, its codes, and the app's error handlers.
 
 Every refusal anywhere in the bridge raises ``BridgeError``; the handlers here turn it (and
-any HTTP or unexpected error) into ``{"code", "message", "data": {"status"}}``. A store
-failure has one answer, ``from_store``, which the tools use too.
+any HTTP or unexpected error) into ``{"code", "message", "data": {"status"}}``. A failing
+dependency is a 503 with Retry-After: the store (``from_store``, which tools use too) and
+the database.
 """
 from __future__ import annotations
 
 import logging
 
+import sqlalchemy as sa
 from flask import Flask, jsonify
 from flask_limiter.errors import RateLimitExceeded
 from werkzeug.exceptions import HTTPException
@@ -36,6 +38,7 @@ UNKNOWN_CART_ITEM = "unknown_cart_item"
 NO_ROUTE = "rest_no_route"
 TOO_LARGE = "fahad_ai_too_large"
 STORE_UNAVAILABLE = StoreUnavailable.code
+DATABASE_UNAVAILABLE = "fahad_ai_database_unavailable"
 INTERNAL = "fahad_ai_internal_error"
 MISSING_PARAM = "rest_missing_callback_param"
 
@@ -93,6 +96,26 @@ def from_store(exc: StoreError) -> BridgeError:
                        data=exc.data)
 
 
+# Seconds before a client should try again when the database is unreachable: a restart or
+# a failover takes about this long.
+DATABASE_RETRY_AFTER = 10
+
+
+def _database_error(exc: Exception):
+    # Unreachable, locked, timed out or disconnected is the database failing, not the
+    # request; any other database error is a bug and stays a 500.
+    if isinstance(exc, sa.exc.DBAPIError) and not (
+            isinstance(exc, sa.exc.OperationalError) or exc.connection_invalidated):
+        return _unexpected(exc)
+    # The driver's own first line only: SQLAlchemy's text carries the statement's values.
+    cause = exc.orig if isinstance(exc, sa.exc.DBAPIError) else exc
+    first = (str(cause).strip().splitlines() or [""])[0]
+    log.warning("database unavailable: %s: %s", type(cause).__name__, first)
+    return error_response(BridgeError(
+        DATABASE_UNAVAILABLE, "The service can't reach its database just now. Please try "
+        "again in a moment.", 503, headers={"Retry-After": str(DATABASE_RETRY_AFTER)}))
+
+
 def _unexpected(exc: Exception):
     log.exception("unhandled error")
     return error_response(BridgeError(
@@ -103,5 +126,7 @@ def init_app(app: Flask) -> None:
     """Answer every error as WordPress-shaped JSON, never HTML or a trace."""
     app.register_error_handler(BridgeError, error_response)
     app.register_error_handler(StoreError, lambda exc: error_response(from_store(exc)))
+    app.register_error_handler(sa.exc.DBAPIError, _database_error)
+    app.register_error_handler(sa.exc.TimeoutError, _database_error)  # no pooled connection
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected)
