@@ -189,6 +189,8 @@ def test_a_sqlite_file_gone_unreadable_mid_run_is_503_and_health_says_so(app):
 
 def test_a_whatsapp_delivery_that_cannot_be_stored_is_503_so_meta_sends_it_again(wa_app, meta):
     from fakes import meta as m
+    # Its workers poll the database and would open a new file where the old one was.
+    wa_app.extensions["whatsapp"].stop()
     make_sqlite_unreadable(wa_app)
     response = meta.post(m.text("15551234567", "hello", id="wamid.DOWN1"))
     assert response.status_code == 503
