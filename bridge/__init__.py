@@ -3,7 +3,8 @@
 app: create_app, Bridge (what app.extensions["fahad"] holds)
 settings: Settings, load_settings, current_settings
 routes: ROUTES, Route, Gate, NAMESPACE, register; gates: guard, Identity, the gate checks
-security: nonces, the signed context, cart ids; errors: BridgeError, codes, handlers
+security: nonces, the signed context, cart ids; errors: BridgeError, codes, handlers,
+  from_store; health: GET /healthz and its dependency checks (Health)
 db: Base, make_engine, get_session, upgrade; models: the tables; usage: the daily cap
 inputs: body and field readers; sync: make_store, all_products, sync_demo_index
 agent/: core (Agent, TurnRequest), events, turn, tools, providers, offline

@@ -6,12 +6,12 @@ import logging
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask import Flask, jsonify
+from flask import Flask
 from flask_limiter import Limiter
 from sqlalchemy.orm import sessionmaker
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import db, errors
+from . import db, errors, health
 from .agent.core import Agent
 from .agent.providers import build_chain
 from .catalog.index import CatalogIndex
@@ -76,10 +76,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     errors.init_app(app)
     app.after_request(_no_retry_after_on_success)  # runs after flask-limiter's header hook
     bridge.limiter = make_limiter(app, settings)
-
-    @app.get("/healthz")
-    def healthz():
-        return jsonify({"ok": True})
+    health.init_app(app)
 
     for name in CHANNELS:
         importlib.import_module(name).init_app(app)

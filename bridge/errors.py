@@ -1,15 +1,20 @@
 """WordPress-shaped JSON errors: one exception, its codes, and the app's error handlers.
 
 Every refusal anywhere in the bridge raises ``BridgeError``; the handlers here turn it (and
-any HTTP or unexpected error) into ``{"code", "message", "data": {"status"}}``.
+any HTTP or unexpected error) into ``{"code", "message", "data": {"status"}}``. A failing
+dependency is a 503 with Retry-After: the store (``from_store``, which tools use too) and
+the database.
 """
 from __future__ import annotations
 
 import logging
 
+import sqlalchemy as sa
 from flask import Flask, jsonify
 from flask_limiter.errors import RateLimitExceeded
 from werkzeug.exceptions import HTTPException
+
+from .store.base import StoreError, StoreUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +37,8 @@ OUT_OF_STOCK = "out_of_stock"
 UNKNOWN_CART_ITEM = "unknown_cart_item"
 NO_ROUTE = "rest_no_route"
 TOO_LARGE = "fahad_ai_too_large"
-STORE_UNAVAILABLE = "fahad_ai_store_unavailable"
+STORE_UNAVAILABLE = StoreUnavailable.code
+DATABASE_UNAVAILABLE = "fahad_ai_database_unavailable"
 INTERNAL = "fahad_ai_internal_error"
 MISSING_PARAM = "rest_missing_callback_param"
 
@@ -79,6 +85,37 @@ def _http_error(exc: HTTPException):
     return error_response(BridgeError(code, exc.name, exc.code or 500))
 
 
+def from_store(exc: StoreError) -> BridgeError:
+    """The one answer to a store failure, for every route and tool: "unavailable" is 503
+    with Retry-After and a fixed message (the cause goes to the log), kept apart from "not
+    found" (404) and the store's other refusals, which keep their code and status."""
+    if isinstance(exc, StoreUnavailable):
+        log.warning("store unavailable: %s", exc.message)
+    headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after else None
+    return BridgeError(exc.code, exc.public_message, exc.status, headers=headers,
+                       data=exc.data)
+
+
+# Seconds before a client should try again when the database is unreachable: a restart or
+# a failover takes about this long.
+DATABASE_RETRY_AFTER = 10
+
+
+def _database_error(exc: Exception):
+    # Unreachable, locked, timed out or disconnected is the database failing, not the
+    # request; any other database error is a bug and stays a 500.
+    if isinstance(exc, sa.exc.DBAPIError) and not (
+            isinstance(exc, sa.exc.OperationalError) or exc.connection_invalidated):
+        return _unexpected(exc)
+    # The driver's own first line only: SQLAlchemy's text carries the statement's values.
+    cause = exc.orig if isinstance(exc, sa.exc.DBAPIError) else exc
+    first = (str(cause).strip().splitlines() or [""])[0]
+    log.warning("database unavailable: %s: %s", type(cause).__name__, first)
+    return error_response(BridgeError(
+        DATABASE_UNAVAILABLE, "The service can't reach its database just now. Please try "
+        "again in a moment.", 503, headers={"Retry-After": str(DATABASE_RETRY_AFTER)}))
+
+
 def _unexpected(exc: Exception):
     log.exception("unhandled error")
     return error_response(BridgeError(
@@ -88,5 +125,8 @@ def _unexpected(exc: Exception):
 def init_app(app: Flask) -> None:
     """Answer every error as WordPress-shaped JSON, never HTML or a trace."""
     app.register_error_handler(BridgeError, error_response)
+    app.register_error_handler(StoreError, lambda exc: error_response(from_store(exc)))
+    app.register_error_handler(sa.exc.DBAPIError, _database_error)
+    app.register_error_handler(sa.exc.TimeoutError, _database_error)  # no pooled connection
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected)

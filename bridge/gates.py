@@ -3,7 +3,8 @@
 Webhooks have their own: WooCommerce's signature, and WhatsApp's verify token and signature.
 
 The rate limit is one flask-limiter fixed-window bucket per client shared by the storefront
-routes, keyed ``u<uid>`` for a signed-in shopper and the client IP otherwise.
+routes, keyed ``u<uid>`` for a signed-in shopper and the client IP otherwise; with its
+storage unreachable it is counted in process memory (``make_limiter``).
 """
 from __future__ import annotations
 
@@ -179,9 +180,23 @@ def _client_key() -> str:
     return g.identity.client_key
 
 
+# Seconds to connect to the rate limit's Redis and to wait for an answer: a hit is one
+# round trip on a LAN, so past this Redis counts as unreachable and the fallback answers
+# (a timeout in the URI, e.g. ?socket_timeout=5, wins).
+REDIS_TIMEOUT = 1.0
+
+
 def make_limiter(app: Flask, settings: Settings) -> Limiter:
-    app.config.update(RATELIMIT_STORAGE_URI=settings.ratelimit_storage,
-                      RATELIMIT_STRATEGY="fixed-window", RATELIMIT_HEADERS_ENABLED=True)
+    """flask-limiter on the configured storage. When that storage is unreachable the limits
+    are counted in this process's memory, with flask-limiter's warning in the log, until it
+    answers again: every gate and header stays, each worker counting on its own."""
+    uri = settings.ratelimit_storage
+    options = {}
+    if uri.startswith(("redis://", "rediss://", "redis+unix://")):
+        options = {"socket_connect_timeout": REDIS_TIMEOUT, "socket_timeout": REDIS_TIMEOUT}
+    app.config.update(RATELIMIT_STORAGE_URI=uri, RATELIMIT_STORAGE_OPTIONS=options,
+                      RATELIMIT_STRATEGY="fixed-window", RATELIMIT_HEADERS_ENABLED=True,
+                      RATELIMIT_IN_MEMORY_FALLBACK_ENABLED=True)
     return Limiter(key_func=_client_key, app=app)
 
 

@@ -228,17 +228,28 @@ class Cart:
         return sum(i.quantity for i in self.items)
 
 
-# -- failures the store reports; channels map them to statuses, tools to error text --
+# -- failures the store reports; bridge.errors.from_store maps them for routes and tools --
 
 class StoreError(Exception):
     """A store refusal with a WordPress-style code and the status the contract gives it."""
 
     code = "store_error"
     status = 400
+    retry_after: int | None = None  # seconds, sent as Retry-After
 
     def __init__(self, message: str):
         super().__init__(message)
         self.message = message
+
+    @property
+    def public_message(self) -> str:
+        """What a shopper, an agent or the model reads; ``message`` may be for the log only."""
+        return self.message
+
+    @property
+    def data(self) -> dict:
+        """Facts beside the message that a client can act on."""
+        return {}
 
 
 class ProductNotFound(StoreError):
@@ -260,6 +271,10 @@ class OutOfStock(StoreError):
         super().__init__(message)
         self.available = available
 
+    @property
+    def data(self) -> dict:
+        return {"available": self.available}
+
 
 class CartItemNotFound(StoreError):
     code, status = "unknown_cart_item", 404
@@ -278,7 +293,18 @@ class NoCart(StoreError):
 
 
 class StoreUnavailable(StoreError):
+    """The store did not answer: unreachable, failing, or refusing the bridge's keys. It says
+    nothing about what the store holds, so it is never told as "not found". ``message``
+    names the cause for the log; everyone else reads the fixed ``public_message``."""
+
     code, status = "fahad_ai_store_unavailable", 503
+    # The adapter has already retried a read for about 2 s (woocommerce.http.BACKOFF); a
+    # store still failing is rarely back sooner than this.
+    retry_after = 10
+
+    @property
+    def public_message(self) -> str:
+        return "The store could not answer just now. Please try again in a moment."
 
 
 class Store(Protocol):

@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 
 from bridge.agent.tools import GET_PRODUCT_DETAILS, SEARCH_PRODUCTS
 from bridge.agent.tools.catalog import MAX_RESULTS
-from bridge.errors import BridgeError
+from bridge.errors import BridgeError, from_store
 from bridge.routes import NAMESPACE
 from bridge.store.base import StoreError
 
@@ -63,7 +63,9 @@ def build_server(app: Flask) -> MCPServer:
         with app.app_context():
             try:
                 return call(*args, **kwargs)
-            except (BridgeError, StoreError) as exc:
+            except StoreError as exc:
+                raise ToolError(from_store(exc).message) from None
+            except BridgeError as exc:
                 raise ToolError(exc.message) from None
 
     # Tools are async so the SDK runs them on the request's own event loop instead of

@@ -22,14 +22,20 @@ def _bridge():
 
 
 def _run(tool: Tool, args: dict):
-    """Run a chat tool for an agent: no cart, no shopper, never a mutating tool."""
+    """Run a chat tool for an agent: no cart, no shopper, never a mutating tool.
+
+    :raise StoreError: the store failed (e.g. did not answer), never reported as not found.
+    """
     assert not tool.mutates
     bridge = _bridge()
     try:
         clean = check_arguments(tool.schema, args)
     except ArgumentError as exc:
         raise BridgeError(INVALID_PARAM, f"Invalid parameters: {exc}.", 400) from None
-    return tool.handler(ToolContext(store=bridge.store, index=bridge.index), clean)
+    result = tool.handler(ToolContext(store=bridge.store, index=bridge.index), clean)
+    if result.failure is not None:
+        raise result.failure
+    return result
 
 
 def search(query: str, **filters) -> dict:
@@ -40,7 +46,10 @@ def search(query: str, **filters) -> dict:
 
 
 def product(product_id: int) -> dict | None:
-    """A published product's details (card, description, attributes, variations), else None."""
+    """A published product's details (card, description, attributes, variations), else None.
+
+    :raise StoreError: the store could not say.
+    """
     result = _run(GET_PRODUCT_DETAILS, {"product_id": product_id})
     return result.cards[0] if result.ok and result.cards else None
 
@@ -51,6 +60,8 @@ def handoff(requested: list[tuple[int, int]]) -> dict:
     Duplicates collapse to their first quantity; ids that are unknown, unpublished, out of
     stock or not purchasable are dropped with a reason that never tells unpublished from
     unknown. The links are the store's own, built here, never by a model.
+
+    :raise StoreError: the store could not say which ids can be bought.
     """
     store = _bridge().store
     wanted: dict[int, int] = {}

@@ -15,7 +15,6 @@ from bridge.inputs import json_object, messages, optional_int, optional_string
 from bridge.models import AnalyticsEvent, Feedback
 from bridge.security import check_cart_id, issue_cart_id
 from bridge.settings import current_settings
-from bridge.store.base import OutOfStock, StoreError
 from bridge.usage import reserve_turn
 
 from .render import fold, sse_body, sse_frame
@@ -98,26 +97,23 @@ def cart():
         raise bad_request(INVALID_ACTION, "action must be one of add, update, remove, view.")
     store = _bridge().store
     ref, new = _cart_ref()
-    try:
-        if action == "view":
-            result = store.cart(ref)
-        elif action == "add":
-            product_id = _required(optional_int(body, "product_id", 1, MAX_ID), "product_id")
-            quantity = optional_int(body, "quantity", 1, MAX_QUANTITY) or 1
-            variation_id = optional_int(body, "variation_id", 0, MAX_ID) or None
-            result = store.add_to_cart(ref, product_id, quantity, variation_id)
-            _record(AnalyticsEvent(kind="cart_add", channel="storefront",
-                                   detail={"product_id": product_id, "quantity": quantity}))
-        elif action == "update":
-            key = _required(optional_string(body, "cart_item_key", 64), "cart_item_key")
-            quantity = _required(optional_int(body, "quantity", 0, MAX_QUANTITY), "quantity")
-            result = store.update_cart_item(ref, key, quantity)
-        else:
-            key = _required(optional_string(body, "cart_item_key", 64), "cart_item_key")
-            result = store.remove_cart_item(ref, key)
-    except StoreError as exc:
-        data = {"available": exc.available} if isinstance(exc, OutOfStock) else None
-        raise BridgeError(exc.code, exc.message, exc.status, data=data) from None
+    # A store refusal (404, 409, 503...) is answered by bridge.errors.from_store.
+    if action == "view":
+        result = store.cart(ref)
+    elif action == "add":
+        product_id = _required(optional_int(body, "product_id", 1, MAX_ID), "product_id")
+        quantity = optional_int(body, "quantity", 1, MAX_QUANTITY) or 1
+        variation_id = optional_int(body, "variation_id", 0, MAX_ID) or None
+        result = store.add_to_cart(ref, product_id, quantity, variation_id)
+        _record(AnalyticsEvent(kind="cart_add", channel="storefront",
+                               detail={"product_id": product_id, "quantity": quantity}))
+    elif action == "update":
+        key = _required(optional_string(body, "cart_item_key", 64), "cart_item_key")
+        quantity = _required(optional_int(body, "quantity", 0, MAX_QUANTITY), "quantity")
+        result = store.update_cart_item(ref, key, quantity)
+    else:
+        key = _required(optional_string(body, "cart_item_key", 64), "cart_item_key")
+        result = store.remove_cart_item(ref, key)
     return _remember_cart(jsonify(cart_payload(result)), ref, new)
 
 

@@ -19,7 +19,7 @@ from pywa import WhatsApp
 from bridge.agent.core import TurnRequest
 from bridge.agent.events import Done
 from bridge.db import utc_now
-from bridge.errors import BridgeError
+from bridge.errors import BridgeError, from_store
 from bridge.models import Message, WhatsAppContact, WhatsAppInbound, WhatsAppOutbound
 from bridge.security import issue_cart_id
 from bridge.store.base import StoreError
@@ -244,7 +244,7 @@ class Responder:
         try:
             cart = store.add_to_cart(cart_ref, product_id, 1)
         except StoreError as exc:
-            return [_text(exc.message)]
+            return [_text(from_store(exc).message)]
         summary = f"Added *{product.name}* to your cart.\n" + _cart_lines(cart)
         return [Outgoing(kind="buttons", text=cut_body(summary),
                          buttons=[["checkout", "Checkout"], ["cart", "View cart"]])]

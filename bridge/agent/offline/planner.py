@@ -9,6 +9,7 @@ import re
 from typing import Iterator
 
 from ...catalog.text import query_terms, words
+from ...store.base import StoreUnavailable
 from ..events import Chunk, Event
 from ..turn import Turn
 from . import parse, say
@@ -200,7 +201,7 @@ class Planner:
             return
         result = yield from self.turn.use("get_product_details", {"product_id": ids[0]})
         if not result.ok:
-            yield from self.say(f"Sorry, I couldn't find that product: {result.content['error']}")
+            yield from self.say(_lookup_failed(result))
             return
         p = result.content
         lines = [f"**{p['name']}**: {say.price(p)}."]
@@ -259,7 +260,7 @@ class Planner:
     def _add_one(self, product_id: int, count: int) -> Iterator[Event]:
         result = yield from self.turn.use("get_product_details", {"product_id": product_id})
         if not result.ok:
-            yield from self.say(f"Sorry, I couldn't find that product: {result.content['error']}")
+            yield from self.say(_lookup_failed(result))
             return
         product = result.content
         args = {"product_id": product_id, "quantity": count}
@@ -451,3 +452,11 @@ def _new_quantity(text: str) -> int | None:
         if value in ("zero", "none"):
             return 0
     return parse.quantity(text)
+
+
+def _lookup_failed(result) -> str:
+    """A failed product lookup in the shopper's words: a store that could not answer is
+    said as such, never as a product that doesn't exist."""
+    if result.content.get("code") == StoreUnavailable.code:
+        return result.content["error"]
+    return f"Sorry, I couldn't find that product: {result.content['error']}"

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ...catalog.cards import cart_payload
-from ...store.base import Cart, OutOfStock, StoreError
+from ...store.base import Cart, StoreError
 from .registry import Tool, ToolContext, ToolResult
 
 
@@ -23,17 +23,12 @@ def _done(cart: Cart, **content) -> ToolResult:
     return ToolResult(content={**content, "cart": summary(cart)}, cart=cart_payload(cart))
 
 
-def _refused(exc: StoreError) -> ToolResult:
-    extra = {"available": exc.available} if isinstance(exc, OutOfStock) else {}
-    return ToolResult.error(exc.message, code=exc.code, **extra)
-
-
 def add_to_cart(ctx: ToolContext, args: dict) -> ToolResult:
     try:
         cart = ctx.store.add_to_cart(ctx.cart_ref, args["product_id"], args["quantity"],
                                      args.get("variation_id"))
     except StoreError as exc:
-        return _refused(exc)
+        return ToolResult.refused(exc)
     ctx.cart_touched = True
     return _done(cart, added={"product_id": args["product_id"],
                               "variation_id": args.get("variation_id"),
@@ -44,7 +39,7 @@ def update_cart_item(ctx: ToolContext, args: dict) -> ToolResult:
     try:
         cart = ctx.store.update_cart_item(ctx.cart_ref, args["cart_item_key"], args["quantity"])
     except StoreError as exc:
-        return _refused(exc)
+        return ToolResult.refused(exc)
     ctx.cart_touched = True
     return _done(cart, updated={"cart_item_key": args["cart_item_key"],
                                 "quantity": args["quantity"]})
@@ -54,7 +49,7 @@ def remove_from_cart(ctx: ToolContext, args: dict) -> ToolResult:
     try:
         cart = ctx.store.remove_cart_item(ctx.cart_ref, args["cart_item_key"])
     except StoreError as exc:
-        return _refused(exc)
+        return ToolResult.refused(exc)
     ctx.cart_touched = True
     return _done(cart, removed=args["cart_item_key"])
 
@@ -63,7 +58,7 @@ def view_cart(ctx: ToolContext, args: dict) -> ToolResult:
     try:
         cart = ctx.store.cart(ctx.cart_ref)
     except StoreError as exc:
-        return _refused(exc)
+        return ToolResult.refused(exc)
     return _done(cart)
 
 

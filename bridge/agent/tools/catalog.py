@@ -65,7 +65,7 @@ def get_product_details(ctx: ToolContext, args: dict) -> ToolResult:
     try:
         product = ctx.store.product(product_id)
     except StoreError as exc:
-        return ToolResult.error(exc.message)
+        return ToolResult.refused(exc)
     if product is None:
         return ToolResult.error(f"No product with id {product_id}.")
     ctx.focus = product.id

@@ -36,7 +36,7 @@ def order_status(ctx: ToolContext, args: dict) -> ToolResult:
         orders = [o for o in ctx.store.orders(after=since, customer_id=ctx.shopper_id)
                   if o.customer_id == ctx.shopper_id][-RECENT:]
     except StoreError as exc:
-        return ToolResult.error(exc.message)
+        return ToolResult.refused(exc)
     return ToolResult(content={"count": len(orders),
                                "orders": [brief(o) for o in reversed(orders)]})
 

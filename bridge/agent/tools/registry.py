@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
 from ...catalog.index import CatalogIndex
-from ...store.base import Store
+from ...errors import from_store
+from ...store.base import Store, StoreError
 
 
 @dataclass
@@ -37,10 +38,20 @@ class ToolResult:
     rows: tuple[dict, ...] = ()
     cart: dict | None = None
     ok: bool = True
+    # The store's failure behind an error result, for callers that answer over HTTP.
+    failure: StoreError | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def error(cls, message: str, **extra) -> "ToolResult":
         return cls(content={"error": message, **extra}, ok=False)
+
+    @classmethod
+    def refused(cls, exc: StoreError) -> "ToolResult":
+        """The store's failure as the model reads it, worded as the routes answer it: a store
+        that could not answer is never told as a missing product."""
+        answer = from_store(exc)
+        return cls(content={"error": answer.message, "code": answer.code, **answer.data},
+                   ok=False, failure=exc)
 
 
 Handler = Callable[[ToolContext, dict], ToolResult]
