@@ -9,9 +9,9 @@ def llms_txt(settings: Settings, base: str, currency: str, count: int) -> str:
     rate = f"{settings.agent_rate_limit} requests per {settings.agent_rate_window} seconds"
     return f"""# {settings.store_name}
 
-> An online store selling in {currency}, with {count} products published. This gateway lets
-> AI agents read its catalogue, search it, inspect products and hand a person a link to
-> check out. Every price and stock level comes from the store itself, as of the time given.
+> An online store selling in {currency}, with {count} products in its catalogue. This
+> gateway lets AI agents read its catalogue, search it, inspect products and hand a person a
+> link to check out. Every price and stock level comes from the store itself, as of the time given.
 
 Everything here is read only and public. Prices are decimal strings in {currency};
 `in_stock` and `stock_quantity` are the store's own figures.
