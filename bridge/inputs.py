@@ -1,6 +1,6 @@
 """Reading request input: JSON bodies, chat messages, and typed fields, refusing with 400.
 
-``parse_json`` is the one JSON reader (request bodies, webhooks, the signed context);
+``parse_json`` is the one reader of JSON bodies (the storefront's and the webhooks');
 ``storable`` says whether a text can go into the database or to a model API at all.
 """
 from __future__ import annotations
@@ -23,7 +23,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 # Nesting the bridge reads: its deepest body, a WhatsApp delivery, nests 11 levels; WordPress
-# (PHP's json_decode) allows 512. Deeper is refused before anything walks it.
+# (PHP's json_decode) allows 512. Deeper is refused before any caller walks it (and past
+# Python's recursion limit, where the parser itself gives up, the same way).
 MAX_DEPTH = 64
 
 

@@ -11,14 +11,15 @@ def llms_txt(settings: Settings, base: str, currency: str, count: int) -> str:
 
 > An online store selling in {currency}, with {count} products in its catalogue. This
 > gateway lets AI agents read its catalogue, search it, inspect products and hand a person a
-> link to check out. Every price and stock level comes from the store itself, as of the time given.
+> link to check out. Every price and stock level comes from the store itself, as of the
+> time given.
 
 Everything here is read only and public. Prices are decimal strings in {currency};
 `in_stock` and `stock_quantity` are the store's own figures.
 
 ## Catalogue
 
-- [Catalogue]({base}/agent/catalog?page=1&per_page=100): every published product, a page at a time (`page`, `per_page` up to 100, `updated_since` ISO 8601 for what changed; `count` is the products in the answer, `total` all that match); `ETag` and `Last-Modified` answer 304 when nothing changed
+- [Catalogue]({base}/agent/catalog?page=1&per_page=100): every product the shop lists, a page at a time (`page`, `per_page` up to 100, `updated_since` ISO 8601 for what changed; `count` is the products in the answer, `total` all that match); `ETag` and `Last-Modified` answer 304 when nothing changed
 - [Search]({base}/agent/search?q=hoodie): products matching words, best first; filters `category`, `min_price`, `max_price`, `on_sale`, `in_stock`, `limit` (up to 10)
 - [Product]({base}/agent/product?id=1): one product with its options, each with its own price and stock; `format=jsonld` gives schema.org Product JSON-LD
 
