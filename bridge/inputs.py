@@ -21,6 +21,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Half of a UTF-16 pair on its own ("\\ud800" in JSON): not text in any encoding, so neither
 # the database drivers nor the model SDKs can encode it.
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
 
 # Nesting the bridge reads: its deepest body, a WhatsApp delivery, nests 11 levels; WordPress
 # (PHP's json_decode) allows 512. Deeper is refused before any caller walks it (and past
@@ -41,25 +42,38 @@ def parse_json(raw: bytes, *, surrogates: bool = False):
     """
     try:
         # Decoded here, strictly: json.loads(bytes) would let raw surrogate bytes through.
-        value = json.loads(raw.decode("utf-8"), parse_constant=_not_json)
+        text = raw.decode("utf-8")
+        value = json.loads(text, parse_constant=_not_json)
     except RecursionError:
         raise JsonError(f"nested deeper than {MAX_DEPTH} levels") from None
     except (ValueError, UnicodeDecodeError):
         raise JsonError("not valid UTF-8 JSON") from None
-    stack = [(value, 1)]
+    # After a strict decode a lone surrogate can only come from a \uD800-\uDFFF escape, and
+    # depth needs brackets: most bodies have neither and skip the walk.
+    strings = not surrogates and _ESCAPED_SURROGATE.search(text) is not None
+    if strings or text.count("[") + text.count("{") > MAX_DEPTH:
+        _check(value, strings)
+    return value
+
+
+def _check(value, strings: bool) -> None:
+    """Walk a parsed value without recursing: its depth, and with ``strings`` its strings."""
+    if isinstance(value, str):
+        value = [value]
+    stack = [(value, 1)] if isinstance(value, (dict, list)) else []
     while stack:
         item, depth = stack.pop()
-        if isinstance(item, str):
-            if not surrogates and _SURROGATE.search(item):
-                raise JsonError("a string holds a lone UTF-16 surrogate")
-        elif isinstance(item, (dict, list)):
-            if depth > MAX_DEPTH:
-                raise JsonError(f"nested deeper than {MAX_DEPTH} levels")
-            if isinstance(item, dict):
-                stack.extend((key, depth) for key in item)
-                item = item.values()
-            stack.extend((child, depth + 1) for child in item)
-    return value
+        if depth > MAX_DEPTH:
+            raise JsonError(f"nested deeper than {MAX_DEPTH} levels")
+        found = list(item) if strings and isinstance(item, dict) else []
+        for child in item.values() if isinstance(item, dict) else item:
+            if isinstance(child, str):
+                if strings:
+                    found.append(child)
+            elif isinstance(child, (dict, list)):
+                stack.append((child, depth + 1))
+        if found and _SURROGATE.search("".join(found)):
+            raise JsonError("a string holds a lone UTF-16 surrogate")
 
 
 def _not_json(name: str):
