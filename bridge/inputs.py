@@ -1,8 +1,13 @@
-"""Reading request input: JSON bodies, chat messages, and typed fields, refusing with 400."""
+"""Reading request input: JSON bodies, chat messages, and typed fields, refusing with 400.
+
+``parse_json`` is the one reader of JSON bodies (the storefront's and the webhooks');
+``storable`` says whether a text can go into the database or to a model API at all.
+"""
 from __future__ import annotations
 
 import json
 import re
+from urllib.parse import unquote_to_bytes
 
 from flask import request
 
@@ -13,17 +18,82 @@ MAX_MESSAGES = 100
 TURN_MESSAGES = 40
 MAX_CONTENT = 4000  # characters in one message
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Half of a UTF-16 pair on its own ("\\ud800" in JSON): not text in any encoding, so neither
+# the database drivers nor the model SDKs can encode it.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
+
+# Nesting the bridge reads: its deepest body, a WhatsApp delivery, nests 11 levels; WordPress
+# (PHP's json_decode) allows 512. Deeper is refused before any caller walks it (and past
+# Python's recursion limit, where the parser itself gives up, the same way).
+MAX_DEPTH = 64
+
+
+class JsonError(ValueError):
+    """A body that is not JSON the bridge reads; the message says why, without the body."""
+
+
+def parse_json(raw: bytes, *, surrogates: bool = False):
+    """The value of a UTF-8 JSON text nested at most MAX_DEPTH deep.
+
+    Refused (``JsonError``): other encodings, NaN and Infinity (not JSON), deeper nesting,
+    and, unless ``surrogates`` is true, a lone surrogate in any string or key (a webhook
+    passes true and checks the fields it keeps, so one bad message doesn't sink a batch).
+    """
+    try:
+        # Decoded here, strictly: json.loads(bytes) would let raw surrogate bytes through.
+        text = raw.decode("utf-8")
+        value = json.loads(text, parse_constant=_not_json)
+    except RecursionError:
+        raise JsonError(f"nested deeper than {MAX_DEPTH} levels") from None
+    except (ValueError, UnicodeDecodeError):
+        raise JsonError("not valid UTF-8 JSON") from None
+    # After a strict decode a lone surrogate can only come from a \uD800-\uDFFF escape, and
+    # depth needs brackets: most bodies have neither and skip the walk.
+    strings = not surrogates and _ESCAPED_SURROGATE.search(text) is not None
+    if strings or text.count("[") + text.count("{") > MAX_DEPTH:
+        _check(value, strings)
+    return value
+
+
+def _check(value, strings: bool) -> None:
+    """Walk a parsed value without recursing: its depth, and with ``strings`` its strings."""
+    if isinstance(value, str):
+        value = [value]
+    stack = [(value, 1)] if isinstance(value, (dict, list)) else []
+    while stack:
+        item, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise JsonError(f"nested deeper than {MAX_DEPTH} levels")
+        found = list(item) if strings and isinstance(item, dict) else []
+        for child in item.values() if isinstance(item, dict) else item:
+            if isinstance(child, str):
+                if strings:
+                    found.append(child)
+            elif isinstance(child, (dict, list)):
+                stack.append((child, depth + 1))
+        if found and _SURROGATE.search("".join(found)):
+            raise JsonError("a string holds a lone UTF-16 surrogate")
+
+
+def _not_json(name: str):
+    raise ValueError(f"{name} is not JSON")
+
+
+def storable(text: str) -> bool:
+    """Whether a text can be saved (PostgreSQL refuses NUL) and sent to a model API."""
+    return "\x00" not in text and not _SURROGATE.search(text)
 
 
 def json_object() -> dict:
-    """The body as a JSON object; 400 invalid_json for anything else."""
+    """The body as a JSON object; 400 invalid_json for anything else (see ``parse_json``)."""
     raw = request.get_data(cache=True)
     if not raw.strip():
         raise bad_request(INVALID_JSON, "The request body must be a JSON object.")
     try:
-        body = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
-        raise bad_request(INVALID_JSON, "The request body is not valid JSON.") from None
+        body = parse_json(raw)
+    except JsonError as exc:
+        raise bad_request(INVALID_JSON, f"The request body is not valid JSON: {exc}.") from None
     if not isinstance(body, dict):
         raise bad_request(INVALID_JSON, "The request body must be a JSON object.")
     return body
@@ -93,19 +163,30 @@ def optional_int(body: dict, name: str, low: int, high: int) -> int | None:
 # -- query parameters: out of range is clamped, not a number is 400 (CONTRACT.md) --
 # ``source`` reads another mapping the same way, e.g. ``request.values`` for form fields.
 
+def _query(source):
+    """The mapping to read, once the query string is known to be UTF-8: Werkzeug keeps
+    bytes that aren't as "%FF" text, which would be searched for as if the shopper typed it."""
+    try:
+        unquote_to_bytes(request.query_string.replace(b"+", b" ")).decode("utf-8")
+    except UnicodeDecodeError:
+        raise bad_request(INVALID_PARAM, "The query string is not valid UTF-8.") from None
+    return request.args if source is None else source
+
+
 def query_int(name: str, default: int, low: int, high: int, source=None) -> int:
-    raw = (request.args if source is None else source).get(name)
+    raw = _query(source).get(name)
     if raw is None or raw.strip() == "":
         return default
-    try:
-        value = int(raw.strip())
-    except ValueError:
-        raise bad_request(INVALID_PARAM, f"{name} must be a whole number.") from None
-    return max(low, min(high, value))
+    digits = raw.strip()
+    if not re.fullmatch(r"[+-]?[0-9]+", digits):
+        raise bad_request(INVALID_PARAM, f"{name} must be a whole number.")
+    if len(digits.lstrip("+-").lstrip("0")) > 18:  # past any bound, and past int()'s own limit
+        return low if digits.startswith("-") else high
+    return max(low, min(high, int(digits)))
 
 
 def query_float(name: str, source=None) -> float | None:
-    raw = (request.args if source is None else source).get(name)
+    raw = _query(source).get(name)
     if raw is None or raw.strip() == "":
         return None
     try:
@@ -118,7 +199,7 @@ def query_float(name: str, source=None) -> float | None:
 
 
 def query_bool(name: str) -> bool | None:
-    raw = request.args.get(name)
+    raw = _query(None).get(name)
     if raw is None or raw.strip() == "":
         return None
     if raw.strip().lower() in ("1", "true", "yes"):
@@ -129,7 +210,7 @@ def query_bool(name: str) -> bool | None:
 
 
 def query_text(name: str, max_length: int = 200, source=None) -> str | None:
-    raw = (request.args if source is None else source).get(name)
+    raw = _query(source).get(name)
     if raw is None:
         return None
     if len(raw) > max_length:

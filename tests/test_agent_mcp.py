@@ -210,6 +210,16 @@ def test_through_wordpress_mcp_callers_are_keyed_by_their_own_ip(limited):
     b'{"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": {"name": 5}}',
     b'{"jsonrpc": "2.0", "id": {"a": 1}, "method": "tools/list"}',
     b"[" * 20000,
+    # Nested past any real message, and lone surrogates (escaped, or as raw bytes) in an
+    # argument, a key and the id: the SDK's parser refuses them all as JSON-RPC parse errors.
+    b'{"jsonrpc": "2.0", "id": 1, "method": "tools/list", "params": {"x": '
+    + b"[" * 300 + b"]" * 300 + b"}}",
+    b'{"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": {"name": '
+    b'"search_products", "arguments": {"query": "hoodie \\ud800"}}}',
+    b'{"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": {"name": '
+    b'"search_products", "arguments": {"query": "hoodie \xed\xa0\x80"}}}',
+    b'{"jsonrpc": "2.0", "id": "\\udfff", "method": "tools/list"}',
+    b'{"jsonrpc": "2.0", "id": 1, "method": "tools/list", "params": {"\\ud800": 1}}',
 ])
 def test_a_malformed_message_is_a_json_rpc_error_or_4xx_never_a_500(client, body):
     # No header, a handshake-era version, the single-exchange version, and nonsense: each

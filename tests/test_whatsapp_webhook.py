@@ -217,3 +217,118 @@ def test_secrets_never_appear_in_answers_or_logs(wa_app, meta, caplog):
     for secret in (WA_APP_SECRET, WA_VERIFY_TOKEN, WA_ACCESS_TOKEN):
         assert secret not in text
     assert WA_APP_SECRET not in repr(wa_app.extensions["fahad"].settings)
+
+
+# -- signed bodies that can't be stored: a 200 all the same, the rest of the batch kept ------
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_db_app(request, settings, fake_graph):
+    """The WhatsApp channel on SQLite, then on PostgreSQL (which refuses NUL in text)."""
+    from conftest import make_app, whatsapp_config
+
+    changes = {}
+    if request.param == "postgresql":
+        changes["database_url"] = request.getfixturevalue("postgres_url")
+    app = make_app(whatsapp_config(settings.replace(**changes), fake_graph.url))
+    yield app
+    app.extensions["whatsapp"].stop()
+    app.extensions["fahad"].engine.dispose()
+
+
+def batch(*deliveries) -> dict:
+    """One delivery holding every message and status of ``deliveries``, in order."""
+    first = json.loads(json.dumps(deliveries[0]))
+    value = first["entry"][0]["changes"][0]["value"]
+    for extra in deliveries[1:]:
+        more = extra["entry"][0]["changes"][0]["value"]
+        for key in ("contacts", "messages", "statuses"):
+            value.setdefault(key, []).extend(more.get(key, []))
+    return first
+
+
+def with_fields(delivery: dict, **fields) -> dict:
+    delivery["entry"][0]["changes"][0]["value"]["messages"][0].update(fields)
+    return delivery
+
+
+HOSTILE = "HOSTILE-PAYLOAD"
+# Each of these was a 500 on SQLite or PostgreSQL, or both: Meta retried it for days.
+UNSTORABLE_MESSAGES = {
+    "surrogate in the text": m.text(PHONE, f"{HOSTILE} \ud800"),
+    "NUL in the text": m.text(PHONE, f"{HOSTILE} \x00 end"),
+    "surrogate in the name": m.text("447700900999", HOSTILE, name="\udfff"),
+    "surrogate in the sender": m.text("\ud800", HOSTILE),
+    "NUL in the id": with_fields(m.text(PHONE, HOSTILE), id="wamid.\x00" + HOSTILE),
+    "a text that is an object": with_fields(m.text(PHONE, HOSTILE), text={"body": {"x": 1}}),
+    "a text that is a string": with_fields(m.text(PHONE, HOSTILE), text=HOSTILE),
+    "an interactive that is a string": with_fields(m.text(PHONE, HOSTILE), type="interactive",
+                                                   interactive=HOSTILE),
+}
+
+
+def test_a_batch_keeps_what_can_be_stored_and_drops_the_rest(any_db_app, caplog):
+    meta = m.Meta(any_db_app.test_client(), WA_APP_SECRET)
+    good = [m.text(PHONE, "first good", id="wamid.G1"),
+            with_fields(m.text(PHONE, "huge id"), id="w" * 100_000),  # kept, id cut to 255
+            with_fields(m.text(PHONE, "far future"), timestamp=10**30),  # kept, stamped now
+            with_fields(m.text(PHONE, "sender as a number"), **{"from": 15551234568}),
+            m.text(PHONE, "last good \ud83d\ude00", id="wamid.G2")]
+    delivery = batch(good[0], *UNSTORABLE_MESSAGES.values(), *good[1:])
+    with caplog.at_level(logging.WARNING):
+        response = meta.post(delivery)
+    assert response.status_code == 200 and response.get_json() == {"received": True}
+    stored = sorted(r.text for r in rows(any_db_app, WhatsAppInbound))
+    assert stored == sorted(["first good", "huge id", "far future", "sender as a number",
+                             "last good \U0001F600"])
+    assert caplog.text.count("WhatsApp message dropped") == len(UNSTORABLE_MESSAGES)
+    assert HOSTILE not in caplog.text  # the log names the field, never the content
+
+
+def test_statuses_that_cannot_be_stored_are_dropped_and_the_rest_recorded(any_db_app, caplog):
+    meta = m.Meta(any_db_app.test_client(), WA_APP_SECRET)
+    delivery = batch(
+        m.status("wamid.S0", "delivered", PHONE),
+        m.status("wamid.S1", "failed", PHONE, error={"code": 10**20, "title": "huge code"}),
+        m.status("wamid.S2", "failed", PHONE, error={"code": 1, "title": f"{HOSTILE}\ud800"}),
+        m.status("wamid.\x00S3", "read", PHONE),
+        m.status("wamid.S4", "failed", PHONE, error=HOSTILE),
+        m.status("wamid.S6", "read", PHONE))
+    with caplog.at_level(logging.WARNING):
+        assert meta.post(delivery).status_code == 200
+        # Alone, so its recipient is not read from another status's contact.
+        assert meta.post(m.status("wamid.S5", "read", "\ud800")).status_code == 200
+    assert sorted(r.wamid for r in rows(any_db_app, WhatsAppStatus)) == ["wamid.S0", "wamid.S6"]
+    assert caplog.text.count("WhatsApp status dropped") == 5
+    assert HOSTILE not in caplog.text
+
+
+@pytest.mark.parametrize("raw", [
+    b'{"object": "whatsapp_business_account", "entry": ' + b"[" * 5000 + b"]" * 5000 + b"}",
+    b'{"entry": ' + b"[" * 70 + b"]" * 70 + b"}",
+    b'{"entry": NaN}',
+    b'{"entry": [{"changes": [{"field": "messages", "value": {"metadata": "x"}}]}]}',
+    b'{"object": "\xed\xa0\x80"}',
+], ids=["deep", "past 64", "NaN", "metadata of another type", "not UTF-8"])
+def test_a_signed_body_the_bridge_cannot_read_is_acknowledged_and_logged(any_db_app, raw,
+                                                                         caplog):
+    meta = m.Meta(any_db_app.test_client(), WA_APP_SECRET)
+    with caplog.at_level(logging.WARNING):
+        response = meta.post(None, raw=raw)
+    assert response.status_code == 200 and response.get_json() == {"received": True}
+    assert rows(any_db_app, WhatsAppInbound) == []
+
+
+def test_what_the_checks_miss_the_database_refusal_still_drops(any_db_app, monkeypatch,
+                                                               caplog):
+    from channels.whatsapp import inbound
+
+    monkeypatch.setattr(inbound, "unstorable", lambda record: None)  # no checks before storing
+    meta = m.Meta(any_db_app.test_client(), WA_APP_SECRET)
+    bad = [m.text(PHONE, "\ud800")]
+    if any_db_app.extensions["fahad"].engine.dialect.name == "postgresql":
+        bad.append(m.text(PHONE, "nul \x00"))
+    with caplog.at_level(logging.WARNING):
+        response = meta.post(batch(*bad, m.text(PHONE, "kept")))
+    assert response.status_code == 200
+    assert [r.text for r in rows(any_db_app, WhatsAppInbound)] == ["kept"]
+    assert caplog.text.count("the database refused it") == len(bad)

@@ -1,5 +1,6 @@
 """The bridge on a WooCommerce store: the index synced in full, kept fresh by webhooks and a
 reconcile, the shopper's WooCommerce cart through the WordPress plugin, and order status."""
+import logging
 import threading
 
 import pytest
@@ -284,3 +285,58 @@ def test_a_signed_in_shopper_sees_their_own_orders_only(woo_app):
     someone_elses, missing = ask("order 35 status", jane), ask("order 999999 status", jane)
     assert someone_elses.replace("35", "N") == missing.replace("999999", "N")
     assert "Sign in" in ask("where is my order?", wordpress.context(uid=0))
+
+
+# -- signed deliveries that name no product the change log can hold ------------------------
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_db_woo_app(request, woo_settings):
+    changes = {}
+    if request.param == "postgresql":
+        changes["database_url"] = request.getfixturevalue("postgres_url")
+    app = make_app(woo_settings.replace(**changes))
+    yield app
+    app.extensions["fahad"].engine.dispose()
+
+
+def signed_post(app, body: bytes, topic: str = "product.updated"):
+    import base64, hashlib, hmac
+    signature = base64.b64encode(hmac.new(WEBHOOK_SECRET.encode(), body,
+                                          hashlib.sha256).digest()).decode()
+    return app.test_client().post(WEBHOOK, data=body, headers={
+        "X-WC-Webhook-Signature": signature, "X-WC-Webhook-Topic": topic,
+        "Content-Type": "application/json"})
+
+
+UNREADABLE_DELIVERIES = [
+    b'{"id": ' + b"1" * 40 + b"}",  # a 500 on both databases: past their INTEGER
+    b'{"id": 2147483648}', b'{"id": -14}', b'{"id": 0}', b'{"id": "fourteen"}',
+    b'{"id": 14.5}', b'{"id": true}', b'{"id": null}', b'{"id": [14]}', b'{"name": "x"}',
+    b'{"id": "1\\u00004"}', b'{"id": "\\u0661\\u0664"}',
+    b'{"id": 30, "type": "variation", "parent_id": ' + b"9" * 30 + b"}",
+    b'[14]', b'"14"', b"14", b'{"id": NaN}', b'{"id": 1' + b"0" * 5000 + b"}",
+    b'{"id": 14, "meta_data": ' + b"[" * 5000 + b"]" * 5000 + b"}",
+    b'{"id": 14, "name": "\xed\xa0\x80"}', b"",
+]
+
+
+def test_a_signed_delivery_that_names_no_storable_product_is_200_and_dropped(any_db_woo_app,
+                                                                           caplog):
+    with caplog.at_level(logging.WARNING):
+        answers = [signed_post(any_db_woo_app, body) for body in UNREADABLE_DELIVERIES]
+    assert [a.status_code for a in answers] == [200] * len(UNREADABLE_DELIVERIES)
+    assert all(a.get_json() == {"received": True, "ignored": "no product id in the body"}
+               for a in answers)
+    assert changes(any_db_woo_app) == []
+    assert caplog.text.count("WooCommerce product.updated delivery dropped") == \
+        len(UNREADABLE_DELIVERIES)
+    assert "1111111111" not in caplog.text and "fourteen" not in caplog.text
+
+
+def test_what_can_be_stored_is_stored_whatever_else_the_body_holds(any_db_woo_app):
+    for body in (b'{"id": 14, "name": "Scarf \\ud800", "description": "nul \\u0000"}',
+                 b'{"id": "15"}', b'{"id": 22, "type": "variation", "parent_id": 20}',
+                 b'{"id": 2147483647}'):
+        assert signed_post(any_db_woo_app, body).get_json() == {"received": True}
+    assert changes(any_db_woo_app) == [(14, "product.updated"), (15, "product.updated"),
+                                       (20, "product.updated"), (2147483647, "product.updated")]

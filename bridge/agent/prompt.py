@@ -2,8 +2,8 @@
 
 ``system_prompt`` is the same bytes every turn (so providers can cache it): who the
 assistant is, the merchant's words, then the trust rules, last, which no setting removes.
-``turn_note`` carries what changes per turn. ``tool_text`` fences store data so the model
-reads descriptions and reviews as data, never as instructions.
+``turn_note`` carries what changes per turn. ``fence`` (and ``tool_text``, with it) fences
+store data so the model reads names, descriptions and reviews as data, never as instructions.
 """
 from __future__ import annotations
 
@@ -76,9 +76,14 @@ def tool_definitions(tools: Registry) -> list[dict]:
     return [{"name": t.name, "description": t.description, "schema": t.schema} for t in tools]
 
 
+def fence(data) -> str:
+    """``data`` as fenced JSON whose text can't break the fence (each string stays one field)."""
+    return f"<{FENCE}>{_escape(json.dumps(data, ensure_ascii=False))}</{FENCE}>"
+
+
 def tool_text(result: ToolResult) -> str:
     """A tool result as the model reads it: fenced JSON whose text can't break the fence."""
-    return f"<{FENCE}>{_escape(json.dumps(result.content, ensure_ascii=False))}</{FENCE}>"
+    return fence(result.content)
 
 
 def _escape(text: str) -> str:

@@ -1,7 +1,9 @@
 """The local product index: SQLite FTS5 with BM25, filters, and typo repair.
 
-Only published, visible products enter it, each stored with its card, so search answers
-without asking the store. ``replace_all`` is a full sync, ``upsert``/``delete`` incremental.
+Only products the store may show enter it (bridge.store.visibility), each stored with its
+card, so search answers without asking the store; search finds the ones WooCommerce lets
+search show, the catalogue pages (``page``) list the ones it lets listings show.
+``replace_all`` is a full sync, ``upsert``/``delete`` incremental.
 The file is local to each bridge host; SQLite's WAL lets every worker read while one writes.
 
 Rows are numbered (``pos``, the FTS rowid) in-stock first, then best sellers first, so FTS5
@@ -21,12 +23,13 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable, Sequence
 
+from ..store import visibility
 from ..store.base import Product
 from .cards import card, catalogue_item
 from .text import SYNONYMS, deletes, distance, max_typos, query_terms, words
 
 # Raise when SCHEMA changes: an index file of another version is dropped and rebuilt.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS products (
@@ -39,7 +42,10 @@ CREATE TABLE IF NOT EXISTS products (
     category_keys TEXT NOT NULL,        -- "|slug|name|..." for exact category filters
     card TEXT NOT NULL,
     item TEXT NOT NULL,                 -- the catalogue item: the card and its details
-    modified TEXT NOT NULL              -- when the store last changed it (ISO 8601, UTC)
+    modified TEXT NOT NULL,             -- when the store last changed it (ISO 8601, UTC)
+    listed INTEGER NOT NULL,            -- in the catalogue pages (visibility visible, catalog)
+    searched INTEGER NOT NULL           -- found by search (visible, search): only these have
+                                        -- products_fts rows and words
 );
 CREATE INDEX IF NOT EXISTS products_modified ON products (modified);
 CREATE INDEX IF NOT EXISTS products_name ON products (name);
@@ -69,8 +75,8 @@ COUNT_CAP = 250
 # A product whose store gives no modification time counts as unchanged since long ago.
 EPOCH = datetime(2000, 1, 1, tzinfo=timezone.utc)
 
-# Visibilities WooCommerce lets search show.
-SEARCHABLE = ("visible", "search")
+# The filter every search starts from; products_fts holds only these rows.
+SEARCHED = "p.searched = 1"
 
 
 @dataclass(frozen=True)
@@ -86,7 +92,9 @@ class SearchResult:
 
 
 def indexable(product: Product) -> bool:
-    return product.published and product.catalog_visibility in SEARCHABLE
+    """Whether the product may be shown at all (stores give only such products; the index
+    checks again, as it is where every route reads)."""
+    return visibility.shown(product.status, None, product.catalog_visibility)
 
 
 @dataclass(frozen=True)
@@ -96,8 +104,10 @@ class Row:
 
     id: int
     order: tuple  # in stock first, then best sellers: the place a full sync gives it
-    columns: tuple  # name, prices, flags, popularity, category keys, card, item, modified
+    columns: tuple  # name, prices, flags, popularity, category keys, card, item, modified,
+    #                 listed, searched
     text: tuple[str, ...]  # the searchable columns
+    searched: bool
 
 
 def prepare(product: Product, currency: str) -> Row | None:
@@ -113,8 +123,10 @@ def prepare(product: Product, currency: str) -> Row | None:
         columns=(product.name, _float(product.price), _float(product.price_max),
                  int(product.on_sale), int(product.in_stock), product.total_sales, keys,
                  json.dumps(card(product, currency)),
-                 json.dumps(catalogue_item(product, currency)), modified),
-        text=_row_text(product))
+                 json.dumps(catalogue_item(product, currency)), modified,
+                 int(visibility.listed(product.catalog_visibility)),
+                 int(visibility.searched(product.catalog_visibility))),
+        text=_row_text(product), searched=visibility.searched(product.catalog_visibility))
 
 
 def _row_text(product: Product) -> tuple[str, ...]:
@@ -216,8 +228,10 @@ class CatalogIndex:
         df: Counter[str] = Counter()
         for row in rows:
             pos = places[row.id]
-            db.execute("INSERT INTO products VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            db.execute("INSERT INTO products VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                        (pos, row.id, *row.columns))
+            if not row.searched:
+                continue  # search can't find it, so its words can't repair a typo either
             db.execute("INSERT INTO products_fts(rowid, name, categories, tags, attributes,"
                        " sku, description) VALUES (?, ?, ?, ?, ?, ?, ?)", (pos, *row.text))
             df.update(set(w for part in row.text[:5] for w in words(part) if not w.isdigit()))
@@ -243,8 +257,9 @@ class CatalogIndex:
             places[pid] = found[0]
             row = db.execute("SELECT name, categories, tags, attributes, sku FROM products_fts"
                              " WHERE rowid = ?", found).fetchone()
-            df.update(set(w for part in row for w in words(part) if not w.isdigit()))
-            db.execute("DELETE FROM products_fts WHERE rowid = ?", found)
+            if row is not None:  # a product search can't find has no words to forget
+                df.update(set(w for part in row for w in words(part) if not w.isdigit()))
+                db.execute("DELETE FROM products_fts WHERE rowid = ?", found)
             db.execute("DELETE FROM products WHERE pos = ?", found)
         for word, n in df.items():
             db.execute("UPDATE words SET df = df - ? WHERE word = ?", (n, word))
@@ -271,10 +286,12 @@ class CatalogIndex:
         return [pid for (pid,) in self._db().execute("SELECT id FROM products ORDER BY id")]
 
     def count(self) -> int:
-        return self._db().execute("SELECT count(*) FROM products").fetchone()[0]
+        """The products the catalogue pages list."""
+        return self._db().execute("SELECT count(*) FROM products WHERE listed = 1").fetchone()[0]
 
     def cards(self, product_ids: Sequence[int]) -> list[dict]:
-        """Cards of indexed products, in the order asked; unknown ids are left out."""
+        """Cards of indexed products (any the store may show), in the order asked; unknown
+        ids are left out."""
         if not product_ids:
             return []
         marks = ",".join("?" * len(product_ids))
@@ -284,15 +301,16 @@ class CatalogIndex:
 
     def page(self, page: int, per_page: int,
              updated_since: datetime | None = None) -> tuple[list[dict], int]:
-        """Catalogue items by id, a page at a time, and how many there are in all."""
+        """Listed catalogue items by id, a page at a time, and how many there are in all."""
         raw, total = self.page_json(page, per_page, updated_since)
         return [json.loads(item) for item in raw], total
 
     def page_json(self, page: int, per_page: int,
                   updated_since: datetime | None = None) -> tuple[list[str], int]:
         """``page`` with each item as the JSON text it is stored as (no parse on the way out)."""
-        where, params = ("WHERE modified > ?", [updated_since.astimezone(timezone.utc)
-                                               .isoformat()]) if updated_since else ("", [])
+        where, params = ("WHERE listed = 1 AND modified > ?", [
+            updated_since.astimezone(timezone.utc).isoformat()]) if updated_since \
+            else ("WHERE listed = 1", [])
         db = self._db()
         total = db.execute(f"SELECT count(*) FROM products {where}", params).fetchone()[0]
         rows = db.execute(f"SELECT item FROM products {where} ORDER BY id LIMIT ? OFFSET ?",
@@ -364,7 +382,7 @@ class CatalogIndex:
             (match, *params, limit, offset)).fetchall()
         if not rows:
             return [], 0
-        if filters == "1":
+        if filters == SEARCHED:  # products_fts holds exactly these
             total = min(COUNT_CAP + 1, db.execute(
                 "SELECT count(*) FROM products_fts WHERE products_fts MATCH ?",
                 (match,)).fetchone()[0])
@@ -379,16 +397,16 @@ class CatalogIndex:
     def filtered_ids(self, *, category: str | None = None, min_price: float | None = None,
                      max_price: float | None = None, on_sale: bool | None = None,
                      in_stock: bool | None = None) -> list[int]:
-        """Ids of the indexed products passing the same filters as ``search``, best-first."""
+        """Ids of the products search may show passing the same filters, best-first."""
         filters, params = _filters(category, min_price, max_price, on_sale, in_stock)
         return [pid for pid, in self._db().execute(
             f"SELECT p.id FROM products p WHERE {filters} ORDER BY p.pos", params)]
 
     def image_sources(self) -> dict[int, str]:
-        """The main image URL of every indexed product that has one."""
+        """The main image URL of every product search may show that has one."""
         return dict(self._db().execute(
             "SELECT id, json_extract(card, '$.image') FROM products"
-            " WHERE json_extract(card, '$.image') IS NOT NULL"))
+            " WHERE searched = 1 AND json_extract(card, '$.image') IS NOT NULL"))
 
     def _groups(self, terms: list[str]) -> tuple[list[str], dict[str, str], list[str]]:
         """One FTS5 group per query word: the word or its synonyms, typo-repaired."""
@@ -428,8 +446,9 @@ class CatalogIndex:
 
 def _filters(category: str | None, min_price: float | None, max_price: float | None,
              on_sale: bool | None, in_stock: bool | None) -> tuple[str, list]:
-    """The SQL condition on ``products p`` for these filters, and its parameters."""
-    where, params = ["1"], []
+    """The SQL condition on ``products p`` for these filters (and search's visibility), and
+    its parameters."""
+    where, params = [SEARCHED], []
     if category:
         where.append("instr(p.category_keys, ?) > 0")
         params.append("|" + category.strip().lower() + "|")

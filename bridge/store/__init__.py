@@ -1,6 +1,7 @@
 """The shop behind the bridge: the Store protocol and its backends.
 
 base: Store, the records (Product, Variation, Cart, Order...), the StoreErrors
+visibility: shown, listed, searched: where a product may go
 demo/: DemoStore, the embedded demo shop; woocommerce/: WooCommerceStore
 """
 from __future__ import annotations

@@ -2,8 +2,9 @@
 
 Records are frozen dataclasses shaped after WooCommerce's REST API v3 so an adapter maps
 fields one to one. A figure the store does not have is ``None``, never a stand-in zero.
-Only published products ever leave a Store: ``product()`` answers ``None`` for drafts and
-private products exactly as for unknown ids.
+Only products that may be shown (bridge.store.visibility: published, no password, not
+hidden) ever leave a Store: ``product()`` answers ``None`` for the others exactly as for
+unknown ids.
 """
 from __future__ import annotations
 
@@ -308,7 +309,7 @@ class StoreUnavailable(StoreError):
 
 
 class Store(Protocol):
-    """What the bridge needs from a shop. Reads return published data only."""
+    """What the bridge needs from a shop. Reads return only what may be shown (visibility)."""
 
     name: str
     currency: str

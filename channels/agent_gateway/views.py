@@ -68,18 +68,19 @@ def _paged(shape, key: str):
         return Response(status=304, headers=headers)
     raw, total = index.page_json(page, per_page, since)
     as_of = changed.isoformat(timespec="seconds")
-    pages = math.ceil(total / per_page)
-    head = {"count": index.count(), "total": total, "page": page, "per_page": per_page,
-            "total_pages": pages, "as_of": as_of,
-            "next": _page_url(page + 1) if page < pages else None}
     stamp = f',"as_of":"{as_of}"}}'
     if shape is None:
         # The items go out as stored, each closed with its as_of: no parse, no re-encode.
-        items = ",".join(item[:-1] + stamp for item in raw)
+        items = [item[:-1] + stamp for item in raw]
     else:
-        items = ",".join(json.dumps(row) for row in
-                         shape([{**json.loads(item), "as_of": as_of} for item in raw]))
-    body = json.dumps(head)[:-1] + f',"{key}":[{items}]}}'
+        items = [json.dumps(row) for row in
+                 shape([{**json.loads(item), "as_of": as_of} for item in raw])]
+    pages = math.ceil(total / per_page)
+    # count: what this answer holds; total: the products the listing pages through.
+    head = {"count": len(items), "total": total, "page": page, "per_page": per_page,
+            "total_pages": pages, "as_of": as_of,
+            "next": _page_url(page + 1) if page < pages else None}
+    body = json.dumps(head)[:-1] + f',"{key}":[{",".join(items)}]}}'
     return Response(body, mimetype="application/json", headers=headers)
 
 

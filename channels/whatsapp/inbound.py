@@ -3,17 +3,21 @@
 A delivery may batch several entries, changes and messages; pywa's types read one message
 per update, so each is cut out into an update of its own. When pywa can't read a message
 (a shape newer or older than it knows), the few fields the bridge needs are read by hand:
-a message is never lost because a parser was strict.
+a message is never lost because a parser was strict. A message or status that can't be
+stored (text no database takes, an id or code out of range, a field of the wrong type) is
+logged without its content and left out; the rest of the delivery is kept.
 """
 from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime, timezone
 
 from pywa import WhatsApp, types
 from pywa.types.base_update import RawUpdate
+
+from bridge.inputs import parse_json, storable
 
 log = logging.getLogger(__name__)
 
@@ -40,12 +44,17 @@ class Status:
     error_title: str | None = None
 
 
-def parse(body: bytes, wa: WhatsApp, phone_number_id: str = "") -> tuple[list[Inbound], list[Status]]:
-    """Every message and status in a delivery for our number (others are ignored).
+# The widest integer every database here stores (PostgreSQL's INTEGER).
+MAX_INT = 2**31 - 1
+REQUIRED = ("wamid", "phone", "kind", "status")
 
-    :raise ValueError: the body is not a JSON object.
+
+def parse(body: bytes, wa: WhatsApp, phone_number_id: str = "") -> tuple[list[Inbound], list[Status]]:
+    """Every storable message and status in a delivery for our number (others are ignored).
+
+    :raise ValueError: the body is not a JSON object the bridge reads (bridge.inputs).
     """
-    data = json.loads(body)
+    data = parse_json(body, surrogates=True)  # checked field by field in _kept
     if not isinstance(data, dict):
         raise ValueError("not a JSON object")
     messages, statuses = [], []
@@ -56,18 +65,52 @@ def parse(body: bytes, wa: WhatsApp, phone_number_id: str = "") -> tuple[list[In
             value = change.get("value")
             if not isinstance(value, dict):
                 continue
-            number = (value.get("metadata") or {}).get("phone_number_id")
+            metadata = value.get("metadata")
+            number = metadata.get("phone_number_id") if isinstance(metadata, dict) else None
             if phone_number_id and number and str(number) != phone_number_id:
                 continue  # another number of the same Meta app
             for message in _list(value.get("messages")):
-                item = _message(wa, entry, change, value, message)
+                item = _kept(_message, wa, entry, change, value, message)
                 if item is not None:
                     messages.append(item)
             for status in _list(value.get("statuses")):
-                item = _status(wa, entry, change, value, status)
+                item = _kept(_status, wa, entry, change, value, status)
                 if item is not None:
                     statuses.append(item)
     return messages, statuses
+
+
+def _kept(read, wa, entry, change, value, item) -> Inbound | Status | None:
+    """``read``'s record of one item, or None (logged) when it can't be read or stored."""
+    kind = read.__name__.strip("_")
+    try:
+        record = read(wa, entry, change, value, item)
+    except Exception as exc:  # a shape neither pywa nor the hand reader expects
+        log.warning("WhatsApp %s dropped: unreadable (%s)", kind, type(exc).__name__)
+        return None
+    problem = record and unstorable(record)
+    if problem:
+        log.warning("WhatsApp %s dropped: its %s can't be stored", kind, problem)
+        return None
+    return record
+
+
+def unstorable(record: Inbound | Status) -> str | None:
+    """The first field of ``record`` no database would take, or None when all are fine."""
+    for field in fields(record):
+        value = getattr(record, field.name)
+        if field.name in ("sent_at", "at"):
+            ok = isinstance(value, datetime)
+        elif field.name == "error_code":
+            ok = value is None or (isinstance(value, int) and not isinstance(value, bool)
+                                   and -MAX_INT - 1 <= value <= MAX_INT)
+        elif value is None:
+            ok = field.name not in REQUIRED
+        else:
+            ok = isinstance(value, str) and storable(value)
+        if not ok:
+            return field.name
+    return None
 
 
 def _list(value) -> list:
@@ -107,7 +150,7 @@ def _message(wa: WhatsApp, entry, change, value, message) -> Inbound | None:
             return _inbound(msg, "image", media_id=msg.image.id, text=msg.image.caption)
         return _inbound(msg, str(getattr(msg.type, "value", msg.type) or "unknown")[:20])
     except Exception as exc:  # pywa could not read it; the bridge still can
-        log.warning("pywa could not read message %s (%s); reading it by hand",
+        log.warning("pywa could not read message %.80r (%s); reading it by hand",
                     message.get("id"), type(exc).__name__)
         return _by_hand(value, message)
 
@@ -150,7 +193,7 @@ def _status(wa: WhatsApp, entry, change, value, status) -> Status | None:
                       error_code=error.code if error else None,
                       error_title=_title(error.message if error else None))
     except Exception as exc:
-        log.debug("pywa could not read status %s (%s)", status.get("id"), type(exc).__name__)
+        log.debug("pywa could not read status %.80r (%s)", status.get("id"), type(exc).__name__)
         error = next(iter(_list(status.get("errors"))), None) or {}
         code = error.get("code")
         return Status(wamid=str(status["id"]), status=str(status["status"])[:12],

@@ -8,12 +8,13 @@ same bridge after a restart) takes the message over.
 """
 from __future__ import annotations
 
+import logging
 import threading
 from contextlib import nullcontext
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from bridge.db import utc_now
@@ -21,11 +22,16 @@ from bridge.models import WhatsAppContact, WhatsAppInbound, WhatsAppOutbound, Wh
 
 from .inbound import Inbound, Status
 
+log = logging.getLogger(__name__)
+
 OPEN = ("pending", "working")
+# What a database raises for data it can't hold (as opposed to being unreachable).
+UNSTORABLE = (DataError, UnicodeEncodeError)
 
 
 def store(sessions: sessionmaker, message: Inbound) -> int | None:
-    """Keep a customer's message; its row id, or None when it was already stored.
+    """Keep a customer's message; its row id, or None when it was already stored (or the
+    database refused its data, logged: inbound.parse leaves out what it knows can't be kept).
 
     One INSERT (no ORM unit of work): this runs inside the webhook, before its 200.
     """
@@ -40,6 +46,10 @@ def store(sessions: sessionmaker, message: Inbound) -> int | None:
             return session.execute(statement).inserted_primary_key[0]
     except IntegrityError:
         return None  # Meta's retry of a message we have
+    except UNSTORABLE as exc:
+        log.warning("WhatsApp message dropped: the database refused it (%s)",
+                    type(getattr(exc, "orig", exc)).__name__)
+        return None
 
 
 _SQLITE_WRITE = threading.Lock()
@@ -56,7 +66,8 @@ def _sqlite_writer(sessions: sessionmaker):
 
 
 def record_status(sessions: sessionmaker, status: Status) -> bool:
-    """Record a delivery status once; update the reply it is about. False if seen before."""
+    """Record a delivery status once; update the reply it is about. False if seen before
+    (or refused by the database, logged)."""
     with sessions() as session:
         try:
             with session.begin():
@@ -65,6 +76,10 @@ def record_status(sessions: sessionmaker, status: Status) -> bool:
                     recipient=(status.recipient or "")[:64] or None,
                     error_code=status.error_code, error_title=status.error_title, at=status.at))
         except IntegrityError:
+            return False
+        except UNSTORABLE as exc:
+            log.warning("WhatsApp status dropped: the database refused it (%s)",
+                        type(getattr(exc, "orig", exc)).__name__)
             return False
         with session.begin():
             # Statuses can arrive out of order; read never goes back to delivered.

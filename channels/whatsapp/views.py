@@ -24,8 +24,8 @@ def webhook():
     try:
         messages, statuses = parse(request.get_data(cache=True), channel.wa,
                                    channel.settings.whatsapp_phone_number_id)
-    except ValueError:
-        log.warning("WhatsApp delivery with an unreadable body ignored")
+    except ValueError as exc:  # its reason never quotes the body
+        log.warning("WhatsApp delivery ignored: %s", exc)
         return jsonify({"received": True})
     sessions = channel.bridge.sessions
     for message in messages:

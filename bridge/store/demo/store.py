@@ -18,6 +18,7 @@ from ...db import utc_now
 from ...models import DemoCart, DemoCartItem
 from ..base import (Cart, CartItemNotFound, Category, Coupon, InvalidVariation, NoCart, Order,
                     Product, ProductNotFound, ProductPage, Review, Variation)
+from .. import visibility
 from . import carts
 from .data import generate
 from .images import render_png
@@ -29,7 +30,8 @@ def as_utc(moment: datetime) -> datetime:
 
 
 class DemoStore:
-    """The demo shop; reads return published data only, exactly like the WooCommerce store.
+    """The demo shop; reads return only what may be shown (bridge.store.visibility),
+    exactly like the WooCommerce store.
 
     ``categories()`` lists the categories holding at least one published product. A
     variation id given as ``product_id`` to ``add_to_cart`` adds that variation of its parent.
@@ -43,9 +45,9 @@ class DemoStore:
         self.name = name
         self.anchor = anchor or datetime.now(timezone.utc).date()
         self.data = generate(self.anchor, self.base_url, currency)
-        self._published = {p.id: p for p in sorted(self.data.products, key=lambda p: p.id)
-                           if p.published}
-        self._listing = tuple(self._published.values())
+        self._shown = {p.id: p for p in sorted(self.data.products, key=lambda p: p.id)
+                       if visibility.shown(p.status, None, p.catalog_visibility)}
+        self._listing = tuple(self._shown.values())
         # Every variation's parent, published or not, so a variation id resolves or is refused.
         self._parents = {v.id: p for p in self.data.products for v in p.variations}
         held = {c.id for p in self._listing for c in p.categories}
@@ -55,7 +57,7 @@ class DemoStore:
     # -- reads --
 
     def product(self, product_id: int) -> Product | None:
-        return self._published.get(product_id) if isinstance(product_id, int) else None
+        return self._shown.get(product_id) if isinstance(product_id, int) else None
 
     def products(self, page: int = 1, per_page: int = 100,
                  modified_after: datetime | None = None) -> ProductPage:
@@ -75,16 +77,16 @@ class DemoStore:
         return next((p for p in self._listing if p.slug == slug), None)
 
     def variation_parent(self, variation_id: int) -> Product | None:
-        """The published product a variation id belongs to, else None."""
+        """The shown product a variation id belongs to, else None."""
         parent = self._parents.get(variation_id)
-        return parent if parent is not None and parent.published else None
+        return parent if parent is not None and parent.id in self._shown else None
 
     def categories(self) -> Sequence[Category]:
         return self._categories
 
     def reviews(self, product_id: int | None = None, status: str = "approved") -> Sequence[Review]:
         """Reviews of published products, newest first; ``status="all"`` keeps every status."""
-        found = [r for r in self.data.reviews if r.product_id in self._published
+        found = [r for r in self.data.reviews if r.product_id in self._shown
                  and (status == "all" or r.status == status)
                  and (product_id is None or r.product_id == product_id)]
         return sorted(found, key=lambda r: (r.date_created, r.id), reverse=True)
@@ -179,8 +181,8 @@ class DemoStore:
                   variation_id: int | None) -> tuple[Product, Variation | None]:
         product = self.product(product_id)
         if product is None:
-            parent = self._parents.get(product_id) if isinstance(product_id, int) else None
-            if parent is None or not parent.published:
+            parent = self.variation_parent(product_id) if isinstance(product_id, int) else None
+            if parent is None:
                 raise ProductNotFound(f"No product with id {product_id}.")
             if variation_id not in (None, product_id):
                 raise InvalidVariation(f"{product_id} is itself a variation of {parent.name}; "

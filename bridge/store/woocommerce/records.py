@@ -7,6 +7,7 @@ import re
 from datetime import datetime, timezone
 from decimal import Decimal, InvalidOperation
 
+from .. import visibility
 from ..base import (Attribute, Cart, CartItem, Category, Coupon, Order, OrderLine, Product,
                     Refund, Review, Variation)
 
@@ -45,8 +46,9 @@ def when(value: str | None) -> datetime | None:
 
 
 def is_public(data: dict) -> bool:
-    """Whether a wc/v3 product may leave the bridge: published, not password-protected."""
-    return data.get("status") == "publish" and not data.get("post_password")
+    """Whether a wc/v3 product may leave the bridge (bridge.store.visibility)."""
+    return visibility.shown(data.get("status"), data.get("post_password"),
+                            data.get("catalog_visibility") or "visible")
 
 
 def category(data: dict) -> Category:

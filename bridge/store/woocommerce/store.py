@@ -1,7 +1,8 @@
 """``WooCommerceStore``: a WooCommerce site behind the Store protocol.
 
 Reads go to wc/v3 with ``status=publish`` always (v3 lists drafts and private products
-otherwise) and leave out password-protected products; a product read is cached briefly so
+otherwise) and leave out what may not be shown (password-protected or hidden products,
+bridge.store.visibility); a product read is cached briefly so
 one turn doesn't ask twice. Carts go to the Store API on the shopper's own Cart-Token.
 """
 from __future__ import annotations
@@ -79,8 +80,8 @@ class WooCommerceStore:
 
     def products(self, page: int = 1, per_page: int = 100,
                  modified_after: datetime | None = None) -> ProductPage:
-        """Published products by id with their variations; password-protected ones are left
-        out of ``items`` (WooCommerce still counts them in ``total``)."""
+        """Published products by id with their variations; those not shown (password, hidden)
+        are left out of ``items`` (WooCommerce still counts them in ``total``)."""
         params = {"status": "publish", "orderby": "id", "order": "asc"}
         if modified_after is not None:
             params["modified_after"] = iso(modified_after)
@@ -93,7 +94,8 @@ class WooCommerceStore:
     def published_ids(self) -> set[int]:
         """The ids of every product that may be shown: a cheap listing for reconciling."""
         return {d["id"] for d in self.http.every("products", status="publish",
-                                                  _fields="id,status,post_password")
+                                                  _fields="id,status,post_password,"
+                                                          "catalog_visibility")
                 if records.is_public(d)}
 
     def _with_variations(self, data: dict) -> Product:
