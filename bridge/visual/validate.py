@@ -12,20 +12,28 @@ import io
 import re
 import struct
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 
-import numpy as np
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import ExifTags, Image, UnidentifiedImageError
 
 from ..errors import BridgeError
+from .shrink import cost, jpeg_scale, small_rgb
 
 MAX_BYTES = 5 * 1024 * 1024
-# 40 MP covers a phone camera at full resolution; decoded it is ~120 MB, the most one
-# request may cost. Larger images (and decompression bombs) are refused before decoding.
+# 40 MP covers a phone camera at full resolution. Larger images (and decompression bombs)
+# are refused on their header, before anything is decoded.
 MAX_PIXELS = 40_000_000
+# The most memory one decode may hold (shrink.cost estimates it from the header): a 12 MP
+# photo in any JPEG, PNG or GIF mode but progressive CMYK, a 5K screenshot, a 4 MP WebP.
+# Four decodes at once then stay under 400 MiB (bench/visual_memory.py).
+MAX_DECODE_MIB = 96
 # Longest side of the decoded picture (enough for a vision model); JPEGs decode straight
 # to about this size, which makes a 12 MP photo cheap.
 WORK_SIZE = 768
+# A progressive JPEG makes one pass over all its coefficients per scan. libjpeg's own
+# progressive scripts use 10 scans (18 for CMYK) and tuned encoders stay under 30; a file
+# with more was built to burn CPU (a scan of end-of-band runs costs a few bytes).
+MAX_SCANS = 100
 
 INVALID_IMAGE = "fahad_ai_invalid_image"
 IMAGE_TOO_LARGE = "fahad_ai_image_too_large"
@@ -79,9 +87,15 @@ class _Corrupt(ValueError):
     pass
 
 
-def layout(data: bytes, fmt: str) -> tuple[int, list[tuple[int, int]]]:
-    """Where the image ends, and the byte ranges of its metadata (comments, text, EXIF...):
-    the places a second format can hide. Raises ``_Corrupt`` for a broken structure."""
+class Layout(NamedTuple):
+    end: int  # where the image ends (phones may append trailers after it)
+    meta: list[tuple[int, int]]  # byte ranges of metadata: comments, text, EXIF...
+    scans: int = 0  # a JPEG's scans (start-of-scan markers); 0 for the other formats
+
+
+def layout(data: bytes, fmt: str) -> Layout:
+    """Where the image ends, where its metadata is (the places a second format can hide)
+    and how many scans a JPEG has. Raises ``_Corrupt`` for a broken structure."""
     try:
         return {"PNG": _png, "GIF": _gif, "WEBP": _webp, "JPEG": _jpeg}[fmt](data)
     except (IndexError, ValueError, struct.error):  # ValueError: bytes.index found no marker
@@ -100,7 +114,7 @@ def _png(data: bytes):
             meta.append((at + 8, at + 8 + length))
         at = end
         if kind == b"IEND":
-            return at, meta
+            return Layout(at, meta)
 
 
 def _sub_blocks(data: bytes, at: int) -> int:
@@ -118,7 +132,7 @@ def _gif(data: bytes):
     while True:
         kind = data[at]
         if kind == 0x3B:
-            return at + 1, meta
+            return Layout(at + 1, meta)
         if kind == 0x21:  # extension: label, then sub-blocks
             end = _sub_blocks(data, at + 2)
             if data[at + 1] != 0xF9:  # all but graphic control: comments, application data
@@ -144,11 +158,11 @@ def _webp(data: bytes):
         if kind not in (b"VP8 ", b"VP8L", b"VP8X", b"ALPH", b"ANIM", b"ANMF"):
             meta.append((at + 8, at + 8 + size))
         at += 8 + size + (size & 1)
-    return end, meta
+    return Layout(end, meta)
 
 
 def _jpeg(data: bytes):
-    at, meta = 2, []
+    at, meta, scans = 2, [], 0
     while True:
         if data[at] != 0xFF:
             raise _Corrupt("expected a JPEG marker")
@@ -157,7 +171,7 @@ def _jpeg(data: bytes):
             at += 1
             continue
         if marker == 0xD9:
-            return at + 2, meta
+            return Layout(at + 2, meta, scans)
         if 0xD0 <= marker <= 0xD7 or marker == 0x01:
             at += 2
             continue
@@ -166,6 +180,7 @@ def _jpeg(data: bytes):
             meta.append((at + 4, at + 2 + length))
         at += 2 + length
         if marker == 0xDA:  # start of scan: entropy-coded data up to the next real marker
+            scans += 1
             while True:
                 at = data.index(b"\xff", at)
                 following = data[at + 1]
@@ -175,21 +190,24 @@ def _jpeg(data: bytes):
                 break
 
 
-def _check_plain(data: bytes, fmt: str) -> None:
+def _check_plain(data: bytes, fmt: str) -> Layout:
     try:
-        end, meta = layout(data, fmt)
+        found = layout(data, fmt)
     except _Corrupt:
         raise _refuse(INVALID_IMAGE, "The image is truncated or corrupt.", 400) from None
     # Phones append their own trailers (motion photos, maker data); those may stay. What may
     # not is another format or active content, in the metadata or after the image.
-    for start, stop in [*meta, (end, len(data))]:
+    for start, stop in [*found.meta, (found.end, len(data))]:
         if FOREIGN.search(data[start:stop]):
             raise _refuse(UNSUPPORTED_IMAGE, "The file is an image and something else as well; "
                           "please send a plain JPEG, PNG, WebP or GIF.", 415)
+    return found
 
 
-def decode(data: bytes, max_pixels: int = MAX_PIXELS) -> Picture:
-    """Validate ``data`` and decode its first frame to a small, upright RGB picture."""
+def decode(data: bytes, max_pixels: int = MAX_PIXELS,
+           max_mib: int = MAX_DECODE_MIB) -> Picture:
+    """Validate ``data`` and decode its first frame to a small, upright RGB picture, holding
+    at most ``max_mib`` MiB while it does (413 for an image that would need more)."""
     if not data:
         raise _refuse(INVALID_IMAGE, "The image is empty.", 400)
     if len(data) > MAX_BYTES:
@@ -198,7 +216,10 @@ def decode(data: bytes, max_pixels: int = MAX_PIXELS) -> Picture:
     if fmt is None:
         raise _refuse(UNSUPPORTED_IMAGE, "Only JPEG, PNG, WebP or GIF images can be searched.",
                       415)
-    _check_plain(data, fmt)
+    found = _check_plain(data, fmt)
+    if found.scans > MAX_SCANS:
+        raise _refuse(IMAGE_TOO_LARGE, f"The JPEG has {found.scans} scans; the most is "
+                      f"{MAX_SCANS}.", 413)
     try:
         image = Image.open(io.BytesIO(data), formats=[fmt])
         width, height = image.size
@@ -206,12 +227,20 @@ def decode(data: bytes, max_pixels: int = MAX_PIXELS) -> Picture:
         if width * height > max_pixels:
             raise _refuse(IMAGE_TOO_LARGE, "The image has too many pixels "
                           f"({width} x {height}); the most is {max_pixels:,}.", 413)
-        if fmt == "JPEG":
-            image.draft("RGB", (WORK_SIZE, WORK_SIZE))  # DCT scaling: a cheap decode
+        if fmt == "JPEG":  # DCT scaling: a cheap decode, straight to about the working size
+            scale = jpeg_scale(width, height, WORK_SIZE)
+            image.draft("RGB", (max(1, width // scale), max(1, height // scale)))
+        needed = cost(image, fmt, found.scans, (width, height))
+        if needed > max_mib * 1024 * 1024:
+            raise _refuse(IMAGE_TOO_LARGE, f"The image ({width} x {height}, {image.mode}) "
+                          f"would take {needed / 2**20:.0f} MiB to read; the most is "
+                          f"{max_mib} MiB. Please send a smaller photo.", 413)
         image.seek(0)  # an animation's first frame
         image.load()
-        image = _upright(image)
-        image = _rgb(image)
+        turn = _orientation(image)
+        image = small_rgb(image, 2 * WORK_SIZE)  # before any conversion: no full-size copy
+        if turn is not None:
+            image = image.transpose(turn)
         image.thumbnail((WORK_SIZE, WORK_SIZE), Image.Resampling.BILINEAR, reducing_gap=2.0)
     except BridgeError:
         raise
@@ -223,24 +252,16 @@ def decode(data: bytes, max_pixels: int = MAX_PIXELS) -> Picture:
     return Picture(image, fmt, width, height)
 
 
-def _upright(image: Image.Image) -> Image.Image:
-    """Apply the EXIF orientation; a broken EXIF block is ignored, not fatal."""
+# EXIF orientation -> the turn that puts the picture upright (as ImageOps.exif_transpose).
+_TURNS = {2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180,
+          4: Image.Transpose.FLIP_TOP_BOTTOM, 5: Image.Transpose.TRANSPOSE,
+          6: Image.Transpose.ROTATE_270, 7: Image.Transpose.TRANSVERSE,
+          8: Image.Transpose.ROTATE_90}
+
+
+def _orientation(image: Image.Image) -> Image.Transpose | None:
+    """The turn the EXIF orientation asks for; a broken EXIF block is ignored, not fatal."""
     try:
-        return ImageOps.exif_transpose(image) or image
+        return _TURNS.get(image.getexif().get(ExifTags.Base.Orientation))
     except (ValueError, OSError, SyntaxError, KeyError, TypeError, struct.error):
-        return image
-
-
-def _rgb(image: Image.Image) -> Image.Image:
-    """RGB on white: palettes, transparency, CMYK, greys and 16-bit images all end here."""
-    if image.mode in ("I;16", "I;16B", "I;16L", "I", "F"):
-        values = np.asarray(image, dtype=np.float64)
-        scale = 1 / 257 if values.max() > 255 else 1.0  # 16-bit samples, else 8-bit in an int
-        image = Image.fromarray(np.clip(values * scale, 0, 255).astype(np.uint8), "L")
-    if image.mode == "P":
-        image = image.convert("RGBA" if "transparency" in image.info else "RGB")
-    if image.mode in ("RGBA", "LA", "PA", "RGBa", "La"):
-        image = image.convert("RGBA")
-        background = Image.new("RGBA", image.size, (255, 255, 255, 255))
-        image = Image.alpha_composite(background, image)
-    return image.convert("RGB") if image.mode != "RGB" else image
+        return None

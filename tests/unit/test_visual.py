@@ -33,9 +33,9 @@ def test_sniff_reads_magic_numbers_only():
 @pytest.mark.parametrize("fmt", ["PNG", "JPEG", "GIF", "WEBP"])
 def test_layout_finds_where_each_format_ends(fmt):
     data = vi.encode(vi.pil(HOODIE), fmt)
-    end, _meta = layout(data, fmt)
+    end = layout(data, fmt).end
     assert end == len(data)
-    end, _meta = layout(data + b"trailer", fmt)
+    end = layout(data + b"trailer", fmt).end
     assert end == len(data)
 
 
@@ -44,7 +44,7 @@ def test_layout_of_a_progressive_jpeg_with_exif_and_restart_markers():
     exif[0x010F] = "Camera Maker"
     data = vi.encode(vi.pil(HOODIE), "JPEG", progressive=True, exif=exif.tobytes(),
                      restart_marker_blocks=2)
-    end, meta = layout(data, "JPEG")
+    end, meta, scans = layout(data, "JPEG")
     assert end == len(data)
     assert any(b"Camera Maker" in data[a:b] for a, b in meta)
 
