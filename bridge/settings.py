@@ -82,6 +82,7 @@ class Settings:
 
     visual_rankers: tuple[str, ...] = ("features", "vision")
     visual_max_pixels: int = 40_000_000
+    visual_max_decode_mib: int = 96
     visual_fetch_timeout: float = 5.0
     visual_sync_batch: int = 500
     whatsapp_verify_token: str = _secret()
@@ -133,7 +134,7 @@ class Settings:
             raise SettingsError("whatsapp_runner 'rq' needs whatsapp_redis_url (redis://...)")
         if self.proxy_count < 0:
             raise SettingsError("proxy_count must be 0 or more")
-        _check_positive(self, "visual_max_pixels", "visual_sync_batch")
+        _check_positive(self, "visual_max_pixels", "visual_max_decode_mib", "visual_sync_batch")
         if self.visual_fetch_timeout <= 0:
             raise SettingsError("visual_fetch_timeout must be positive")
 

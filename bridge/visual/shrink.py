@@ -22,9 +22,9 @@ TWO_BYTES = ("I;16", "I;16L", "I;16B", "I;16N")
 WEBP_BYTES = 16
 # Pixels converted at once: a tile in RGBA plus its composite on white stays near 4 MB.
 TILE_PIXELS = 1 << 18
-# What the decode holds besides the picture: libjpeg's and zlib's working buffers, the
-# reduced copy (at most twice the working size a side) and a few tiles.
-OVERHEAD = 24 * 1024 * 1024
+# What the decode holds besides the decoded and the reduced picture: the tiles being
+# converted (five copies at most) and libjpeg's, zlib's and libwebp's working buffers.
+OVERHEAD = 10 * 1024 * 1024
 
 
 def held(mode: str, width: int, height: int) -> int:
@@ -33,16 +33,34 @@ def held(mode: str, width: int, height: int) -> int:
     return per_pixel * width * height
 
 
-def cost(image: Image.Image, fmt: str, scans: int, full: tuple[int, int]) -> int:
-    """Bytes a decode of the opened ``image`` will hold at its peak. ``full`` is its size in
-    the header; a JPEG's ``image.size`` may be smaller already (its draft size)."""
+def cost(image: Image.Image, fmt: str, scans: int, full: tuple[int, int],
+         longest: int) -> int:
+    """Bytes a decode of the opened ``image`` will hold at its peak, reduced by
+    ``small_rgb(image, longest)``. ``full`` is its size in the header; a JPEG's
+    ``image.size`` may already be smaller (its draft size)."""
     width, height = image.size
     if fmt == "WEBP":
-        return WEBP_BYTES * width * height + OVERHEAD
-    total = held(image.mode, width, height) + OVERHEAD
+        return webp_cost(width, height, longest)
+    total = _reduced(width, height, longest) + held(image.mode, width, height)
     if fmt == "JPEG" and (scans > 1 or image.info.get("progressive")):
         total += _coefficients(getattr(image, "layer", ()), *full)
     return total
+
+
+def webp_cost(width: int, height: int, longest: int) -> int:
+    """``cost`` of a WebP, known from its header before Pillow opens it."""
+    return _reduced(width, height, longest) + WEBP_BYTES * width * height
+
+
+def _reduced(width: int, height: int, longest: int) -> int:
+    """The reduced RGB copy and the overhead, which every decode holds."""
+    factor = reduction(width, height, longest)
+    return 4 * -(-width // factor) * -(-height // factor) + OVERHEAD
+
+
+def reduction(width: int, height: int, longest: int) -> int:
+    """The whole factor that brings ``width`` x ``height`` to at most ``longest`` a side."""
+    return max(1, math.ceil(max(width, height) / longest))
 
 
 def _coefficients(layers, width: int, height: int) -> int:
@@ -71,7 +89,7 @@ def small_rgb(image: Image.Image, longest: int) -> Image.Image:
     """``image`` (any mode, decoded) as RGB on white, reduced by a whole factor to at most
     ``longest`` pixels a side; converted one tile at a time."""
     width, height = image.size
-    factor = max(1, math.ceil(max(width, height) / longest))
+    factor = reduction(width, height, longest)
     rows = max(factor, TILE_PIXELS // max(width, 1) // factor * factor)
     cols = max(factor, TILE_PIXELS // rows // factor * factor)
     scale = _sixteen_bit_scale(image)

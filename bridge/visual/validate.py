@@ -1,8 +1,9 @@
-"""Reading an uploaded image safely: its format from its bytes, its size and pixel count
-before anything is decoded, then one decoded RGB picture, upright and small.
+"""Reading an uploaded image safely: its format from its bytes, its size, pixel count and the
+memory its decode needs before anything is decoded, then one decoded RGB picture, upright
+and small.
 
-Refusals are ``BridgeError``: empty or corrupt 400, too large 413 (bytes or pixels), not
-JPEG, PNG, WebP or GIF 415. A file that is also something else (an archive, a PDF, markup
+Refusals are ``BridgeError``: empty or corrupt 400, too large 413 (bytes, pixels, decode
+memory or JPEG scans), not JPEG, PNG, WebP or GIF 415. A file that is also something else (an archive, a PDF, markup
 or a script hidden in its metadata or after the image's end) is a polyglot and refused 415.
 The caller never keeps or serves the upload; only its pixels are used.
 """
@@ -11,25 +12,28 @@ from __future__ import annotations
 import io
 import re
 import struct
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import BinaryIO, NamedTuple
 
 from PIL import ExifTags, Image, UnidentifiedImageError
 
 from ..errors import BridgeError
-from .shrink import cost, jpeg_scale, small_rgb
+from .shrink import cost, jpeg_scale, small_rgb, webp_cost
 
 MAX_BYTES = 5 * 1024 * 1024
 # 40 MP covers a phone camera at full resolution. Larger images (and decompression bombs)
 # are refused on their header, before anything is decoded.
 MAX_PIXELS = 40_000_000
 # The most memory one decode may hold (shrink.cost estimates it from the header): a 12 MP
-# photo in any JPEG, PNG or GIF mode but progressive CMYK, a 5K screenshot, a 4 MP WebP.
-# Four decodes at once then stay under 400 MiB (bench/visual_memory.py).
+# photo in every JPEG, PNG and GIF mode but progressive CMYK (10 MP), a 5K screenshot, a
+# 5 MP WebP. Four decodes at once stay under 400 MiB (bench/visual_memory.py).
 MAX_DECODE_MIB = 96
 # Longest side of the decoded picture (enough for a vision model); JPEGs decode straight
 # to about this size, which makes a 12 MP photo cheap.
 WORK_SIZE = 768
+# The picture is first reduced by a whole factor to at most this, then resized smoothly.
+REDUCED = 2 * WORK_SIZE
 # A progressive JPEG makes one pass over all its coefficients per scan. libjpeg's own
 # progressive scripts use 10 scans (18 for CMYK) and tuned encoders stay under 30; a file
 # with more was built to burn CPU (a scan of end-of-band runs costs a few bytes).
@@ -91,6 +95,7 @@ class Layout(NamedTuple):
     end: int  # where the image ends (phones may append trailers after it)
     meta: list[tuple[int, int]]  # byte ranges of metadata: comments, text, EXIF...
     scans: int = 0  # a JPEG's scans (start-of-scan markers); 0 for the other formats
+    canvas: tuple[int, int] | None = None  # a WebP's width and height
 
 
 def layout(data: bytes, fmt: str) -> Layout:
@@ -158,7 +163,23 @@ def _webp(data: bytes):
         if kind not in (b"VP8 ", b"VP8L", b"VP8X", b"ALPH", b"ANIM", b"ANMF"):
             meta.append((at + 8, at + 8 + size))
         at += 8 + size + (size & 1)
-    return Layout(end, meta)
+    return Layout(end, meta, canvas=_webp_canvas(data))
+
+
+def _webp_canvas(data: bytes) -> tuple[int, int]:
+    """Width and height from the first chunk: the extended header's canvas, else the one
+    lossless or lossy bitstream's own header."""
+    kind, body = data[12:16], data[20:30]
+    if kind == b"VP8X":
+        return (int.from_bytes(body[4:7], "little") + 1,
+                int.from_bytes(body[7:10], "little") + 1)
+    if kind == b"VP8L" and body[0] == 0x2F:
+        bits = int.from_bytes(body[1:5], "little")
+        return (bits & 0x3FFF) + 1, (bits >> 14 & 0x3FFF) + 1
+    if kind == b"VP8 " and body[3:6] == b"\x9d\x01\x2a":
+        return (int.from_bytes(body[6:8], "little") & 0x3FFF,
+                int.from_bytes(body[8:10], "little") & 0x3FFF)
+    raise _Corrupt("no WebP header")
 
 
 def _jpeg(data: bytes):
@@ -208,6 +229,30 @@ def decode(data: bytes, max_pixels: int = MAX_PIXELS,
            max_mib: int = MAX_DECODE_MIB) -> Picture:
     """Validate ``data`` and decode its first frame to a small, upright RGB picture, holding
     at most ``max_mib`` MiB while it does (413 for an image that would need more)."""
+    with _reading():
+        image, fmt, (width, height), _ = _opened(data, max_pixels, max_mib * 1024 * 1024)
+        image.seek(0)  # an animation's first frame
+        image.load()
+        turn = _orientation(image)
+        image = small_rgb(image, REDUCED)  # before any conversion: no full-size copy
+        if turn is not None:
+            image = image.transpose(turn)
+        image.thumbnail((WORK_SIZE, WORK_SIZE), Image.Resampling.BILINEAR, reducing_gap=2.0)
+    return Picture(image, fmt, width, height)
+
+
+def memory_needed(data: bytes, max_pixels: int = MAX_PIXELS) -> int:
+    """Bytes ``decode`` would hold for ``data``, from its header alone; the same refusals
+    as ``decode`` for an image it does not accept, the memory budget aside."""
+    with _reading():
+        return _opened(data, max_pixels, None)[3]
+
+
+def _opened(data: bytes, max_pixels: int, max_bytes: int | None
+            ) -> tuple[Image.Image, str, tuple[int, int], int]:
+    """The validated, opened (not yet decoded) image, its format, its size in the header
+    (a JPEG's draft may already have made ``image.size`` smaller) and the bytes its decode
+    will hold, at most ``max_bytes`` (None: not checked)."""
     if not data:
         raise _refuse(INVALID_IMAGE, "The image is empty.", 400)
     if len(data) > MAX_BYTES:
@@ -220,28 +265,37 @@ def decode(data: bytes, max_pixels: int = MAX_PIXELS,
     if found.scans > MAX_SCANS:
         raise _refuse(IMAGE_TOO_LARGE, f"The JPEG has {found.scans} scans; the most is "
                       f"{MAX_SCANS}.", 413)
+    if found.canvas is not None:  # Pillow's WebP decoder takes its canvases as it opens
+        _within(*found.canvas, "WebP", webp_cost(*found.canvas, REDUCED), max_pixels,
+                max_bytes)
+    image = Image.open(io.BytesIO(data), formats=[fmt])
+    width, height = image.size
+    if fmt == "JPEG" and width * height <= max_pixels:  # DCT scaling: a cheap decode
+        scale = jpeg_scale(width, height, WORK_SIZE)
+        image.draft("RGB", (max(1, width // scale), max(1, height // scale)))
+    # The header is all that has been read: refuse before decoding anything.
+    needed = cost(image, fmt, found.scans, (width, height), REDUCED)
+    _within(width, height, image.mode, needed, max_pixels, max_bytes)
+    return image, fmt, (width, height), needed
+
+
+def _within(width: int, height: int, kind: str, needed: int, max_pixels: int,
+            max_bytes: int | None) -> None:
+    """413 unless the pixels and the memory the decode needs are inside their limits."""
+    if width * height > max_pixels:
+        raise _refuse(IMAGE_TOO_LARGE, "The image has too many pixels "
+                      f"({width} x {height}); the most is {max_pixels:,}.", 413)
+    if max_bytes is not None and needed > max_bytes:
+        raise _refuse(IMAGE_TOO_LARGE, f"The image ({width} x {height}, {kind}) would take "
+                      f"{needed / 2**20:.0f} MiB to read; the most is {max_bytes // 2**20} "
+                      "MiB. Please send a smaller photo.", 413)
+
+
+@contextmanager
+def _reading():
+    """Pillow's and the parsers' exceptions as the contract's refusals."""
     try:
-        image = Image.open(io.BytesIO(data), formats=[fmt])
-        width, height = image.size
-        # The header's size is all that has been read: refuse before decoding anything.
-        if width * height > max_pixels:
-            raise _refuse(IMAGE_TOO_LARGE, "The image has too many pixels "
-                          f"({width} x {height}); the most is {max_pixels:,}.", 413)
-        if fmt == "JPEG":  # DCT scaling: a cheap decode, straight to about the working size
-            scale = jpeg_scale(width, height, WORK_SIZE)
-            image.draft("RGB", (max(1, width // scale), max(1, height // scale)))
-        needed = cost(image, fmt, found.scans, (width, height))
-        if needed > max_mib * 1024 * 1024:
-            raise _refuse(IMAGE_TOO_LARGE, f"The image ({width} x {height}, {image.mode}) "
-                          f"would take {needed / 2**20:.0f} MiB to read; the most is "
-                          f"{max_mib} MiB. Please send a smaller photo.", 413)
-        image.seek(0)  # an animation's first frame
-        image.load()
-        turn = _orientation(image)
-        image = small_rgb(image, 2 * WORK_SIZE)  # before any conversion: no full-size copy
-        if turn is not None:
-            image = image.transpose(turn)
-        image.thumbnail((WORK_SIZE, WORK_SIZE), Image.Resampling.BILINEAR, reducing_gap=2.0)
+        yield
     except BridgeError:
         raise
     except Image.DecompressionBombError:  # Pillow's own limit, should ours be set higher
@@ -249,7 +303,6 @@ def decode(data: bytes, max_pixels: int = MAX_PIXELS,
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError,
             struct.error, IndexError, TypeError, ZeroDivisionError):
         raise _refuse(INVALID_IMAGE, "The image is truncated or corrupt.", 400) from None
-    return Picture(image, fmt, width, height)
 
 
 # EXIF orientation -> the turn that puts the picture upright (as ImageOps.exif_transpose).
