@@ -4,7 +4,10 @@ redirect, and connected to the very address that was checked. Every server is on
 the fake WooCommerce (the store's own host, so allowed), another loopback port standing for
 a service inside the network, and a CDN on 127.0.0.2 that these tests treat as public."""
 import logging
+import shutil
 import socket
+import ssl
+import subprocess
 import threading
 import time
 from ipaddress import ip_address
@@ -18,6 +21,7 @@ from bridge.store.demo.images import ImageSpec, render_png
 from bridge.visual import outbound
 from bridge.visual.loaders import http_loader
 from bridge.visual.outbound import Fetcher, Hosts, Refused, public
+from conftest import service_missing
 from test_visual_woocommerce import full, give_pictures, woo_app, woo_settings  # noqa: F401
 
 PNG = render_png(ImageSpec("beanie", (30, 60, 140), 16))
@@ -30,19 +34,20 @@ class ImageHost:
     """A loopback web server: each path answers an image, a redirect or a slow drip, and
     every request is logged as (path, Host header)."""
 
-    def __init__(self, address: str = "127.0.0.1", port: int = 0):
+    def __init__(self, address: str = "127.0.0.1", port: int = 0, tls=None):
         self.routes: dict[str, Response | tuple] = {}
         self.requests: list[tuple[str, str]] = []
         self.sent: dict[str, int] = {}  # bytes of a drip sent before it ended
         self.ended: dict[str, threading.Event] = {}
-        self._server = make_server(address, port, self._app, threaded=True)
+        self._server = make_server(address, port, self._app, threaded=True, ssl_context=tls)
         self.address, self.port = address, self._server.server_port
+        self.scheme = "https" if tls else "http"
         self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,),
                                         daemon=True)
         self._thread.start()
 
     def url(self, path: str) -> str:
-        return f"http://{self.address}:{self.port}{path}"
+        return f"{self.scheme}://{self.address}:{self.port}{path}"
 
     def image(self, path: str, data: bytes = PNG) -> str:
         self.routes[path] = ("image", data)
@@ -255,6 +260,45 @@ def test_the_connection_goes_to_the_address_that_was_checked(fake, monkeypatch):
     finally:
         inside.stop()
         outside.stop()
+
+
+@pytest.fixture
+def tls_cdn(tmp_path, monkeypatch, names):
+    """An https CDN on 127.0.0.2 with a certificate for cdn.test, trusted through
+    SSL_CERT_FILE; it records the name each client asked for (SNI)."""
+    if shutil.which("openssl") is None:
+        service_missing("the openssl command")
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                    "-subj", "/CN=cdn.test", "-addext", "subjectAltName=DNS:cdn.test",
+                    "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    asked: list[str | None] = []
+    context.sni_callback = lambda sock, name, ctx: asked.append(name)
+    server = ImageHost(str(CDN_ADDRESS), tls=context)
+    server.asked = asked
+    for name in ("cdn.test", "mirror.test"):
+        names[name] = str(CDN_ADDRESS)
+    treat_as_public(monkeypatch)
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))
+    yield server
+    server.stop()
+
+
+def test_https_connects_to_the_checked_address_with_sni_and_the_name_in_the_certificate(
+        fake, tls_cdn, monkeypatch):
+    url = tls_cdn.image("/a.png").replace(tls_cdn.address, "cdn.test")
+    assert loader(fake, "cdn.test")(1, url) == PNG
+    assert tls_cdn.asked == ["cdn.test"]
+    assert tls_cdn.requests == [("/a.png", f"cdn.test:{tls_cdn.port}")]
+    # The same server under a name its certificate doesn't carry: the handshake fails.
+    other = url.replace("cdn.test", "mirror.test")
+    assert loader(fake, "mirror.test")(1, other) is None
+    # Nor is a certificate trusted that no authority signed.
+    monkeypatch.delenv("SSL_CERT_FILE")
+    assert loader(fake, "cdn.test")(1, url) is None
+    assert len(tls_cdn.requests) == 1
 
 
 # -- what is fetched at all, and how long and how much -----------------------------------------
