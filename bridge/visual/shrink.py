@@ -90,6 +90,9 @@ def small_rgb(image: Image.Image, longest: int) -> Image.Image:
     ``longest`` pixels a side; converted one tile at a time."""
     width, height = image.size
     factor = reduction(width, height, longest)
+    if image.mode in ("RGB", "L"):  # reducing commutes with their conversion: no tiles
+        image = image.reduce(factor) if factor > 1 else image
+        return image if image.mode == "RGB" else image.convert("RGB")
     rows = max(factor, TILE_PIXELS // max(width, 1) // factor * factor)
     cols = max(factor, TILE_PIXELS // rows // factor * factor)
     scale = _sixteen_bit_scale(image)
