@@ -14,7 +14,7 @@ from bridge.visual.validate import (MAX_DECODE_MIB, MAX_PIXELS, MAX_SCANS, WORK_
 from conftest import make_app
 from memory import Failure, peak
 from test_visual_search import refused, search
-from visual_images import CMYK, FOUR_FOUR_FOUR, WORST, largest
+from visual_images import FOUR_FOUR_FOUR, WORST, largest
 
 BUDGET = MAX_DECODE_MIB * 1024 * 1024
 CAP_SIDE = math.isqrt(MAX_PIXELS)  # the largest square the pixel limit lets in

@@ -3,9 +3,10 @@ memory its decode needs before anything is decoded, then one decoded RGB picture
 and small.
 
 Refusals are ``BridgeError``: empty or corrupt 400, too large 413 (bytes, pixels, decode
-memory or JPEG scans), not JPEG, PNG, WebP or GIF 415. A file that is also something else (an archive, a PDF, markup
-or a script hidden in its metadata or after the image's end) is a polyglot and refused 415.
-The caller never keeps or serves the upload; only its pixels are used.
+memory or JPEG scans), not JPEG, PNG, WebP or GIF 415. A file that is also something else
+(an archive, a PDF, markup or a script hidden in its metadata or after the image's end) is
+a polyglot and refused 415. The caller never keeps or serves the upload; only its pixels
+are used.
 """
 from __future__ import annotations
 
@@ -287,7 +288,7 @@ def _within(width: int, height: int, kind: str, needed: int, max_pixels: int,
                       f"({width} x {height}); the most is {max_pixels:,}.", 413)
     if max_bytes is not None and needed > max_bytes:
         raise _refuse(IMAGE_TOO_LARGE, f"The image ({width} x {height}, {kind}) would take "
-                      f"{needed / 2**20:.0f} MiB to read; the most is {max_bytes // 2**20} "
+                      f"{-(-needed // 2**20)} MiB to read; the most is {max_bytes // 2**20} "
                       "MiB. Please send a smaller photo.", 413)
 
 
