@@ -160,7 +160,7 @@ def speed(count: int, repeat: int) -> None:
     with tempfile.TemporaryDirectory() as folder:
         products, pictures, index, vectors = build(count, Path(folder))
         bridge = SimpleNamespace(index=index, settings=SimpleNamespace(
-            visual_max_pixels=40_000_000))
+            visual_max_pixels=40_000_000, visual_max_decode_mib=96))
         ranker = FeatureRanker(vectors)
         service = VisualSearch(bridge, [ranker])
         rng = np.random.default_rng(5)

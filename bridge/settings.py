@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import re
 import secrets
 import tomllib
 from dataclasses import dataclass, field
@@ -23,6 +24,9 @@ ENV_NAMES = {"anthropic_api_key": "ANTHROPIC_API_KEY"}
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
+# A host name (letters, digits, hyphens, dots), or "*." and one for all its subdomains.
+_LABEL = r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?"
+_HOST_NAME = re.compile(rf"(?:\*\.)?{_LABEL}(?:\.{_LABEL})*\.?", re.IGNORECASE)
 
 
 class SettingsError(ValueError):
@@ -82,7 +86,9 @@ class Settings:
 
     visual_rankers: tuple[str, ...] = ("features", "vision")
     visual_max_pixels: int = 40_000_000
+    visual_max_decode_mib: int = 96
     visual_fetch_timeout: float = 5.0
+    image_hosts: tuple[str, ...] = ()
     visual_sync_batch: int = 500
     whatsapp_verify_token: str = _secret()
     whatsapp_app_secret: str = _secret()
@@ -133,9 +139,13 @@ class Settings:
             raise SettingsError("whatsapp_runner 'rq' needs whatsapp_redis_url (redis://...)")
         if self.proxy_count < 0:
             raise SettingsError("proxy_count must be 0 or more")
-        _check_positive(self, "visual_max_pixels", "visual_sync_batch")
+        _check_positive(self, "visual_max_pixels", "visual_max_decode_mib", "visual_sync_batch")
         if self.visual_fetch_timeout <= 0:
             raise SettingsError("visual_fetch_timeout must be positive")
+        for host in self.image_hosts:
+            if not _HOST_NAME.fullmatch(host):
+                raise SettingsError("image_hosts takes host names such as cdn.example.com or "
+                                    "*.example.com (no scheme, port or path)")
 
     @property
     def whatsapp_enabled(self) -> bool:

@@ -1,21 +1,17 @@
 """Where a product's image bytes come from during a feature sync: the demo store draws its
-own; any other store's images are fetched over HTTP(S), bounded in time and size."""
+own; any other store's images are fetched over HTTP(S) from its own host and the merchant's
+image hosts only (outbound.py), bounded in time and size."""
 from __future__ import annotations
 
 import logging
-import time
-from urllib.parse import urlsplit
 
-import requests
-
+from ..settings import Settings
 from ..store.base import Store
+from .outbound import Fetcher, FetchFailed, Hosts, Refused
 from .validate import MAX_BYTES
 from .vectors import Loader
 
 log = logging.getLogger(__name__)
-
-CHUNK = 64 * 1024
-MAX_REDIRECTS = 3
 
 
 def demo_loader(store) -> Loader:
@@ -23,42 +19,29 @@ def demo_loader(store) -> Loader:
     return lambda product_id, _url: store.image_png(product_id)
 
 
-def http_loader(timeout: float, max_bytes: int = MAX_BYTES) -> Loader:
-    """GET the image URL: http(s) only, ``timeout`` seconds to connect and between bytes,
-    twice that for the whole download (a slow drip is cut), and nothing over ``max_bytes``
-    is read (a bigger image is skipped, as an upload would be
-    refused)."""
-    session = requests.Session()
-    session.max_redirects = MAX_REDIRECTS
-    session.headers["User-Agent"] = "fahad-ai-bridge visual-search"
+def http_loader(hosts: Hosts, timeout: float, max_bytes: int = MAX_BYTES) -> Loader:
+    """GET the image URL where ``hosts`` allows it: ``timeout`` seconds to connect and
+    between bytes, twice that for the whole download (a slow drip is cut), and nothing over
+    ``max_bytes`` is read (a bigger image is skipped, as an upload would be refused). An
+    image that is refused or fails is logged (its origin, never its path or query) and is
+    None: unusable, never the end of the sync."""
+    fetcher = Fetcher(hosts, timeout, max_bytes)
 
     def load(product_id: int, url: str) -> bytes | None:
-        if urlsplit(url).scheme not in ("http", "https"):
-            return None
-        deadline = time.monotonic() + 2 * timeout
         try:
-            with session.get(url, timeout=(timeout, timeout), stream=True) as response:
-                if response.status_code != 200:
-                    log.info("product %s: image answered %s", product_id, response.status_code)
-                    return None
-                declared = response.headers.get("Content-Length", "")
-                if declared.isdigit() and int(declared) > max_bytes:
-                    return None
-                data = bytearray()
-                for chunk in response.iter_content(CHUNK):
-                    data += chunk
-                    if len(data) > max_bytes or time.monotonic() > deadline:
-                        return None
-                return bytes(data)
-        except requests.RequestException as exc:
-            log.info("product %s: image fetch failed: %s", product_id, type(exc).__name__)
-            return None
+            return fetcher.get(url)
+        except Refused as refusal:
+            log.warning("product %s: image refused: %s", product_id, refusal)
+        except FetchFailed as failure:
+            log.info("product %s: image fetch failed: %s", product_id, failure)
+        return None
 
     return load
 
 
-def loader_for(store: Store, timeout: float) -> Loader:
+def loader_for(store: Store, settings: Settings) -> Loader:
     # The demo store is the one store whose images this process draws itself.
     if getattr(store, "image_png", None) is not None:
         return demo_loader(store)
-    return http_loader(timeout)
+    return http_loader(Hosts.of(settings.wc_url, settings.image_hosts),
+                       settings.visual_fetch_timeout)

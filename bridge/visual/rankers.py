@@ -82,8 +82,8 @@ class FeatureRanker:
 
 def _features(bridge: "Bridge") -> Ranker:
     vectors = FeatureIndex(bridge.index)
-    local = loader_for(bridge.store, bridge.settings.visual_fetch_timeout) \
-        if bridge.settings.store == "demo" else None
+    local = loader_for(bridge.store, bridge.settings) if bridge.settings.store == "demo" \
+        else None
     return FeatureRanker(vectors, local)
 
 

@@ -39,11 +39,12 @@ class VisualSearch:
                limit: int = DEFAULT_LIMIT, channel: str = "api") -> dict:
         """The contract's answer: ``{"available", "found", "products": [card]}``.
 
-        :raise BridgeError: 400 empty or corrupt image or bad filter, 413 too large (bytes
-            or pixels), 415 not JPEG, PNG, WebP or GIF.
+        :raise BridgeError: 400 empty or corrupt image or bad filter, 413 too large (bytes,
+            pixels or decode memory), 415 not JPEG, PNG, WebP or GIF.
         """
         category, min_price, max_price, limit = _filters(category, min_price, max_price, limit)
-        picture = decode(data, self.bridge.settings.visual_max_pixels)
+        settings = self.bridge.settings
+        picture = decode(data, settings.visual_max_pixels, settings.visual_max_decode_mib)
         if not self.rankers:
             return {"available": False, "found": 0, "products": [], "message": UNAVAILABLE}
         index = self.bridge.index

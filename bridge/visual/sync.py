@@ -14,4 +14,4 @@ def sync_features(store: Store, index: CatalogIndex, settings: Settings,
     at most ``budget`` images per call. None when the features ranker is not in use."""
     if "features" not in settings.visual_rankers:
         return None
-    return FeatureIndex(index).sync(loader_for(store, settings.visual_fetch_timeout), budget)
+    return FeatureIndex(index).sync(loader_for(store, settings), budget)

@@ -1,31 +1,44 @@
-"""Reading an uploaded image safely: its format from its bytes, its size and pixel count
-before anything is decoded, then one decoded RGB picture, upright and small.
+"""Reading an uploaded image safely: its format from its bytes, its size, pixel count and the
+memory its decode needs before anything is decoded, then one decoded RGB picture, upright
+and small.
 
-Refusals are ``BridgeError``: empty or corrupt 400, too large 413 (bytes or pixels), not
-JPEG, PNG, WebP or GIF 415. A file that is also something else (an archive, a PDF, markup
-or a script hidden in its metadata or after the image's end) is a polyglot and refused 415.
-The caller never keeps or serves the upload; only its pixels are used.
+Refusals are ``BridgeError``: empty or corrupt 400, too large 413 (bytes, pixels, decode
+memory or JPEG scans), not JPEG, PNG, WebP or GIF 415. A file that is also something else
+(an archive, a PDF, markup or a script hidden in its metadata or after the image's end) is
+a polyglot and refused 415. The caller never keeps or serves the upload; only its pixels
+are used.
 """
 from __future__ import annotations
 
 import io
 import re
 import struct
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 
-import numpy as np
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import ExifTags, Image, UnidentifiedImageError
 
 from ..errors import BridgeError
+from .shrink import cost, jpeg_scale, small_rgb, webp_cost
 
 MAX_BYTES = 5 * 1024 * 1024
-# 40 MP covers a phone camera at full resolution; decoded it is ~120 MB, the most one
-# request may cost. Larger images (and decompression bombs) are refused before decoding.
+# 40 MP covers a phone camera at full resolution. Larger images (and decompression bombs)
+# are refused on their header, before anything is decoded.
 MAX_PIXELS = 40_000_000
+# The most memory one decode may hold (shrink.cost estimates it from the header): a 12 MP
+# photo in every JPEG, PNG and GIF mode but progressive CMYK (10 MP), a 5K screenshot, a
+# 5 MP WebP. Four decodes at once stay under 400 MiB (bench/visual_memory.py).
+MAX_DECODE_MIB = 96
 # Longest side of the decoded picture (enough for a vision model); JPEGs decode straight
 # to about this size, which makes a 12 MP photo cheap.
 WORK_SIZE = 768
+# The picture is first reduced by a whole factor to at most this, then resized smoothly.
+REDUCED = 2 * WORK_SIZE
+# A progressive JPEG makes one pass over all its coefficients per scan. libjpeg's own
+# progressive scripts use 10 scans (18 for CMYK) and tuned encoders stay under 30; a file
+# with more was built to burn CPU (a scan of end-of-band runs costs a few bytes).
+MAX_SCANS = 100
 
 INVALID_IMAGE = "fahad_ai_invalid_image"
 IMAGE_TOO_LARGE = "fahad_ai_image_too_large"
@@ -79,9 +92,16 @@ class _Corrupt(ValueError):
     pass
 
 
-def layout(data: bytes, fmt: str) -> tuple[int, list[tuple[int, int]]]:
-    """Where the image ends, and the byte ranges of its metadata (comments, text, EXIF...):
-    the places a second format can hide. Raises ``_Corrupt`` for a broken structure."""
+class Layout(NamedTuple):
+    end: int  # where the image ends (phones may append trailers after it)
+    meta: list[tuple[int, int]]  # byte ranges of metadata: comments, text, EXIF...
+    scans: int = 0  # a JPEG's scans (start-of-scan markers); 0 for the other formats
+    canvas: tuple[int, int] | None = None  # a WebP's width and height
+
+
+def layout(data: bytes, fmt: str) -> Layout:
+    """Where the image ends, where its metadata is (the places a second format can hide)
+    and how many scans a JPEG has. Raises ``_Corrupt`` for a broken structure."""
     try:
         return {"PNG": _png, "GIF": _gif, "WEBP": _webp, "JPEG": _jpeg}[fmt](data)
     except (IndexError, ValueError, struct.error):  # ValueError: bytes.index found no marker
@@ -100,7 +120,7 @@ def _png(data: bytes):
             meta.append((at + 8, at + 8 + length))
         at = end
         if kind == b"IEND":
-            return at, meta
+            return Layout(at, meta)
 
 
 def _sub_blocks(data: bytes, at: int) -> int:
@@ -118,7 +138,7 @@ def _gif(data: bytes):
     while True:
         kind = data[at]
         if kind == 0x3B:
-            return at + 1, meta
+            return Layout(at + 1, meta)
         if kind == 0x21:  # extension: label, then sub-blocks
             end = _sub_blocks(data, at + 2)
             if data[at + 1] != 0xF9:  # all but graphic control: comments, application data
@@ -144,11 +164,27 @@ def _webp(data: bytes):
         if kind not in (b"VP8 ", b"VP8L", b"VP8X", b"ALPH", b"ANIM", b"ANMF"):
             meta.append((at + 8, at + 8 + size))
         at += 8 + size + (size & 1)
-    return end, meta
+    return Layout(end, meta, canvas=_webp_canvas(data))
+
+
+def _webp_canvas(data: bytes) -> tuple[int, int]:
+    """Width and height from the first chunk: the extended header's canvas, else the one
+    lossless or lossy bitstream's own header."""
+    kind, body = data[12:16], data[20:30]
+    if kind == b"VP8X":
+        return (int.from_bytes(body[4:7], "little") + 1,
+                int.from_bytes(body[7:10], "little") + 1)
+    if kind == b"VP8L" and body[0] == 0x2F:
+        bits = int.from_bytes(body[1:5], "little")
+        return (bits & 0x3FFF) + 1, (bits >> 14 & 0x3FFF) + 1
+    if kind == b"VP8 " and body[3:6] == b"\x9d\x01\x2a":
+        return (int.from_bytes(body[6:8], "little") & 0x3FFF,
+                int.from_bytes(body[8:10], "little") & 0x3FFF)
+    raise _Corrupt("no WebP header")
 
 
 def _jpeg(data: bytes):
-    at, meta = 2, []
+    at, meta, scans = 2, [], 0
     while True:
         if data[at] != 0xFF:
             raise _Corrupt("expected a JPEG marker")
@@ -157,7 +193,7 @@ def _jpeg(data: bytes):
             at += 1
             continue
         if marker == 0xD9:
-            return at + 2, meta
+            return Layout(at + 2, meta, scans)
         if 0xD0 <= marker <= 0xD7 or marker == 0x01:
             at += 2
             continue
@@ -166,6 +202,7 @@ def _jpeg(data: bytes):
             meta.append((at + 4, at + 2 + length))
         at += 2 + length
         if marker == 0xDA:  # start of scan: entropy-coded data up to the next real marker
+            scans += 1
             while True:
                 at = data.index(b"\xff", at)
                 following = data[at + 1]
@@ -175,21 +212,48 @@ def _jpeg(data: bytes):
                 break
 
 
-def _check_plain(data: bytes, fmt: str) -> None:
+def _check_plain(data: bytes, fmt: str) -> Layout:
     try:
-        end, meta = layout(data, fmt)
+        found = layout(data, fmt)
     except _Corrupt:
         raise _refuse(INVALID_IMAGE, "The image is truncated or corrupt.", 400) from None
     # Phones append their own trailers (motion photos, maker data); those may stay. What may
     # not is another format or active content, in the metadata or after the image.
-    for start, stop in [*meta, (end, len(data))]:
+    for start, stop in [*found.meta, (found.end, len(data))]:
         if FOREIGN.search(data[start:stop]):
             raise _refuse(UNSUPPORTED_IMAGE, "The file is an image and something else as well; "
                           "please send a plain JPEG, PNG, WebP or GIF.", 415)
+    return found
 
 
-def decode(data: bytes, max_pixels: int = MAX_PIXELS) -> Picture:
-    """Validate ``data`` and decode its first frame to a small, upright RGB picture."""
+def decode(data: bytes, max_pixels: int = MAX_PIXELS,
+           max_mib: int = MAX_DECODE_MIB) -> Picture:
+    """Validate ``data`` and decode its first frame to a small, upright RGB picture, holding
+    at most ``max_mib`` MiB while it does (413 for an image that would need more)."""
+    with _reading():
+        image, fmt, (width, height), _ = _opened(data, max_pixels, max_mib * 1024 * 1024)
+        image.seek(0)  # an animation's first frame
+        image.load()
+        turn = _orientation(image)
+        image = small_rgb(image, REDUCED)  # before any conversion: no full-size copy
+        if turn is not None:
+            image = image.transpose(turn)
+        image.thumbnail((WORK_SIZE, WORK_SIZE), Image.Resampling.BILINEAR, reducing_gap=2.0)
+    return Picture(image, fmt, width, height)
+
+
+def memory_needed(data: bytes, max_pixels: int = MAX_PIXELS) -> int:
+    """Bytes ``decode`` would hold for ``data``, from its header alone; the same refusals
+    as ``decode`` for an image it does not accept, the memory budget aside."""
+    with _reading():
+        return _opened(data, max_pixels, None)[3]
+
+
+def _opened(data: bytes, max_pixels: int, max_bytes: int | None
+            ) -> tuple[Image.Image, str, tuple[int, int], int]:
+    """The validated, opened (not yet decoded) image, its format, its size in the header
+    (a JPEG's draft may already have made ``image.size`` smaller) and the bytes its decode
+    will hold, at most ``max_bytes`` (None: not checked)."""
     if not data:
         raise _refuse(INVALID_IMAGE, "The image is empty.", 400)
     if len(data) > MAX_BYTES:
@@ -198,21 +262,41 @@ def decode(data: bytes, max_pixels: int = MAX_PIXELS) -> Picture:
     if fmt is None:
         raise _refuse(UNSUPPORTED_IMAGE, "Only JPEG, PNG, WebP or GIF images can be searched.",
                       415)
-    _check_plain(data, fmt)
+    found = _check_plain(data, fmt)
+    if found.scans > MAX_SCANS:
+        raise _refuse(IMAGE_TOO_LARGE, f"The JPEG has {found.scans} scans; the most is "
+                      f"{MAX_SCANS}.", 413)
+    if found.canvas is not None:  # Pillow's WebP decoder takes its canvases as it opens
+        _within(*found.canvas, "WebP", webp_cost(*found.canvas, REDUCED), max_pixels,
+                max_bytes)
+    image = Image.open(io.BytesIO(data), formats=[fmt])
+    width, height = image.size
+    if fmt == "JPEG" and width * height <= max_pixels:  # DCT scaling: a cheap decode
+        scale = jpeg_scale(width, height, WORK_SIZE)
+        image.draft("RGB", (max(1, width // scale), max(1, height // scale)))
+    # The header is all that has been read: refuse before decoding anything.
+    needed = cost(image, fmt, found.scans, (width, height), REDUCED)
+    _within(width, height, image.mode, needed, max_pixels, max_bytes)
+    return image, fmt, (width, height), needed
+
+
+def _within(width: int, height: int, kind: str, needed: int, max_pixels: int,
+            max_bytes: int | None) -> None:
+    """413 unless the pixels and the memory the decode needs are inside their limits."""
+    if width * height > max_pixels:
+        raise _refuse(IMAGE_TOO_LARGE, "The image has too many pixels "
+                      f"({width} x {height}); the most is {max_pixels:,}.", 413)
+    if max_bytes is not None and needed > max_bytes:
+        raise _refuse(IMAGE_TOO_LARGE, f"The image ({width} x {height}, {kind}) would take "
+                      f"{-(-needed // 2**20)} MiB to read; the most is {max_bytes // 2**20} "
+                      "MiB. Please send a smaller photo.", 413)
+
+
+@contextmanager
+def _reading():
+    """Pillow's and the parsers' exceptions as the contract's refusals."""
     try:
-        image = Image.open(io.BytesIO(data), formats=[fmt])
-        width, height = image.size
-        # The header's size is all that has been read: refuse before decoding anything.
-        if width * height > max_pixels:
-            raise _refuse(IMAGE_TOO_LARGE, "The image has too many pixels "
-                          f"({width} x {height}); the most is {max_pixels:,}.", 413)
-        if fmt == "JPEG":
-            image.draft("RGB", (WORK_SIZE, WORK_SIZE))  # DCT scaling: a cheap decode
-        image.seek(0)  # an animation's first frame
-        image.load()
-        image = _upright(image)
-        image = _rgb(image)
-        image.thumbnail((WORK_SIZE, WORK_SIZE), Image.Resampling.BILINEAR, reducing_gap=2.0)
+        yield
     except BridgeError:
         raise
     except Image.DecompressionBombError:  # Pillow's own limit, should ours be set higher
@@ -220,27 +304,18 @@ def decode(data: bytes, max_pixels: int = MAX_PIXELS) -> Picture:
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError,
             struct.error, IndexError, TypeError, ZeroDivisionError):
         raise _refuse(INVALID_IMAGE, "The image is truncated or corrupt.", 400) from None
-    return Picture(image, fmt, width, height)
 
 
-def _upright(image: Image.Image) -> Image.Image:
-    """Apply the EXIF orientation; a broken EXIF block is ignored, not fatal."""
+# EXIF orientation -> the turn that puts the picture upright (as ImageOps.exif_transpose).
+_TURNS = {2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180,
+          4: Image.Transpose.FLIP_TOP_BOTTOM, 5: Image.Transpose.TRANSPOSE,
+          6: Image.Transpose.ROTATE_270, 7: Image.Transpose.TRANSVERSE,
+          8: Image.Transpose.ROTATE_90}
+
+
+def _orientation(image: Image.Image) -> Image.Transpose | None:
+    """The turn the EXIF orientation asks for; a broken EXIF block is ignored, not fatal."""
     try:
-        return ImageOps.exif_transpose(image) or image
+        return _TURNS.get(image.getexif().get(ExifTags.Base.Orientation))
     except (ValueError, OSError, SyntaxError, KeyError, TypeError, struct.error):
-        return image
-
-
-def _rgb(image: Image.Image) -> Image.Image:
-    """RGB on white: palettes, transparency, CMYK, greys and 16-bit images all end here."""
-    if image.mode in ("I;16", "I;16B", "I;16L", "I", "F"):
-        values = np.asarray(image, dtype=np.float64)
-        scale = 1 / 257 if values.max() > 255 else 1.0  # 16-bit samples, else 8-bit in an int
-        image = Image.fromarray(np.clip(values * scale, 0, 255).astype(np.uint8), "L")
-    if image.mode == "P":
-        image = image.convert("RGBA" if "transparency" in image.info else "RGB")
-    if image.mode in ("RGBA", "LA", "PA", "RGBa", "La"):
-        image = image.convert("RGBA")
-        background = Image.new("RGBA", image.size, (255, 255, 255, 255))
-        image = Image.alpha_composite(background, image)
-    return image.convert("RGB") if image.mode != "RGB" else image
+        return None

@@ -140,9 +140,9 @@ class FeatureIndex:
                 _MEMO[key] = vector
             return vector
         except BridgeError as exc:
-            log.info("product %s: image %s not usable: %s", pid, url, exc.message)
+            log.info("product %s: image %s not usable: %s", pid, _path(url), exc.message)
         except Exception as exc:  # one bad image must not stop a sync
-            log.warning("product %s: image %s failed: %s", pid, url, type(exc).__name__)
+            log.warning("product %s: image %s failed: %s", pid, _path(url), type(exc).__name__)
         return None
 
     # -- reads --
@@ -165,3 +165,8 @@ class FeatureIndex:
 
     def count(self) -> int:
         return len(self.matrix()[0])
+
+
+def _path(url: str) -> str:
+    """The URL without its query, which may carry a signed CDN token."""
+    return url.split("?", 1)[0]

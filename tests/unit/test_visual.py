@@ -33,9 +33,9 @@ def test_sniff_reads_magic_numbers_only():
 @pytest.mark.parametrize("fmt", ["PNG", "JPEG", "GIF", "WEBP"])
 def test_layout_finds_where_each_format_ends(fmt):
     data = vi.encode(vi.pil(HOODIE), fmt)
-    end, _meta = layout(data, fmt)
+    end = layout(data, fmt).end
     assert end == len(data)
-    end, _meta = layout(data + b"trailer", fmt)
+    end = layout(data + b"trailer", fmt).end
     assert end == len(data)
 
 
@@ -44,9 +44,28 @@ def test_layout_of_a_progressive_jpeg_with_exif_and_restart_markers():
     exif[0x010F] = "Camera Maker"
     data = vi.encode(vi.pil(HOODIE), "JPEG", progressive=True, exif=exif.tobytes(),
                      restart_marker_blocks=2)
-    end, meta = layout(data, "JPEG")
-    assert end == len(data)
-    assert any(b"Camera Maker" in data[a:b] for a, b in meta)
+    found = layout(data, "JPEG")
+    assert found.end == len(data)
+    assert any(b"Camera Maker" in data[a:b] for a, b in found.meta)
+    assert found.scans == 10  # libjpeg's progressive script for a colour picture
+    # Scans are counted in the image, not in an EXIF thumbnail's own JPEG.
+    baseline = vi.encode(vi.pil(HOODIE), "JPEG", exif=exif.tobytes())
+    thumbnail = vi.encode(vi.pil(HOODIE).resize((32, 32)), "JPEG")
+    assert layout(baseline, "JPEG").scans == 1
+    exif[0x0201] = 0  # a JPEG thumbnail inside the EXIF block
+    inner = vi.encode(vi.pil(HOODIE), "JPEG", exif=exif.tobytes() + thumbnail)
+    assert layout(inner, "JPEG").scans == 1
+
+
+@pytest.mark.parametrize("make, size", [
+    (lambda: vi.webp_lossless_flat(123, 45), (123, 45)),
+    (lambda: vi.webp_animated_flat(300, 200, 3), (300, 200)),
+    (lambda: vi.webp_lossy(77, 66), (77, 66)),
+    (lambda: vi.webp_lossy(77, 66, alpha=True), (77, 66)),
+], ids=["lossless", "animated", "lossy", "lossy-alpha"])
+def test_layout_reads_a_webps_canvas_before_pillow_opens_it(make, size):
+    data = make()
+    assert layout(data, "WEBP").canvas == size == Image.open(io.BytesIO(data)).size
 
 
 def test_read_capped_never_reads_past_the_limit():

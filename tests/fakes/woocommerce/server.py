@@ -61,6 +61,7 @@ class FakeWooCommerce:
                                         daemon=True)
         self._stopped = False
         self.uploads: dict[str, tuple[bytes, str]] = {}  # path -> (bytes, content type)
+        self.redirects: dict[str, tuple[int, str]] = {}  # path -> (status, Location)
 
     def _now(self) -> float:
         return self.clock()
@@ -131,6 +132,13 @@ class FakeWooCommerce:
         self.uploads[path] = (data, content_type)
         return self.site_url + path
 
+    def redirect(self, name: str, location: str, status: int = 302) -> str:
+        """Answer /wp-content/uploads/<name> with a redirect to ``location`` (a media plugin
+        or a moved upload does); returns its URL."""
+        path = "/wp-content/uploads/" + name
+        self.redirects[path] = (status, location)
+        return self.site_url + path
+
     # -- webhooks --
 
     def add_webhook(self, topic: str, delivery_url: str, *,
@@ -188,6 +196,9 @@ class FakeWooCommerce:
                 headers = [("Retry-After", str(fault.retry_after))] if fault.retry_after else []
                 return Response(encode(fault.error_body(), self._origin(request)), fault.status,
                                 headers, mimetype="application/json")
+        if request.path in self.redirects and request.method == "GET":
+            status, location = self.redirects[request.path]
+            return Response(b"", status, {"Location": location})
         if request.path in self.uploads and request.method == "GET":
             data, content_type = self.uploads[request.path]
             return Response(data, 200, content_type=content_type)
