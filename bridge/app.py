@@ -9,13 +9,13 @@ import sqlalchemy as sa
 from flask import Flask, jsonify
 from flask_limiter import Limiter
 from sqlalchemy.orm import sessionmaker
-from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import db, errors
 from .agent.core import Agent
 from .agent.providers import build_chain
 from .catalog.index import CatalogIndex
 from .gates import make_limiter
+from .proxies import TrustedProxies, parse_networks
 from .settings import Settings, load_settings
 from .store.base import Store
 from .catalog.sync import sync_demo_index
@@ -52,9 +52,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     app = Flask(__name__)
     app.config.update(MAX_CONTENT_LENGTH=6 * 1024 * 1024)
     app.json.sort_keys = False  # cards read in the order the code builds them
-    if settings.proxy_count:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.proxy_count,
-                                x_proto=settings.proxy_count, x_host=settings.proxy_count)
+    proxies = parse_networks(settings.trusted_proxies)
+    app.wsgi_app = TrustedProxies(app.wsgi_app, proxies)
 
     engine = db.make_engine(settings)
     sessions = db.init_app(app, engine)
