@@ -59,7 +59,7 @@ def serve(host: str, port: int, workers: int, threads: int) -> None:
             chosen = {"bind": f"{host}:{port}", "workers": workers, "threads": threads,
                       **options(settings)}
             for key, value in chosen.items():
-                if key in self.cfg.settings:
+                if key in self.cfg.settings:  # the control socket is new in gunicorn 25.1
                     self.cfg.set(key, value)
 
         def load(self):
