@@ -54,6 +54,8 @@ class Settings:
     store_name: str = "Fahad Demo Outfitters"
     log_level: str = "INFO"
     trusted_proxies: tuple[str, ...] = ()
+    client_timeout: float = 10.0
+    client_min_rate: int = 16384
 
     rate_limit: int = 20
     rate_window: int = 60
@@ -145,6 +147,9 @@ class Settings:
             parse_networks(self.trusted_proxies)
         except ValueError as exc:
             raise SettingsError(f"trusted_proxies: {exc}") from None
+        if self.client_timeout <= 0:
+            raise SettingsError("client_timeout must be positive")
+        _check_positive(self, "client_min_rate")
         _check_positive(self, "visual_max_pixels", "visual_sync_batch")
         if self.visual_fetch_timeout <= 0:
             raise SettingsError("visual_fetch_timeout must be positive")

@@ -11,8 +11,9 @@ wsgi_app = "bridge:create_app()"
 bind = "127.0.0.1:8080"
 workers = 2
 threads = 8  # a /stream response holds its thread until the turn ends
-# The rest as `fahad-bridge serve` has it: gthread workers, logs with secrets masked, the
-# access log on stdout, the trusted proxies, and the control socket in the data folder.
+# The rest as `fahad-bridge serve` has it: the gthread worker with deadlines for slow
+# clients, logs with secrets masked, the access log on stdout, the trusted proxies, and the
+# control socket in the data folder.
 globals().update(_options(_settings))
 
 

@@ -27,7 +27,8 @@ class ServedBridge:
     """One bridge: ``how`` is "serve" or "conf"; ``env`` adds FAHAD_* variables."""
 
     def __init__(self, data_dir: Path, env: dict | None = None, how: str = "serve",
-                 workers: int = 1, threads: int = 8, home: Path | None = None):
+                 workers: int = 1, threads: int = 8, home: Path | None = None,
+                 args: tuple[str, ...] = ()):
         self.data_dir = Path(data_dir)
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.port = free_port()
@@ -48,6 +49,7 @@ class ServedBridge:
                             str(ROOT / "config" / "gunicorn.conf.py"), "--bind",
                             f"127.0.0.1:{self.port}", "--workers", str(workers),
                             "--threads", str(threads)]
+        self.command += list(args)  # more command-line options, e.g. another worker class
         self.process: subprocess.Popen | None = None
 
     def start(self, wait: float = 90) -> "ServedBridge":

@@ -2,7 +2,7 @@
 config/gunicorn.conf.py.
 
 options: the gunicorn settings that follow from the bridge's (``options``)
-logs: BridgeLogger, configure
+worker: BridgeWorker, gthread with deadlines for slow clients; logs: BridgeLogger, configure
 """
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from pathlib import Path
 from ..proxies import parse_networks
 from ..settings import Settings
 from .logs import logger_class
+from .worker import worker_class
 
 # gunicorn's control socket (gunicornc), one per bridge in its own data folder.
 CONTROL_SOCKET = "gunicorn.ctl"
@@ -20,11 +21,12 @@ MAX_SOCKET_PATH = 107
 
 
 def options(settings: Settings) -> dict:
-    """gunicorn settings for this bridge: gthread workers, its logger, a heartbeat timeout
-    long enough for a /stream turn, the access log on stdout, the same trusted proxies, and a
+    """gunicorn settings for this bridge: its worker and logger, a heartbeat timeout long
+    enough for a /stream turn, the access log on stdout, the same trusted proxies, and a
     control socket of its own."""
     return {
-        "worker_class": "gthread",  # a /stream response holds its thread until the turn ends
+        # gthread: a /stream response holds its thread until the turn ends
+        "worker_class": worker_class(settings.client_timeout, settings.client_min_rate),
         "logger_class": logger_class(settings),
         "timeout": 120,
         "accesslog": "-",
