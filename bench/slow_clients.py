@@ -4,10 +4,10 @@ Serves the bridge as production does (config/gunicorn.conf.py, one worker, 8 thr
 default deadlines: 10 s plus 1 s per 16 KiB) and probes /healthz one request at a time for
 --seconds; then again while --clients connections each send a request's headers and then
 one body byte every half second, reconnecting whenever the server cuts them, as an attacker
-would: small bodies (a /cart change, gathered before a thread takes the request), then 1 MB
-bodies (a /visual-search upload, which a thread reads). For comparison the small-body attack
-also runs against gunicorn's plain gthread worker (what the bridge used before: no deadline
-at all). A probe that gets no answer within 5 s counts as failed and adds 5000 ms.
+would: small bodies (a /cart change), then 1 MB bodies (a /visual-search upload), both
+gathered before a thread takes the request. For comparison the small-body attack also runs
+against gunicorn's plain gthread worker (no deadline at all). A probe that gets no answer
+within 5 s counts as failed and adds 5000 ms.
     .venv/bin/python bench/slow_clients.py [--clients 12] [--seconds 20]
 """
 from __future__ import annotations

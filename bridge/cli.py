@@ -48,6 +48,9 @@ def serve(host: str, port: int, workers: int, threads: int) -> None:
     settings = _settings()
     if not settings.public_url:
         settings = settings.replace(public_url=f"http://{url_host}:{port}")
+        if url_host != host:
+            click.echo(f"warning: links will point at {settings.public_url}; set "
+                       "FAHAD_PUBLIC_URL to the address people reach this bridge at", err=True)
     logs.configure(settings)
     if workers > 1 and settings.ratelimit_storage.startswith("memory://"):
         click.echo("warning: with several workers, memory:// rate limits are per worker; "

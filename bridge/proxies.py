@@ -74,7 +74,6 @@ class TrustedProxies:
 
     def __call__(self, environ, start_response):
         peer = environ.get("REMOTE_ADDR", "")
-        environ["fahad.peer_addr"] = peer
         if self.networks and _trusted(_address(peer), self.networks):
             forwarded = environ.get("HTTP_X_FORWARDED_FOR", "")
             if forwarded:

@@ -145,6 +145,15 @@ def test_a_host_header_attack_ends_up_in_no_link(app_with, peer):
         body = response.get_data(as_text=True)
         assert response.status_code == 200, path
         assert EVIL not in body and EVIL not in str(response.headers), path
+    first = pages(app.extensions["fahad"].store)[-1].rsplit("=", 1)[1]
+    for name, arguments in (("checkout_handoff", {"items": [{"product_id": int(first)}]}),
+                            ("get_product_details", {"product_id": int(first)})):
+        answer = client.post(NAMESPACE + "/agent/mcp", environ_base={"REMOTE_ADDR": peer},
+                             headers={**ATTACK, "Accept": "application/json, text/event-stream"},
+                             json={"jsonrpc": "2.0", "id": 1, "method": "tools/call",
+                                   "params": {"name": name, "arguments": arguments}})
+        assert answer.status_code == 200 and "shop.test" in answer.get_data(as_text=True)
+        assert EVIL not in answer.get_data(as_text=True)
     llms = client.get(NAMESPACE + "/agent/llms", headers=ATTACK,
                       environ_base={"REMOTE_ADDR": peer}).get_data(as_text=True)
     links = re.findall(r"\]\((\S+?)\)", llms)
