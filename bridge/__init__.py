@@ -7,6 +7,9 @@ security: nonces, the signed context, cart ids; errors: BridgeError, codes, hand
   from_store; health: GET /healthz and its dependency checks (Health)
 db: Base, make_engine, get_session, upgrade; models: the tables; usage: the daily cap
 inputs: body and field readers; sync: make_store, all_products, sync_demo_index
+proxies: TrustedProxies, client_address; bodies: BodyBuffer (bodies read whole, 413/408)
+redact: Redactor, RedactingFilter (no secret in a log line)
+server/: gunicorn for `serve` and config/gunicorn.conf.py (options, BridgeWorker, BridgeLogger)
 agent/: core (Agent, TurnRequest), events, turn, tools, providers, offline
 store/: base (Store and its records), demo; catalog/: index, cards, text
 cli: the fahad-bridge command

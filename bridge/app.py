@@ -9,13 +9,15 @@ import sqlalchemy as sa
 from flask import Flask
 from flask_limiter import Limiter
 from sqlalchemy.orm import sessionmaker
-from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import db, errors, health
+from .bodies import BodyBuffer
 from .agent.core import Agent
 from .agent.providers import build_chain
 from .catalog.index import CatalogIndex
 from .gates import make_limiter
+from .proxies import TrustedProxies, parse_networks
+from .routes import DEFAULT_BODY, ROUTES
 from .settings import Settings, load_settings
 from .store.base import Store
 from .catalog.sync import sync_demo_index
@@ -25,6 +27,9 @@ from .visual import VisualSearch
 from .visual.sync import sync_features
 
 log = logging.getLogger(__name__)
+
+# The largest body any route takes (each route's cap is in the route table).
+MAX_BODY = max(route.max_body for route in ROUTES)
 
 # Channel packages, each with init_app(app). Named, not imported, so bridge never imports them.
 CHANNELS = ("channels.storefront", "channels.webhooks", "channels.agent_gateway",
@@ -50,11 +55,11 @@ def create_app(settings: Settings | None = None) -> Flask:
     """Build the bridge; with no settings, load them from config and the environment."""
     settings = settings or load_settings()
     app = Flask(__name__)
-    app.config.update(MAX_CONTENT_LENGTH=6 * 1024 * 1024)
+    app.config.update(MAX_CONTENT_LENGTH=MAX_BODY)
     app.json.sort_keys = False  # cards read in the order the code builds them
-    if settings.proxy_count:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.proxy_count,
-                                x_proto=settings.proxy_count, x_host=settings.proxy_count)
+    proxies = parse_networks(settings.trusted_proxies)
+    caps = {(route.method, route.url): route.max_body for route in ROUTES}
+    app.wsgi_app = BodyBuffer(TrustedProxies(app.wsgi_app, proxies), caps, DEFAULT_BODY)
 
     engine = db.make_engine(settings)
     sessions = db.init_app(app, engine)

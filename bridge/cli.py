@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import importlib
-import logging
 
 import click
 
@@ -43,13 +42,16 @@ def serve(host: str, port: int, workers: int, threads: int) -> None:
     from gunicorn.app.base import BaseApplication
 
     from .app import create_app
+    from .server import logs, options
 
     url_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     settings = _settings()
     if not settings.public_url:
         settings = settings.replace(public_url=f"http://{url_host}:{port}")
-    logging.basicConfig(level=settings.log_level.upper(),
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        if url_host != host:
+            click.echo(f"warning: links will point at {settings.public_url}; set "
+                       "FAHAD_PUBLIC_URL to the address people reach this bridge at", err=True)
+    logs.configure(settings)
     if workers > 1 and settings.ratelimit_storage.startswith("memory://"):
         click.echo("warning: with several workers, memory:// rate limits are per worker; "
                    "set FAHAD_RATELIMIT_STORAGE to a redis:// URL", err=True)
@@ -57,12 +59,11 @@ def serve(host: str, port: int, workers: int, threads: int) -> None:
 
     class Server(BaseApplication):
         def load_config(self):
-            self.cfg.set("bind", f"{host}:{port}")
-            self.cfg.set("workers", workers)
-            self.cfg.set("threads", threads)
-            self.cfg.set("worker_class", "gthread")
-            self.cfg.set("timeout", 120)
-            self.cfg.set("accesslog", "-")
+            chosen = {"bind": f"{host}:{port}", "workers": workers, "threads": threads,
+                      **options(settings)}
+            for key, value in chosen.items():
+                if key in self.cfg.settings:  # the control socket is new in gunicorn 25.1
+                    self.cfg.set(key, value)
 
         def load(self):
             return create_app(settings)

@@ -39,6 +39,8 @@ NO_ROUTE = "rest_no_route"
 TOO_LARGE = "fahad_ai_too_large"
 STORE_UNAVAILABLE = StoreUnavailable.code
 DATABASE_UNAVAILABLE = "fahad_ai_database_unavailable"
+REQUEST_TIMEOUT = "fahad_ai_request_timeout"
+INVALID_BODY = "fahad_ai_invalid_body"
 INTERNAL = "fahad_ai_internal_error"
 MISSING_PARAM = "rest_missing_callback_param"
 

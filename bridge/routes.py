@@ -14,6 +14,7 @@ from flask import Flask
 NAMESPACE = "/wp-json/fahad-ai/v1"
 
 KIB = 1024
+DEFAULT_BODY = 16 * KIB  # a route's body cap unless it names one; also any other path's
 
 
 class Gate(StrEnum):
@@ -32,7 +33,7 @@ class Route:
     path: str
     endpoint: str
     gate: Gate
-    max_body: int = 16 * KIB
+    max_body: int = DEFAULT_BODY
 
     @property
     def url(self) -> str:

@@ -17,10 +17,20 @@ from typing import Mapping
 
 from flask import current_app
 
+from .proxies import parse_networks
+
 DEFAULT_TOML = Path(__file__).resolve().parent.parent / "config" / "default.toml"
+
+# Where `fahad-bridge serve` listens by default, and so the public URL when none is set.
+DEFAULT_PUBLIC_URL = "http://127.0.0.1:8080"
 
 # Keys whose variable is not FAHAD_<KEY>: the providers' own conventional names.
 ENV_NAMES = {"anthropic_api_key": "ANTHROPIC_API_KEY"}
+
+# Variables the bridge no longer reads, with what replaced them: set, they would silently
+# change what the bridge trusts, so loading refuses them.
+RETIRED = {"FAHAD_PROXY_COUNT": "list the reverse proxies' addresses (CIDRs) in "
+                                "FAHAD_TRUSTED_PROXIES instead"}
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
@@ -47,7 +57,9 @@ class Settings:
     public_url: str = ""
     store_name: str = "Fahad Demo Outfitters"
     log_level: str = "INFO"
-    proxy_count: int = 0
+    trusted_proxies: tuple[str, ...] = ()
+    client_timeout: float = 10.0
+    client_min_rate: int = 16384
 
     rate_limit: int = 20
     rate_window: int = 60
@@ -137,8 +149,13 @@ class Settings:
         if self.whatsapp_runner == "rq" and not self.whatsapp_redis_url.startswith(
                 ("redis://", "rediss://", "unix://")):
             raise SettingsError("whatsapp_runner 'rq' needs whatsapp_redis_url (redis://...)")
-        if self.proxy_count < 0:
-            raise SettingsError("proxy_count must be 0 or more")
+        try:
+            parse_networks(self.trusted_proxies)
+        except ValueError as exc:
+            raise SettingsError(f"trusted_proxies: {exc}") from None
+        if self.client_timeout <= 0:
+            raise SettingsError("client_timeout must be positive")
+        _check_positive(self, "client_min_rate")
         _check_positive(self, "visual_max_pixels", "visual_max_decode_mib", "visual_sync_batch")
         if self.visual_fetch_timeout <= 0:
             raise SettingsError("visual_fetch_timeout must be positive")
@@ -151,6 +168,17 @@ class Settings:
     def whatsapp_enabled(self) -> bool:
         """The webhook answers only with both its secrets set; until then it refuses."""
         return bool(self.whatsapp_verify_token and self.whatsapp_app_secret)
+
+    @property
+    def base_url(self) -> str:
+        """The bridge's public URL, no trailing slash: every absolute link to the bridge
+        starts here, never with the Host a request names."""
+        return (self.public_url or DEFAULT_PUBLIC_URL).rstrip("/")
+
+    @property
+    def store_url(self) -> str:
+        """The shop's home page: the WooCommerce site, or the bridge serving the demo shop."""
+        return self.wc_url.rstrip("/") if self.store == "woocommerce" else self.base_url
 
     @property
     def data_path(self) -> Path:
@@ -237,6 +265,9 @@ def load_settings(
 ) -> Settings:
     """Read the defaults file, overlay the environment, then ``overrides`` (for the CLI)."""
     environ = os.environ if environ is None else environ
+    for name, instead in RETIRED.items():
+        if environ.get(name, "").strip() not in ("", "0"):
+            raise SettingsError(f"{name} is no longer read: {instead}")
     with open(toml_path, "rb") as fh:
         defaults = tomllib.load(fh)
     kinds = _field_kinds()

@@ -2,18 +2,26 @@
 #   gunicorn -c config/gunicorn.conf.py
 # Several workers need FAHAD_RATELIMIT_STORAGE=redis://... so they share one rate-limit bucket,
 # and FAHAD_DATABASE_URL=postgresql+psycopg://... for state every worker sees.
+from bridge.server import options as _options
+from bridge.settings import load_settings as _load_settings
+
+_settings = _load_settings()
+
 wsgi_app = "bridge:create_app()"
 bind = "127.0.0.1:8080"
 workers = 2
-worker_class = "gthread"  # a /stream response holds its thread until the turn ends
-threads = 8
-timeout = 120
-accesslog = "-"
+threads = 8  # a /stream response holds its thread until the turn ends
+# The rest as `fahad-bridge serve` has it: the gthread worker with deadlines for slow
+# clients, logs with secrets masked, the access log on stdout, the trusted proxies, and the
+# control socket in the data folder.
+globals().update(_options(_settings))
 
 
 def on_starting(server):
     """Migrate once in the master, before any worker opens the database."""
     from bridge.cli import migrate_database
-    from bridge.settings import load_settings
 
-    migrate_database(load_settings())
+    if not _settings.public_url:
+        server.log.warning("FAHAD_PUBLIC_URL is not set: links will point at %s",
+                           _settings.base_url)
+    migrate_database(_settings)

@@ -44,7 +44,7 @@ def test_llms_txt_is_plain_text_pointing_at_every_route(agent, settings):
     assert text.startswith(f"# {settings.store_name}\n") and "\n> " in text
     for route in ("/agent/catalog", "/agent/search", "/agent/product",
                   "/agent/checkout-handoff", "/agent/feed", "/agent/mcp"):
-        assert f"http://localhost{NAMESPACE}{route}" in text
+        assert f"http://shop.test{NAMESPACE}{route}" in text
     assert "Not allowed: placing orders" in text and "95 products" in text
 
 
@@ -93,7 +93,7 @@ def test_past_the_last_page_is_empty_with_no_next_link(agent):
     body = get(agent, "/catalog?page=3&per_page=50").get_json()
     assert body["products"] == [] and body["next"] is None and body["total_pages"] == 2
     first = get(agent, "/catalog?page=1&per_page=50").get_json()
-    assert first["next"] == f"http://localhost{AGENT}/catalog?page=2&per_page=50"
+    assert first["next"] == f"http://shop.test{AGENT}/catalog?page=2&per_page=50"
 
 
 def test_updated_since_returns_only_what_changed(agent, store):

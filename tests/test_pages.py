@@ -12,7 +12,7 @@ def test_the_home_page_embeds_the_widget_with_a_valid_nonce(client):
     assert response.status_code == 200 and response.mimetype == "text/html"
     html = response.get_data(as_text=True)
     config = json.loads(re.search(r"window\.fahadAiChatbot = (\{.*?\});", html).group(1))
-    assert config["restUrl"] == "http://localhost/wp-json/fahad-ai/v1/"
+    assert config["restUrl"] == "http://shop.test/wp-json/fahad-ai/v1/"  # public_url
     check_nonce(SECRET, config["nonce"], 60)
     assert "/assets/chat-widget.js" in html and "/assets/chat-widget.css" in html
 

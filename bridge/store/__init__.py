@@ -12,10 +12,6 @@ from ..settings import Settings
 from .base import Store
 
 
-def public_base_url(settings: Settings) -> str:
-    return (settings.public_url or "http://127.0.0.1:8080").rstrip("/")
-
-
 def make_store(settings: Settings, sessions: sessionmaker) -> Store:
     """The configured store: the demo shop, or the WooCommerce site of the settings."""
     if settings.store == "woocommerce":
@@ -26,4 +22,4 @@ def make_store(settings: Settings, sessions: sessionmaker) -> Store:
         return WooCommerceStore(http, settings.store_name)
     from .demo import DemoStore
 
-    return DemoStore(public_base_url(settings), sessions, name=settings.store_name)
+    return DemoStore(settings.base_url, sessions, name=settings.store_name)

@@ -51,7 +51,7 @@ def build_server(app: Flask) -> MCPServer:
             f"Read-only tools for the catalogue of {settings.store_name}: search it, read a "
             "product, and hand a person checkout links. Prices and stock are the store's own, "
             "as of the moment asked; quote them as given. Rules, rate limits and other formats: "
-            f"{NAMESPACE}/agent/llms on this host."),
+            f"{settings.base_url}{NAMESPACE}/agent/llms"),
         # The SDK calls logging.basicConfig; the bridge's own level keeps it from disagreeing.
         log_level=settings.log_level.upper(),
         subscriptions=False,  # a stateless POST-only endpoint has no stream to listen on

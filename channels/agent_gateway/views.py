@@ -12,6 +12,7 @@ from flask import Response, current_app, jsonify, request
 
 from bridge.errors import INVALID_PARAM, INVALID_PRODUCT, MISSING_PARAM, BridgeError, bad_request
 from bridge.inputs import query_bool, query_float, query_int, query_text
+from bridge.routes import NAMESPACE
 
 from . import dialects, service
 from .llms import llms_txt
@@ -29,7 +30,8 @@ def _bridge():
 
 
 def _base() -> str:
-    return request.url_root.rstrip("/") + "/wp-json/fahad-ai/v1"
+    # Configured, never the request's Host: llms.txt is cached publicly for an hour.
+    return _bridge().settings.base_url + NAMESPACE
 
 
 def llms():
@@ -44,7 +46,7 @@ def catalog():
 
 def feed():
     bridge = _bridge()
-    store_url = request.url_root.rstrip("/")
+    store_url = bridge.settings.store_url
 
     def rows(items):
         return [row for item in items
@@ -111,7 +113,7 @@ def _not_modified(tag: str, changed: datetime) -> bool:
 def _page_url(page: int) -> str:
     args = {**request.args.to_dict(), "page": str(page)}
     query = "&".join(f"{k}={v}" for k, v in args.items())
-    return f"{_base()}{request.path.split('/wp-json/fahad-ai/v1', 1)[-1]}?{query}"
+    return f"{_base()}{request.path.split(NAMESPACE, 1)[-1]}?{query}"
 
 
 def search():

@@ -9,6 +9,7 @@ from flask import (Blueprint, Response, abort, current_app, render_template, req
                    send_from_directory)
 
 from bridge.catalog.cards import card
+from bridge.routes import NAMESPACE
 from bridge.security import issue_nonce
 
 bp = Blueprint("pages", __name__, template_folder="templates")
@@ -26,7 +27,7 @@ def home():
     bridge = _bridge()
     featured = bridge.index.search("", in_stock=True, limit=FEATURED).cards
     config = {
-        "restUrl": request.url_root + "wp-json/fahad-ai/v1/",
+        "restUrl": bridge.settings.base_url + NAMESPACE + "/",
         "nonce": issue_nonce(bridge.settings.bridge_secret),
         "name": f"{bridge.settings.store_name} assistant",
     }
