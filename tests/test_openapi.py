@@ -22,6 +22,13 @@ def test_the_stream_description_names_every_event_type():
         assert f"`{event.type}`" in description
 
 
+def test_the_stream_frame_schema_has_one_shape_per_event_type():
+    schemas = SPEC["components"]["schemas"]
+    shapes = [variant["properties"]["type"]["const"] for variant in schemas["StreamEvent"]["oneOf"]]
+    assert shapes == schemas["StreamFrame"]["properties"]["event"]["enum"]
+    assert sorted(shapes) == sorted(event.type for event in EVENT_TYPES)
+
+
 def test_every_reference_resolves():
     def refs(node):
         if isinstance(node, dict):
