@@ -3,8 +3,10 @@
 The tests' WooCommerce server (built from the recorded exchanges) serves 10,000 generated
 products over HTTP with OAuth 1.0a; the bridge reads them page by page with variations and
 builds its index, in a process of its own (so its peak memory is its own, and it doesn't
-share a GIL with the server). Prints products per second and that peak memory, then search
-median and p99 on the synced index against a LIKE scan of the same rows.
+share a GIL with the server). Prints the server's own speed first (generating the products
+against copying a recorded one, a page of ids against one product), then products per
+second and that peak memory, then search median and p99 on the synced index against a
+LIKE scan of the same rows.
     .venv/bin/python bench/woocommerce_sync.py [--products 10000]
 Target (issue 4): under 60 s; search as fast as in bench/search.py.
 """
@@ -52,6 +54,46 @@ def child(url: str, path: str) -> None:
                       "max_rss_mib": peak_rss_mib()}))
 
 
+def generation_figures(fake, count: int) -> None:
+    """The loopback server's own speed: generating ``count`` products against copying a
+    recorded one as many times, and a page of 100 ids against one product, over HTTP."""
+    import requests
+
+    from _stats import line, measure, summary
+
+    template = fake.product(min(fake.catalog.products))
+    started = time.perf_counter()
+    copies = [json.loads(json.dumps(template)) for _ in range(count)]
+    copied = time.perf_counter() - started
+    started = time.perf_counter()
+    fake.add_generated_products(count, seed=11)
+    generated = time.perf_counter() - started
+    print(f"loopback WooCommerce: {count} products generated in {generated:.1f} s "
+          f"(x{generated / copied:.1f} copying a recorded product {len(copies)} times: "
+          f"{copied:.2f} s)")
+    session = requests.Session()
+    session.auth = READ
+    products = f"{fake.url}/wp-json/wc/v3/products"
+    https = {"X-Forwarded-Proto": "https"}
+    pages = max(1, count // 100)
+    cursor = iter(range(10**9))
+
+    def page():
+        number = next(cursor) % pages + 1
+        session.get(products, headers=https, params={
+            "per_page": 100, "page": number, "status": "publish", "orderby": "id",
+            "order": "asc", "_fields": "id"}).raise_for_status()
+
+    def one():
+        session.get(f"{products}/{template['id']}", headers=https).raise_for_status()
+
+    base = summary(measure(one, 100))
+    ours = summary(measure(page, 100))
+    print(line("GET products/<id> (baseline)", base))
+    print(line(f"GET products, a page of 100 of {count}", ours))
+    print(f"  a page costs x{ours['median'] / base['median']:.1f} one product")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--products", type=int, default=10_000)
@@ -66,10 +108,7 @@ def main() -> None:
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     fake = FakeWooCommerce().start()
-    started = time.perf_counter()
-    fake.add_generated_products(args.products, seed=11)
-    print(f"loopback WooCommerce: {args.products} products generated in "
-          f"{time.perf_counter() - started:.1f} s")
+    generation_figures(fake, args.products)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "catalog.sqlite3"
         fake.log.clear()

@@ -180,7 +180,9 @@ class WhatsAppOutbound(Base):
     kind: Mapped[str] = mapped_column(sa.String(20))  # text, list, buttons
     body: Mapped[dict] = mapped_column(sa.JSON)
     wamid: Mapped[Optional[str]] = mapped_column(sa.String(255), unique=True)
-    # queued -> sent -> delivered -> read; or failed; skipped (outside the 24-hour window)
+    # queued -> sending (committed before the call) -> sent -> delivered -> read; or failed;
+    # unknown (Meta may have it: the call's outcome was lost, never resent); skipped (outside
+    # the 24-hour window)
     status: Mapped[str] = mapped_column(sa.String(12), default="queued")
     error_code: Mapped[Optional[int]]
     error_title: Mapped[Optional[str]] = mapped_column(sa.String(300))

@@ -24,6 +24,26 @@ POSTGRES_URL = os.environ.get("FAHAD_TEST_POSTGRES_URL",
 REDIS_URL = os.environ.get("FAHAD_TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
 
 
+def pytest_addoption(parser):
+    parser.addoption(
+        "--clock", metavar="ISO-8601",
+        help="start every test with the wall clock faked to this UTC instant, ticking on from "
+             "there (time-machine), e.g. 2026-03-01T23:59:59Z; monotonic clocks stay real")
+
+
+@pytest.fixture(autouse=True)
+def fake_clock(request):
+    """With --clock, each test (and its function fixtures) starts at that instant."""
+    instant = request.config.getoption("--clock")
+    if not instant:
+        yield None
+        return
+    import time_machine
+
+    with time_machine.travel(instant.replace("Z", "+00:00"), tick=True) as traveller:
+        yield traveller
+
+
 def service_missing(what: str) -> None:
     """Skip a test whose service is absent, or fail it when CI requires every service."""
     if REQUIRE_SERVICES:

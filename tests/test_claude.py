@@ -1,6 +1,5 @@
 """Claude drives the turn: the real anthropic SDK over HTTP against a scripted loopback API."""
 import json
-import time
 from decimal import Decimal
 
 import pytest
@@ -175,10 +174,9 @@ def test_sdk_retries_come_from_settings(tmp_path, fake_anthropic):
 def test_a_hung_provider_is_abandoned_after_the_timeout(claude_settings, fake_anthropic):
     from conftest import Shopper, make_app
     app = make_app(claude_settings.replace(model_timeout=0.5))
-    fake_anthropic.reply(Hang(5))
-    started = time.monotonic()
+    fake_anthropic.reply(Hang(60))
     body = Shopper(app.test_client()).post("/message", HI).get_json()
-    assert time.monotonic() - started < 3
+    assert fake_anthropic.hanging == 1  # answered while the model still held the call
     assert body["degraded"] is True and "shopping assistant" in body["message"]
 
 

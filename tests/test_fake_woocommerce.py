@@ -518,10 +518,11 @@ def test_faults_match_by_path_and_count_down(fake):
 
 
 def test_latency_a_hang_a_dropped_connection_and_a_stopped_server(fake):
-    fake.faults.delay(0.3)
-    started = time.perf_counter()
+    fake.faults.delay(5.0)  # far past the client's patience: it gives up first
+    with pytest.raises(requests.ReadTimeout):
+        requests.get(f"{fake.url}/wp-json/wc/v3/products", timeout=0.3)
+    fake.faults.delay(0.05)  # then it answers
     assert _v3(fake, "products").status_code == 200
-    assert time.perf_counter() - started >= 0.3
     fake.faults.hang(1.0)
     with pytest.raises(requests.ReadTimeout):
         requests.get(f"{fake.url}/wp-json/wc/v3/products", timeout=0.3)
@@ -551,9 +552,8 @@ def test_the_log_keeps_each_request_and_its_connection(fake):
 # -- the generator --
 
 def test_ten_thousand_generated_products_in_the_recorded_shape(fake):
-    started = time.perf_counter()
+    """Their speed is measured in bench/woocommerce_sync.py."""
     ids = fake.add_generated_products(10_000, seed=7)
-    assert time.perf_counter() - started < 5
     assert len(set(ids)) == 10_000
     simple = next(i for i in ids if fake.catalog.products[i]["type"] == "simple")
     variable = next(i for i in ids if fake.catalog.products[i]["type"] == "variable")
@@ -563,7 +563,7 @@ def test_ten_thousand_generated_products_in_the_recorded_shape(fake):
     assert 2 <= len(children) <= 3
     assert list(children[0]) == list(exchange("wc-v3/products/variation-get-one.json")
                                      ["response"]["body"])
-    started, seen, page = time.perf_counter(), [], 1
+    seen, page = [], 1
     while True:
         answer = _v3(fake, "products", params={"per_page": 100, "page": page,
                                                "status": "publish", "orderby": "id",
@@ -573,4 +573,3 @@ def test_ten_thousand_generated_products_in_the_recorded_shape(fake):
             break
         page += 1
     assert len(seen) == len(set(seen)) == 10_008  # and the 8 recorded published products
-    assert (time.perf_counter() - started) / page < 0.5

@@ -1,7 +1,6 @@
 """An OpenAI-compatible model drives the turn: the real openai SDK over HTTP against a scripted
 loopback chat-completions API, alone and in a chain with Claude."""
 import json
-import time
 from decimal import Decimal
 
 import pytest
@@ -309,20 +308,18 @@ def test_a_failing_model_still_answers_200_degraded_with_real_products(
 
 def test_a_hung_model_is_abandoned_after_the_timeout(shopper_for, openai_settings, fake_openai):
     shopper = shopper_for(openai_settings.replace(model_timeout=0.5))
-    fake_openai.reply(Hang(5))
-    started = time.monotonic()
+    fake_openai.reply(Hang(60))
     body = shopper.post("/message", HI).get_json()
-    assert time.monotonic() - started < 3
+    assert fake_openai.hanging == 1  # answered while the model still held the call
     assert body["degraded"] is True and "shopping assistant" in body["message"]
 
 
 def test_a_stream_that_stalls_mid_reply_is_abandoned_after_the_timeout(
         shopper_for, openai_settings, fake_openai):
     shopper = shopper_for(openai_settings.replace(model_timeout=0.5))
-    fake_openai.reply(Completion([Text("Our hoodies are warm")], pace=2))
-    started = time.monotonic()
+    fake_openai.reply(Completion([Text("Our hoodies are warm")], pace=5))
     events = stream(shopper, "hoodies")
-    assert time.monotonic() - started < 3
+    # Each word comes 5 s after the last: the turn ended without waiting for "warm".
     assert "warm" not in said(events) and events[-1][1]["degraded"] is True
 
 

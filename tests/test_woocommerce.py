@@ -1,6 +1,5 @@
 """The WooCommerce store against the loopback WooCommerce built from the recordings: reads
 (published only, paging, auth, retries), the shopper's Store API cart, and faults."""
-import time
 
 import pytest
 import requests
@@ -145,11 +144,10 @@ def test_a_dropped_connection_is_retried(fake, store):
 
 def test_a_hung_store_times_out_quickly(fake):
     store = make_store(fake.url, timeout=0.3)
-    fake.faults.hang(2, times=3, path="/wp-json/wc/v3/products/16")
-    started = time.monotonic()
+    fake.faults.hang(60, times=3, path="/wp-json/wc/v3/products/16")
     with pytest.raises(StoreUnavailable):
         store.product(16)
-    assert time.monotonic() - started < 2
+    assert fake.faults.waiting >= 1  # given up on while the store still hung
 
 
 def test_a_store_that_is_down_is_a_clear_error(fake):

@@ -7,6 +7,7 @@ import math
 import re
 from datetime import datetime, timezone
 from email.utils import format_datetime, parsedate_to_datetime
+from urllib.parse import urlencode
 
 from flask import Response, current_app, jsonify, request
 
@@ -23,6 +24,7 @@ CACHE_LIST = "public, max-age=60"
 CACHE_DOCUMENT = "public, max-age=3600"
 MAX_PER_PAGE = 100
 MAX_ID = 2**31 - 1
+PAGE_PARAMS = ("per_page", "updated_since")  # what a next-page link carries over
 
 
 def _bridge():
@@ -111,8 +113,10 @@ def _not_modified(tag: str, changed: datetime) -> bool:
 
 
 def _page_url(page: int) -> str:
-    args = {**request.args.to_dict(), "page": str(page)}
-    query = "&".join(f"{k}={v}" for k, v in args.items())
+    """The listing's link to ``page``: its own parameters only, encoded (others the request
+    carried are not echoed into a link agents follow)."""
+    args = {k: request.args[k] for k in PAGE_PARAMS if k in request.args}
+    query = urlencode({"page": page, **args})
     return f"{_base()}{request.path.split(NAMESPACE, 1)[-1]}?{query}"
 
 

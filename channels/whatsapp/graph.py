@@ -47,11 +47,15 @@ class Outgoing:
 
 
 class SendFailed(Exception):
-    def __init__(self, code: int | None, title: str, transient: bool):
+    """A send that did not succeed; ``maybe_sent`` when it may have reached Meta all the
+    same (no answer came back), so its fate is unknown."""
+
+    def __init__(self, code: int | None, title: str, transient: bool, maybe_sent: bool = False):
         super().__init__(title)
         self.code = code
         self.title = title
         self.transient = transient
+        self.maybe_sent = maybe_sent
 
 
 class _Rebase(httpx.BaseTransport):
@@ -132,7 +136,8 @@ def send(wa: WhatsApp, phone: str, message: Outgoing) -> str:
         except httpx.HTTPError as exc:
             # It may have reached Meta (a timeout waiting for the answer): not resent, as a
             # lost message is better than a duplicate.
-            failure = SendFailed(None, f"Graph API call failed: {type(exc).__name__}", False)
+            failure = SendFailed(None, f"Graph API call failed: {type(exc).__name__}", False,
+                                 maybe_sent=True)
         if not failure.transient or pause is None:
             raise failure
         log.info("whatsapp send failed (%s), retrying", failure.title)

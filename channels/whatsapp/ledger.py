@@ -155,6 +155,18 @@ def finish(sessions: sessionmaker, inbound_id: int, worker: str, outcome: str,
                         .execution_options(synchronize_session=False))
 
 
+def begin_send(sessions: sessionmaker, reply_id: int) -> bool:
+    """Record that reply ``reply_id`` is about to be sent (queued -> sending), committed
+    before the Graph API call; False when it is no longer queued. A row found "sending"
+    later was being sent when its worker stopped: Meta may have it, so it is never resent."""
+    with sessions.begin() as session:
+        return session.execute(
+            sa.update(WhatsAppOutbound)
+            .where(WhatsAppOutbound.id == reply_id, WhatsAppOutbound.status == "queued")
+            .values(status="sending", updated_at=utc_now())
+            .execution_options(synchronize_session=False)).rowcount == 1
+
+
 def release_claim(sessions: sessionmaker, inbound_id: int, worker: str) -> None:
     """Give a message back after a failure, for another attempt."""
     with sessions.begin() as session:

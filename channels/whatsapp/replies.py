@@ -1,8 +1,9 @@
 """Answering one stored WhatsApp message: the job a worker runs.
 
-The answer is planned first and stored as outbound rows; then each row is sent and marked.
-A worker that dies after planning leaves rows that the next attempt sends instead of
-answering again.
+The answer is planned first and stored as outbound rows; then each row is marked "sending",
+sent, and marked with its outcome. A worker that dies after planning leaves rows that the
+next attempt sends instead of answering again; one that dies mid-send leaves a row that is
+never sent again ("unknown").
 
 Rules, in order: the 24-hour customer-service window, a store person's handoff, the
 handoff keyword, the soft pause, the per-phone rate limit, then the message itself (and the
@@ -101,26 +102,44 @@ class Responder:
                             .values(outcome=outcome[:24]))
 
     def _send_queued(self, message: WhatsAppInbound) -> None:
+        """Send the planned replies not yet attempted. Each is marked "sending" before its
+        call, so nothing is sent twice: a row still "sending" here was being sent when an
+        earlier attempt stopped, and becomes "unknown" (a lost message is better than a
+        duplicate)."""
         with self.sessions() as session:
-            queued = list(session.scalars(
+            rows = list(session.scalars(
                 sa.select(WhatsAppOutbound)
                 .where(WhatsAppOutbound.inbound_id == message.id,
-                       WhatsAppOutbound.status == "queued")
+                       WhatsAppOutbound.status.in_(("queued", "sending")))
                 .order_by(WhatsAppOutbound.seq)))
             last = ledger.last_message_at(session, message.phone)
         window_closed = False
-        for row in queued:
+        for row in rows:
+            if row.status == "sending":
+                log.warning("WhatsApp reply %s of message %s: fate unknown (an earlier attempt "
+                            "stopped during its send); not resent", row.id, message.id)
+                self._mark(row.id, "unknown", None, "an earlier attempt stopped during the send")
+                continue
             if window_closed or last is None or utc_now() - last > SERVICE_WINDOW:
                 # Free-form messages are only allowed within 24 h of the customer's last.
                 self._mark(row.id, "skipped", None, "outside the 24-hour customer-service window")
                 continue
+            if not ledger.begin_send(self.sessions, row.id):
+                continue
             try:
                 wamid = send(self.wa, message.phone, Outgoing.from_dict(row.body))
             except SendFailed as exc:
-                log.warning("WhatsApp reply %s failed: %s %s", row.id, exc.code, exc.title)
-                self._mark(row.id, "failed", None, exc.title, exc.code)
+                log.warning("WhatsApp reply %s %s: %s %s", row.id,
+                            "fate unknown" if exc.maybe_sent else "failed", exc.code, exc.title)
+                self._mark(row.id, "unknown" if exc.maybe_sent else "failed", None, exc.title,
+                           exc.code)
                 # Meta says the window is closed: the rest would fail the same way.
                 window_closed = exc.code == WINDOW_CLOSED
+                continue
+            except Exception:
+                # Raised after the request left (an answer pywa can't read): Meta may have it.
+                log.exception("WhatsApp reply %s: fate unknown after its send; not resent", row.id)
+                self._mark(row.id, "unknown", None, "the send's answer could not be read")
                 continue
             self._mark(row.id, "sent", wamid)
 
@@ -128,7 +147,7 @@ class Responder:
               code: int | None = None) -> None:
         with self.sessions.begin() as session:
             row = session.get(WhatsAppOutbound, row_id)
-            if row.status == "queued":  # a fast status update may have moved it on already
+            if row.status in ("queued", "sending"):  # a status update may have moved it on
                 row.status = status
             row.wamid = wamid[:255] if wamid else None
             row.error_code, row.error_title = code, (title or "")[:300] or None

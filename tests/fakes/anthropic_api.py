@@ -3,8 +3,9 @@
 The real SDK talks to it over HTTP. Each POST /v1/messages takes the next scripted reply:
 a ``Message`` (streamed when the request asks for a stream: message_start, content_block_start, text_delta / input_json_delta,
 content_block_stop, message_delta, message_stop; else one JSON message), an ``ApiError`` (429, 500, 529...), a
-``Hang`` (for timeouts), or a function of the request returning one of those. Every request
-body is recorded for assertions.
+``Hang`` (for timeouts: ``hanging`` counts the requests it holds right now, so a test can
+see that a client gave up without waiting), or a function of the request returning one of
+those. Every request body is recorded for assertions.
 """
 from __future__ import annotations
 
@@ -46,6 +47,9 @@ class Message:
     cache_write: int = 0
     pace: float = 0.0  # seconds between frames
     cut_after: int | None = None  # drop the connection after this many frames
+    # Held after the first text delta until the test sets it (at most 30 s; then
+    # ``gate_timed_out`` is set): proves that delta reached the client mid-stream.
+    gate: threading.Event | None = None
 
 
 @dataclass
@@ -135,6 +139,9 @@ class FakeAnthropic:
         self.requests: list[dict] = []
         self.headers: list[dict] = []
         self.sent: list[tuple[float, str]] = []  # (time, text delta) for latency figures
+        self.hanging = 0  # requests a Hang holds right now
+        self.gate_timed_out = False
+        self._released = threading.Event()
         self._lock = threading.Lock()
         self._server = make_server("127.0.0.1", 0, self._app, threaded=True)
         self.url = f"http://127.0.0.1:{self._server.server_port}"
@@ -146,6 +153,7 @@ class FakeAnthropic:
         return self
 
     def stop(self) -> None:
+        self._released.set()
         self._server.shutdown()
 
     def reply(self, *replies: Reply) -> None:
@@ -169,7 +177,11 @@ class FakeAnthropic:
                 response.headers["retry-after"] = str(reply.retry_after)
             return response
         if isinstance(reply, Hang):
-            time.sleep(reply.seconds)
+            with self._lock:
+                self.hanging += 1
+            self._released.wait(reply.seconds)
+            with self._lock:
+                self.hanging -= 1
             return _error(504, "timeout_error", "hung on purpose")
         if not body.get("stream"):
             return Response(json.dumps(whole(reply, body.get("model", "claude"))),
@@ -183,9 +195,12 @@ class FakeAnthropic:
                 raise CutConnection("dropping the connection on purpose")
             if message.pace and n:
                 time.sleep(message.pace)
-            if data.get("delta", {}).get("type") == "text_delta":
+            text = data.get("delta", {}).get("type") == "text_delta"
+            if text:
                 self.sent.append((time.perf_counter(), data["delta"]["text"]))
             yield f"event: {event}\ndata: {json.dumps(data)}\n\n".encode()
+            if text and message.gate is not None and not message.gate.is_set():
+                self.gate_timed_out = not message.gate.wait(30)
 
 
 def _error(status: int, kind: str, message: str) -> Response:

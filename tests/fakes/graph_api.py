@@ -4,13 +4,17 @@ pywa's own HTTP client talks to it (the bridge rewrites graph.facebook.com to it
 It serves POST /v<version>/<phone id>/messages (recording each request's exact JSON body
 and bearer token and answering with a new wamid), GET /v<version>/<media id> (a media URL on
 this server) and GET /media/<media id> (the bytes). A test can script refusals shaped like
-Meta's errors: ``fail(code, ...)`` for the next sends, or ``unreachable`` by stopping it.
+Meta's errors: ``fail(code, ...)`` for the next sends, or ``unreachable`` by stopping it;
+``hold(n)`` keeps the n-th send unanswered after recording it (the moment to kill a worker),
+``garble(n)`` accepts the next n sends but answers with a body the client can't read, and
+``drop(n)`` accepts them and closes the connection without any answer.
 """
 from __future__ import annotations
 
 import itertools
 import json
 import re
+import socket
 import threading
 from collections import deque
 from dataclasses import dataclass
@@ -46,6 +50,11 @@ class FakeGraph:
         self.media: dict[str, bytes] = {}
         self.delay = delay
         self._failures: deque[GraphError] = deque()
+        self._hold_at = 0  # the 1-based number of the send to hold, 0 for none
+        self.held = threading.Event()  # set when that send has arrived (and is recorded)
+        self._release = threading.Event()
+        self._garbled = 0
+        self._dropped = 0
         self._lock = threading.Lock()
         self._server = make_server("127.0.0.1", 0, self._app, threaded=True)
         self.url = f"http://127.0.0.1:{self._server.server_port}"
@@ -57,6 +66,7 @@ class FakeGraph:
         return self
 
     def stop(self) -> None:
+        self.release()
         self._server.shutdown()
         self._server.server_close()
 
@@ -64,6 +74,28 @@ class FakeGraph:
         """The next sends are refused with these errors, in order."""
         with self._lock:
             self._failures.extend(errors)
+
+    def hold(self, number: int) -> None:
+        """Record the ``number``-th send (counting every send so far), set ``held``, and
+        answer it only after ``release()``: its sender is stuck between send and mark."""
+        with self._lock:
+            self._hold_at = number
+            self.held.clear()
+            self._release.clear()
+
+    def release(self) -> None:
+        self._release.set()
+
+    def garble(self, count: int = 1) -> None:
+        """Accept the next ``count`` sends (Meta delivers them) but answer each with a 200
+        whose body lacks the recipient, which the client fails to read."""
+        with self._lock:
+            self._garbled += count
+
+    def drop(self, count: int = 1) -> None:
+        """Accept the next ``count`` sends, then close the connection without answering."""
+        with self._lock:
+            self._dropped += count
 
     def texts(self, to: str | None = None) -> list[str]:
         """The text (or interactive body text) of every message sent, optionally to one number."""
@@ -120,11 +152,27 @@ class FakeGraph:
         with self._lock:
             self.sent.append(body)
             failure = self._failures.popleft() if self._failures else None
+            hold = len(self.sent) == self._hold_at
+            garbled = not failure and self._garbled > 0
+            self._garbled -= garbled
+            dropped = not failure and not garbled and self._dropped > 0
+            self._dropped -= dropped
+        if hold:
+            self.held.set()
+            self._release.wait(60)
         if failure is not None:
             return _error(failure)
+        if dropped:
+            connection = request.environ["werkzeug.socket"]
+            connection.shutdown(socket.SHUT_RDWR)
+            return Response(status=204)  # never reaches the client
         if body.get("messaging_product") != "whatsapp" or not body.get("to"):
             return _error(GraphError(100, "Invalid parameter", 400))
         wamid = f"wamid.OUT{next(_ids):06d}"
+        if garbled:
+            return Response(json.dumps({"messaging_product": "whatsapp",
+                                        "messages": [{"id": wamid}]}),
+                            mimetype="application/json")
         return Response(json.dumps({
             "messaging_product": "whatsapp",
             "contacts": [{"input": body["to"], "wa_id": body["to"]}],

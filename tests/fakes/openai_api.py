@@ -130,6 +130,8 @@ class FakeOpenAI:
         self.script: deque[Reply] = deque()
         self.requests: list[dict] = []
         self.headers: list[dict] = []
+        self.hanging = 0  # requests a Hang holds right now
+        self._released = threading.Event()
         self._lock = threading.Lock()
         self._server = make_server("127.0.0.1", 0, self._app, threaded=True)
         self.url = f"http://127.0.0.1:{self._server.server_port}/v1"
@@ -141,6 +143,7 @@ class FakeOpenAI:
         return self
 
     def stop(self) -> None:
+        self._released.set()
         self._server.shutdown()
 
     def reply(self, *replies: Reply) -> None:
@@ -164,7 +167,11 @@ class FakeOpenAI:
                 response.headers["retry-after-ms"] = str(reply.retry_after_ms)
             return response
         if isinstance(reply, Hang):
-            time.sleep(reply.seconds)
+            with self._lock:
+                self.hanging += 1
+            self._released.wait(reply.seconds)
+            with self._lock:
+                self.hanging -= 1
             return _error(504, "hung on purpose")
         if body.get("stream") is not True:
             return _error(400, "this fake only streams")

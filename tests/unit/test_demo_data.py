@@ -1,9 +1,9 @@
-"""The demo shop generator and its pictures: determinism, coverage, consistency, speed."""
+"""The demo shop generator and its pictures: determinism, coverage, consistency (their
+speed is measured in bench/demo_data.py)."""
 from __future__ import annotations
 
 import io
 import itertools
-import time
 from collections import Counter
 from datetime import date, datetime, time as clock, timedelta, timezone
 from decimal import Decimal
@@ -192,6 +192,22 @@ def test_orders_span_the_90_days_before_the_anchor_and_never_later(shop):
         ANCHOR - timedelta(days=2), clock(), tzinfo=timezone.utc)
 
 
+@pytest.mark.parametrize("hour", ["00:00:01", "05:59:59", "06:00:00", "12:00:00", "23:59:59"])
+def test_the_demo_store_holds_nothing_dated_after_now_at_any_hour(hour):
+    import time_machine
+
+    from bridge.store.demo.store import DemoStore
+
+    now = datetime.fromisoformat(f"2025-06-01T{hour}+00:00")
+    with time_machine.travel(now, tick=False):
+        data = DemoStore("http://shop.test", sessions=None).data
+    dated = [o.date_created for o in data.orders] + [r.date_created for r in data.reviews]
+    dated += [refund.date_created for o in data.orders for refund in o.refunds]
+    dated += [p.date_modified for p in data.products if p.date_modified]
+    assert max(dated) <= now
+    assert now - max(o.date_created for o in data.orders) < timedelta(days=2)  # yet recent
+
+
 def test_order_lines_reference_published_products_and_their_variations(shop):
     products = {p.id: p for p in shop.products if p.published and p.purchasable}
     for line in (line for order in shop.orders for line in order.lines):
@@ -241,12 +257,6 @@ def test_coupons_used_by_orders_exist_and_count_their_uses(shop):
             assert expires is None or order.date_created < expires
 
 
-def test_generate_takes_well_under_a_second():
-    started = time.perf_counter()
-    generate(ANCHOR + timedelta(days=1))
-    assert time.perf_counter() - started < 0.5
-
-
 # -- the benchmark catalogue --
 
 def test_generate_catalogue_makes_published_products_with_unique_ids():
@@ -265,12 +275,6 @@ def test_generate_catalogue_makes_published_products_with_unique_ids():
 def test_generate_catalogue_is_deterministic_per_seed():
     assert generate_catalogue(200) == generate_catalogue(200)
     assert generate_catalogue(200, seed=8) != generate_catalogue(200)
-
-
-def test_generate_catalogue_builds_50000_products_in_a_few_seconds():
-    started = time.perf_counter()
-    assert len(generate_catalogue(50_000)) == 50_000
-    assert time.perf_counter() - started < 10
 
 
 # -- pictures --
@@ -324,12 +328,9 @@ def test_colours_differ_between_products_of_different_colours():
     assert sum(abs(a - b) for a, b in zip(navy, sand)) > 100
 
 
-def test_pictures_are_deterministic_vary_slightly_per_product_and_render_fast(published):
+def test_pictures_are_deterministic_and_vary_slightly_per_product(published):
+    """How fast they render is measured in bench/demo_data.py."""
     hoodies = in_category(published, "hoodies-sweatshirts")
     assert render_png(hoodies[0]) == render_png(hoodies[0])
     red = COLOURS["Red"]
     assert render_png(ImageSpec("tee", red, 1)) != render_png(ImageSpec("tee", red, 2))
-    started = time.perf_counter()
-    for product in published:
-        render_png(product)
-    assert (time.perf_counter() - started) / len(published) < 0.02

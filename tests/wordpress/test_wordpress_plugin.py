@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import json
 import subprocess
+import threading
 import time
 
 import pytest
@@ -332,9 +333,10 @@ def test_stream_chunks_reach_the_browser_through_php_before_the_turn_ends(site, 
 
     fake, server = claude_bridge
     point_at(server.url)
-    fake.reply(Message([Text("one two three four five six")], pace=0.25))
+    # The model holds the rest of its answer until the browser has the first word.
+    first_word_seen = threading.Event()
+    fake.reply(Message([Text("one two three four five six")], gate=first_word_seen))
     session, config = site.guest()
-    started = time.monotonic()
     response = session.post(site.rest + "/stream", stream=True, timeout=60,
                             headers={"X-WP-Nonce": config["nonce"]},
                             json={"messages": [{"role": "user", "content": "hi"}]})
@@ -342,18 +344,16 @@ def test_stream_chunks_reach_the_browser_through_php_before_the_turn_ends(site, 
     assert response.headers["Content-Type"].startswith("text/event-stream")
     assert response.headers["X-Accel-Buffering"] == "no"
     assert response.headers["Cache-Control"] == "no-cache"
-    arrivals, raw = [], b""
+    raw = b""
     for line in response.iter_lines(chunk_size=1):  # byte by byte: no read waits for more
         raw += line + b"\n"
         if line == b"event: chunk":
-            arrivals.append(time.monotonic() - started)
+            first_word_seen.set()
     events = sse_events(raw.decode())
-    done_at = time.monotonic() - started
     assert [e for e, _ in events][-1] == "done"
     assert "".join(d["content"] for e, d in events if e == "chunk") == "one two three four five six"
-    # Paced 0.25 s apart by the model: the first words arrive long before the turn ends.
-    assert len(arrivals) >= 4
-    assert done_at - arrivals[0] > 1.0, (arrivals, done_at)
+    # The first word reached the browser through PHP while the model still held the rest.
+    assert first_word_seen.is_set() and not fake.gate_timed_out
 
 
 def test_a_malformed_stream_body_gets_the_bridges_error_frame(site):
@@ -396,10 +396,9 @@ def test_a_bridge_that_hangs_gets_a_timeout_error(site, point_at):
     try:
         point_at(f"http://127.0.0.1:{listener.getsockname()[1]}")
         session, config = site.guest()
-        started = time.monotonic()
+        # The listener never answers, so any answer is the plugin's own timeout.
         response = session.post(site.rest + "/cart", headers={"X-WP-Nonce": config["nonce"]},
                                 json={"action": "view"}, timeout=30)
-        assert time.monotonic() - started < 10
     finally:
         site.set_option("fahad_ai_timeout", 30)
         listener.close()

@@ -1,7 +1,7 @@
 """The demo shop's data, generated without network from a fixed seed.
 
 ``generate(anchor)`` gives the whole shop (``DemoData``) for the demo store; the same anchor
-always gives identical data. ``generate_catalogue(count)`` gives many products for benchmarks.
+always gives identical data, and ``anchor_for(now)`` is the anchor whose data has no future. ``generate_catalogue(count)`` gives many products for benchmarks.
 """
 from __future__ import annotations
 
@@ -20,8 +20,8 @@ from .vocabulary import COLOURS, PREFIXES
 SEED = 20240611
 FIRST_PRODUCT_ID = 101
 FIRST_VARIATION_ID = 1001
-# Orders and reviews end at 06:00 UTC on the anchor day, so a shop generated for today has
-# a few orders from today that are already in the past almost everywhere.
+# Orders and reviews end at 06:00 UTC on the anchor day: the demo store takes today as its
+# anchor from 06:00 UTC on, and yesterday before, so nothing it holds is dated after now.
 ANCHOR_HOUR = 6
 # Order statuses whose units count towards a product's total_sales.
 SOLD_STATUSES = frozenset({"processing", "completed", "on-hold"})
@@ -37,6 +37,12 @@ class DemoData:
     reviews: tuple[Review, ...]
     orders: tuple[Order, ...]
     coupons: tuple[Coupon, ...]
+
+
+def anchor_for(moment: datetime) -> date:
+    """The latest anchor day whose end (06:00 UTC) is not after ``moment``: a shop generated
+    for it holds no order or review dated in the future, at any hour."""
+    return (moment.astimezone(timezone.utc) - timedelta(hours=ANCHOR_HOUR)).date()
 
 
 def generate(anchor: date, base_url: str = "", currency: str = "USD") -> DemoData:

@@ -20,7 +20,7 @@ from ..base import (Cart, CartItemNotFound, Category, Coupon, InvalidVariation, 
                     Product, ProductNotFound, ProductPage, Review, Variation)
 from .. import visibility
 from . import carts
-from .data import generate
+from .data import anchor_for, generate
 from .images import render_png
 
 
@@ -43,7 +43,7 @@ class DemoStore:
         self.sessions = sessions
         self.currency = currency
         self.name = name
-        self.anchor = anchor or datetime.now(timezone.utc).date()
+        self.anchor = anchor or anchor_for(utc_now())
         self.data = generate(self.anchor, self.base_url, currency)
         self._shown = {p.id: p for p in sorted(self.data.products, key=lambda p: p.id)
                        if visibility.shown(p.status, None, p.catalog_visibility)}

@@ -44,6 +44,21 @@ class Faults:
     def __init__(self):
         self._lock = threading.Lock()
         self._queue: list[Fault] = []
+        self.waiting = 0  # requests a delay or hang holds right now
+        self._released = threading.Event()
+
+    def wait(self, fault: Fault) -> None:
+        """Hold the request for the fault's seconds (or until ``release``), counted in
+        ``waiting``: a test sees that a client gave up while the server still held it."""
+        with self._lock:
+            self.waiting += 1
+        self._released.wait(fault.seconds)
+        with self._lock:
+            self.waiting -= 1
+
+    def release(self) -> None:
+        """End every wait now and from now on (the server is stopping)."""
+        self._released.set()
 
     def fail(self, status: int, *, times: int = 1, path: str = "",
              retry_after: int | None = None, body: dict | None = None) -> None:

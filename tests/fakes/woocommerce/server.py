@@ -76,6 +76,7 @@ class FakeWooCommerce:
         if self._stopped:
             return
         self._stopped = True
+        self.faults.release()
         if self._thread.is_alive():
             self._server.shutdown()
         self._server.server_close()
@@ -189,7 +190,7 @@ class FakeWooCommerce:
         fault = self.faults.take(request.path)
         if fault is not None:
             if fault.kind in ("delay", "hang"):
-                time.sleep(fault.seconds)
+                self.faults.wait(fault)
             if fault.kind in ("hang", "drop"):
                 return self._drop(request)
             if fault.kind == "status":
