@@ -26,7 +26,8 @@ _WORDS = {
         pero como este esta estos estas ya muy te gracias aquí carrito envío envíos
         devolución talla precio agotado disponible quedan días hola claro vale eso cuál
         qué cómo dónde cuando nuestro nuestra nuestros ninguno ninguna vendemos mi tu
-        menos siento encontré lamentablemente todavía tengo ese esa enviamos entregamos hacemos""",
+        menos siento encontré lamentablemente todavía tengo ese esa enviamos entregamos hacemos entrega tarda hábiles
+        vendemos""",
     "fr": """le la les des du de et est une un pour avec vous votre vos nous notre nos pas ne
         que qui dans sur au aux il elle ce cette ces mais ou oui je voici voilà panier très
         aussi plus été sont avons avez peut pouvez souhaitez merci bonjour livraison
@@ -40,12 +41,12 @@ _WORDS = {
         verfügbar tage nur sehr schon wie was welche welcher führen verkaufen uns unser
         unsere hallo ja nein
         gefunden leider unter mehr liefern versenden""",
-    "pt": """o a os as de do da dos das e é em no na nos nas um uma para com não sim que você
+    "pt": """o a os as de do da dos das e é em na nos nas um uma para com não sim que você
         vocês seu sua seus suas temos tem há está estão também mais mas como este esta isso
         obrigado obrigada aqui carrinho frete envio entrega devolução tamanho preço
         esgotado disponível dias olá claro nosso nossa nenhum nenhuma vendemos pelo pela
         ao aos às qual quais
-        encontrei desculpe infelizmente ainda momento abaixo enviamos entregamos fazemos""",
+        encontrei desculpe infelizmente ainda momento abaixo enviamos entregamos fazemos leva levam úteis prazo""",
     "it": """il lo la i gli le di a del della dei delle e è in un una per con non sì che sono
         abbiamo c'è ci anche più ma come questo questa qui grazie carrello spedizione
         consegna reso taglia prezzo esaurito disponibile giorni rimangono ciao certo
@@ -68,8 +69,9 @@ LETTERS = {"ñ": ("es",), "¿": ("es",), "¡": ("es",), "ã": ("pt",), "õ": ("p
 
 ARABIC = re.compile(r"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF]")
 TOKEN = re.compile(r"[^\W\d_]+")
-# Below this many points of evidence the language is unknown (None).
-MIN_SCORE = 2.0
+# Below this many points of evidence the language is unknown (None): one word that only
+# one language uses is enough, a word shared by two is not.
+MIN_SCORE = 1.0
 # The winner must lead the runner-up by this factor.
 LEAD = 1.5
 
@@ -85,7 +87,7 @@ class StoreText:
                 continue
             tokens = TOKEN.findall(text.lower())
             self.grams.update(zip(tokens, tokens[1:], tokens[2:]))
-            if len(tokens) <= 6:
+            if len(tokens) <= 6 and len(text) >= 3:  # "S" and "M" are sizes, not names
                 self.names.append(text.lower())
         self.names.sort(key=len, reverse=True)
 
@@ -93,7 +95,7 @@ class StoreText:
         """The answer's own words: store phrases, e-mail addresses and links taken out."""
         lowered = re.sub(r"\S+@\S+|https?://\S+", " ", text.lower())
         for name in self.names:
-            lowered = lowered.replace(name, " ")
+            lowered = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", " ", lowered)
         tokens = TOKEN.findall(lowered)
         quoted = [False] * len(tokens)
         for i in range(len(tokens) - 2):

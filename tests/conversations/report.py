@@ -31,7 +31,7 @@ def table(runs: dict[str, list[CaseResult]], title: str = "") -> str:
     """Rows by class, then by language, then overall; one column per run."""
     names = list(runs)
     width = 18
-    head = f"{title or 'cases':<22}" + "".join(f"{n:>{width}}" for n in names)
+    head = f"{title or 'cases':<28}" + "".join(f"{n:>{width}}" for n in names)
     lines = [head, "-" * len(head)]
     sections = (("class", CLASSES, lambda r: r.case.cls),
                 ("language", LANGUAGES, lambda r: r.case.lang))
@@ -40,11 +40,11 @@ def table(runs: dict[str, list[CaseResult]], title: str = "") -> str:
         for group in order:
             if not any(group in t for t in tallies.values()):
                 continue
-            row = f"  {label} {group:<{19 - len(label)}}"
+            row = f"  {label} {group:<{25 - len(label)}}"
             row += "".join(f"{_cell(*tallies[n].get(group, (0, 0))):>{width}}" for n in names)
             lines.append(row)
         lines.append("")
-    total = f"{'all':<22}" + "".join(
+    total = f"{'all':<28}" + "".join(
         f"{_cell(sum(r.passed for r in results), len(results)):>{width}}"
         for results in runs.values())
     lines.append(total)
