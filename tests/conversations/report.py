@@ -50,8 +50,10 @@ def table(runs: dict[str, list[CaseResult]], title: str = "") -> str:
     lines.append(total)
     if len(names) == 2:
         a, b = (sum(r.passed for r in runs[n]) for n in names)
-        ratio = f"{a / b:.2f}x" if b else "n/a (baseline passes none)"
-        lines.append(f"{names[0]} / {names[1]}: {ratio}")
+        total = len(runs[names[0]]) or 1
+        ratio = f"{a / b:.2f}x" if b else "n/a (the baseline passes none)"
+        lines.append(f"{names[0]} / {names[1]}: {ratio}, "
+                     f"{100 * (a - b) / total:+.1f} points")
     return "\n".join(lines)
 
 
