@@ -21,6 +21,7 @@ log = logging.getLogger(__name__)
 # Codes of the contract (CONTRACT.md) and of WordPress core where the bridge mirrors it.
 INVALID_NONCE = "fahad_ai_invalid_nonce"
 INVALID_SIGNATURE = "fahad_ai_invalid_signature"
+WEBHOOKS_DISABLED = "fahad_ai_webhooks_disabled"
 FORBIDDEN = "fahad_ai_forbidden"
 DISABLED = "fahad_ai_disabled"
 RATE_LIMITED = "fahad_ai_rate_limited"
