@@ -43,6 +43,10 @@ DATABASE_UNAVAILABLE = "fahad_ai_database_unavailable"
 REQUEST_TIMEOUT = "fahad_ai_request_timeout"
 INVALID_BODY = "fahad_ai_invalid_body"
 INTERNAL = "fahad_ai_internal_error"
+STREAM_FAILED = "fahad_ai_stream_failed"
+INVALID_IMAGE = "fahad_ai_invalid_image"
+IMAGE_TOO_LARGE = "fahad_ai_image_too_large"
+UNSUPPORTED_IMAGE = "fahad_ai_unsupported_image"
 MISSING_PARAM = "rest_missing_callback_param"
 
 
