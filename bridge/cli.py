@@ -6,6 +6,8 @@ a ``Setup`` as click's context object.
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from channels.whatsapp.cli import whatsapp
@@ -13,6 +15,9 @@ from channels.whatsapp.cli import whatsapp
 from . import db
 from .security import issue_nonce
 from .settings import Settings, SettingsError, load_settings
+
+if TYPE_CHECKING:
+    from .core import Core
 
 
 class Setup:
@@ -29,7 +34,7 @@ class Setup:
         db.migrate(settings)
         return settings
 
-    def core(self):
+    def core(self) -> "Core":
         """The core on the migrated database; nothing started."""
         from .core import build_core
 
