@@ -6,12 +6,13 @@ review replies. The store is only ever seen through bridge.store.readonly.ReadOn
 """
 from flask import Flask
 
-from bridge.routes import register
+from bridge.core import Core
+from bridge.gates import register
 
 from . import page
 from .views import VIEWS
 
 
-def init_app(app: Flask) -> None:
-    register(app, VIEWS)
+def init_app(app: Flask, core: Core) -> None:
+    register(app, core, VIEWS)
     app.register_blueprint(page.bp)

@@ -2,8 +2,9 @@
 the bridge's admin token (in WordPress, the plugin shows the same page in wp-admin)."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, render_template
 
+from bridge.core import current_core
 from bridge.routes import NAMESPACE
 
 bp = Blueprint("admin_page", __name__, template_folder="templates")
@@ -11,7 +12,7 @@ bp = Blueprint("admin_page", __name__, template_folder="templates")
 
 @bp.get("/admin")
 def admin():
-    settings = current_app.extensions["fahad"].settings
+    settings = current_core().settings
     config = {"restUrl": settings.base_url + NAMESPACE + "/", "auth": "token",
               "storeName": settings.store_name}
     return render_template("admin.html", store_name=settings.store_name, config=config,

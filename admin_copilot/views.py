@@ -1,8 +1,9 @@
 """The admin copilot's routes: read only, for store managers (bridge.gates.admin_identity)."""
 from __future__ import annotations
 
-from flask import current_app, jsonify, request
+from flask import jsonify, request
 
+from bridge.core import current_core
 from bridge.errors import INVALID_PRODUCT, MISSING_PARAM, BridgeError, bad_request
 from bridge.inputs import query_int
 from bridge.store.readonly import ReadOnlyStore
@@ -13,13 +14,9 @@ from . import drafts, reports
 MAX_ID = 2**31 - 1
 
 
-def _bridge():
-    return current_app.extensions["fahad"]
-
-
 def _store() -> ReadOnlyStore:
     """The copilot sees the store through a read-only view: it can't change the shop."""
-    return ReadOnlyStore(_bridge().store)
+    return ReadOnlyStore(current_core().store)
 
 
 def _private(body: dict):
@@ -30,7 +27,7 @@ def _private(body: dict):
 
 def insights():
     days = query_int("days", 7, 1, 90)
-    return _private(reports.insights(_store(), _bridge().sessions, days))
+    return _private(reports.insights(_store(), current_core().sessions, days))
 
 
 def sale_candidates():
@@ -43,7 +40,7 @@ def product_context():
     if request.args.get("id") is None:
         raise bad_request(MISSING_PARAM, "Missing parameter: id.")
     product_id = query_int("id", 0, 0, MAX_ID)
-    found = reports.product_context(_store(), _bridge().sessions, product_id) \
+    found = reports.product_context(_store(), current_core().sessions, product_id) \
         if product_id else None
     if found is None:
         raise BridgeError(INVALID_PRODUCT, f"No product with id {product_id}.", 404)
@@ -51,14 +48,14 @@ def product_context():
 
 
 def review_drafts():
-    bridge = _bridge()
+    core = current_core()
     limit = query_int("limit", 10, 1, 50)
-    providers = [p for p in bridge.agent.providers if p.model_based]
-    if bridge.settings.monthly_budget:
-        with bridge.sessions() as session:
-            if over_budget(session, bridge.settings.monthly_budget):
+    providers = [p for p in core.providers if p.model_based]
+    if core.settings.monthly_budget:
+        with core.sessions() as session:
+            if over_budget(session, core.settings.monthly_budget):
                 providers = []  # past the budget: templates only
-    return _private(drafts.review_drafts(_store(), bridge.settings, providers, bridge.sessions,
+    return _private(drafts.review_drafts(_store(), core.settings, providers, core.sessions,
                                          limit))
 
 

@@ -8,8 +8,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from dataclasses import replace  # noqa: E402
+
 from bridge import create_app  # noqa: E402
 from bridge.catalog.index import CatalogIndex  # noqa: E402
+from bridge.core import build_core  # noqa: E402
+from bridge.settings import load_settings  # noqa: E402
 
-app = create_app()
-app.extensions["fahad"].index = CatalogIndex(Path(os.environ["FAHAD_BENCH_INDEX"]))
+core = build_core(load_settings())
+app = create_app(core=replace(core, index=CatalogIndex(Path(os.environ["FAHAD_BENCH_INDEX"]))))

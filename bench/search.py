@@ -3,7 +3,6 @@
 Runs on the demo catalogue and on a generated 50,000-product catalogue; prints median and
 p99 per query mix and the ratio to the LIKE baseline measured in the same run.
     .venv/bin/python bench/search.py [--products 50000] [--repeat 200]
-Target (issue 2): median under 5 ms at 50k products.
 """
 from __future__ import annotations
 

@@ -6,7 +6,6 @@ when each chunk frame arrives. Everything runs in one process so the clocks agre
 Baseline, in the same run: the anthropic SDK reading the same server directly, the floor
 any client of the provider pays.
     .venv/bin/python bench/stream_latency.py [--turns 30]
-Target (issue 3): under 5 ms median added per token.
 """
 from __future__ import annotations
 

@@ -4,7 +4,6 @@ Each request goes through the whole app (gates, validation, the daily-cap counte
 agent, persistence on SQLite) via Flask's test client; GET /healthz through the same client
 is printed as the floor of the framework itself.
     .venv/bin/python bench/turn.py [--repeat 300]
-Target (issue 2): median under 10 ms.
 """
 from __future__ import annotations
 

@@ -10,7 +10,6 @@ Then replies completed per second by the worker pool, over a fixed window.
     .venv/bin/python bench/whatsapp.py [--deliveries 500] [--workers 4] [--turn-seconds 2]
                                        [--window 20] [--clients 4]
                                        [--database-url postgresql+psycopg://...]
-Target (issue 5): ack p99 under 50 ms.
 """
 from __future__ import annotations
 
@@ -39,7 +38,7 @@ from werkzeug.serving import make_server  # noqa: E402
 
 from _stats import summary  # noqa: E402
 from bridge import create_app, db  # noqa: E402
-from bridge.models import WhatsAppInbound  # noqa: E402
+from channels.whatsapp.models import WhatsAppInbound  # noqa: E402
 from bridge.settings import Settings  # noqa: E402
 from fakes import meta  # noqa: E402
 from fakes.graph_api import FakeGraph  # noqa: E402
@@ -77,10 +76,7 @@ def serve(app):
 
 def _serve_child(app, server) -> None:
     app.extensions["fahad"].engine.dispose(close=False)  # no connections shared across fork
-    runner = app.extensions["whatsapp"].runner
-    runner.stopping.clear()
-    runner.threads = []
-    runner.start()
+    app.extensions["fahad"].start()  # as a server's worker does, after its fork
     server.serve_forever(0.05)
 
 
@@ -113,11 +109,8 @@ def build(args, graph: FakeGraph, data_dir: str, turn_seconds: float):
         whatsapp_access_token="EAAbench", whatsapp_phone_number_id=meta.PHONE_ID,
         whatsapp_api_base=graph.url, whatsapp_workers=args.workers,
         whatsapp_rate_limit=1000)
-    engine = db.make_engine(settings)
-    db.upgrade(engine)
-    engine.dispose()
-    app = create_app(settings)
-    app.extensions["whatsapp"].stop()  # the workers run in the serving child only
+    db.migrate(settings)
+    app = create_app(settings)  # starts nothing: the workers run in the serving child only
     agent = app.extensions["fahad"].agent
     if turn_seconds:
         agent.providers = [SlowProvider(p, turn_seconds) for p in agent.providers]

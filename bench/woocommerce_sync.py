@@ -8,7 +8,6 @@ against copying a recorded one, a page of ids against one product), then product
 second and that peak memory, then search median and p99 on the synced index against a
 LIKE scan of the same rows.
     .venv/bin/python bench/woocommerce_sync.py [--products 10000]
-Target (issue 4): under 60 s; search as fast as in bench/search.py.
 """
 from __future__ import annotations
 

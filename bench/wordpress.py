@@ -5,8 +5,7 @@ Sets up the tests' real WordPress 6.8 (MariaDB, `php -S`, the plugin active) in 
 bridge on a loopback port, both on this machine. Baseline, in the same run: the same request
 sent to the bridge directly with a signed context, as the plugin would send it.
     .venv/bin/python bench/wordpress.py [--requests 200] [--streams 40]
-Needs what the WordPress tests need (scripts/system-deps). Target (issue 6): under 20 ms
-added to the first frame of /stream.
+Needs what the WordPress tests need (scripts/system-deps).
 """
 from __future__ import annotations
 

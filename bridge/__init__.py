@@ -1,22 +1,27 @@
 """The fahad-ai bridge: one agent core answering a WooCommerce store's AI traffic.
 
-app: create_app, Bridge (what app.extensions["fahad"] holds)
-settings: Settings, load_settings, current_settings
-routes: ROUTES, Route, Gate, NAMESPACE, register; gates: guard, Identity, the gate checks
-security: nonces, the signed context, cart ids; errors: BridgeError, codes, handlers,
-  from_store; health: GET /healthz and its dependency checks (Health)
-db: Base, make_engine, get_session, upgrade; models: the tables; usage: the daily cap
-inputs: body and field readers; sync: make_store, all_products, sync_demo_index
-proxies: TrustedProxies, client_address; bodies: BodyBuffer (bodies read whole, 413/408)
-redact: Redactor, RedactingFilter (no secret in a log line)
-server/: gunicorn for `serve` and config/gunicorn.conf.py (options, BridgeWorker, BridgeLogger)
-agent/: core (Agent, TurnRequest), events, turn, tools, providers, offline
-store/: base (Store and its records), demo; catalog/: index, cards, text
-cli: the fahad-bridge command
+core: Core (the frozen parts), build_core, current_core, core_of, Jobs
+app: create_app, the web app's composition root (adds each channel: init_app(app, core))
+cli: the fahad-bridge command, the command line's composition root (Setup)
+settings: Settings, load_settings; errors: BridgeError, every error code, the handlers,
+  from_store
+routes: ROUTES, Route, Gate, NAMESPACE; gates: GATES (one function per gate), guard,
+  register, Identity; ratelimit: make_limiter and the limits' keys
+security: nonces, the signed context, webhook signatures, cart ids
+health: GET /healthz and its dependency checks (Health)
+db: Base, make_engine, upgrade, migrate; models: the bridge's tables; usage: tokens, cost,
+  the daily cap and the monthly budget
+inputs: body and field readers; proxies: TrustedProxies, client_address; bodies: BodyBuffer
+  (bodies read whole, 413/408); redact: Redactor, RedactingFilter (no secret in a log line)
+server/: gunicorn for `serve` and config/gunicorn.conf.py (options and worker hooks,
+  BridgeWorker, BridgeLogger)
+agent/: core (Agent, TurnRequest), history, events, turn, prompt, tools/, providers/, offline/
+store/: base (Store and its records), readonly, visibility, demo/, woocommerce/
+catalog/: index, cards, text, sync, worker; visual/: visual search (VisualSearch)
 """
 
 
-def create_app(settings=None):
+def create_app(settings=None, core=None):
     """Build the bridge app (see bridge.app.create_app).
 
     Imported on first call, so that using one module of the bridge (the CLI, a store, the
@@ -24,7 +29,7 @@ def create_app(settings=None):
     """
     from .app import create_app as build
 
-    return build(settings)
+    return build(settings, core)
 
 
 __all__ = ["create_app"]

@@ -1,33 +1,51 @@
-"""The fahad-bridge command: serve, nonce, sync, migrate, and each channel's own commands."""
+"""The fahad-bridge command: serve, nonce, sync, migrate, and each channel's own commands.
+
+The composition root of the command line, as bridge/app.py is of the web app: with it the
+only module of ``bridge`` that imports a channel. Every command, a channel's too, is handed
+a ``Setup`` as click's context object.
+"""
 from __future__ import annotations
 
-import importlib
+from typing import TYPE_CHECKING
 
 import click
 
+from channels.whatsapp.cli import whatsapp
+
 from . import db
 from .security import issue_nonce
-from .settings import SettingsError, load_settings
+from .settings import Settings, SettingsError, load_settings
+
+if TYPE_CHECKING:
+    from .core import Core
+
+
+class Setup:
+    """What a command starts from: the settings, the database brought up to date, the core."""
+
+    def settings(self, **overrides) -> Settings:
+        try:
+            return load_settings(**overrides)
+        except SettingsError as exc:
+            raise click.ClickException(f"settings: {exc}") from None
+
+    def migrated(self) -> Settings:
+        settings = self.settings()
+        db.migrate(settings)
+        return settings
+
+    def core(self) -> "Core":
+        """The core on the migrated database; nothing started."""
+        from .core import build_core
+
+        return build_core(self.migrated())
 
 
 @click.group()
-def main() -> None:
+@click.pass_context
+def main(ctx: click.Context) -> None:
     """The fahad-ai bridge: an AI shopping assistant for a WooCommerce store."""
-
-
-def _settings(**overrides):
-    try:
-        return load_settings(**overrides)
-    except SettingsError as exc:
-        raise click.ClickException(f"settings: {exc}") from None
-
-
-def migrate_database(settings) -> None:
-    engine = db.make_engine(settings)
-    try:
-        db.upgrade(engine)
-    finally:
-        engine.dispose()
+    ctx.obj = Setup()
 
 
 @main.command()
@@ -37,7 +55,8 @@ def migrate_database(settings) -> None:
               help="Worker processes; more than one needs Redis for shared rate limits.")
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 256),
               help="Threads per worker; each open /stream holds one.")
-def serve(host: str, port: int, workers: int, threads: int) -> None:
+@click.pass_obj
+def serve(setup: Setup, host: str, port: int, workers: int, threads: int) -> None:
     """Start the bridge (standalone on the embedded demo store unless configured)."""
     from gunicorn.app.base import BaseApplication
 
@@ -45,7 +64,7 @@ def serve(host: str, port: int, workers: int, threads: int) -> None:
     from .server import logs, options
 
     url_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
-    settings = _settings()
+    settings = setup.settings()
     if not settings.public_url:
         settings = settings.replace(public_url=f"http://{url_host}:{port}")
         if url_host != host:
@@ -55,7 +74,7 @@ def serve(host: str, port: int, workers: int, threads: int) -> None:
     if workers > 1 and settings.ratelimit_storage.startswith("memory://"):
         click.echo("warning: with several workers, memory:// rate limits are per worker; "
                    "set FAHAD_RATELIMIT_STORAGE to a redis:// URL", err=True)
-    migrate_database(settings)
+    db.migrate(settings)
 
     class Server(BaseApplication):
         def load_config(self):
@@ -73,15 +92,17 @@ def serve(host: str, port: int, workers: int, threads: int) -> None:
 
 
 @main.command()
-def nonce() -> None:
+@click.pass_obj
+def nonce(setup: Setup) -> None:
     """Print a valid storefront nonce for standalone mode (send it as X-WP-Nonce)."""
-    click.echo(issue_nonce(_settings().bridge_secret))
+    click.echo(issue_nonce(setup.settings().bridge_secret))
 
 
 @main.command()
 @click.option("--reconcile", is_flag=True,
               help="Only refresh what changed since the last sync, and drop what was unpublished.")
-def sync(reconcile: bool) -> None:
+@click.pass_obj
+def sync(setup: Setup, reconcile: bool) -> None:
     """Sync this host's catalogue index from the store (all products, with a progress bar)."""
     import time
 
@@ -93,7 +114,7 @@ def sync(reconcile: bool) -> None:
     from .store.base import StoreUnavailable
     from .visual.sync import sync_features
 
-    settings = _settings()
+    settings = setup.settings()
     engine = db.make_engine(settings)
     try:
         store = make_store(settings, sessionmaker(engine))
@@ -120,12 +141,12 @@ def sync(reconcile: bool) -> None:
 
 
 @main.command()
-def migrate() -> None:
+@click.pass_obj
+def migrate(setup: Setup) -> None:
     """Bring the database schema up to date."""
-    migrate_database(_settings())
+    setup.migrated()
     click.echo("database is up to date")
 
 
-# Channels that add commands of their own, named so bridge never imports channels directly.
-for _name, _attr in (("channels.whatsapp.cli", "whatsapp"),):
-    main.add_command(getattr(importlib.import_module(_name), _attr))
+# Channels' own command groups.
+main.add_command(whatsapp)

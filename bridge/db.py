@@ -1,7 +1,7 @@
-"""The bridge's own database: engine, a session per request, and Alembic migrations.
+"""The bridge's own database: the declarative ``Base``, the engine, and Alembic migrations.
 
-``init_app`` binds an engine to the app and closes the request's session on teardown;
-``get_session()`` opens it on first use. ``upgrade(engine)`` brings the schema to head.
+``make_engine(settings)`` opens the configured database (the core makes its session factory
+from it); ``upgrade(engine)`` and ``migrate(settings)`` bring the schema to head.
 """
 from __future__ import annotations
 
@@ -11,9 +11,8 @@ from pathlib import Path
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
-from flask import Flask, current_app, g
 from sqlalchemy import event
-from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.orm import DeclarativeBase
 
 from .settings import Settings
 
@@ -78,20 +77,10 @@ def upgrade(engine: sa.Engine) -> None:
     command.upgrade(alembic_config(engine), "head")
 
 
-def get_session() -> Session:
-    """The current request's session, opened on first use and closed at teardown."""
-    if "db_session" not in g:
-        g.db_session = current_app.extensions["fahad"].sessions()
-    return g.db_session
-
-
-def close_session(_exc: BaseException | None = None) -> None:
-    session = g.pop("db_session", None)
-    if session is not None:
-        session.close()
-
-
-def init_app(app: Flask, engine: sa.Engine) -> sessionmaker:
-    """Close the request's session when the app context ends; return the session factory."""
-    app.teardown_appcontext(close_session)
-    return sessionmaker(engine, expire_on_commit=False)
+def migrate(settings: Settings) -> None:
+    """Bring the configured database up to date, on an engine of its own."""
+    engine = make_engine(settings)
+    try:
+        upgrade(engine)
+    finally:
+        engine.dispose()

@@ -21,6 +21,7 @@ log = logging.getLogger(__name__)
 # Codes of the contract (CONTRACT.md) and of WordPress core where the bridge mirrors it.
 INVALID_NONCE = "fahad_ai_invalid_nonce"
 INVALID_SIGNATURE = "fahad_ai_invalid_signature"
+WEBHOOKS_DISABLED = "fahad_ai_webhooks_disabled"
 FORBIDDEN = "fahad_ai_forbidden"
 DISABLED = "fahad_ai_disabled"
 RATE_LIMITED = "fahad_ai_rate_limited"
@@ -42,6 +43,10 @@ DATABASE_UNAVAILABLE = "fahad_ai_database_unavailable"
 REQUEST_TIMEOUT = "fahad_ai_request_timeout"
 INVALID_BODY = "fahad_ai_invalid_body"
 INTERNAL = "fahad_ai_internal_error"
+STREAM_FAILED = "fahad_ai_stream_failed"
+INVALID_IMAGE = "fahad_ai_invalid_image"
+IMAGE_TOO_LARGE = "fahad_ai_image_too_large"
+UNSUPPORTED_IMAGE = "fahad_ai_unsupported_image"
 MISSING_PARAM = "rest_missing_callback_param"
 
 

@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import logging
 from time import monotonic
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask import Flask, jsonify
 from flask_limiter import Limiter
+
+if TYPE_CHECKING:
+    from .core import Core
 
 log = logging.getLogger(__name__)
 
@@ -54,10 +58,9 @@ class Health:
         return "ok" if self.limiter.storage.check() else "degraded"
 
 
-def init_app(app: Flask) -> None:
+def init_app(app: Flask, core: "Core") -> None:
     """Serve /healthz, without any gate."""
-    bridge = app.extensions["fahad"]
-    health = Health(bridge.engine, bridge.limiter)
+    health = Health(core.engine, core.limiter)
 
     @app.get("/healthz")
     def healthz():

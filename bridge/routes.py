@@ -1,15 +1,12 @@
 """The route table: every fahad-ai/v1 route, declared once with its method, gate and body cap.
 
-Channels register their views from this table (``register``), so a route cannot exist
-without its gate; a test compares the app's URL map with ``ROUTES``.
+Channels register their views from this table (``bridge.gates.register``), so a route
+cannot exist without its gate; a test compares the app's URL map with ``ROUTES``.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Callable
-
-from flask import Flask
 
 NAMESPACE = "/wp-json/fahad-ai/v1"
 
@@ -69,13 +66,3 @@ ROUTES = (
 
 STOREFRONT_GATES = (Gate.STOREFRONT, Gate.STOREFRONT_BILLABLE)
 
-
-def register(app: Flask, views: dict[str, Callable]) -> None:
-    """Add the views of one channel under their routes, each wrapped in its gate."""
-    from .gates import guard  # gates need the app's limiter; imported late to keep this a table
-
-    for route in ROUTES:
-        view = views.get(route.endpoint)
-        if view is not None:
-            app.add_url_rule(route.url, route.endpoint, guard(app, route, view),
-                             methods=[route.method])

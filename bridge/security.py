@@ -1,8 +1,11 @@
-"""Proof of who is asking: standalone nonces and the WordPress plugin's signed context.
+"""Proof of who is asking: standalone nonces, the WordPress plugin's signed context, and the
+signatures of the webhooks others send.
 
 ``issue_nonce``/``check_nonce``: time-limited ``wp_rest``-style nonces (itsdangerous).
 ``sign_context``/``read_context``: the X-Fahad-Context headers of CONTRACT.md, HMAC-SHA256
-compared in constant time, ``iat`` within 300 s.
+compared in constant time, ``iat`` within 300 s. ``same_secret``, ``woocommerce_signed`` and
+``meta_signed``: pure checks the channels' gates run on a delivery. ``issue_cart_id`` and
+``check_cart_id``: standalone cart ids.
 """
 from __future__ import annotations
 
@@ -121,6 +124,23 @@ def _parse(data: dict) -> Context:
 
 def _is_int(value) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
+
+
+def same_secret(expected: str, given: str) -> bool:
+    """Whether ``given`` is the configured secret or token (constant-time; empty never is)."""
+    return bool(expected) and hmac.compare_digest(expected.encode(), given.encode())
+
+
+def woocommerce_signed(secret: str, body: bytes, signature: str | None) -> bool:
+    """WooCommerce's X-WC-Webhook-Signature: base64 HMAC-SHA256 of the raw body."""
+    expected = base64.b64encode(hmac.new(secret.encode(), body, hashlib.sha256).digest())
+    return bool(signature) and hmac.compare_digest(expected, signature.strip().encode())
+
+
+def meta_signed(secret: str, body: bytes, header: str) -> bool:
+    """Meta's X-Hub-Signature-256: ``sha256=`` + hex HMAC-SHA256 of the raw body."""
+    expected = "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(expected.encode(), header.strip().lower().encode())
 
 
 def issue_cart_id(secret: str) -> str:

@@ -1,7 +1,7 @@
 """Typed settings: config/default.toml overlaid by FAHAD_* environment variables.
 
 This module is the only reader of ``os.environ``. ``load_settings()`` returns a frozen
-``Settings``; the app keeps it and code asks for it with ``current_settings()``.
+``Settings``; the core keeps it (``current_core().settings`` in request code).
 """
 from __future__ import annotations
 
@@ -14,8 +14,6 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
-
-from flask import current_app
 
 from .proxies import parse_networks
 
@@ -310,7 +308,3 @@ def stored_secret(data_dir: Path) -> str:
         raise SettingsError(f"{path} is empty; delete it to generate a new secret")
     return secret
 
-
-def current_settings() -> Settings:
-    """The settings of the app handling the current request or CLI command."""
-    return current_app.extensions["fahad"].settings

@@ -10,7 +10,6 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from .db import get_session
 from .models import AnalyticsEvent, DailyUsage
 
 MILLION = Decimal(1_000_000)
@@ -66,9 +65,8 @@ def utc_today() -> date:
     return datetime.now(timezone.utc).date()
 
 
-def cap_reached(cap: int, session: Session | None = None) -> bool:
+def cap_reached(cap: int, session: Session) -> bool:
     """Whether today's billable turns already reached ``cap`` (a check; consumes nothing)."""
-    session = session or get_session()
     turns = session.scalar(sa.select(DailyUsage.turns).where(DailyUsage.day == utc_today()))
     return (turns or 0) >= cap
 

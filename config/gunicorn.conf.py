@@ -12,16 +12,16 @@ bind = "127.0.0.1:8080"
 workers = 2
 threads = 8  # a /stream response holds its thread until the turn ends
 # The rest as `fahad-bridge serve` has it: the gthread worker with deadlines for slow
-# clients, logs with secrets masked, the access log on stdout, the trusted proxies, and the
-# control socket in the data folder.
+# clients, logs with secrets masked, the access log on stdout, the trusted proxies, the
+# control socket in the data folder, and each worker starting its core's background work.
 globals().update(_options(_settings))
 
 
 def on_starting(server):
     """Migrate once in the master, before any worker opens the database."""
-    from bridge.cli import migrate_database
+    from bridge.db import migrate
 
     if not _settings.public_url:
         server.log.warning("FAHAD_PUBLIC_URL is not set: links will point at %s",
                            _settings.base_url)
-    migrate_database(_settings)
+    migrate(_settings)

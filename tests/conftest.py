@@ -66,12 +66,14 @@ def settings(tmp_path) -> Settings:
                     public_url="http://shop.test")
 
 
-def make_app(settings: Settings):
-    engine = db.make_engine(settings)
-    db.upgrade(engine)
-    engine.dispose()
+def make_app(settings: Settings, start: bool = False):
+    """A test app on a migrated database; with ``start``, its background work runs too
+    (the catalogue worker, WhatsApp's runner), as in a server's worker."""
+    db.migrate(settings)
     app = create_app(settings)
     app.config["TESTING"] = True
+    if start:
+        app.extensions["fahad"].start()
     return app
 
 
@@ -291,8 +293,9 @@ def wa_settings(settings, fake_graph):
 
 @pytest.fixture
 def wa_app(wa_settings):
-    app = make_app(wa_settings)
+    app = make_app(wa_settings, start=True)
     yield app
+    app.extensions["fahad"].stop()
     app.extensions["whatsapp"].stop()
     app.extensions["fahad"].engine.dispose()
 

@@ -1,5 +1,8 @@
 """The route table and the app's URL map must agree: no route without its gate."""
-from bridge.routes import NAMESPACE, ROUTES
+import pytest
+from flask import Flask
+
+from bridge.routes import NAMESPACE, ROUTES, Gate
 
 
 def test_every_namespaced_rule_is_in_the_table_with_its_method(app):
@@ -29,3 +32,14 @@ def test_an_unknown_route_answers_like_wordpress(client):
         assert response.status_code == 404
         assert response.get_json()["code"] == "rest_no_route"
         assert response.get_json()["data"] == {"status": 404}
+
+
+def test_a_route_whose_gate_no_one_provides_can_not_be_registered(app):
+    from bridge.gates import GATES, register
+
+    core = app.extensions["fahad"]
+    bare = Flask(__name__)
+    assert Gate.WHATSAPP not in GATES  # the WhatsApp channel brings its own
+    with pytest.raises(KeyError):
+        register(bare, core, {"whatsapp.webhook": lambda: "unchecked"})
+    assert not [rule for rule in bare.url_map.iter_rules() if rule.rule.startswith(NAMESPACE)]

@@ -17,7 +17,6 @@ from bridge.models import AnalyticsEvent
 from bridge.routes import NAMESPACE
 from bridge.security import issue_nonce, sign_context
 from bridge.store.demo.images import render_png, spec_for
-from bridge.visual import search_image
 from bridge.visual.validate import MAX_BYTES
 from conftest import SECRET, Shopper, make_app
 from fakes.anthropic_api import ApiError, Message, Text
@@ -391,17 +390,17 @@ def test_an_unknown_ranker_name_is_a_settings_error(settings):
 def test_search_image_answers_as_the_route_does(app, client, store, in_stock):
     bridge = app.extensions["fahad"]
     picture = vi.recompressed(store.image_png(in_stock[11].id))
-    direct = search_image(bridge, picture, category="hoodies-sweatshirts", limit=4)
+    direct = bridge.visual.search(picture, category="hoodies-sweatshirts", limit=4)
     routed = search(client, picture, category="hoodies-sweatshirts", limit=4).get_json()
     assert direct == routed and direct["found"] == 4
     for bad, status in ((b"", 400), (b"MZ\x90\x00", 415), (vi.png_header_bomb(), 413),
                         (bytes(MAX_BYTES + 1), 413)):
         with pytest.raises(BridgeError) as caught:
-            search_image(bridge, bad)
+            bridge.visual.search(bad)
         assert caught.value.status == status
     with pytest.raises(BridgeError):
-        search_image(bridge, picture, limit="6")
-    assert len(search_image(bridge, picture, limit=99)["products"]) == 24
+        bridge.visual.search(picture, limit="6")
+    assert len(bridge.visual.search(picture, limit=99)["products"]) == 24
 
 
 # -- the vision ranker (Claude, on the loopback API) ------------------------------------------

@@ -127,7 +127,7 @@ def test_a_bounded_pass_resumes_where_it_stopped(fake, woo_app):
 def test_the_background_worker_describes_photos_after_its_catalogue_pass(fake, woo_settings):
     pictures = give_pictures(fake)
     app = make_app(woo_settings.replace(wc_background_sync=True, wc_poll_interval=0.05,
-                                        visual_sync_batch=2))
+                                        visual_sync_batch=2), start=True)
     bridge = app.extensions["fahad"]
     try:
         deadline = time.monotonic() + 15

@@ -15,8 +15,9 @@ from conftest import make_app, wait_for, whatsapp_config
 from fakes import meta as m
 from fakes.meta import Meta
 from bridge.db import utc_now
-from bridge.models import Message, WhatsAppInbound, WhatsAppOutbound
+from bridge.models import Message
 from channels.whatsapp import ledger, runner as runners
+from channels.whatsapp.models import WhatsAppInbound, WhatsAppOutbound
 
 PHONE = "15551234567"
 
@@ -26,12 +27,13 @@ def apps():
     built = []
     yield built
     for app in built:
+        app.extensions["fahad"].stop()
         app.extensions["whatsapp"].stop()
         app.extensions["fahad"].engine.dispose()
 
 
-def start(apps, settings, graph, **changes):
-    app = make_app(whatsapp_config(settings, graph.url, **changes))
+def start(apps, settings, graph, background=True, **changes):
+    app = make_app(whatsapp_config(settings, graph.url, **changes), start=background)
     apps.append(app)
     return app, Meta(app.test_client(), "wa-app-secret")
 
@@ -99,8 +101,8 @@ def test_replies_planned_before_a_crash_are_sent_without_answering_again(apps, s
     responder = channel.responder
     # Plan and store the answer, then "crash" before sending anything.
     assert ledger.claim(responder.sessions, row.id, "crashing", 300)
-    outcome, planned = responder.plan(row)
-    responder._queue(row, outcome, planned)
+    outcome, planned = channel.policy.plan(row)
+    ledger.queue_replies(responder.sessions, row, outcome, planned)
     with app.extensions["fahad"].sessions.begin() as session:
         session.execute(sa.update(WhatsAppInbound).values(lease_until=utc_now()))
         turns = session.scalar(sa.select(sa.func.count()).select_from(Message))
@@ -191,11 +193,10 @@ def test_two_hosts_with_live_workers_answer_every_retry_once(apps, settings, fak
 def test_the_rq_runner_answers_queued_messages_once(apps, settings, fake_graph, redis_url):
     from rq import SimpleWorker
 
-    app, meta = start(apps, settings, fake_graph, whatsapp_runner="rq",
+    # No background sweep: this test queues by hand.
+    app, meta = start(apps, settings, fake_graph, background=False, whatsapp_runner="rq",
                       whatsapp_redis_url=redis_url)
     channel = app.extensions["whatsapp"]
-    channel.runner.stopping.set()  # no background sweep: this test queues by hand
-    channel.runner.sweeper.join()
     payload = m.text(PHONE, "hoodies under $50")
     for _ in range(3):
         meta.post(payload)  # Meta's retries: stored once, queued once
@@ -216,11 +217,9 @@ def test_a_message_whose_job_could_not_be_queued_is_swept_up(apps, settings, fak
     import redis
     from rq import SimpleWorker
 
-    app, meta = start(apps, settings, fake_graph, whatsapp_runner="rq",
+    app, meta = start(apps, settings, fake_graph, background=False, whatsapp_runner="rq",
                       whatsapp_redis_url=redis_url)
     runner = app.extensions["whatsapp"].runner
-    runner.stopping.set()
-    runner.sweeper.join()
 
     def redis_down(*args, **kwargs):
         raise redis.ConnectionError("Redis is restarting")
@@ -241,11 +240,9 @@ def test_with_rq_a_customers_later_message_is_queued_again_when_its_turn_comes(
         apps, settings, fake_graph, redis_url):
     from rq import SimpleWorker
 
-    app, meta = start(apps, settings, fake_graph, whatsapp_runner="rq",
+    app, meta = start(apps, settings, fake_graph, background=False, whatsapp_runner="rq",
                       whatsapp_redis_url=redis_url)
     channel = app.extensions["whatsapp"]
-    channel.runner.stopping.set()
-    channel.runner.sweeper.join()
     meta.post(m.text(PHONE, "hoodies"))
     meta.post(m.text(PHONE, "socks"))
     first, second = inbound(app)

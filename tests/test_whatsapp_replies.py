@@ -19,9 +19,9 @@ from fakes.meta import Meta
 from bridge.catalog.cards import card
 from bridge.cli import main
 from bridge.store.demo.images import render_png
-from bridge.models import (Conversation, Message, WhatsAppContact, WhatsAppInbound,
-                           WhatsAppOutbound)
-from channels.whatsapp import render, replies
+from bridge.models import Conversation, Message
+from channels.whatsapp import photos, policy, render
+from channels.whatsapp.models import WhatsAppContact, WhatsAppInbound, WhatsAppOutbound
 
 PHONE = "15551234567"
 SEND_PATH = f"/v22.0/{m.PHONE_ID}/messages"
@@ -33,12 +33,13 @@ def wa_factory(settings, fake_graph):
     apps = []
 
     def build(**changes):
-        app = make_app(whatsapp_config(settings, fake_graph.url, **changes))
+        app = make_app(whatsapp_config(settings, fake_graph.url, **changes), start=True)
         apps.append(app)
         return app, Meta(app.test_client(), "wa-app-secret")
 
     yield build
     for app in apps:
+        app.extensions["fahad"].stop()
         app.extensions["whatsapp"].stop()
         app.extensions["fahad"].engine.dispose()
 
@@ -251,7 +252,7 @@ def test_the_per_phone_rate_limit_answers_the_first_and_warns_once(wa_factory, f
     assert outcomes == [(PHONE, "answered"), (PHONE, "answered"), (PHONE, "rate_limited"),
                         (PHONE, "rate_limited"), (PHONE, "rate_limited"),
                         ("447700900123", "answered")]
-    assert fake_graph.texts(PHONE).count(replies.RATE_LIMITED) == 1
+    assert fake_graph.texts(PHONE).count(policy.RATE_LIMITED) == 1
     assert len(fake_graph.texts(PHONE)) == 3
 
 
@@ -260,7 +261,7 @@ def test_the_soft_pause_answers_politely_without_the_agent(wa_factory, fake_grap
     meta.post(m.text(PHONE, "hoodies"))
     [row] = settled(app)
     assert row.outcome == "paused"
-    assert fake_graph.texts() == [replies.PAUSED]
+    assert fake_graph.texts() == [policy.PAUSED]
     with app.extensions["fahad"].sessions() as session:
         assert session.scalar(sa.select(sa.func.count()).select_from(Message)) == 0
 
@@ -272,14 +273,14 @@ def test_the_daily_cap_counts_whatsapp_turns(wa_factory, fake_graph):
     meta.post(m.text(PHONE, "socks"))
     settled(app, 2)
     assert [r.outcome for r in inbound(app)] == ["answered", "daily_cap"]
-    assert fake_graph.texts()[-1] == replies.DAILY_CAP
+    assert fake_graph.texts()[-1] == policy.DAILY_CAP
 
 
 def test_handoff_stops_the_bot_until_the_store_releases_it(wa_app, meta, fake_graph, settings,
                                                           monkeypatch):
     meta.post(m.text(PHONE, "  Human "))
     settled(wa_app)
-    assert fake_graph.texts() == [replies.HANDOFF]
+    assert fake_graph.texts() == [policy.HANDOFF]
     assert contact(wa_app).handoff_at is not None
     meta.post(m.text(PHONE, "hello? hoodies please"))
     settled(wa_app, 2)
@@ -323,7 +324,7 @@ def test_other_message_types_get_a_polite_reply(wa_app, meta, fake_graph, kind, 
     meta.post(m.message(PHONE, kind, content))
     [row] = settled(wa_app)
     assert (row.kind, row.outcome) == (kind, "unsupported")
-    assert fake_graph.sent == [text_body(replies.UNSUPPORTED)]
+    assert fake_graph.sent == [text_body(policy.UNSUPPORTED)]
 
 
 def test_a_reaction_needs_no_answer(wa_app, meta, fake_graph):
@@ -354,7 +355,7 @@ def test_a_photo_with_visual_search_switched_off_gets_a_polite_reply(wa_factory,
     fake_graph.media["MEDIA1"] = render_png(app.extensions["fahad"].store.product(113))
     meta.post(m.image(PHONE, "MEDIA1"))
     settled(app)
-    assert fake_graph.sent == [text_body(replies.NO_PICTURES)]
+    assert fake_graph.sent == [text_body(photos.NO_PICTURES)]
 
 
 @pytest.mark.parametrize("media", [None, b"%PDF-1.7 not a photo", b""],
@@ -364,7 +365,7 @@ def test_a_photo_that_cannot_be_read_gets_a_polite_reply(wa_app, meta, fake_grap
         fake_graph.media["BAD"] = media
     meta.post(m.image(PHONE, "BAD"))
     settled(wa_app)
-    assert fake_graph.texts() == [replies.PICTURE_FAILED]
+    assert fake_graph.texts() == [photos.PICTURE_FAILED]
 
 
 # -- sending failures ------------------------------------------------------------------------
@@ -400,7 +401,7 @@ def test_claude_answers_on_whatsapp_in_whatsapp_formatting(settings, fake_graph,
     app = make_app(whatsapp_config(settings, fake_graph.url, providers=("anthropic", "offline"),
                                    anthropic_api_key="sk-test-key",
                                    anthropic_base_url=fake_anthropic.url, model_timeout=3.0,
-                                   model_max_retries=0))
+                                   model_max_retries=0), start=True)
     try:
         Meta(app.test_client(), "wa-app-secret").post(m.text(PHONE, "hello"))
         settled(app)
@@ -410,7 +411,7 @@ def test_claude_answers_on_whatsapp_in_whatsapp_formatting(settings, fake_graph,
         assert request["messages"][-1]["role"] == "user"
         assert "hello" in json.dumps(request["messages"][-1])
     finally:
-        app.extensions["whatsapp"].stop()
+        app.extensions["fahad"].stop()
         app.extensions["fahad"].engine.dispose()
 
 

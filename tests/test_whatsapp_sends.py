@@ -21,7 +21,7 @@ from conftest import (SECRET, WA_ACCESS_TOKEN, WA_APP_SECRET, WA_VERIFY_TOKEN, m
 from fakes import meta as m
 from fakes.meta import PHONE_ID, Meta
 from bridge.db import utc_now
-from bridge.models import WhatsAppInbound, WhatsAppOutbound
+from channels.whatsapp.models import WhatsAppInbound, WhatsAppOutbound
 
 ROOT = Path(__file__).resolve().parents[1]
 PHONE = "15551234567"
@@ -107,7 +107,7 @@ def test_a_reply_left_sending_by_a_dead_worker_is_marked_unknown_not_sent(
     with wa_app.extensions["fahad"].sessions.begin() as session:
         session.execute(sa.update(WhatsAppOutbound).where(WhatsAppOutbound.id == first.id)
                         .values(status="sending", wamid=None))
-    responder._send_queued(row)
+    responder.send_queued(row)
     assert outbound(wa_app)[0].status == "unknown"
     assert len(fake_graph.sent) == 2
 
@@ -135,9 +135,7 @@ def worker_command(*args: str) -> list[str]:
 def rq_app(settings, fake_graph, redis_url):
     app = make_app(whatsapp_config(settings, fake_graph.url, whatsapp_runner="rq",
                                    whatsapp_redis_url=redis_url, whatsapp_lease=1))
-    runner = app.extensions["whatsapp"].runner
-    runner.stopping.set()  # this process only takes deliveries; the workers answer
-    runner.sweeper.join()
+    runner = app.extensions["whatsapp"].runner  # not started: the workers answer
     yield app
     runner.stop()
     app.extensions["fahad"].engine.dispose()

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from conftest import WA_ACCESS_TOKEN, WA_APP_SECRET, WA_VERIFY_TOKEN, wait_for
 from fakes import meta as m
-from bridge.models import WhatsAppInbound, WhatsAppOutbound, WhatsAppStatus
+from channels.whatsapp.models import WhatsAppInbound, WhatsAppOutbound, WhatsAppStatus
 
 PHONE = "15551234567"
 

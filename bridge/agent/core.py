@@ -1,8 +1,9 @@
 """The agent core: one turn, from the shopper's messages to a stream of events.
 
 ``Agent.run(request)`` binds who the turn is for, recalls which products the conversation
-has shown, runs the provider chain, saves the exchange and ends with ``Done``. It opens its
-own database sessions: a streamed turn outlives the request that started it.
+has shown, runs the provider chain, saves the exchange and ends with ``Done``;
+``Agent.history(ref, limit)`` reads a conversation back (history.py). It opens its own
+database sessions: a streamed turn outlives the request that started it.
 """
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ import secrets
 from dataclasses import dataclass
 from typing import Iterator
 
-import sqlalchemy as sa
 from sqlalchemy.orm import sessionmaker
 
 from ..catalog.index import CatalogIndex
@@ -20,6 +20,7 @@ from ..models import AnalyticsEvent, Conversation, Message
 from ..settings import Settings
 from ..store.base import Store
 from ..usage import cost, over_budget
+from . import history
 from .events import Done, Event
 from .providers import Provider, run_chain
 from .tools import STOREFRONT_TOOLS
@@ -77,19 +78,20 @@ class Agent:
                     return [p for p in self.providers if not p.model_based], True
         return self.providers, False
 
+    def history(self, ref: str | None, limit: int) -> list[dict]:
+        """The conversation's last ``limit`` messages, oldest first; none for no ref."""
+        if not ref:
+            return []
+        with self.sessions() as session:
+            return history.transcript(session, ref, limit)
+
     def _recall(self, ref: str | None) -> tuple[str, dict]:
         """The conversation's ref and what it showed (shown, focus, seen); a new ref if unknown."""
         if ref:
             with self.sessions() as session:
-                if session.get(Conversation, ref) is not None:
-                    rows = session.execute(
-                        sa.select(Message.product_ids, Message.focus_id)
-                        .where(Message.conversation_id == ref, Message.role == "assistant")
-                        .order_by(Message.id.desc())).all()
-                    seen = [i for ids, focus in rows for i in [*(ids or []), focus] if i]
-                    return ref, {"shown": list(rows[0][0] or []) if rows else [],
-                                 "focus": rows[0][1] if rows else None,
-                                 "seen": list(dict.fromkeys(seen))}
+                memory = history.recall(session, ref)
+            if memory is not None:
+                return ref, memory
         return new_ref("cv"), {}
 
     def _save(self, request: TurnRequest, ref: str, message_ref: str, turn: Turn,

@@ -1,7 +1,8 @@
 """Alembic environment: runs migrations on the engine the bridge hands over."""
 from alembic import context
 
-from bridge import models  # noqa: F401  (registers the tables on Base.metadata)
+from bridge import app  # noqa: F401  (the composition root imports every table: the
+#                       bridge's and each channel's register on Base.metadata)
 from bridge.db import Base
 
 engine = context.config.attributes["engine"]

@@ -4,10 +4,9 @@ validate: the upload read from its bytes (format, size, pixels, polyglots) into 
 shrink: the memory a decode will hold, and the reduction that keeps it there; features:
 colour, texture and shape descriptors; vectors: those descriptors stored with the catalogue
 index and synced with it; loaders: where product images come from; rankers: the ranker seam
-and fusion; vision: the Claude ranker; service: one search for every channel.
-
-``search_image(bridge, data, ...)`` is the entry point for channels other than the route.
+and fusion; vision: the Claude ranker; service: VisualSearch, one search for every channel
+(the core holds it: ``core.visual.search(data, ...)``).
 """
-from .service import VisualSearch, search_image
+from .service import VisualSearch
 
-__all__ = ["VisualSearch", "search_image"]
+__all__ = ["VisualSearch"]

@@ -1,26 +1,21 @@
-"""The ranker seam: every way of ranking products for a picture, registered in one place.
+"""The ranker seam: the query every ranker answers, the built-in features ranker, and the
+fusion of their lists by reciprocal rank.
 
 A ranker's ``rank(query)`` returns (product id, score) pairs, best first, drawn only from
-``query.eligible`` (the in-stock, published products passing the shopper's filters). The
-``visual_rankers`` setting chooses which run, in order; a ranker whose factory returns None
-(Claude without a key, say) is not available. Their lists are fused by reciprocal rank.
+``query.eligible`` (the in-stock, published products passing the shopper's filters). Which
+run, in order, is the ``visual_rankers`` setting (service.REGISTRY).
 """
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable, Protocol
+from typing import Protocol
 
 import numpy as np
 
-from ..settings import SettingsError
 from . import features
-from .loaders import loader_for
 from .validate import Picture
 from .vectors import FeatureIndex
-
-if TYPE_CHECKING:
-    from ..app import Bridge
 
 log = logging.getLogger(__name__)
 
@@ -78,40 +73,6 @@ class FeatureRanker:
         best = np.argpartition(-scores, top - 1)[:top]
         best = best[np.argsort(-scores[best], kind="stable")]
         return [(int(ids[i]), float(scores[i])) for i in best]
-
-
-def _features(bridge: "Bridge") -> Ranker:
-    vectors = FeatureIndex(bridge.index)
-    local = loader_for(bridge.store, bridge.settings) if bridge.settings.store == "demo" \
-        else None
-    return FeatureRanker(vectors, local)
-
-
-def _vision(bridge: "Bridge") -> Ranker | None:
-    from .vision import factory  # the SDK client is built only when this ranker is chosen
-
-    return factory(bridge)
-
-
-# name -> factory(bridge) returning the ranker, or None when it can't run here.
-REGISTRY: dict[str, Callable[["Bridge"], Ranker | None]] = {
-    "features": _features,
-    "vision": _vision,
-}
-
-
-def build(bridge: "Bridge") -> list[Ranker]:
-    """The rankers the settings choose that can run, in the configured order."""
-    rankers = []
-    for name in bridge.settings.visual_rankers:
-        factory = REGISTRY.get(name)
-        if factory is None:
-            raise SettingsError(f"unknown ranker {name!r} in visual_rankers "
-                                f"(known: {', '.join(sorted(REGISTRY))})")
-        ranker = factory(bridge)
-        if ranker is not None:
-            rankers.append(ranker)
-    return rankers
 
 
 def fuse(rankings: list[list[tuple[int, float]]], k: int = RRF_K) -> list[int]:

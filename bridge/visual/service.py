@@ -1,16 +1,24 @@
-"""One visual search, whichever channel asks: validate the image, rank, fuse, build cards."""
+"""One visual search, whichever channel asks: validate the image, rank, fuse, build cards.
+
+``REGISTRY`` names every ranker's factory; the ``visual_rankers`` setting chooses which run,
+in order, and one whose factory returns None (Claude without a key, say) is not available.
+"""
 from __future__ import annotations
 
 import logging
 import math
-from typing import TYPE_CHECKING
+from typing import Callable
 
-from ..errors import INVALID_PARAM, BridgeError, bad_request
+from sqlalchemy.orm import sessionmaker
+
+from ..catalog.index import CatalogIndex
+from ..errors import INVALID_PARAM, bad_request
+from ..settings import Settings, SettingsError
+from ..store.base import Store
 from . import rankers as ranking
+from .loaders import loader_for
 from .validate import decode
-
-if TYPE_CHECKING:
-    from ..app import Bridge
+from .vectors import FeatureIndex
 
 log = logging.getLogger(__name__)
 
@@ -20,15 +28,19 @@ UNAVAILABLE = "Visual search is not available on this shop right now."
 
 
 class VisualSearch:
-    """The configured rankers of one bridge, and the search over them."""
+    """The configured rankers of one bridge, and the search over them, for every channel:
+    the same answer as ``POST /visual-search`` and the same ``BridgeError`` for an image it
+    refuses."""
 
-    def __init__(self, bridge: "Bridge", rankers: list[ranking.Ranker]):
-        self.bridge = bridge
+    def __init__(self, settings: Settings, index: CatalogIndex, rankers: list[ranking.Ranker]):
+        self.settings = settings
+        self.index = index
         self.rankers = rankers
 
     @classmethod
-    def build(cls, bridge: "Bridge") -> "VisualSearch":
-        return cls(bridge, ranking.build(bridge))
+    def build(cls, settings: Settings, store: Store, index: CatalogIndex,
+              sessions: sessionmaker) -> "VisualSearch":
+        return cls(settings, index, build_rankers(settings, store, index, sessions))
 
     @property
     def available(self) -> bool:
@@ -43,11 +55,11 @@ class VisualSearch:
             pixels or decode memory), 415 not JPEG, PNG, WebP or GIF.
         """
         category, min_price, max_price, limit = _filters(category, min_price, max_price, limit)
-        settings = self.bridge.settings
+        settings = self.settings
         picture = decode(data, settings.visual_max_pixels, settings.visual_max_decode_mib)
         if not self.rankers:
             return {"available": False, "found": 0, "products": [], "message": UNAVAILABLE}
-        index = self.bridge.index
+        index = self.index
         eligible = index.filtered_ids(category=category, min_price=min_price,
                                       max_price=max_price, in_stock=True)
         if not eligible:
@@ -88,16 +100,38 @@ def _filters(category, min_price, max_price, limit):
     return category, prices[0], prices[1], max(1, min(MAX_LIMIT, limit))
 
 
-def search_image(bridge: "Bridge", data: bytes, *, category: str | None = None,
-                 min_price: float | None = None, max_price: float | None = None,
-                 limit: int = DEFAULT_LIMIT, channel: str = "api") -> dict:
-    """Visual search for any channel (WhatsApp images, say): the same answer as
-    ``POST /visual-search``, and the same ``BridgeError`` for an image it refuses."""
-    visual = getattr(bridge, "visual", None)
-    if visual is None:
-        visual = bridge.visual = VisualSearch.build(bridge)
-    return visual.search(data, category=category, min_price=min_price, max_price=max_price,
-                         limit=limit, channel=channel)
+def _features(settings: Settings, store: Store, index: CatalogIndex,
+              sessions: sessionmaker) -> ranking.Ranker:
+    vectors = FeatureIndex(index)
+    local = loader_for(store, settings) if settings.store == "demo" else None
+    return ranking.FeatureRanker(vectors, local)
 
 
-__all__ = ["VisualSearch", "search_image", "BridgeError"]
+def _vision(settings: Settings, store: Store, index: CatalogIndex,
+            sessions: sessionmaker) -> ranking.Ranker | None:
+    from .vision import factory  # the SDK client is built only when this ranker is chosen
+
+    return factory(settings, index, sessions)
+
+
+# A factory returns its ranker, or None when it can't run here.
+Factory = Callable[[Settings, Store, CatalogIndex, sessionmaker], "ranking.Ranker | None"]
+REGISTRY: dict[str, Factory] = {
+    "features": _features,
+    "vision": _vision,
+}
+
+
+def build_rankers(settings: Settings, store: Store, index: CatalogIndex,
+                  sessions: sessionmaker) -> list[ranking.Ranker]:
+    """The rankers the settings choose that can run, in the configured order."""
+    rankers = []
+    for name in settings.visual_rankers:
+        factory = REGISTRY.get(name)
+        if factory is None:
+            raise SettingsError(f"unknown ranker {name!r} in visual_rankers "
+                                f"(known: {', '.join(sorted(REGISTRY))})")
+        ranker = factory(settings, store, index, sessions)
+        if ranker is not None:
+            rankers.append(ranker)
+    return rankers

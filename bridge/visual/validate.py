@@ -19,7 +19,7 @@ from typing import BinaryIO, NamedTuple
 
 from PIL import ExifTags, Image, UnidentifiedImageError
 
-from ..errors import BridgeError
+from ..errors import IMAGE_TOO_LARGE, INVALID_IMAGE, UNSUPPORTED_IMAGE, BridgeError
 from .shrink import cost, jpeg_scale, small_rgb, webp_cost
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -39,10 +39,6 @@ REDUCED = 2 * WORK_SIZE
 # progressive scripts use 10 scans (18 for CMYK) and tuned encoders stay under 30; a file
 # with more was built to burn CPU (a scan of end-of-band runs costs a few bytes).
 MAX_SCANS = 100
-
-INVALID_IMAGE = "fahad_ai_invalid_image"
-IMAGE_TOO_LARGE = "fahad_ai_image_too_large"
-UNSUPPORTED_IMAGE = "fahad_ai_unsupported_image"
 
 FORMATS = ("JPEG", "PNG", "WEBP", "GIF")
 

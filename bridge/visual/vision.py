@@ -13,7 +13,6 @@ import io
 import json
 import logging
 import re
-from typing import TYPE_CHECKING
 
 import anthropic
 import httpx2
@@ -24,9 +23,6 @@ from ..models import AnalyticsEvent
 from ..settings import Settings
 from ..usage import Usage, cost, over_budget
 from .rankers import CANDIDATES, Query
-
-if TYPE_CHECKING:
-    from ..app import Bridge
 
 log = logging.getLogger(__name__)
 
@@ -149,8 +145,8 @@ def _words(value) -> str:
     return match.group(0).strip() if match else ""
 
 
-def factory(bridge: "Bridge") -> ClaudeVision | None:
-    settings = bridge.settings
+def factory(settings: Settings, index: CatalogIndex, sessions) -> ClaudeVision | None:
+    """The ranker when Claude is configured, else None."""
     if not settings.anthropic_api_key or "anthropic" not in settings.providers:
         return None
-    return ClaudeVision(settings, bridge.index, bridge.sessions)
+    return ClaudeVision(settings, index, sessions)

@@ -6,12 +6,13 @@ mcp_server: the same answers as MCP tools (build_server); mcp_http: POST /agent/
 """
 from flask import Flask
 
-from bridge.routes import register
+from bridge.core import Core
+from bridge.gates import register
 
 from . import mcp_http
 from .views import VIEWS
 
 
-def init_app(app: Flask) -> None:
-    mcp_http.init_app(app)
-    register(app, {**VIEWS, **mcp_http.VIEWS})
+def init_app(app: Flask, core: Core) -> None:
+    mcp_http.init_app(app, core)
+    register(app, core, {**VIEWS, **mcp_http.VIEWS})

@@ -13,6 +13,8 @@ from flask import Flask, Response, current_app, request
 from mcp.server.mcpserver import MCPServer
 from mcp.server.transport_security import TransportSecuritySettings
 
+from bridge.core import Core
+
 from .mcp_server import build_server
 
 EXTENSION = "fahad_mcp"
@@ -23,8 +25,8 @@ ENDPOINT = "/mcp"  # the SDK app's own path; the request is handed to it there
 OPEN_HOSTS = TransportSecuritySettings(enable_dns_rebinding_protection=False)
 
 
-def init_app(app: Flask) -> None:
-    app.extensions[EXTENSION] = build_server(app)
+def init_app(app: Flask, core: Core) -> None:
+    app.extensions[EXTENSION] = build_server(app, core.settings)
     # The SDK logs its session manager starting and stopping at INFO, which here happens on
     # every request; warnings and errors still come through.
     for name in ("mcp.server.streamable_http_manager", "mcp.server.streamable_http"):

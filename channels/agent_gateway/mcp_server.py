@@ -1,6 +1,6 @@
 """The gateway's MCP server: search_products, get_product_details and checkout_handoff, the
-same read-only answers as the HTTP routes (each tool calls ``service``). ``build_server(app)``
-makes one per Flask app."""
+same read-only answers as the HTTP routes (each tool calls ``service``).
+``build_server(app, settings)`` makes one per Flask app."""
 from __future__ import annotations
 
 import json
@@ -16,6 +16,7 @@ from bridge.agent.tools import GET_PRODUCT_DETAILS, SEARCH_PRODUCTS
 from bridge.agent.tools.catalog import MAX_RESULTS
 from bridge.errors import BridgeError, from_store
 from bridge.routes import NAMESPACE
+from bridge.settings import Settings
 from bridge.store.base import StoreError
 
 from . import service
@@ -42,9 +43,8 @@ class HandoffItem(BaseModel):
     quantity: Annotated[int, Field(ge=1, le=service.MAX_QUANTITY)] = 1
 
 
-def build_server(app: Flask) -> MCPServer:
+def build_server(app: Flask, settings: Settings) -> MCPServer:
     """The MCP server of ``app``: its tools run the gateway's service inside ``app``'s context."""
-    settings = app.extensions["fahad"].settings
     server = MCPServer(
         name=settings.store_name,
         instructions=(

@@ -2,10 +2,9 @@
 search and detail tools (same code path, same filters), and the checkout hand-off."""
 from __future__ import annotations
 
-from flask import current_app
-
 from bridge.agent.tools import GET_PRODUCT_DETAILS, SEARCH_PRODUCTS
 from bridge.agent.tools.registry import ArgumentError, Tool, ToolContext, check_arguments
+from bridge.core import current_core
 from bridge.errors import INVALID_PARAM, BridgeError
 
 # Items one hand-off may carry, and units of each.
@@ -17,22 +16,18 @@ NOTE = ("Open a link to put the items in a fresh cart at the store and check out
         "Nothing is reserved, charged or ordered until the shopper does.")
 
 
-def _bridge():
-    return current_app.extensions["fahad"]
-
-
 def _run(tool: Tool, args: dict):
     """Run a chat tool for an agent: no cart, no shopper, never a mutating tool.
 
     :raise StoreError: the store failed (e.g. did not answer), never reported as not found.
     """
     assert not tool.mutates
-    bridge = _bridge()
+    core = current_core()
     try:
         clean = check_arguments(tool.schema, args)
     except ArgumentError as exc:
         raise BridgeError(INVALID_PARAM, f"Invalid parameters: {exc}.", 400) from None
-    result = tool.handler(ToolContext(store=bridge.store, index=bridge.index), clean)
+    result = tool.handler(ToolContext(store=core.store, index=core.index), clean)
     if result.failure is not None:
         raise result.failure
     return result
@@ -63,7 +58,7 @@ def handoff(requested: list[tuple[int, int]]) -> dict:
 
     :raise StoreError: the store could not say which ids can be bought.
     """
-    store = _bridge().store
+    store = current_core().store
     wanted: dict[int, int] = {}
     for item_id, quantity in requested:
         wanted.setdefault(item_id, quantity)

@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 
 from flask import Response, current_app, jsonify, request
 
+from bridge.core import current_core
 from bridge.errors import INVALID_PARAM, INVALID_PRODUCT, MISSING_PARAM, BridgeError, bad_request
 from bridge.inputs import query_bool, query_float, query_int, query_text
 from bridge.routes import NAMESPACE
@@ -27,18 +28,14 @@ MAX_ID = 2**31 - 1
 PAGE_PARAMS = ("per_page", "updated_since")  # what a next-page link carries over
 
 
-def _bridge():
-    return current_app.extensions["fahad"]
-
-
 def _base() -> str:
     # Configured, never the request's Host: llms.txt is cached publicly for an hour.
-    return _bridge().settings.base_url + NAMESPACE
+    return current_core().settings.base_url + NAMESPACE
 
 
 def llms():
-    bridge = _bridge()
-    text = llms_txt(bridge.settings, _base(), bridge.store.currency, bridge.index.count())
+    core = current_core()
+    text = llms_txt(core.settings, _base(), core.store.currency, core.index.count())
     return Response(text, mimetype="text/plain", headers={"Cache-Control": CACHE_DOCUMENT})
 
 
@@ -47,19 +44,19 @@ def catalog():
 
 
 def feed():
-    bridge = _bridge()
-    store_url = bridge.settings.store_url
+    core = current_core()
+    store_url = core.settings.store_url
 
     def rows(items):
         return [row for item in items
-                for row in dialects.feed_rows(item, bridge.settings.store_name, store_url)]
+                for row in dialects.feed_rows(item, core.settings.store_name, store_url)]
     return _paged(rows, "items")
 
 
 def _paged(shape, key: str):
     """A page of the catalogue (or, with ``shape``, of rows made from it), with ETag and
     Last-Modified answering 304 when unchanged."""
-    index = _bridge().index
+    index = current_core().index
     page = query_int("page", 1, 1, MAX_ID)
     per_page = query_int("per_page", MAX_PER_PAGE, 1, MAX_PER_PAGE)
     since = _since()
@@ -144,7 +141,7 @@ def product():
     if fmt not in ("json", "jsonld"):
         raise bad_request(INVALID_PARAM, "format must be json or jsonld.")
     if fmt == "jsonld":
-        body = dialects.jsonld(found, _bridge().settings.store_name)
+        body = dialects.jsonld(found, current_core().settings.store_name)
         response = current_app.response_class(current_app.json.dumps(body),
                                               mimetype="application/ld+json")
     else:

@@ -5,13 +5,14 @@ pages: the demo page at /, product and checkout-link pages, widget assets, demo 
 """
 from flask import Flask
 
-from bridge.routes import register
+from bridge.core import Core
+from bridge.gates import register
 
 from . import pages
 from .views import VIEWS
 from .visual import visual_search
 
 
-def init_app(app: Flask) -> None:
-    register(app, {**VIEWS, "storefront.visual_search": visual_search})
+def init_app(app: Flask, core: Core) -> None:
+    register(app, core, {**VIEWS, "storefront.visual_search": visual_search})
     app.register_blueprint(pages.bp)

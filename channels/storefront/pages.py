@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from flask import (Blueprint, Response, abort, current_app, render_template, request,
-                   send_from_directory)
+from flask import Blueprint, Response, abort, render_template, request, send_from_directory
 
 from bridge.catalog.cards import card
+from bridge.core import current_core
 from bridge.routes import NAMESPACE
 from bridge.security import issue_nonce
 
@@ -18,20 +18,16 @@ ASSETS = Path(__file__).resolve().parents[2] / "wp-plugin" / "fahad-ai-bridge" /
 FEATURED = 8
 
 
-def _bridge():
-    return current_app.extensions["fahad"]
-
-
 @bp.get("/")
 def home():
-    bridge = _bridge()
-    featured = bridge.index.search("", in_stock=True, limit=FEATURED).cards
+    core = current_core()
+    featured = core.index.search("", in_stock=True, limit=FEATURED).cards
     config = {
-        "restUrl": bridge.settings.base_url + NAMESPACE + "/",
-        "nonce": issue_nonce(bridge.settings.bridge_secret),
-        "name": f"{bridge.settings.store_name} assistant",
+        "restUrl": core.settings.base_url + NAMESPACE + "/",
+        "nonce": issue_nonce(core.settings.bridge_secret),
+        "name": f"{core.settings.store_name} assistant",
     }
-    return render_template("demo.html", store_name=bridge.settings.store_name,
+    return render_template("demo.html", store_name=core.settings.store_name,
                            featured=featured, widget_config=config,
                            widget_css="/assets/chat-widget.css", widget_js="/assets/chat-widget.js")
 
@@ -43,7 +39,7 @@ def assets(name: str):
 
 @bp.get("/demo-media/<int:product_id>.png")
 def image(product_id: int):
-    png = getattr(_bridge().store, "image_png", lambda _id: None)(product_id)
+    png = getattr(current_core().store, "image_png", lambda _id: None)(product_id)
     if png is None:
         abort(404)
     return Response(png, mimetype="image/png", headers={"Cache-Control": "public, max-age=86400"})
@@ -51,18 +47,18 @@ def image(product_id: int):
 
 @bp.get("/product/<slug>/")
 def product(slug: str):
-    bridge = _bridge()
-    found = getattr(bridge.store, "product_by_slug", lambda _slug: None)(slug)
+    core = current_core()
+    found = getattr(core.store, "product_by_slug", lambda _slug: None)(slug)
     if found is None:
         abort(404)
-    return render_template("product.html", store_name=bridge.settings.store_name,
-                           product=found, card=card(found, bridge.store.currency))
+    return render_template("product.html", store_name=core.settings.store_name,
+                           product=found, card=card(found, core.store.currency))
 
 
 @bp.get("/checkout-link/")
 def checkout_link():
     """The demo store's stand-in for WooCommerce's shareable checkout link."""
-    bridge = _bridge()
+    core = current_core()
     items = []
     for part in request.args.get("products", "").split(",")[:20]:
         match = re.fullmatch(r"\s*(\d{1,10}):(\d{1,3})\s*", part)
@@ -73,13 +69,13 @@ def checkout_link():
             price = (variation or product).price
             items.append({"name": product.name + (f" ({variation.label()})" if variation else ""),
                           "quantity": quantity, "price": price, "total": price * quantity})
-    return render_template("checkout.html", store_name=bridge.settings.store_name, items=items,
-                           currency=bridge.store.currency,
+    return render_template("checkout.html", store_name=core.settings.store_name, items=items,
+                           currency=core.store.currency,
                            total=sum((i["total"] for i in items), 0))
 
 
 def _product_or_variation(item_id: int):
-    store = _bridge().store
+    store = current_core().store
     product = store.product(item_id)
     if product is not None:
         return product, None

@@ -8,10 +8,10 @@ import threading
 from typing import Iterable, Iterator
 
 from bridge.agent.events import Chunk, Comparison, Done, Error, Event, Products, wire
+from bridge.errors import STREAM_FAILED
 
 log = logging.getLogger(__name__)
 
-STREAM_FAILED = "fahad_ai_stream_failed"
 SORRY = "Sorry, something went wrong while answering. Please try again."
 # Seconds of silence (a provider thinking) before a comment line tells proxies and the
 # widget that the stream is alive; the widget gives up on a silent stream after 15 s.

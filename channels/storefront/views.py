@@ -3,18 +3,17 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Response, current_app, g, jsonify, request
+from flask import Response, g, jsonify, request
 
 from bridge.agent.core import TurnRequest
 from bridge.agent.events import Error
 from bridge.catalog.cards import cart_payload
-from bridge.db import get_session
+from bridge.core import current_core
 from bridge.errors import (DAILY_CAP, INVALID_ACTION, INVALID_RATING, MISSING_PARAM,
                            BridgeError, bad_request)
 from bridge.inputs import json_object, messages, optional_int, optional_string
 from bridge.models import AnalyticsEvent, Feedback
 from bridge.security import check_cart_id, issue_cart_id
-from bridge.settings import current_settings
 from bridge.usage import reserve_turn
 
 from .render import fold, sse_body, sse_frame
@@ -29,17 +28,14 @@ FEEDBACK_REASON_MAX = 500  # CONTRACT.md: the reason is capped, not refused
 REF_MAX = 128
 
 
-def _bridge():
-    return current_app.extensions["fahad"]
-
-
 def _cart_ref() -> tuple[str | None, bool]:
     """The shopper's cart: WordPress's Cart-Token, else the standalone cookie; (ref, new?)."""
-    if g.identity.cart_token or _bridge().settings.store != "demo":
+    settings = current_core().settings
+    if g.identity.cart_token or settings.store != "demo":
         # A WooCommerce cart only ever comes from the shopper's own token, which WordPress
         # puts in the signed context; without one there is no cart to read or change.
         return g.identity.cart_token, False
-    secret = current_settings().bridge_secret
+    secret = settings.bridge_secret
     given = request.headers.get(CART_HEADER) or request.cookies.get(CART_COOKIE)
     ref = check_cart_id(secret, given)
     return (ref, False) if ref else (issue_cart_id(secret), True)
@@ -58,7 +54,10 @@ def _turn() -> tuple[TurnRequest, str | None, bool]:
     body = json_object()
     history = messages(body)
     conversation_ref = optional_string(body, "conversation_ref", REF_MAX)
-    if not reserve_turn(get_session(), current_settings().daily_cap):
+    core = current_core()
+    with core.sessions() as session:
+        granted = reserve_turn(session, core.settings.daily_cap)
+    if not granted:
         raise BridgeError(DAILY_CAP, "The assistant has answered all it can today. "
                           "Please try again tomorrow.", 503)
     cart_ref, new = _cart_ref()
@@ -70,7 +69,7 @@ def _turn() -> tuple[TurnRequest, str | None, bool]:
 
 def message():
     turn, cart_ref, new = _turn()
-    payload = fold(_bridge().agent.run(turn))
+    payload = fold(current_core().agent.run(turn))
     return _remember_cart(jsonify(payload), cart_ref, new)
 
 
@@ -84,7 +83,7 @@ def stream():
         return Response(sse_frame(Error(code=exc.code, message=exc.message)), status=400,
                         mimetype="text/event-stream")
     # The generator gets plain values and never touches the request once headers are out.
-    events = _bridge().agent.run(turn)
+    events = current_core().agent.run(turn)
     response = Response(sse_body(events), mimetype="text/event-stream",
                         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
     return _remember_cart(response, cart_ref, new)
@@ -95,7 +94,7 @@ def cart():
     action = body.get("action")
     if action not in ACTIONS:
         raise bad_request(INVALID_ACTION, "action must be one of add, update, remove, view.")
-    store = _bridge().store
+    store = current_core().store
     ref, new = _cart_ref()
     # A store refusal (404, 409, 503...) is answered by bridge.errors.from_store.
     if action == "view":
@@ -123,10 +122,9 @@ def _required(value, name: str):
     return value
 
 
-def _record(event: AnalyticsEvent) -> None:
-    session = get_session()
-    session.add(event)
-    session.commit()
+def _record(row) -> None:
+    with current_core().sessions.begin() as session:
+        session.add(row)
 
 
 def feedback():

@@ -2,11 +2,12 @@
 parameters), answered by bridge.visual for the storefront."""
 from __future__ import annotations
 
-from flask import current_app, jsonify, request
+from flask import jsonify, request
 
+from bridge.core import current_core
 from bridge.errors import MISSING_PARAM, bad_request
 from bridge.inputs import query_float, query_int, query_text
-from bridge.visual.service import DEFAULT_LIMIT, MAX_LIMIT, search_image
+from bridge.visual.service import DEFAULT_LIMIT, MAX_LIMIT
 from bridge.visual.validate import read_capped
 
 
@@ -21,7 +22,7 @@ def visual_search():
         raise bad_request(MISSING_PARAM, "Missing parameter: image (a multipart file).")
     # Read with a cap: the route's body limit bounds the request, this bounds the image.
     data = read_capped(upload.stream)
-    answer = search_image(current_app.extensions["fahad"], data, category=category,
-                          min_price=min_price, max_price=max_price, limit=limit,
-                          channel="storefront")
+    answer = current_core().visual.search(data, category=category, min_price=min_price,
+                                          max_price=max_price, limit=limit,
+                                          channel="storefront")
     return jsonify(answer)

@@ -1,20 +1,25 @@
 """Webhooks the store sends: WooCommerce's product events keep every host's index fresh.
 
-Each delivery is verified by its gate (bridge.gates.store_webhook), recorded in the shared
-change log, and answered 200 at once;
-the catalogue worker refreshes the product from WooCommerce. A refused or failing answer
+Each delivery is verified by the channel's gate (``gate``: the webhook secret's signature,
+or the unsigned creation ping), recorded in the shared change log, and answered 200 at
+once; the catalogue worker refreshes the product from WooCommerce. A refused or failing answer
 would count towards WooCommerce disabling the webhook, so anything signed gets a 200: a body
 naming no product the change log can hold is logged and dropped.
 """
 from __future__ import annotations
 
 import logging
+import re
 
-from flask import Flask, current_app, g, jsonify, request
+from flask import Flask, jsonify, request
 
 from bridge.catalog.sync import record_change
+from bridge.core import Core, current_core
+from bridge.errors import INVALID_SIGNATURE, WEBHOOKS_DISABLED, BridgeError
+from bridge.gates import register
 from bridge.inputs import JsonError, parse_json
-from bridge.routes import register
+from bridge.routes import Gate
+from bridge.security import woocommerce_signed
 
 log = logging.getLogger(__name__)
 
@@ -22,12 +27,29 @@ PRODUCT_TOPICS = ("product.created", "product.updated", "product.deleted", "prod
 MAX_ID = 2**31 - 1  # the change log's INTEGER column, and WordPress's own post ids
 
 
-def _bridge():
-    return current_app.extensions["fahad"]
+def gate(core: Core) -> None:
+    """Gate.STORE_WEBHOOK: a delivery signed with the webhook secret, or the creation ping.
+
+    :raise 403: webhooks not configured, or the signature missing or wrong.
+    """
+    settings = core.settings
+    if settings.store != "woocommerce" or not settings.wc_webhook_secret:
+        raise BridgeError(WEBHOOKS_DISABLED,
+                          "WooCommerce webhooks are not configured on this bridge.", 403)
+    if not _is_ping() and not woocommerce_signed(
+            settings.wc_webhook_secret, request.get_data(cache=True),
+            request.headers.get("X-WC-Webhook-Signature")):
+        raise BridgeError(INVALID_SIGNATURE, "The webhook signature does not match.", 403)
+
+
+def _is_ping() -> bool:
+    """WooCommerce's unsigned ping when a webhook is created: it carries nothing to process."""
+    return request.headers.get("X-WC-Webhook-Signature") is None and \
+        re.fullmatch(rb"webhook_id=\d+", request.get_data(cache=True).strip()) is not None
 
 
 def woocommerce():
-    if g.webhook_ping:
+    if _is_ping():
         return jsonify({"received": True})
     topic = request.headers.get("X-WC-Webhook-Topic", "")
     if topic not in PRODUCT_TOPICS:
@@ -37,10 +59,10 @@ def woocommerce():
     except JsonError as exc:  # its reason never quotes the body
         log.warning("WooCommerce %s delivery dropped: %s", topic, exc)
         return jsonify({"received": True, "ignored": "no product id in the body"})
-    bridge = _bridge()
-    record_change(bridge.sessions, product_id, topic)
-    if bridge.catalog_worker is not None:
-        bridge.catalog_worker.wake()
+    core = current_core()
+    record_change(core.sessions, product_id, topic)
+    if core.catalog_worker is not None:
+        core.catalog_worker.wake()
     return jsonify({"received": True})
 
 
@@ -63,5 +85,5 @@ def _product_id(data) -> int:
 VIEWS = {"webhooks.woocommerce": woocommerce}
 
 
-def init_app(app: Flask) -> None:
-    register(app, VIEWS)
+def init_app(app: Flask, core: Core) -> None:
+    register(app, core, VIEWS, gates={Gate.STORE_WEBHOOK: gate})

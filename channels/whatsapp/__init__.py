@@ -1,62 +1,67 @@
 """WhatsApp: customers chat with the store's assistant through Meta's Cloud API.
 
-The webhook (views) stores each message and answers 200 at once; a job runner (runner)
-answers it through the agent core (replies), rendered for WhatsApp (render) and sent with
-pywa (graph). The database (ledger) makes each message answered exactly once.
+The webhook (views, behind the channel's gate) stores each message and answers 200 at once;
+a job runner (runner) runs the job (job) of answering it: the policy (policy) decides what
+to say, by the agent core, a button's action (actions) or a visual search (photos),
+rendered for WhatsApp (render) and sent with pywa (graph). The database (ledger, over the
+channel's tables in models) makes each message answered exactly once. cli: the
+`fahad-bridge whatsapp` commands.
 """
 from __future__ import annotations
 
-import atexit
-import logging
 from dataclasses import dataclass
 
 from flask import Flask
 
-from bridge.routes import register
+from bridge.core import Core
+from bridge.gates import register
+from bridge.routes import Gate
 
 from . import runner as runners
+from .actions import Actions
 from .graph import make_client
-from .replies import Responder
-from .views import VIEWS
+from .job import Responder
+from .photos import Photos
+from .policy import Policy
+from .views import VIEWS, gate
 
-log = logging.getLogger(__name__)
+EXTENSION = "whatsapp"
 
 
-@dataclass
+@dataclass(frozen=True)
 class WhatsAppChannel:
-    """What the channel holds for its views and workers: ``app.extensions["whatsapp"]``."""
+    """The channel's parts: its Graph API client, the job and who runs it."""
 
-    bridge: object
     wa: object
+    policy: Policy
     responder: Responder
-    runner: object
-
-    @property
-    def settings(self):
-        return self.bridge.settings
+    runner: runners.ThreadRunner | runners.RQRunner
 
     def stop(self) -> None:
         self.runner.stop()
 
 
-def build(bridge) -> WhatsAppChannel:
-    settings = bridge.settings
+def build(core: Core) -> WhatsAppChannel:
+    """The channel over the core's parts; its runner is not started."""
+    settings = core.settings
     wa = make_client(settings)
-    responder = Responder(bridge, wa)
+    policy = Policy(settings, core.sessions, core.store, core.agent,
+                    Actions(settings, core.sessions, core.store), Photos(wa, core.visual))
+    responder = Responder(policy, wa, core.sessions, settings.whatsapp_lease)
     if settings.whatsapp_runner == "rq":
         runner = runners.RQRunner(responder, settings.whatsapp_redis_url)
     else:
         runner = runners.ThreadRunner(responder, settings.whatsapp_workers,
                                       settings.whatsapp_poll_interval)
     runners.CURRENT.update(responder=responder, runner=runner)
-    return WhatsAppChannel(bridge, wa, responder, runner)
+    return WhatsAppChannel(wa, policy, responder, runner)
 
 
-def init_app(app: Flask) -> None:
-    channel = build(app.extensions["fahad"])
-    app.extensions["whatsapp"] = channel
-    register(app, VIEWS)
-    if channel.settings.whatsapp_enabled:
-        # Started with the app, so messages left from before a restart are answered now.
-        channel.runner.start()
-        atexit.register(channel.stop)
+def init_app(app: Flask, core: Core) -> None:
+    """The webhook routes behind the channel's gate; the runner joins the core's jobs, so
+    messages left from before a restart are answered once the server starts it."""
+    channel = build(core)
+    app.extensions[EXTENSION] = channel
+    register(app, core, VIEWS, gates={Gate.WHATSAPP: gate})
+    if core.settings.whatsapp_enabled:
+        core.jobs.add(channel.runner)

@@ -1,4 +1,8 @@
-"""`fahad-bridge whatsapp ...`: the store's handoff list and release, and the RQ worker."""
+"""`fahad-bridge whatsapp ...`: the store's handoff list and release, and the RQ worker.
+
+Each command is handed the command line's ``Setup`` (bridge/cli.py) as click's context
+object: the settings, the database brought up to date, the core.
+"""
 from __future__ import annotations
 
 from contextlib import contextmanager
@@ -6,26 +10,14 @@ from contextlib import contextmanager
 import click
 
 
-def _bridge_app():
-    from bridge.app import create_app
-    from bridge.cli import _settings, migrate_database
-
-    settings = _settings()
-    migrate_database(settings)
-    return create_app(settings)
-
-
 @contextmanager
-def _sessions():
+def _sessions(setup):
     """Sessions on the bridge's database, brought up to date first."""
     from sqlalchemy.orm import sessionmaker
 
     from bridge import db
-    from bridge.cli import _settings, migrate_database
 
-    settings = _settings()
-    migrate_database(settings)
-    engine = db.make_engine(settings)
+    engine = db.make_engine(setup.migrated())
     try:
         yield sessionmaker(engine)
     finally:
@@ -38,11 +30,12 @@ def whatsapp() -> None:
 
 
 @whatsapp.command()
-def handoffs() -> None:
+@click.pass_obj
+def handoffs(setup) -> None:
     """List the customers a person from the store is answering (the bot is silent)."""
     from . import ledger
 
-    with _sessions() as sessions:
+    with _sessions(setup) as sessions:
         rows = ledger.handoffs(sessions)
     if not rows:
         click.echo("no customers are handed off")
@@ -52,11 +45,12 @@ def handoffs() -> None:
 
 @whatsapp.command()
 @click.argument("phone")
-def release(phone: str) -> None:
+@click.pass_obj
+def release(setup, phone: str) -> None:
     """Give customer PHONE (as WhatsApp sends it: digits with country code) back to the bot."""
     from . import ledger
 
-    with _sessions() as sessions:
+    with _sessions(setup) as sessions:
         released = ledger.release_handoff(sessions, phone.lstrip("+"))
     if not released:
         raise click.ClickException(f"{phone} is not handed off")
@@ -65,19 +59,27 @@ def release(phone: str) -> None:
 
 @whatsapp.command()
 @click.option("--burst", is_flag=True, help="Answer what is queued, then exit.")
-def worker(burst: bool) -> None:
+@click.pass_obj
+def worker(setup, burst: bool) -> None:
     """Run WhatsApp replies from the Redis queue (whatsapp_runner = "rq")."""
     from rq import SimpleWorker
 
-    from . import runner
+    from . import build, runner
 
-    app = _bridge_app()
-    channel = app.extensions["whatsapp"]
+    core = setup.core()
+    channel = build(core)
     if not isinstance(channel.runner, runner.RQRunner):
         raise click.ClickException('set whatsapp_runner = "rq" (FAHAD_WHATSAPP_RUNNER=rq) '
                                    "and whatsapp_redis_url first")
-    runner.CURRENT.update(responder=channel.responder, runner=channel.runner,
-                          name=runner.worker_name("rq"))
-    channel.runner.recover()
-    # SimpleWorker runs jobs in this process, where the app is already built.
-    SimpleWorker([channel.runner.queue], connection=channel.runner.connection).work(burst=burst)
+    if core.settings.whatsapp_enabled:
+        core.jobs.add(channel.runner)  # its sweep queues again what lost its job
+    core.start()
+    try:
+        runner.CURRENT.update(responder=channel.responder, runner=channel.runner,
+                              name=runner.worker_name("rq"))
+        channel.runner.recover()
+        # SimpleWorker runs jobs in this process, where the core is already built.
+        SimpleWorker([channel.runner.queue], connection=channel.runner.connection).work(
+            burst=burst)
+    finally:
+        core.stop()

@@ -1,10 +1,12 @@
-"""The WhatsApp channel's state in the bridge's database.
+"""The WhatsApp channel's state in the bridge's database (its tables are in models.py).
 
 Inbound messages are the job queue: stored once (their wamid is unique), then claimed by
 exactly one worker with one conditional UPDATE, which also waits for the same customer's
 earlier messages so a conversation is answered in order. A claim carries a lease: a worker
 that dies mid-reply loses its claim when the lease runs out, and another worker (or the
-same bridge after a restart) takes the message over.
+same bridge after a restart) takes the message over. Replies are outbound rows, planned
+before any is sent (``queue_replies``), then each marked "sending" before its call
+(``begin_send``) and marked with its outcome (``mark``).
 """
 from __future__ import annotations
 
@@ -18,9 +20,10 @@ from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from bridge.db import utc_now
-from bridge.models import WhatsAppContact, WhatsAppInbound, WhatsAppOutbound, WhatsAppStatus
 
+from .graph import Outgoing
 from .inbound import Inbound, Status
+from .models import WhatsAppContact, WhatsAppInbound, WhatsAppOutbound, WhatsAppStatus
 
 log = logging.getLogger(__name__)
 
@@ -153,6 +156,54 @@ def finish(sessions: sessionmaker, inbound_id: int, worker: str, outcome: str,
                         .values(status=status, outcome=outcome[:24], done_at=utc_now(),
                                 lease_until=None)
                         .execution_options(synchronize_session=False))
+
+
+def attempts(sessions: sessionmaker, inbound_id: int) -> int:
+    """How many times the message has been claimed."""
+    with sessions() as session:
+        return session.get(WhatsAppInbound, inbound_id).attempts
+
+
+# -- replies ---------------------------------------------------------------------------
+
+def planned(sessions: sessionmaker, inbound_id: int) -> int:
+    """How many replies are planned for the message (0: its answer is still to be decided)."""
+    with sessions() as session:
+        return session.scalar(sa.select(sa.func.count()).select_from(WhatsAppOutbound)
+                              .where(WhatsAppOutbound.inbound_id == inbound_id))
+
+
+def queue_replies(sessions: sessionmaker, message: WhatsAppInbound, outcome: str,
+                  replies: list[Outgoing]) -> None:
+    """Store the planned replies and the message's outcome in one transaction."""
+    with sessions.begin() as session:
+        for seq, reply in enumerate(replies):
+            session.add(WhatsAppOutbound(inbound_id=message.id, seq=seq, phone=message.phone,
+                                         kind=reply.kind, body=reply.to_dict()))
+        session.execute(sa.update(WhatsAppInbound).where(WhatsAppInbound.id == message.id)
+                        .values(outcome=outcome[:24]))
+
+
+def unsent(sessions: sessionmaker, inbound_id: int) -> list[WhatsAppOutbound]:
+    """The message's replies not yet attempted ("queued") or cut short ("sending"), in order."""
+    with sessions() as session:
+        return list(session.scalars(
+            sa.select(WhatsAppOutbound)
+            .where(WhatsAppOutbound.inbound_id == inbound_id,
+                   WhatsAppOutbound.status.in_(("queued", "sending")))
+            .order_by(WhatsAppOutbound.seq)))
+
+
+def mark(sessions: sessionmaker, reply_id: int, status: str, wamid: str | None,
+         title: str | None = None, code: int | None = None) -> None:
+    """Record a send's outcome, unless a status update from Meta has moved the reply on."""
+    with sessions.begin() as session:
+        row = session.get(WhatsAppOutbound, reply_id)
+        if row.status in ("queued", "sending"):
+            row.status = status
+        row.wamid = wamid[:255] if wamid else None
+        row.error_code, row.error_title = code, (title or "")[:300] or None
+        row.updated_at = utc_now()
 
 
 def begin_send(sessions: sessionmaker, reply_id: int) -> bool:

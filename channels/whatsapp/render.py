@@ -158,3 +158,8 @@ def render_turn(events: Iterable[Event], can_add: bool = True) -> tuple[list[Out
     elif shown and not rows:
         out.append(product_list(shown))
     return out, shown
+
+
+def text_reply(text: str) -> Outgoing:
+    """A plain text message (its first part, should it pass WhatsApp's length)."""
+    return Outgoing(kind="text", text=split(text)[0])

@@ -102,3 +102,34 @@ def test_only_cart_ids_this_bridge_issued_are_accepted():
     assert check_cart_id("other" * 8, cart_id) is None
     assert check_cart_id(SECRET, "chosen-by-client") is None
     assert check_cart_id(SECRET, None) is None
+
+
+def test_webhook_signatures_are_checked_over_the_exact_body():
+    import hashlib
+    import hmac
+
+    from bridge.security import meta_signed, woocommerce_signed
+
+    body = b'{"id": 14}'
+    digest = hmac.new(b"wh-secret", body, hashlib.sha256)
+    woo = base64.b64encode(digest.digest()).decode()
+    assert woocommerce_signed("wh-secret", body, woo)
+    assert woocommerce_signed("wh-secret", body, f" {woo}\n")  # header whitespace
+    for secret, signed, signature in (("other", body, woo), ("wh-secret", body + b" ", woo),
+                                      ("wh-secret", body, None), ("wh-secret", body, "")):
+        assert not woocommerce_signed(secret, signed, signature)
+    meta = "sha256=" + digest.hexdigest()
+    assert meta_signed("wh-secret", body, meta)
+    assert meta_signed("wh-secret", body, "sha256=" + digest.hexdigest().upper())  # hex case
+    for secret, signed, header in (("other", body, meta), ("wh-secret", b"{}", meta),
+                                   ("wh-secret", body, digest.hexdigest()),
+                                   ("wh-secret", body, "")):
+        assert not meta_signed(secret, signed, header)
+
+
+def test_a_token_matches_only_the_configured_one_and_never_when_none_is_set():
+    from bridge.security import same_secret
+
+    assert same_secret("verify-me", "verify-me")
+    assert not same_secret("verify-me", "verify-mE") and not same_secret("verify-me", "")
+    assert not same_secret("", "") and not same_secret("", "anything")

@@ -45,11 +45,11 @@ class Bridge:
         self.server = make_server("127.0.0.1", port, app, threaded=True)
         self.url = f"http://127.0.0.1:{self.server.server_port}"
         threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True).start()
+        app.extensions["fahad"].start()  # its background work, as a server's worker starts it
 
     def stop(self):
         self.server.shutdown()
-        if "whatsapp" in self.app.extensions:  # its reply workers, before the data goes
-            self.app.extensions["whatsapp"].stop()
+        self.app.extensions["fahad"].stop()  # its reply workers, before the data goes
         self.app.extensions["fahad"].engine.dispose()
 
 

@@ -1,0 +1,54 @@
+"""The rate limits: flask-limiter on the configured storage, built with the core and bound
+to the app by ``create_app``.
+
+The storefront routes share one fixed-window bucket per client, keyed ``u<uid>`` for a
+signed-in shopper and the client IP otherwise (``client_key``); agents get one per IP. With
+its storage unreachable the limits are counted in process memory.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+from flask import g
+from flask_limiter import Limiter
+
+from .settings import Settings
+
+# Seconds to connect to the rate limit's Redis and to wait for an answer: a hit is one
+# round trip on a LAN, so past this Redis counts as unreachable and the fallback answers
+# (a timeout in the URI, e.g. ?socket_timeout=5, wins).
+REDIS_TIMEOUT = 1.0
+
+
+def make_limiter(settings: Settings) -> Limiter:
+    """flask-limiter on the configured storage. When that storage is unreachable the limits
+    are counted in this process's memory, with flask-limiter's warning in the log, until it
+    answers again: every gate and header stays, each worker counting on its own."""
+    uri = settings.ratelimit_storage
+    options = {}
+    if uri.startswith(("redis://", "rediss://", "redis+unix://")):
+        options = {"socket_connect_timeout": REDIS_TIMEOUT, "socket_timeout": REDIS_TIMEOUT}
+    return Limiter(key_func=client_key, storage_uri=uri, storage_options=options,
+                   strategy="fixed-window", headers_enabled=True,
+                   in_memory_fallback_enabled=True)
+
+
+def client_key() -> str:
+    return g.identity.client_key
+
+
+def ip_key() -> str:
+    return g.identity.ip
+
+
+def storefront_limit(settings: Settings) -> Callable[[], str]:
+    """The storefront's limit for the current request: WordPress's filters when the signed
+    context carries them, else the settings'."""
+    def value() -> str:
+        limit, window = g.identity.rate_limit or (settings.rate_limit, settings.rate_window)
+        return f"{limit} per {window} second"
+    return value
+
+
+def agent_limit(settings: Settings) -> str:
+    return f"{settings.agent_rate_limit} per {settings.agent_rate_window} second"
