@@ -6,7 +6,7 @@ from flask import current_app, jsonify, request
 from bridge.errors import INVALID_PRODUCT, MISSING_PARAM, BridgeError, bad_request
 from bridge.inputs import query_int
 from bridge.store.readonly import ReadOnlyStore
-from bridge.usage import over_budget
+from bridge.usage import budget_spent
 
 from . import drafts, reports
 
@@ -54,10 +54,8 @@ def review_drafts():
     bridge = _bridge()
     limit = query_int("limit", 10, 1, 50)
     providers = [p for p in bridge.agent.providers if p.model_based]
-    if bridge.settings.monthly_budget:
-        with bridge.sessions() as session:
-            if over_budget(session, bridge.settings.monthly_budget):
-                providers = []  # past the budget: templates only
+    if budget_spent(bridge.sessions, bridge.settings.monthly_budget):
+        providers = []  # past the budget: templates only
     return _private(drafts.review_drafts(_store(), bridge.settings, providers, bridge.sessions,
                                          limit))
 
