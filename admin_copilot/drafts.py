@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import sessionmaker
 
 from bridge.agent.prompt import FENCE, fence
+from bridge.agent.providers import Provider
 from bridge.settings import Settings
 from bridge.store.base import Review, Store
 from bridge.usage import record
@@ -62,7 +63,7 @@ def acceptable(draft: str, contact: str) -> bool:
     return FORBIDDEN.search(draft.replace(contact, "") if contact else draft) is None
 
 
-def write(review: Review, product_name: str, settings: Settings, providers: list,
+def write(review: Review, product_name: str, settings: Settings, providers: list[Provider],
           sessions: sessionmaker) -> Draft:
     contact = settings.support_contact.strip()
     # Names are written by customers and sellers too: all of it goes inside the fence.
@@ -72,11 +73,8 @@ def write(review: Review, product_name: str, settings: Settings, providers: list
               + (f"The store's contact for customers: {contact}\n" if contact else "")
               + "Draft the reply.")
     for provider in providers:
-        complete = getattr(provider, "complete", None)
-        if complete is None:
-            continue
         try:
-            text, usage = complete(SYSTEM, prompt)
+            text, usage = provider.complete(SYSTEM, prompt)
         except Exception as exc:
             log.warning("draft by %s failed: %s", provider.name, exc)
             continue
@@ -87,7 +85,7 @@ def write(review: Review, product_name: str, settings: Settings, providers: list
     return Draft(template(review, product_name, contact), "template")
 
 
-def review_drafts(store: Store, settings: Settings, providers: list,
+def review_drafts(store: Store, settings: Settings, providers: list[Provider],
                   sessions: sessionmaker, limit: int) -> dict:
     """Approved reviews the store hasn't answered (or can't say), newest first, drafted."""
     open_reviews = [r for r in store.reviews(status="approved") if r.replied is not True][:limit]

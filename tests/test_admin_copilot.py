@@ -474,3 +474,16 @@ def test_past_the_monthly_budget_drafts_come_from_the_template_without_asking_cl
     assert fake_anthropic.requests == [] and draft_rows(app) == []
     app.extensions["fahad"].engine.dispose()
 
+
+def test_the_offline_provider_writes_no_draft_and_nothing_is_recorded(app):
+    from bridge.agent.providers import ProviderError
+    from bridge.agent.providers.offline import OfflineProvider
+    bridge = app.extensions["fahad"]
+    offline = bridge.agent.providers[-1]
+    assert isinstance(offline, OfflineProvider)
+    with pytest.raises(ProviderError):
+        offline.complete(drafts.SYSTEM, "Draft the reply.")
+    review = TinyStore().reviews()[0]
+    draft = drafts.write(review, "Mug", bridge.settings, [offline], bridge.sessions)
+    assert draft.drafted_by == "template" and "Ana" in draft.text
+    assert draft_rows(app) == []

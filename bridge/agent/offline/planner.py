@@ -1,4 +1,4 @@
-"""The offline provider: a deterministic planner over the same tools a model would use.
+"""The offline planner: deterministic answers over the same tools a model would use.
 
 ``Planner.answer`` reads the shopper's last message and picks an intent (greet, search,
 details, compare, orders, cart), runs its tools through the turn and words the answer from
@@ -18,15 +18,9 @@ from . import cart, parse, say, targets
 SEARCH_LIMIT = 5
 
 
-class OfflineProvider:
-    name = "offline"
-    model_based = False
-
-    def run(self, turn: Turn) -> Iterator[Event]:
-        yield from Planner(turn).answer()
-
-
 class Planner:
+    """One turn's answer without a model: ``answer()`` yields its events."""
+
     def __init__(self, turn: Turn):
         self.turn = turn
         self.ctx = turn.ctx
