@@ -6,15 +6,14 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
 
 from sqlalchemy.orm import sessionmaker
 
 from bridge.agent.prompt import FENCE, fence
-from bridge.models import AnalyticsEvent
+from bridge.agent.providers import Provider
 from bridge.settings import Settings
 from bridge.store.base import Review, Store
-from bridge.usage import cost
+from bridge.usage import record
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +63,7 @@ def acceptable(draft: str, contact: str) -> bool:
     return FORBIDDEN.search(draft.replace(contact, "") if contact else draft) is None
 
 
-def write(review: Review, product_name: str, settings: Settings, providers: list,
+def write(review: Review, product_name: str, settings: Settings, providers: list[Provider],
           sessions: sessionmaker) -> Draft:
     contact = settings.support_contact.strip()
     # Names are written by customers and sellers too: all of it goes inside the fence.
@@ -74,32 +73,20 @@ def write(review: Review, product_name: str, settings: Settings, providers: list
               + (f"The store's contact for customers: {contact}\n" if contact else "")
               + "Draft the reply.")
     for provider in providers:
-        complete = getattr(provider, "complete", None)
-        if complete is None:
-            continue
         try:
-            text, usage = complete(SYSTEM, prompt)
+            text, usage = provider.complete(SYSTEM, prompt)
         except Exception as exc:
             log.warning("draft by %s failed: %s", provider.name, exc)
             continue
-        _record(sessions, usage, settings)
+        record(sessions, "review_draft", "admin", [usage], settings.prices)
         if acceptable(text, contact):
             return Draft(text, provider.name)
         log.info("draft by %s refused by the checks; using the template", provider.name)
     return Draft(template(review, product_name, contact), "template")
 
 
-def _record(sessions: sessionmaker, usage, settings: Settings) -> None:
-    with sessions.begin() as session:
-        session.add(AnalyticsEvent(
-            kind="review_draft", channel="admin", provider=usage.provider,
-            input_tokens=usage.input_tokens, output_tokens=usage.output_tokens,
-            cached_tokens=usage.cache_read_tokens, cache_write_tokens=usage.cache_write_tokens,
-            cost_usd=cost([usage], settings.prices), created_at=datetime.now(timezone.utc)))
-
-
-def review_drafts(store: Store, settings: Settings, providers: list, sessions: sessionmaker,
-                  limit: int) -> dict:
+def review_drafts(store: Store, settings: Settings, providers: list[Provider],
+                  sessions: sessionmaker, limit: int) -> dict:
     """Approved reviews the store hasn't answered (or can't say), newest first, drafted."""
     open_reviews = [r for r in store.reviews(status="approved") if r.replied is not True][:limit]
     names: dict[int, str] = {}

@@ -7,7 +7,7 @@ from bridge.core import current_core
 from bridge.errors import INVALID_PRODUCT, MISSING_PARAM, BridgeError, bad_request
 from bridge.inputs import query_int
 from bridge.store.readonly import ReadOnlyStore
-from bridge.usage import over_budget
+from bridge.usage import budget_spent
 
 from . import drafts, reports
 
@@ -51,10 +51,8 @@ def review_drafts():
     core = current_core()
     limit = query_int("limit", 10, 1, 50)
     providers = [p for p in core.providers if p.model_based]
-    if core.settings.monthly_budget:
-        with core.sessions() as session:
-            if over_budget(session, core.settings.monthly_budget):
-                providers = []  # past the budget: templates only
+    if budget_spent(core.sessions, core.settings.monthly_budget):
+        providers = []  # past the budget: templates only
     return _private(drafts.review_drafts(_store(), core.settings, providers, core.sessions,
                                          limit))
 

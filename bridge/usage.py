@@ -1,5 +1,10 @@
-"""What the assistant costs: the daily cap's turn counter, token usage priced from the
-settings' table, and the monthly budget measured from recorded costs."""
+"""What the assistant costs: the daily cap's turn counter, and model use, which every
+caller records here and checks against the monthly budget here.
+
+Usage: one model call's tokens. model_event / record: the analytics row of some calls (tokens
+summed, cost priced from the settings' table). budget_spent: whether this month's recorded
+cost reached the budget. reserve_turn / cap_reached: the daily cap.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -8,8 +13,9 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
+from .db import utc_now
 from .models import AnalyticsEvent, DailyUsage
 
 MILLION = Decimal(1_000_000)
@@ -45,6 +51,33 @@ def cost(usage: list[Usage], prices: dict) -> Decimal | None:
     return total.quantize(Decimal("0.000001"))
 
 
+def model_event(kind: str, channel: str, calls: list[Usage], prices: dict, *,
+                provider: str | None = None, detail: dict | None = None,
+                created_at: datetime | None = None, **fields) -> AnalyticsEvent:
+    """The analytics row of these model calls: tokens summed, priced, the models named.
+
+    ``provider`` defaults to the calls' own; ``fields`` are other columns
+    (``conversation_ref``, ``degraded``). The caller adds the row to its transaction.
+    """
+    if provider is None and calls:
+        provider = calls[-1].provider
+    return AnalyticsEvent(
+        kind=kind, channel=channel[:20], provider=provider,
+        input_tokens=sum(u.input_tokens for u in calls),
+        output_tokens=sum(u.output_tokens for u in calls),
+        cached_tokens=sum(u.cache_read_tokens for u in calls),
+        cache_write_tokens=sum(u.cache_write_tokens for u in calls),
+        cost_usd=cost(calls, prices), created_at=created_at or utc_now(),
+        detail={**(detail or {}), "models": sorted({u.model for u in calls})}, **fields)
+
+
+def record(sessions: sessionmaker, kind: str, channel: str, calls: list[Usage], prices: dict,
+           **fields) -> None:
+    """Store the analytics row of model calls made outside a turn (a vision search, a draft)."""
+    with sessions.begin() as session:
+        session.add(model_event(kind, channel, calls, prices, **fields))
+
+
 def month_start(now: datetime | None = None) -> datetime:
     now = now or datetime.now(timezone.utc)
     return now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
@@ -57,8 +90,16 @@ def month_spend(session: Session, now: datetime | None = None) -> Decimal:
     return Decimal(spent or 0)
 
 
-def over_budget(session: Session, budget: float) -> bool:
-    return budget > 0 and month_spend(session) >= Decimal(str(budget))
+def budget_spent(sessions: sessionmaker, budget: float) -> bool:
+    """Whether a monthly budget is set (> 0) and this month's recorded cost reached it.
+
+    Every model call checks this first: a turn answers offline, a vision search and a draft
+    go without the model.
+    """
+    if budget <= 0:
+        return False
+    with sessions() as session:
+        return month_spend(session) >= Decimal(str(budget))
 
 
 def utc_today() -> date:

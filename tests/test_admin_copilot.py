@@ -434,3 +434,56 @@ def test_the_admin_page_ships_its_script_and_styles_but_never_the_token(tokened)
     script = client.get("/assets/admin-copilot.js").get_data(as_text=True)
     for route in ADMIN:
         assert route.path.lstrip("/") in script
+
+
+def draft_rows(app):
+    from bridge.models import AnalyticsEvent
+    with app.extensions["fahad"].sessions() as session:
+        return session.scalars(sa.select(AnalyticsEvent)
+                               .where(AnalyticsEvent.kind == "review_draft")).all()
+
+
+def test_a_draft_records_its_tokens_cost_and_model_like_a_turn(claude_settings, fake_anthropic):
+    from fakes.anthropic_api import Message, Text
+    model = claude_settings.anthropic_model
+    app = make_app(claude_settings.replace(
+        prices={model: {"input": 3.0, "output": 15.0, "cache_read": 0.3}}))
+    bridge = app.extensions["fahad"]
+    fake_anthropic.reply(Message([Text("Thank you, Ana; please write to help@shop.test.")],
+                                 input_tokens=400, output_tokens=50, cache_read=100))
+    providers = [p for p in bridge.agent.providers if p.model_based]
+    drafts.review_drafts(ReadOnlyStore(TinyStore()), bridge.settings, providers,
+                         bridge.sessions, 1)
+    [row] = draft_rows(app)
+    assert (row.channel, row.provider) == ("admin", "anthropic")
+    assert (row.input_tokens, row.output_tokens, row.cached_tokens) == (400, 50, 100)
+    assert float(row.cost_usd) == pytest.approx((400 * 3.0 + 50 * 15.0 + 100 * 0.3) / 1e6)
+    assert row.detail["models"] == [model]
+    bridge.engine.dispose()
+
+
+def test_past_the_monthly_budget_drafts_come_from_the_template_without_asking_claude(
+        claude_settings, fake_anthropic):
+    from bridge.models import AnalyticsEvent
+    app = make_app(claude_settings.replace(monthly_budget=0.01))
+    with app.extensions["fahad"].sessions.begin() as session:
+        session.add(AnalyticsEvent(kind="turn", channel="storefront", cost_usd=Decimal("0.01")))
+    body = ask(WordPress(app.test_client()), "/admin/review-drafts", "limit=3").get_json()
+    assert body["count"] > 0
+    assert {r["drafted_by"] for r in body["reviews"]} == {"template"}
+    assert fake_anthropic.requests == [] and draft_rows(app) == []
+    app.extensions["fahad"].engine.dispose()
+
+
+def test_the_offline_provider_writes_no_draft_and_nothing_is_recorded(app):
+    from bridge.agent.providers import ProviderError
+    from bridge.agent.providers.offline import OfflineProvider
+    bridge = app.extensions["fahad"]
+    offline = bridge.agent.providers[-1]
+    assert isinstance(offline, OfflineProvider)
+    with pytest.raises(ProviderError):
+        offline.complete(drafts.SYSTEM, "Draft the reply.")
+    review = TinyStore().reviews()[0]
+    draft = drafts.write(review, "Mug", bridge.settings, [offline], bridge.sessions)
+    assert draft.drafted_by == "template" and "Ana" in draft.text
+    assert draft_rows(app) == []

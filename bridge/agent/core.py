@@ -16,10 +16,10 @@ from sqlalchemy.orm import sessionmaker
 
 from ..catalog.index import CatalogIndex
 from ..db import utc_now
-from ..models import AnalyticsEvent, Conversation, Message
+from ..models import Conversation, Message
 from ..settings import Settings
 from ..store.base import Store
-from ..usage import cost, over_budget
+from ..usage import budget_spent, model_event
 from . import history
 from .events import Done, Event
 from .providers import Provider, run_chain
@@ -71,11 +71,10 @@ class Agent:
 
     def _chain(self) -> tuple[list[Provider], bool]:
         """The providers for this turn; past the monthly budget only the free ones (degraded)."""
-        if self.settings.monthly_budget and any(p.model_based for p in self.providers):
-            with self.sessions() as session:
-                if over_budget(session, self.settings.monthly_budget):
-                    log.warning("monthly budget reached: answering without a model")
-                    return [p for p in self.providers if not p.model_based], True
+        if any(p.model_based for p in self.providers) \
+                and budget_spent(self.sessions, self.settings.monthly_budget):
+            log.warning("monthly budget reached: answering without a model")
+            return [p for p in self.providers if not p.model_based], True
         return self.providers, False
 
     def history(self, ref: str | None, limit: int) -> list[dict]:
@@ -110,15 +109,9 @@ class Agent:
                 Message(ref=message_ref, conversation=conversation, role="assistant",
                         content="".join(turn.text), product_ids=list(turn.ctx.shown),
                         focus_id=turn.ctx.focus, created_at=now),
-                AnalyticsEvent(
-                    kind="turn", channel=request.channel, conversation_ref=ref,
-                    provider=provider, degraded=degraded, created_at=now,
-                    input_tokens=sum(u.input_tokens for u in turn.usage),
-                    output_tokens=sum(u.output_tokens for u in turn.usage),
-                    cached_tokens=sum(u.cache_read_tokens for u in turn.usage),
-                    cache_write_tokens=sum(u.cache_write_tokens for u in turn.usage),
-                    cost_usd=cost(turn.usage, self.settings.prices),
+                model_event(
+                    "turn", request.channel, turn.usage, self.settings.prices,
+                    provider=provider, conversation_ref=ref, degraded=degraded, created_at=now,
                     detail={"tools": [c.name for c in turn.calls],
-                            "cart": turn.ctx.cart_touched,
-                            "models": sorted({u.model for u in turn.usage})}),
+                            "cart": turn.ctx.cart_touched}),
             ])

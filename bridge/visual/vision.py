@@ -3,8 +3,8 @@
 
 Claude sees a re-encoded copy of the decoded pixels, never the uploaded file. Its answer is
 data, not instructions: only short strings from the expected JSON fields are kept, and they
-only ever become search words. Each call's tokens and cost are recorded like a chat turn's;
-over the monthly budget the ranker stands aside.
+only ever become search words. Each call is recorded and the monthly budget checked by
+``bridge.usage``, as for a chat turn; past the budget the ranker stands aside.
 """
 from __future__ import annotations
 
@@ -17,11 +17,11 @@ import re
 import anthropic
 import httpx2
 
+from ..agent.providers.anthropic import count_usage
+from ..agent.providers.clients import anthropic_client
 from ..catalog.index import CatalogIndex
-from ..db import utc_now
-from ..models import AnalyticsEvent
 from ..settings import Settings
-from ..usage import Usage, cost, over_budget
+from ..usage import Usage, budget_spent, record
 from .rankers import CANDIDATES, Query
 
 log = logging.getLogger(__name__)
@@ -52,9 +52,7 @@ class ClaudeVision:
         self.index = index
         self.sessions = sessions
         self.model = settings.anthropic_model
-        self.client = anthropic.Anthropic(
-            api_key=settings.anthropic_api_key, base_url=settings.anthropic_base_url or None,
-            timeout=settings.model_timeout, max_retries=settings.model_max_retries)
+        self.client = anthropic_client(settings)
         self._category_cache: tuple[str | None, list[str]] = ("", [])
 
     # -- the model call --
@@ -90,24 +88,15 @@ class ClaudeVision:
         return self._category_cache[1]
 
     def _record(self, message, channel: str) -> None:
-        reported = message.usage
-        usage = Usage("anthropic", self.model,
-                      input_tokens=getattr(reported, "input_tokens", 0) or 0,
-                      output_tokens=getattr(reported, "output_tokens", 0) or 0)
-        with self.sessions.begin() as session:
-            session.add(AnalyticsEvent(
-                kind="visual_search", channel=channel[:20], provider="anthropic",
-                input_tokens=usage.input_tokens, output_tokens=usage.output_tokens,
-                cost_usd=cost([usage], self.settings.prices), created_at=utc_now(),
-                detail={"models": [self.model]}))
+        usage = Usage("anthropic", self.model)
+        count_usage(usage, message.usage)
+        record(self.sessions, "visual_search", channel, [usage], self.settings.prices)
 
     # -- the ranking --
 
     def rank(self, query: Query) -> list[tuple[int, float]]:
-        if self.settings.monthly_budget:
-            with self.sessions() as session:
-                if over_budget(session, self.settings.monthly_budget):
-                    raise VisionError("the monthly budget is spent")
+        if budget_spent(self.sessions, self.settings.monthly_budget):
+            raise VisionError("the monthly budget is spent")
         description = self.describe(query)
         query.notes["description"] = description
         words = " ".join([*(description[f] for f in FIELDS if description[f]),

@@ -1,34 +1,26 @@
-"""The offline provider: a deterministic planner over the same tools a model would use.
+"""The offline planner: deterministic answers over the same tools a model would use.
 
-It reads the shopper's last message, picks an intent (greet, search, details, compare, cart),
-runs the tools through the turn, and words the answer from their results only.
+``Planner.answer`` reads the shopper's last message and picks an intent (greet, search,
+details, compare, orders, cart), runs its tools through the turn and words the answer from
+their results only. The catalogue's intents are here; ``cart`` holds the cart's, and
+``targets`` finds what the words point at.
 """
 from __future__ import annotations
 
 import re
 from typing import Iterator
 
-from ...catalog.text import query_terms, words
-from ...store.base import StoreUnavailable
-from ..events import Chunk, Event
+from ...catalog.text import query_terms
+from ..events import Event
 from ..turn import Turn
-from . import parse, say
+from . import cart, parse, say, targets
 
 SEARCH_LIMIT = 5
-# Share of a product name's words the shopper must use for "the hoodie" to mean that product.
-NAME_MATCH = 0.5
-GENERIC = re.compile(r"\b(it|this|that|this one|that one|them|these|those|both|the one)\b", re.I)
-
-
-class OfflineProvider:
-    name = "offline"
-    model_based = False
-
-    def run(self, turn: Turn) -> Iterator[Event]:
-        yield from Planner(turn).answer()
 
 
 class Planner:
+    """One turn's answer without a model: ``answer()`` yields its events."""
+
     def __init__(self, turn: Turn):
         self.turn = turn
         self.ctx = turn.ctx
@@ -36,96 +28,39 @@ class Planner:
         self.currency = turn.ctx.store.currency
 
     def answer(self) -> Iterator[Event]:
-        text = self.text
+        text, turn = self.text, self.turn
         if parse.GREETING.match(text) and not query_terms(_drop_greeting(text)):
-            return self.say(
+            return say.chunks(
                 f"Hi! I'm the shopping assistant of {self.ctx.store.name}. I can find products "
                 "(try \"hoodies under $50\"), tell you about one, compare them, and manage your "
                 "cart. What are you looking for?")
         if parse.THANKS.match(text):
-            return self.say("You're welcome! Tell me whenever you'd like to look for something else.")
+            return say.chunks("You're welcome! Tell me whenever you'd like to look for "
+                              "something else.")
         if parse.HELP.match(text):
-            return self.say(
+            return say.chunks(
                 "I can search the catalogue with a budget (\"t-shirts between $20 and $40\"), "
                 "show a product's details and options, compare products I've shown you "
                 "(\"compare the first two\"), and add, change or remove items in your cart.")
         if parse.ORDERS.search(text):
             return self.orders()
         if parse.EMPTY_CART.search(text):
-            return self.empty_cart()
+            return cart.empty(turn)
         if parse.REMOVE.search(text):
-            return self.change_cart(remove=True)
-        if parse.UPDATE.search(text) and parse.CART_WORD.search(text) or _sets_quantity(text):
-            return self.change_cart(remove=False)
+            return cart.change(turn, text, remove=True)
+        if parse.UPDATE.search(text) and parse.CART_WORD.search(text) or cart.sets_quantity(text):
+            return cart.change(turn, text, remove=False)
         if parse.ADD.search(text):
-            return self.add()
+            return cart.add(turn, text)
         if parse.VIEW_CART.search(text):
-            return self.view_cart()
+            return cart.view(turn)
         if parse.COMPARE.search(text):
             return self.compare()
-        if parse.DETAILS.search(text) or self._points_at_shown(text):
+        if parse.DETAILS.search(text) or targets.points_at_shown(turn, text):
             return self.details()
         return self.search()
 
-    def say(self, text: str) -> Iterator[Event]:
-        lines = text.split("\n")
-        for i, line in enumerate(lines):
-            yield Chunk(line + ("\n" if i < len(lines) - 1 else ""))
-
-    # -- finding what the shopper means --
-
-    def targets(self, text: str, want: int = 1) -> list[int]:
-        """Product ids the words point at: ordinals, "the cheapest", names, "it", a search."""
-        shown = list(self.ctx.shown)
-        positions = parse.ordinals(text, len(shown))
-        if positions:
-            return [shown[i] for i in positions]
-        ranked = self._superlative(text, shown)
-        if ranked:
-            return ranked[:want]
-        named = self._by_name(text, self.ctx.index.cards(_seen(self.turn, shown)))
-        if named:
-            return named[:want]
-        if GENERIC.search(text):
-            if want == 1 and self.ctx.focus:
-                return [self.ctx.focus]
-            if shown and (want > 1 or len(shown) == 1):
-                return shown[:want]
-        terms = query_terms(_without_intent_words(text))
-        if terms:
-            found = self.ctx.index.search(" ".join(terms), limit=want).cards
-            strong = self._by_name(" ".join(terms), found)
-            return strong or ([c["id"] for c in found] if want > 1 else [])
-        return []
-
-    def _superlative(self, text: str, shown: list[int]) -> list[int]:
-        """"the cheapest", "the most expensive", "the best rated" among the last list shown."""
-        lowered = text.lower()
-        cards = self.ctx.index.cards(shown)
-        if re.search(r"\b(cheapest|least expensive|lowest price)\b", lowered):
-            return [c["id"] for c in sorted(cards, key=lambda c: float(c["price"] or 0))]
-        if re.search(r"\b(most expensive|priciest|highest price)\b", lowered):
-            return [c["id"] for c in sorted(cards, key=lambda c: -float(c["price"] or 0))]
-        if re.search(r"\b(best rated|top rated|highest rated|best reviewed)\b", lowered):
-            return [c["id"] for c in sorted(cards, key=lambda c: -float(c["rating"] or 0))]
-        return []
-
-    def _by_name(self, text: str, cards: list[dict]) -> list[int]:
-        said = set(words(text))
-        scored = []
-        for card in cards:
-            name = [w for w in words(card["name"]) if len(w) > 1]
-            hits = sum(1 for w in name if w in said or w.rstrip("s") in said
-                       or w + "s" in said)
-            if name and hits / len(name) >= NAME_MATCH:
-                scored.append((-hits / len(name), -hits, card["id"]))
-        return [pid for *_, pid in sorted(scored)]
-
-    def _points_at_shown(self, text: str) -> bool:
-        return bool(self.ctx.shown) and bool(parse.ordinals(text, len(self.ctx.shown))) \
-            and len(words(text)) <= 6
-
-    # -- intents --
+    # -- the catalogue's intents --
 
     def search(self) -> Iterator[Event]:
         limits, rest = parse.budget(self.text)
@@ -149,8 +84,8 @@ class Planner:
         what += " on sale" if on_sale else ""
         within = say.budget_phrase(limits.low, limits.high, self.currency)
         if not result.ok:
-            yield from self.say(f"Sorry, I couldn't search the catalogue just now: "
-                                f"{found['error']}")
+            yield from say.chunks(f"Sorry, I couldn't search the catalogue just now: "
+                                  f"{found['error']}")
             return
         if found["total"] == 0:
             yield from self._nothing_found(args, what, within, found)
@@ -169,7 +104,7 @@ class Planner:
                          f"{showing}:")
         lines += [say.product_line(i, p) for i, p in enumerate(found["products"], 1)]
         lines.append("Ask me to compare any of them, tell you more, or add one to your cart.")
-        yield from self.say("\n".join(lines))
+        yield from say.chunks("\n".join(lines))
 
     def _nothing_found(self, args: dict, what: str, within: str, found: dict) -> Iterator[Event]:
         if within:
@@ -180,7 +115,7 @@ class Planner:
                 limit=1)
             if result.cards:
                 nearest = result.cards[0]
-                yield from self.say(
+                yield from say.chunks(
                     f"I couldn't find any {what}{within}. The closest match is "
                     f"**{nearest['name']}** at {say.price(nearest)}, outside that budget. "
                     "Would you like to see more options at that price?")
@@ -189,19 +124,19 @@ class Planner:
         hint = f" I don't know the word{'s' if len(ignored) > 1 else ''} " \
                f"\"{', '.join(ignored)}\" in this catalogue." if ignored else ""
         categories = ", ".join(c.name for c in list(self.ctx.store.categories())[:8])
-        yield from self.say(
+        yield from say.chunks(
             f"I couldn't find any {what}{within}.{hint} This store has: {categories}. "
             "What would you like to look at?")
 
     def details(self) -> Iterator[Event]:
-        ids = self.targets(self.text)
+        ids = targets.products(self.turn, self.text)
         if not ids:
-            yield from self.say("Which product would you like to know more about? "
-                                "Tell me its name or search for something first.")
+            yield from say.chunks("Which product would you like to know more about? "
+                                  "Tell me its name or search for something first.")
             return
         result = yield from self.turn.use("get_product_details", {"product_id": ids[0]})
         if not result.ok:
-            yield from self.say(_lookup_failed(result))
+            yield from say.chunks(say.lookup_failed(result))
             return
         p = result.content
         lines = [f"**{p['name']}**: {say.price(p)}."]
@@ -218,17 +153,17 @@ class Planner:
         if p.get("rating"):
             lines.append(f"Rated {float(p['rating']):.1f} of 5 by {p['rating_count']} "
                          f"{_plural(p['rating_count'], 'review', 'reviews')}.")
-        yield from self.say("\n".join(lines))
+        yield from say.chunks("\n".join(lines))
 
     def compare(self) -> Iterator[Event]:
-        ids = self.targets(self.text, want=2)
+        ids = targets.products(self.turn, self.text, want=2)
         if len(ids) < 2:
-            yield from self.say("Which products should I compare? Search for something first, "
-                                "then say for example \"compare the first two\".")
+            yield from say.chunks("Which products should I compare? Search for something first, "
+                                  "then say for example \"compare the first two\".")
             return
         result = yield from self.turn.use("compare_products", {"product_ids": ids[:4]})
         if not result.ok:
-            yield from self.say(f"Sorry, I couldn't compare those: {result.content['error']}")
+            yield from say.chunks(f"Sorry, I couldn't compare those: {result.content['error']}")
             return
         cards = {c["id"]: c for c in result.cards}
         names = [f"**{cards[i]['name']}**" for i in ids[:4] if i in cards]
@@ -244,166 +179,25 @@ class Planner:
         for card in cards.values():
             if not card["in_stock"]:
                 lines.append(f"- {card['name']} is out of stock.")
-        yield from self.say("\n".join(lines))
-
-    def add(self) -> Iterator[Event]:
-        want = 2 if re.search(r"\b(both|all of them)\b", self.text, re.I) else 1
-        ids = self.targets(self.text, want=want)
-        if not ids:
-            yield from self.say("Which product would you like to add? Search for something "
-                                "first, or tell me its name.")
-            return
-        count = parse.quantity(self.text) or 1
-        for product_id in ids:
-            yield from self._add_one(product_id, count)
-
-    def _add_one(self, product_id: int, count: int) -> Iterator[Event]:
-        result = yield from self.turn.use("get_product_details", {"product_id": product_id})
-        if not result.ok:
-            yield from self.say(_lookup_failed(result))
-            return
-        product = result.content
-        args = {"product_id": product_id, "quantity": count}
-        label = product["name"]
-        if product.get("variations"):
-            variation, open_choice = self._pick_variation(product)
-            if variation is None:
-                yield from self.say(
-                    f"**{product['name']}** comes in {open_choice}. Which one would you like? "
-                    "You can also choose on the card.")
-                return
-            if not variation["in_stock"]:
-                others = ", ".join(" / ".join(v["attributes"].values())
-                                   for v in product["variations"] if v["in_stock"])
-                yield from self.say(
-                    f"Sorry, {product['name']} ({' / '.join(variation['attributes'].values())}) "
-                    f"is out of stock." + (f" In stock: {others}." if others else ""))
-                return
-            args["variation_id"] = variation["id"]
-            label += f" ({' / '.join(variation['attributes'].values())})"
-        added = yield from self.turn.use("add_to_cart", args)
-        if not added.ok:
-            yield from self.say(f"I couldn't add {label} to your cart: {added.content['error']}")
-            return
-        yield from self.say(f"Added {count} × **{label}** to your cart.\n"
-                            + say.cart_lines(added.content["cart"]))
-
-    def _pick_variation(self, product: dict) -> tuple[dict | None, str]:
-        """The one variation the shopper's words decide, else None and the choice still open.
-
-        "M" for a shirt in M/Black and M/Grey leaves "Color: Black, Grey" to choose.
-        """
-        variations = product["variations"]
-        named = {name: [v for v in values if parse.mentioned(v, self.text)]
-                 for name, values in product.get("options", {}).items()}
-        fits = [v for v in variations
-                if all(v["attributes"].get(name) in values
-                       for name, values in named.items() if values)]
-        if len(fits) == 1:
-            return fits[0], ""
-        candidates = fits or variations
-        open_names = [name for name, values in named.items() if len(values) != 1]
-        choice = "; ".join(f"{name}: " + ", ".join(_values(candidates, name))
-                           for name in open_names) or say.options(product)
-        return None, choice
+        yield from say.chunks("\n".join(lines))
 
     def orders(self) -> Iterator[Event]:
         number = re.search(r"#?\b(\d{1,10})\b", self.text)
         args = {"order_id": int(number.group(1))} if number else {}
         result = yield from self.turn.use("order_status", args)
         if not result.ok:
-            yield from self.say(f"{result.content['error']} Sign in to the store to see your "
-                                "orders, or contact the store for help with one.")
+            yield from say.chunks(f"{result.content['error']} Sign in to the store to see your "
+                                  "orders, or contact the store for help with one.")
             return
         orders = result.content["orders"]
         if not orders:
-            yield from self.say("I can't find any orders of yours from the last year.")
+            yield from say.chunks("I can't find any orders of yours from the last year.")
             return
         lines = [f"- Order {o['order_id']} of {o['date']}: **{o['status']}**, "
                  f"{say.money(o['total'], o['currency'])}"
                  + (f", {say.money(o['refunded'], o['currency'])} refunded" if o["refunded"] else "")
                  for o in orders]
-        yield from self.say("\n".join(lines))
-
-    def view_cart(self) -> Iterator[Event]:
-        result = yield from self.turn.use("view_cart", {})
-        if not result.ok:
-            yield from self.say(f"Sorry, I couldn't open your cart: {result.content['error']}")
-            return
-        yield from self.say(say.cart_lines(result.content["cart"]))
-
-    def change_cart(self, remove: bool) -> Iterator[Event]:
-        viewed = yield from self.turn.use("view_cart", {})
-        if not viewed.ok:
-            yield from self.say(f"Sorry, I couldn't open your cart: {viewed.content['error']}")
-            return
-        items = viewed.content["cart"]["items"]
-        if not items:
-            yield from self.say("Your cart is empty.")
-            return
-        line = self._cart_line(items)
-        if line is None:
-            names = ", ".join(i["name"] for i in items)
-            yield from self.say(f"Which item do you mean? Your cart has: {names}.")
-            return
-        if remove:
-            result = yield from self.turn.use("remove_from_cart", {"cart_item_key": line["key"]})
-            done = f"Removed **{line['name']}** from your cart."
-        else:
-            count = _new_quantity(self.text)
-            if count is None:
-                yield from self.say(f"How many {line['name']} would you like?")
-                return
-            result = yield from self.turn.use(
-                "update_cart_item", {"cart_item_key": line["key"], "quantity": count})
-            done = f"Updated **{line['name']}** to {count}."
-        if not result.ok:
-            yield from self.say(f"I couldn't change your cart: {result.content['error']}")
-            return
-        yield from self.say(done + "\n" + say.cart_lines(result.content["cart"]))
-
-    def _cart_line(self, items: list[dict]) -> dict | None:
-        positions = parse.ordinals(self.text, len(items))
-        if positions:
-            return items[positions[0]]
-        said = set(words(self.text))
-        scored = []
-        for item in items:
-            name = [w for w in words(item["name"]) if len(w) > 1]
-            hits = sum(1 for w in name if w in said or w + "s" in said)
-            if hits:
-                scored.append((hits / len(name), item))
-        if scored:
-            best = max(score for score, _ in scored)
-            winners = [item for score, item in scored if score == best]
-            if len(winners) == 1:
-                return winners[0]
-        return items[0] if len(items) == 1 else None
-
-    def empty_cart(self) -> Iterator[Event]:
-        viewed = yield from self.turn.use("view_cart", {})
-        if not viewed.ok:
-            yield from self.say(f"Sorry, I couldn't open your cart: {viewed.content['error']}")
-            return
-        cart = viewed.content["cart"]
-        for item in cart["items"]:
-            result = yield from self.turn.use("remove_from_cart", {"cart_item_key": item["key"]})
-            if not result.ok:
-                yield from self.say(f"I couldn't empty your cart: {result.content['error']}")
-                return
-            cart = result.content["cart"]
-        yield from self.say("Your cart is now empty." if not cart["items"]
-                            else say.cart_lines(cart))
-
-
-def _values(variations: list[dict], name: str) -> list[str]:
-    """The values of one option among these variations; a value none has in stock says so."""
-    stocked: dict[str, bool] = {}
-    for v in variations:
-        value = v["attributes"].get(name)
-        if value:
-            stocked[value] = stocked.get(value, False) or v["in_stock"]
-    return [value if ok else f"{value} (out of stock)" for value, ok in stocked.items()]
+        yield from say.chunks("\n".join(lines))
 
 
 def _plural(n: int, one: str, many: str) -> str:
@@ -413,50 +207,3 @@ def _plural(n: int, one: str, many: str) -> str:
 def _drop_greeting(text: str) -> str:
     return re.sub(r"^\W*(hi|hello|hey|hiya|good (morning|afternoon|evening))\b[\s,!.]*", "",
                   text, flags=re.I)
-
-
-def _without_intent_words(text: str) -> str:
-    """The words left when the request's verbs, ordinals and counts are taken out."""
-    positions = "|".join([*parse.ORDINALS, *parse.NUMBER_WORDS, "last", "top", "number", "item"])
-    text = re.sub(rf"\b(add|put|buy|get|order|purchase|compare|tell|more|about|details?|"
-                  rf"describe|cart|basket|to|my|in|size|colou?r|with|and|vs|versus|{positions})\b",
-                  " ", text, flags=re.I)
-    return re.sub(r"\b\d+\b", " ", text)
-
-
-def _seen(turn: Turn, shown: list[int]) -> list[int]:
-    seen = list(shown)
-    for call in turn.calls:
-        seen += [c["id"] for c in call.result.cards if c["id"] not in seen]
-    for pid in turn.ctx.seen:
-        if pid not in seen:
-            seen.append(pid)
-    return seen
-
-
-def _sets_quantity(text: str) -> bool:
-    return bool(re.search(r"\b(change|update|set|make)\b.*\bto \w+\b", text, re.I)
-                and re.search(r"\b(quantity|qty|items?|pieces|units|\d+|one|two|three|four|"
-                              r"five)\b", text, re.I)
-                and not parse.ADD.search(text))
-
-
-def _new_quantity(text: str) -> int | None:
-    match = re.search(r"\bto (\d{1,3}|\w+)\b", text.lower())
-    if match:
-        value = match.group(1)
-        if value.isdigit():
-            return int(value)
-        if value in parse.NUMBER_WORDS:
-            return parse.NUMBER_WORDS[value]
-        if value in ("zero", "none"):
-            return 0
-    return parse.quantity(text)
-
-
-def _lookup_failed(result) -> str:
-    """A failed product lookup in the shopper's words: a store that could not answer is
-    said as such, never as a product that doesn't exist."""
-    if result.content.get("code") == StoreUnavailable.code:
-        return result.content["error"]
-    return f"Sorry, I couldn't find that product: {result.content['error']}"

@@ -1,6 +1,11 @@
 """How the offline assistant words its answers; every figure comes from a tool result."""
 from __future__ import annotations
 
+from typing import Iterator
+
+from ...store.base import StoreUnavailable
+from ..events import Chunk
+
 SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "AUD": "A$", "CAD": "C$", "JPY": "¥", "INR": "₹"}
 
 
@@ -69,3 +74,18 @@ def cart_lines(cart: dict) -> str:
     lines.append(f"Total: **{money(cart['total'], cart['currency'])}** "
                  f"for {count} item{'s' if count != 1 else ''}.")
     return "\n".join(lines)
+
+
+def chunks(text: str) -> Iterator[Chunk]:
+    """The answer as the shopper sees it stream: one chunk per line."""
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        yield Chunk(line + ("\n" if i < len(lines) - 1 else ""))
+
+
+def lookup_failed(result) -> str:
+    """A failed product lookup in the shopper's words: a store that could not answer is
+    said as such, never as a product that doesn't exist."""
+    if result.content.get("code") == StoreUnavailable.code:
+        return result.content["error"]
+    return f"Sorry, I couldn't find that product: {result.content['error']}"

@@ -1,15 +1,16 @@
 """Providers and the chain: ``build_chain(settings)`` lists them in the configured order.
 
-base: Provider, ProviderError, run_chain, SORRY. The offline provider lives in ``agent.offline``.
+base: Provider, ProviderError, run_chain, SORRY; anthropic, openai_compat, offline: the
+providers; clients: the SDK clients, built only there.
 """
 from __future__ import annotations
 
 from typing import Callable
 
 from ...settings import Settings, SettingsError
-from ..offline import OfflineProvider
 from . import anthropic, openai_compat
 from .base import Provider, ProviderError, run_chain
+from .offline import OfflineProvider
 
 # name -> factory(settings, store name, currency) returning a provider, or None when its
 # key is not configured.

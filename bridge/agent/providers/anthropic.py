@@ -18,6 +18,7 @@ from ..events import Chunk, Event
 from ..prompt import system_prompt, tool_definitions, tool_text, turn_note
 from ..turn import Turn
 from .base import ProviderError
+from .clients import anthropic_client
 from .transcript import arguments, carried, conversation
 
 
@@ -29,10 +30,7 @@ class AnthropicProvider:
         self.model = settings.anthropic_model
         self.max_tokens = settings.model_max_tokens
         self.max_calls = settings.model_max_calls
-        # The SDK's own 600 s timeout and retries would stall the chain; ours fail over fast.
-        self.client = anthropic.Anthropic(
-            api_key=settings.anthropic_api_key, base_url=settings.anthropic_base_url or None,
-            timeout=settings.model_timeout, max_retries=settings.model_max_retries)
+        self.client = anthropic_client(settings)
         self.system = system_prompt(settings, store_name, currency)
 
     def run(self, turn: Turn) -> Iterator[Event]:
@@ -53,7 +51,7 @@ class AnthropicProvider:
         except (anthropic.APIError, httpx2.TransportError, ValueError, OSError) as exc:
             raise ProviderError(f"{type(exc).__name__}: {exc}") from exc
         usage = Usage(self.name, self.model)
-        _count(usage, message.usage)
+        count_usage(usage, message.usage)
         return "".join(b.text for b in message.content if b.type == "text").strip(), usage
 
     def _run(self, turn: Turn) -> Iterator[Event]:
@@ -97,7 +95,7 @@ class AnthropicProvider:
             for event in stream:
                 kind = event.type
                 if kind == "message_start":
-                    _count(usage, event.message.usage)
+                    count_usage(usage, event.message.usage)
                 elif kind == "content_block_start":
                     block = event.content_block
                     if block.type == "text":
@@ -120,7 +118,7 @@ class AnthropicProvider:
                         block["input"] = arguments(block.pop("json"))
                 elif kind == "message_delta":
                     stop_reason = event.delta.stop_reason
-                    _count(usage, event.usage)
+                    count_usage(usage, event.usage)
                 elif kind == "message_stop":
                     break
         if stop_reason is None:
@@ -136,8 +134,9 @@ def _wire(block: dict) -> dict:
             "input": block["input"] if isinstance(block.get("input"), dict) else {}}
 
 
-def _count(usage: Usage, reported) -> None:
-    """Copy the token counts a stream event reports (message_delta's are running totals)."""
+def count_usage(usage: Usage, reported) -> None:
+    """Copy the token counts a Messages API usage block reports (a stream's message_delta
+    carries running totals)."""
     for ours, theirs in (("input_tokens", "input_tokens"), ("output_tokens", "output_tokens"),
                          ("cache_read_tokens", "cache_read_input_tokens"),
                          ("cache_write_tokens", "cache_creation_input_tokens")):

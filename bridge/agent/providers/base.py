@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 from typing import Iterator, Protocol
 
+from ...usage import Usage
 from ..events import Chunk, Event
 from ..turn import Turn
 
@@ -24,6 +25,13 @@ class Provider(Protocol):
 
     def run(self, turn: Turn) -> Iterator[Event]:
         """Answer the turn, yielding chunk, tool, products and comparison events."""
+
+    def complete(self, system: str, prompt: str, max_tokens: int = 400) -> tuple[str, Usage]:
+        """One answer to one prompt, no tools (the admin copilot's drafts), and its usage.
+
+        :raise ProviderError: when the provider could not answer; the offline provider,
+            which writes no free text, always raises it.
+        """
 
 
 def run_chain(turn: Turn, providers: list[Provider]) -> Iterator[Event]:

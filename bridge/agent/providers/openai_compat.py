@@ -20,12 +20,9 @@ from ..events import Chunk, Event
 from ..prompt import system_prompt, tool_definitions, tool_text, turn_note
 from ..turn import Turn
 from .base import ProviderError
+from .clients import openai_base_url, openai_client
 from .transcript import arguments, carried, conversation
 
-# Passed explicitly so the SDK never falls back to an OPENAI_BASE_URL of the environment.
-OPENAI_URL = "https://api.openai.com/v1"
-# Local servers (Ollama) need no key, but the SDK refuses to start without one.
-NO_KEY = "not-needed"
 # Ids for calls a server sent without one.
 MISSING_ID = "call_{}_{}"
 
@@ -57,15 +54,11 @@ class OpenAICompatProvider:
     def __init__(self, settings: Settings, store_name: str, currency: str):
         self.model = settings.openai_model
         self.max_calls = settings.model_max_calls
-        base_url = settings.openai_base_url or OPENAI_URL
         # OpenAI's reasoning models refuse max_tokens; compatible servers (Ollama) only know it.
-        limit = ("max_completion_tokens" if urlsplit(base_url).hostname == "api.openai.com"
-                 else "max_tokens")
+        host = urlsplit(openai_base_url(settings)).hostname
+        limit = "max_completion_tokens" if host == "api.openai.com" else "max_tokens"
         self.limit = {limit: settings.model_max_tokens}
-        # The SDK's own 600 s timeout and retries would stall the chain; ours fail over fast.
-        self.client = openai.OpenAI(
-            api_key=settings.openai_api_key or NO_KEY, base_url=base_url,
-            timeout=settings.model_timeout, max_retries=settings.model_max_retries)
+        self.client = openai_client(settings)
         self.system = system_prompt(settings, store_name, currency)
 
     def run(self, turn: Turn) -> Iterator[Event]:

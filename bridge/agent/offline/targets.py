@@ -1,0 +1,139 @@
+"""What the shopper's words point at: products shown, named or searched for, a line of the
+cart, and the variation their options decide."""
+from __future__ import annotations
+
+import re
+
+from ...catalog.text import query_terms, words
+from ..turn import Turn
+from . import parse, say
+
+# Share of a product name's words the shopper must use for "the hoodie" to mean that product.
+NAME_MATCH = 0.5
+GENERIC = re.compile(r"\b(it|this|that|this one|that one|them|these|those|both|the one)\b", re.I)
+
+
+def products(turn: Turn, text: str, want: int = 1) -> list[int]:
+    """Product ids the words point at: ordinals, "the cheapest", names, "it", a search."""
+    ctx = turn.ctx
+    shown = list(ctx.shown)
+    positions = parse.ordinals(text, len(shown))
+    if positions:
+        return [shown[i] for i in positions]
+    ranked = _superlative(turn, text, shown)
+    if ranked:
+        return ranked[:want]
+    named = _by_name(text, ctx.index.cards(_seen(turn, shown)))
+    if named:
+        return named[:want]
+    if GENERIC.search(text):
+        if want == 1 and ctx.focus:
+            return [ctx.focus]
+        if shown and (want > 1 or len(shown) == 1):
+            return shown[:want]
+    terms = query_terms(_without_intent_words(text))
+    if terms:
+        found = ctx.index.search(" ".join(terms), limit=want).cards
+        strong = _by_name(" ".join(terms), found)
+        return strong or ([c["id"] for c in found] if want > 1 else [])
+    return []
+
+
+def points_at_shown(turn: Turn, text: str) -> bool:
+    """Whether a short message picks one of the products last shown ("the second one")."""
+    shown = turn.ctx.shown
+    return bool(shown) and bool(parse.ordinals(text, len(shown))) and len(words(text)) <= 6
+
+
+def cart_line(text: str, items: list[dict]) -> dict | None:
+    """The cart line the words mean; None when they could mean several."""
+    positions = parse.ordinals(text, len(items))
+    if positions:
+        return items[positions[0]]
+    said = set(words(text))
+    scored = []
+    for item in items:
+        name = [w for w in words(item["name"]) if len(w) > 1]
+        hits = sum(1 for w in name if w in said or w + "s" in said)
+        if hits:
+            scored.append((hits / len(name), item))
+    if scored:
+        best = max(score for score, _ in scored)
+        winners = [item for score, item in scored if score == best]
+        if len(winners) == 1:
+            return winners[0]
+    return items[0] if len(items) == 1 else None
+
+
+def variation(product: dict, text: str) -> tuple[dict | None, str]:
+    """The one variation the shopper's words decide, else None and the choice still open.
+
+    "M" for a shirt in M/Black and M/Grey leaves "Color: Black, Grey" to choose.
+    """
+    variations = product["variations"]
+    named = {name: [v for v in values if parse.mentioned(v, text)]
+             for name, values in product.get("options", {}).items()}
+    fits = [v for v in variations
+            if all(v["attributes"].get(name) in values
+                   for name, values in named.items() if values)]
+    if len(fits) == 1:
+        return fits[0], ""
+    candidates = fits or variations
+    open_names = [name for name, values in named.items() if len(values) != 1]
+    choice = "; ".join(f"{name}: " + ", ".join(_values(candidates, name))
+                       for name in open_names) or say.options(product)
+    return None, choice
+
+
+def _superlative(turn: Turn, text: str, shown: list[int]) -> list[int]:
+    """"the cheapest", "the most expensive", "the best rated" among the last list shown."""
+    lowered = text.lower()
+    cards = turn.ctx.index.cards(shown)
+    if re.search(r"\b(cheapest|least expensive|lowest price)\b", lowered):
+        return [c["id"] for c in sorted(cards, key=lambda c: float(c["price"] or 0))]
+    if re.search(r"\b(most expensive|priciest|highest price)\b", lowered):
+        return [c["id"] for c in sorted(cards, key=lambda c: -float(c["price"] or 0))]
+    if re.search(r"\b(best rated|top rated|highest rated|best reviewed)\b", lowered):
+        return [c["id"] for c in sorted(cards, key=lambda c: -float(c["rating"] or 0))]
+    return []
+
+
+def _by_name(text: str, cards: list[dict]) -> list[int]:
+    said = set(words(text))
+    scored = []
+    for card in cards:
+        name = [w for w in words(card["name"]) if len(w) > 1]
+        hits = sum(1 for w in name if w in said or w.rstrip("s") in said
+                   or w + "s" in said)
+        if name and hits / len(name) >= NAME_MATCH:
+            scored.append((-hits / len(name), -hits, card["id"]))
+    return [pid for *_, pid in sorted(scored)]
+
+
+def _seen(turn: Turn, shown: list[int]) -> list[int]:
+    seen = list(shown)
+    for call in turn.calls:
+        seen += [c["id"] for c in call.result.cards if c["id"] not in seen]
+    for pid in turn.ctx.seen:
+        if pid not in seen:
+            seen.append(pid)
+    return seen
+
+
+def _without_intent_words(text: str) -> str:
+    """The words left when the request's verbs, ordinals and counts are taken out."""
+    positions = "|".join([*parse.ORDINALS, *parse.NUMBER_WORDS, "last", "top", "number", "item"])
+    text = re.sub(rf"\b(add|put|buy|get|order|purchase|compare|tell|more|about|details?|"
+                  rf"describe|cart|basket|to|my|in|size|colou?r|with|and|vs|versus|{positions})\b",
+                  " ", text, flags=re.I)
+    return re.sub(r"\b\d+\b", " ", text)
+
+
+def _values(variations: list[dict], name: str) -> list[str]:
+    """The values of one option among these variations; a value none has in stock says so."""
+    stocked: dict[str, bool] = {}
+    for v in variations:
+        value = v["attributes"].get(name)
+        if value:
+            stocked[value] = stocked.get(value, False) or v["in_stock"]
+    return [value if ok else f"{value} (out of stock)" for value, ok in stocked.items()]
