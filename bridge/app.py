@@ -65,14 +65,14 @@ def create_app(settings: Settings | None = None) -> Flask:
     sessions = db.init_app(app, engine)
     store = make_store(settings, sessions)
     index = CatalogIndex(settings.data_path / f"catalog-{settings.store}.sqlite3")
-    if settings.store == "demo":
+    if store.local is not None:  # a catalogue in this process: the index follows it now
         sync_demo_index(store, index)
     agent = Agent(store, index, build_chain(settings, store.name, store.currency), sessions,
                   settings)
     bridge = Bridge(settings, engine, sessions, store, index, agent)
     bridge.visual = VisualSearch.build(bridge)
     app.extensions["fahad"] = bridge
-    if settings.store == "woocommerce" and settings.wc_background_sync:
+    if store.local is None and settings.wc_background_sync:
         bridge.catalog_worker = CatalogWorker(
             store, index, sessions, settings,
             after=lambda: sync_features(store, index, settings, settings.visual_sync_batch))

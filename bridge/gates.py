@@ -23,6 +23,7 @@ from .errors import DAILY_CAP, DISABLED, FORBIDDEN, INVALID_SIGNATURE, BridgeErr
 from .routes import STOREFRONT_GATES, Gate, Route
 from .security import Context, check_nonce, read_context
 from .settings import Settings, current_settings
+from .store.base import Store
 from .usage import cap_reached
 
 
@@ -82,14 +83,15 @@ def under_daily_cap(settings: Settings) -> None:
                           "Please try again tomorrow.", 503)
 
 
-def store_webhook(settings: Settings) -> bool:
+def store_webhook(settings: Settings, store: Store) -> bool:
     """Admit a WooCommerce webhook delivery: signed with the webhook secret (base64
     HMAC-SHA256 of the raw body, constant-time compare), or the unsigned creation ping.
 
     :return: True for the ping, which carries nothing to process.
-    :raise 403: webhooks not configured, or the signature missing or wrong.
+    :raise 403: webhooks not configured (or the shop lives in this process), or the
+        signature missing or wrong.
     """
-    if settings.store != "woocommerce" or not settings.wc_webhook_secret:
+    if store.local is not None or not settings.wc_webhook_secret:
         raise BridgeError("fahad_ai_webhooks_disabled",
                           "WooCommerce webhooks are not configured on this bridge.", 403)
     body = request.get_data(cache=True)
@@ -228,7 +230,7 @@ def guard(app: Flask, route: Route, view):
             g.identity = storefront_identity(settings)
             not_paused(settings)
         elif route.gate is Gate.STORE_WEBHOOK:
-            g.webhook_ping = store_webhook(settings)
+            g.webhook_ping = store_webhook(settings, app.extensions["fahad"].store)
         elif route.gate is Gate.AGENT:
             g.identity = agent_identity(settings)
         elif route.gate is Gate.ADMIN:

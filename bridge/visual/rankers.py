@@ -15,7 +15,7 @@ import numpy as np
 
 from ..settings import SettingsError
 from . import features
-from .loaders import loader_for
+from .loaders import local_loader
 from .validate import Picture
 from .vectors import FeatureIndex
 
@@ -82,8 +82,8 @@ class FeatureRanker:
 
 def _features(bridge: "Bridge") -> Ranker:
     vectors = FeatureIndex(bridge.index)
-    local = loader_for(bridge.store, bridge.settings) if bridge.settings.store == "demo" \
-        else None
+    # A local shop's images are drawn here and cheap: its descriptors are made on first use.
+    local = local_loader(bridge.store.local) if bridge.store.local is not None else None
     return FeatureRanker(vectors, local)
 
 

@@ -1,5 +1,6 @@
-"""Pages of the standalone demo shop: the storefront with the widget, product pages,
-the checkout-link summary, the widget's files and the demo store's images."""
+"""Pages of the standalone demo shop: the storefront with the widget, the checkout-link
+summary and the widget's files, and for a shop living in this process (Store.local) its
+product pages and images."""
 from __future__ import annotations
 
 import re
@@ -11,6 +12,7 @@ from flask import (Blueprint, Response, abort, current_app, render_template, req
 from bridge.catalog.cards import card
 from bridge.routes import NAMESPACE
 from bridge.security import issue_nonce
+from bridge.store import rules
 
 bp = Blueprint("pages", __name__, template_folder="templates")
 
@@ -43,7 +45,8 @@ def assets(name: str):
 
 @bp.get("/demo-media/<int:product_id>.png")
 def image(product_id: int):
-    png = getattr(_bridge().store, "image_png", lambda _id: None)(product_id)
+    shop = _bridge().store.local
+    png = shop.image_png(product_id) if shop is not None else None
     if png is None:
         abort(404)
     return Response(png, mimetype="image/png", headers={"Cache-Control": "public, max-age=86400"})
@@ -52,7 +55,8 @@ def image(product_id: int):
 @bp.get("/product/<slug>/")
 def product(slug: str):
     bridge = _bridge()
-    found = getattr(bridge.store, "product_by_slug", lambda _slug: None)(slug)
+    shop = bridge.store.local
+    found = shop.product_by_slug(slug) if shop is not None else None
     if found is None:
         abort(404)
     return render_template("product.html", store_name=bridge.settings.store_name,
@@ -66,22 +70,13 @@ def checkout_link():
     items = []
     for part in request.args.get("products", "").split(",")[:20]:
         match = re.fullmatch(r"\s*(\d{1,10}):(\d{1,3})\s*", part)
-        found = _product_or_variation(int(match.group(1))) if match else None
+        found = rules.find(bridge.store, int(match.group(1))) if match else None
         if found is not None:
             product, variation = found
             quantity = int(match.group(2))
             price = (variation or product).price
-            items.append({"name": product.name + (f" ({variation.label()})" if variation else ""),
-                          "quantity": quantity, "price": price, "total": price * quantity})
+            items.append({"name": product.label(variation), "quantity": quantity,
+                          "price": price, "total": price * quantity})
     return render_template("checkout.html", store_name=bridge.settings.store_name, items=items,
                            currency=bridge.store.currency,
                            total=sum((i["total"] for i in items), 0))
-
-
-def _product_or_variation(item_id: int):
-    store = _bridge().store
-    product = store.product(item_id)
-    if product is not None:
-        return product, None
-    parent = getattr(store, "variation_parent", lambda _id: None)(item_id)
-    return (parent, parent.variation(item_id)) if parent is not None else None

@@ -23,7 +23,7 @@ from bridge.db import utc_now
 from bridge.errors import BridgeError, from_store
 from bridge.models import Message, WhatsAppContact, WhatsAppInbound, WhatsAppOutbound
 from bridge.security import issue_cart_id
-from bridge.store.base import StoreError
+from bridge.store.base import CartIds, StoreError
 from bridge.usage import reserve_turn
 from bridge.visual import search_image
 
@@ -237,9 +237,10 @@ class Responder:
         return [{"role": role, "content": content} for role, content in reversed(rows) if content]
 
     def _cart_ref(self, contact: WhatsAppContact) -> str | None:
-        """The customer's cart in the demo store; a WooCommerce cart needs the shopper's own
-        browser session, so there the buttons hand over checkout links instead."""
-        if self.settings.store != "demo":
+        """The customer's cart when the store keeps carts the bridge names (the demo); a
+        WooCommerce cart needs the shopper's own browser session, so there the buttons hand
+        over checkout links instead."""
+        if self.bridge.store.cart_ids is not CartIds.ISSUED:
             return None
         if not contact.cart_ref:
             contact.cart_ref = issue_cart_id(self.settings.bridge_secret)
@@ -284,9 +285,7 @@ class Responder:
         cart = self.bridge.store.cart(cart_ref) if cart_ref else None
         if cart is None or not cart.items:
             return [_text("Your cart is empty. Add something first, then tap Checkout.")]
-        link = self.bridge.store.checkout_link(
-            [(i.variation_id or i.product_id, i.quantity) for i in cart.items])
-        return [_text(f"Ready when you are! Check out here:\n{link}")]
+        return [_text(f"Ready when you are! Check out here:\n{cart.checkout_url}")]
 
     # -- photos ----------------------------------------------------------------------
 
