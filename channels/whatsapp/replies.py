@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from pywa import WhatsApp
 
 from bridge.agent.core import TurnRequest
-from bridge.agent.events import Done
+from bridge.agent.events import collect
 from bridge.db import utc_now
 from bridge.errors import BridgeError, from_store
 from bridge.models import Message, WhatsAppContact, WhatsAppInbound, WhatsAppOutbound
@@ -215,16 +215,15 @@ class Responder:
                 ref = None  # a new conversation after a long silence
             history = self._history(session, ref)
             cart_ref = self._cart_ref(contact)
-        events = list(self.bridge.agent.run(TurnRequest(
+        answer = collect(self.bridge.agent.run(TurnRequest(
             messages=history + [{"role": "user", "content": question}], channel="whatsapp",
             conversation_ref=ref, cart_ref=cart_ref)))
-        done = next((e for e in reversed(events) if isinstance(e, Done)), None)
         with self.sessions.begin() as session:
             contact = ledger.contact(session, message.phone)
-            if done is not None:
-                contact.conversation_ref = done.conversation_ref
+            if answer.done is not None:
+                contact.conversation_ref = answer.done.conversation_ref
             contact.last_turn_at = now
-        replies, _ = render_turn(events, can_add=True)
+        replies, _ = render_turn(answer, can_add=True)
         return "answered", replies or [_text("Sorry, I don't have an answer for that yet.")]
 
     @staticmethod
