@@ -10,11 +10,13 @@ from flask import (Blueprint, Response, abort, current_app, render_template, req
                    send_from_directory)
 
 from bridge.catalog.cards import card
+from bridge.catalog.money import display
 from bridge.routes import NAMESPACE
 from bridge.security import issue_nonce
 from bridge.store import rules
 
 bp = Blueprint("pages", __name__, template_folder="templates")
+bp.add_app_template_global(display, "money")
 
 ASSETS = Path(__file__).resolve().parents[2] / "wp-plugin" / "fahad-ai-bridge" / "assets"
 FEATURED = 8

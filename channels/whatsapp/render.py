@@ -8,10 +8,10 @@ from the model's text.
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
 from typing import Iterable
 
 from bridge.agent.events import Answer
+from bridge.catalog.money import NO_PRICE, display
 
 from .graph import Outgoing
 
@@ -26,9 +26,6 @@ BUTTONS_MAX = 3
 SECTION_TITLE_MAX = 24
 FOOTER_MAX = 60
 
-SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹", "AUD": "A$",
-           "CAD": "C$", "SAR": "SAR ", "AED": "AED "}
-
 
 def cut(text: str, limit: int) -> str:
     """``text`` within ``limit`` characters, ending in an ellipsis when shortened."""
@@ -38,15 +35,8 @@ def cut(text: str, limit: int) -> str:
 
 def price(card: dict) -> str:
     amount = card.get("price")
-    if amount is None:
-        return "price on request"
-    symbol = SYMBOLS.get(card.get("currency", ""), "")
-    try:
-        value = f"{Decimal(amount):,.2f}"
-    except (InvalidOperation, ValueError):
-        value = str(amount)
-    text = f"{symbol}{value}" if symbol else f"{value} {card.get('currency', '')}".strip()
-    if card.get("price_max") and card["price_max"] != amount:
+    text = display(amount, card.get("currency", ""))
+    if text != NO_PRICE and card.get("price_max") and card["price_max"] != amount:
         text = "from " + text
     return text
 

@@ -19,6 +19,7 @@ from pywa import WhatsApp
 
 from bridge.agent.core import TurnRequest
 from bridge.agent.events import collect
+from bridge.catalog.money import display
 from bridge.db import utc_now
 from bridge.errors import BridgeError, from_store
 from bridge.models import Message, WhatsAppContact, WhatsAppInbound, WhatsAppOutbound
@@ -29,7 +30,7 @@ from bridge.visual import search_image
 
 from . import ledger
 from .graph import Outgoing, SendFailed, media_bytes, send
-from .render import cut_body, price, product_buttons, product_list, render_turn, split
+from .render import cut_body, product_buttons, product_list, render_turn, split
 
 log = logging.getLogger(__name__)
 
@@ -318,8 +319,7 @@ def _text(text: str) -> Outgoing:
 
 
 def _cart_lines(cart) -> str:
-    card = {"currency": cart.currency}
-    lines = [f"• {item.quantity} × {item.name} — {price({**card, 'price': str(item.line_total)})}"
+    lines = [f"• {item.quantity} × {item.name} — {display(item.line_total, cart.currency)}"
              for item in cart.items]
-    lines.append(f"Total: {price({**card, 'price': str(cart.total)})}")
+    lines.append(f"Total: {display(cart.total, cart.currency)}")
     return "\n".join(lines)

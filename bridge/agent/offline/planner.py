@@ -9,7 +9,7 @@ import re
 from typing import Iterator
 
 from ...catalog.text import query_terms, words
-from ...store.base import StoreUnavailable
+from ...store.base import StoreUnavailable, item_label, option_label
 from ..events import Chunk, Event
 from ..turn import Turn
 from . import parse, say
@@ -272,15 +272,14 @@ class Planner:
                     f"**{product['name']}** comes in {open_choice}. Which one would you like? "
                     "You can also choose on the card.")
                 return
+            label = item_label(label, option_label(variation["attributes"].values()))
             if not variation["in_stock"]:
-                others = ", ".join(" / ".join(v["attributes"].values())
+                others = ", ".join(option_label(v["attributes"].values())
                                    for v in product["variations"] if v["in_stock"])
-                yield from self.say(
-                    f"Sorry, {product['name']} ({' / '.join(variation['attributes'].values())}) "
-                    f"is out of stock." + (f" In stock: {others}." if others else ""))
+                yield from self.say(f"Sorry, {label} is out of stock."
+                                    + (f" In stock: {others}." if others else ""))
                 return
             args["variation_id"] = variation["id"]
-            label += f" ({' / '.join(variation['attributes'].values())})"
         added = yield from self.turn.use("add_to_cart", args)
         if not added.ok:
             yield from self.say(f"I couldn't add {label} to your cart: {added.content['error']}")
