@@ -11,7 +11,8 @@ proxies: TrustedProxies, client_address; bodies: BodyBuffer (bodies read whole, 
 redact: Redactor, RedactingFilter (no secret in a log line)
 server/: gunicorn for `serve` and config/gunicorn.conf.py (options, BridgeWorker, BridgeLogger)
 agent/: core (Agent, TurnRequest), events, turn, tools, providers, offline
-store/: base (Store and its records), demo; catalog/: index, cards, text
+store/: base (Store, its capabilities, its records), rules, demo, woocommerce;
+  catalog/: index, cards, money, text
 cli: the fahad-bridge command
 """
 

@@ -1,6 +1,7 @@
 """The local product index and the card shapes built from store records.
 
 index: CatalogIndex (search, cards, replace_all, upsert, delete), SearchResult, fingerprint
-cards: card, detail, cart_payload, money
+cards: card, detail, catalogue_item, cart_payload, total_stock
+money: amount (the wire's "19.99"), display ("$19.99": SYMBOLS, the one table), minor_units
 text: query_terms, SYNONYMS, STOPWORDS, distance
 """
