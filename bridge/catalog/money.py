@@ -6,7 +6,8 @@ currency symbols; ``minor_units`` is what product feeds count in.
 """
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
+from decimal import (MAX_EMAX, MAX_PREC, MIN_EMIN, ROUND_HALF_UP, Context, Decimal,
+                     InvalidOperation)
 
 # Currencies written with a symbol before the amount; any other is written after it by code.
 SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹", "AUD": "A$",
@@ -16,15 +17,18 @@ NO_MINOR_UNIT = {"JPY", "KRW", "VND", "CLP", "ISK", "UGX", "XAF", "XOF"}
 NO_PRICE = "price on request"
 
 
-def _places(value: Decimal, spec: str) -> str:
-    # Half up, as WooCommerce rounds; formatting, unlike quantize, has no precision ceiling.
-    with localcontext(rounding=ROUND_HALF_UP):
-        return format(value, spec)
+CENT = Decimal("0.01")
+# Half up, as WooCommerce rounds; no precision ceiling, so no amount is too long to write.
+_ROUNDING = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN, rounding=ROUND_HALF_UP)
+
+
+def _cents(value: Decimal) -> Decimal:
+    return value.quantize(CENT, context=_ROUNDING) if value.is_finite() else value
 
 
 def amount(value: Decimal | None) -> str | None:
     """A Decimal as the wire's two-place string; None stays None (a figure the store lacks)."""
-    return None if value is None else _places(value, ".2f")
+    return None if value is None else str(_cents(value))
 
 
 def display(value: Decimal | str | None, currency: str) -> str:
@@ -32,7 +36,7 @@ def display(value: Decimal | str | None, currency: str) -> str:
     if value is None:
         return NO_PRICE
     try:
-        number = _places(Decimal(value), ",.2f")
+        number = format(_cents(Decimal(value)), ",.2f")
     except (InvalidOperation, TypeError, ValueError):
         number = str(value)
     code = (currency or "").strip().upper()
