@@ -9,7 +9,8 @@ from decimal import Decimal
 
 from sqlalchemy.orm import sessionmaker
 
-from bridge.catalog.cards import money as price, total_stock
+from bridge.catalog.cards import total_stock
+from bridge.catalog.money import amount as price
 from bridge.catalog.sync import all_products
 from bridge.store.base import Store
 
@@ -43,7 +44,7 @@ def insights(store: Store, sessions: sessionmaker, days: int,
         "change_percent": sales.change(current, previous),
         "top_products": sales.top_products(orders, window),
         "assistant": {**bot, "previous": bot_before},
-        "daily": [{"date": day.isoformat(), "gross_revenue": sales.money(entry["gross_revenue"]),
+        "daily": [{"date": day.isoformat(), "gross_revenue": price(entry["gross_revenue"]),
                    "orders": entry["orders"], "chat_cart_actions": carts.get(day, 0)}
                   for day, entry in sales.daily(orders, window).items()],
     }
@@ -141,7 +142,7 @@ def product_context(store: Store, sessions: sessionmaker, product_id: int,
                     if line.product_id == product.id:
                         units += line.quantity
                         revenue += line.total
-        windows[f"last_{days}_days"] = {"units": units, "revenue": sales.money(Decimal(revenue))}
+        windows[f"last_{days}_days"] = {"units": units, "revenue": price(Decimal(revenue))}
     reviews = store.reviews(product_id=product.id)
     with sessions() as session:
         questions = assistant.questions_about(session, product.id,

@@ -9,13 +9,13 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Iterable, Sequence
 
+from bridge.catalog.money import amount as money
 from bridge.store.base import Order
 
 COUNTED = frozenset({"completed", "processing", "on-hold", "refunded"})
-CENT = Decimal("0.01")
 
 
 @dataclass(frozen=True)
@@ -36,10 +36,6 @@ class Window:
 
 def counted(orders: Iterable[Order]) -> list[Order]:
     return [o for o in orders if o.status in COUNTED]
-
-
-def money(value: Decimal) -> str:
-    return str(value.quantize(CENT, rounding=ROUND_HALF_UP))
 
 
 def figures(orders: Sequence[Order], window: Window) -> dict:

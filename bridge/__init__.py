@@ -16,8 +16,9 @@ inputs: body and field readers; proxies: TrustedProxies, client_address; bodies:
 server/: gunicorn for `serve` and config/gunicorn.conf.py (options and worker hooks,
   BridgeWorker, BridgeLogger)
 agent/: core (Agent, TurnRequest), history, events, turn, prompt, tools/, providers/, offline/
-store/: base (Store and its records), readonly, visibility, demo/, woocommerce/
-catalog/: index, cards, text, sync, worker; visual/: visual search (VisualSearch)
+store/: base (Store, its capabilities, its records), rules (cart rules every store and
+  caller shares), readonly, visibility, demo/, woocommerce/
+catalog/: index, cards, money, text, sync, worker; visual/: visual search (VisualSearch)
 """
 
 

@@ -102,14 +102,14 @@ def build_core(settings: Settings) -> Core:
     sessions = sessionmaker(engine, expire_on_commit=False)
     store = make_store(settings, sessions)
     index = CatalogIndex(settings.data_path / f"catalog-{settings.store}.sqlite3")
-    if settings.store == "demo":
+    if store.local is not None:  # a catalogue in this process: the index follows it now
         sync_demo_index(store, index)
     providers = build_chain(settings, store.name, store.currency)
     agent = Agent(store, index, providers, sessions, settings)
     visual = VisualSearch.build(settings, store, index, sessions)
     jobs = Jobs()
     worker = None
-    if settings.store == "woocommerce" and settings.wc_background_sync:
+    if store.local is None and settings.wc_background_sync:
         worker = CatalogWorker(
             store, index, sessions, settings,
             after=lambda: sync_features(store, index, settings, settings.visual_sync_batch))

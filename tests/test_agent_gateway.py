@@ -259,6 +259,7 @@ def test_the_feed_has_one_row_per_purchasable_item_with_prices_in_minor_units(ag
     for variation in variable.variations:
         row = by_id[str(variation.id)]
         assert row["item_group_id"] == str(variable.id)
+        assert row["title"] == variable.label(variation)
         assert row["price"] == int(variation.regular_price * 100)
         if variation.on_sale:
             assert row["sale_price"] == int(variation.price * 100)

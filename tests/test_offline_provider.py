@@ -111,6 +111,9 @@ def test_add_a_variation_by_its_options_then_view_update_remove(chat, store):
     added = chat.say(f"add the {position} one in {options} to my cart")
     assert "Added 1 ×" in added["message"], added["message"]
     assert variation.label() in added["message"]
+    # the line as the answer names it and as its cart lists it: Variation.label() both times
+    assert f"Added 1 × **{product.label(variation)}**" in added["message"]
+    assert f"- 1 × {product.label(variation)}: $" in added["message"]
     cart = chat.shopper.cart("view").get_json()
     assert [(i["product_id"], i["variation_id"]) for i in cart["items"]] == \
         [(product.id, variation.id)]

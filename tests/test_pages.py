@@ -2,6 +2,7 @@
 import json
 import re
 
+from bridge.catalog import money
 from bridge.routes import NAMESPACE
 from bridge.security import check_nonce
 from conftest import SECRET
@@ -60,3 +61,15 @@ def test_the_checkout_link_lists_what_it_would_buy(client, store):
     assert draft.name not in html
     total = product.price * 2 + variation.price
     assert f"${total:.2f}" in html
+
+
+def test_the_pages_write_prices_as_every_channel_does(client, store):
+    html = client.get("/").get_data(as_text=True)
+    featured = re.findall(r'<p class="price">(.*?)</p>', html, re.S)
+    assert featured and all("$" in price for price in featured)
+    product = next(p for p in store.products().items if p.type == "simple" and p.price)
+    page = client.get(f"/product/{product.slug}/").get_data(as_text=True)
+    assert money.display(product.price, store.currency) in page
+    many = client.get(f"/checkout-link/?products={product.id}:999").get_data(as_text=True)
+    assert money.display(product.price * 999, store.currency) in many  # "$12,987.00"
+    assert "," in money.display(product.price * 999, store.currency)

@@ -15,6 +15,7 @@ from click.testing import CliRunner
 from conftest import WA_ACCESS_TOKEN, make_app, wait_for, whatsapp_config
 from fakes import meta as m
 from fakes.graph_api import SERVER_ERROR, WINDOW_CLOSED
+from fakes.woocommerce.auth import READ
 from fakes.meta import Meta
 from bridge.catalog.cards import card
 from bridge.cli import main
@@ -144,6 +145,22 @@ def test_add_to_cart_then_checkout_use_the_store_cart_and_its_link(wa_app, meta,
     link = store.checkout_link([(113, 2)])
     assert link == "http://shop.test/checkout-link/?products=113:2"
     assert fake_graph.sent[-1] == text_body(f"Ready when you are! Check out here:\n{link}")
+
+
+def test_with_a_shop_that_keeps_the_shoppers_carts_the_buttons_hand_over_links(
+        wa_factory, fake, fake_graph):
+    app, meta = wa_factory(store="woocommerce", wc_url=fake.url, wc_consumer_key=READ[0],
+                           wc_consumer_secret=READ[1], wc_background_sync=False)
+    fake.log.clear()
+    meta.post(m.button(PHONE, "add:14", "Add to cart"))
+    settled(app)
+    meta.post(m.button(PHONE, "cart", "View cart"))
+    settled(app, 2)
+    assert fake_graph.texts() == [
+        f"You can buy *Canvas Tote Bag* here:\n{fake.url}/checkout-link/?products=14:1",
+        "Your cart lives on the store's website; tap a product's link to buy it there."]
+    assert contact(app).cart_ref is None  # no cart of the bridge's making
+    assert fake.log.to("/wp-json/wc/store/v1/") == []
 
 
 def test_checkout_with_an_empty_cart_says_so(wa_app, meta, fake_graph):

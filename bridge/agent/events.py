@@ -1,4 +1,5 @@
-"""The events of a turn: one frozen dataclass per type of the contract, and their wire form.
+"""The events of a turn: one frozen dataclass per type of the contract, their wire form,
+and ``collect``, the one fold of a whole turn into an ``Answer``.
 
 A turn yields these in order; every channel renders the same stream (SSE frames, a folded
 JSON answer, WhatsApp messages). No channel code lives here.
@@ -6,7 +7,7 @@ JSON answer, WhatsApp messages). No channel code lives here.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar, Union
+from typing import ClassVar, Iterable, Union
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,32 @@ class Error:
 
 Event = Union[Chunk, ToolCalled, Products, Comparison, Done, Error]
 EVENT_TYPES = (Chunk, ToolCalled, Products, Comparison, Done, Error)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A whole turn at once, for channels that answer when the turn is over."""
+
+    text: str  # every chunk, in order
+    cards: tuple[dict, ...]  # each product once, in the order first shown
+    rows: tuple[dict, ...]  # the last comparison; a later one replaces an earlier
+    done: Done | None  # None when the turn ended without one
+
+
+def collect(events: Iterable[Event]) -> Answer:
+    """Fold a turn's events into its ``Answer``."""
+    text, cards, rows, done = [], {}, (), None
+    for event in events:
+        if isinstance(event, Chunk):
+            text.append(event.content)
+        elif isinstance(event, Products):
+            for card in event.products:
+                cards.setdefault(card["id"], card)
+        elif isinstance(event, Comparison):
+            rows = tuple(event.rows)
+        elif isinstance(event, Done):
+            done = event
+    return Answer("".join(text), tuple(cards.values()), rows, done)
 
 
 def wire(event: Event) -> dict:

@@ -1,7 +1,8 @@
 """The local product index and the card shapes built from store records.
 
 index: CatalogIndex (search, cards, replace_all, upsert, delete), SearchResult, fingerprint
-cards: card, detail, cart_payload, money
+cards: card, detail, catalogue_item, cart_payload, total_stock
+money: amount (the wire's "19.99"), display ("$19.99": SYMBOLS, the one table), minor_units
 text: query_terms, SYNONYMS, STOPWORDS, distance
 sync: full_sync, reconcile, apply_changes, record_change, sync_demo_index, all_products
 worker: CatalogWorker, the background job keeping a WooCommerce store's index fresh

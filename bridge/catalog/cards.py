@@ -1,17 +1,13 @@
 """Cards: the display shape of a product, built from store records only.
 
 ``card(product, currency)`` is what every channel shows; ``detail()`` adds what a product
-page needs. Prices are decimal strings with two places, as WooCommerce sends them.
+page needs. Prices are decimal strings with two places, as WooCommerce sends them
+(bridge.catalog.money.amount).
 """
 from __future__ import annotations
 
-from decimal import Decimal
-
 from ..store.base import Cart, Product, Variation
-
-
-def money(value: Decimal | None) -> str | None:
-    return None if value is None else f"{value:.2f}"
+from .money import amount as money
 
 
 def _variation(v: Variation) -> dict:

@@ -94,7 +94,7 @@ def refresh(store: Store, index: CatalogIndex, product_ids: list[int]) -> None:
     """Read these products again: published ones are upserted, the rest removed."""
     found, gone = [], []
     for product_id in product_ids:
-        getattr(store, "forget", lambda _id: None)(product_id)
+        store.forget(product_id)
         product = store.product(product_id)
         (found if product is not None else gone).append(product if product else product_id)
     if found:

@@ -1,6 +1,9 @@
 """The shop behind the bridge: the Store protocol and its backends.
 
-base: Store, the records (Product, Variation, Cart, Order...), the StoreErrors
+base: Store and what it can do (CartIds, LocalShop), the records (Product, Variation, Cart,
+  Order...), the StoreErrors
+rules: what every store and caller shares: MAX_QUANTITY, check_quantity, find, purchase,
+  checkout_link, with_checkout_link
 visibility: shown, listed, searched: where a product may go
 demo/: DemoStore, the embedded demo shop; woocommerce/: WooCommerceStore
 """

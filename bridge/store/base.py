@@ -8,15 +8,26 @@ unknown ids.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Protocol, Sequence
+from enum import Enum
+from typing import Iterable, Protocol, Sequence
 
 # WooCommerce's stock_status values.
 IN_STOCK = "instock"
 OUT_OF_STOCK = "outofstock"
 ON_BACKORDER = "onbackorder"
+
+
+def option_label(values: Iterable[str]) -> str:
+    """"M / Black": option values as shoppers read them (``Variation.label()``)."""
+    return " / ".join(values)
+
+
+def item_label(name: str, options: str = "") -> str:
+    """"Classic Pullover Hoodie (M / Black)"; the plain name when there are no options."""
+    return f"{name} ({options})" if options else name
 
 
 @dataclass(frozen=True)
@@ -63,7 +74,7 @@ class Variation:
 
     def label(self) -> str:
         """"M / Black": the option values, as shoppers read them."""
-        return " / ".join(value for _, value in self.attributes)
+        return option_label(value for _, value in self.attributes)
 
 
 @dataclass(frozen=True)
@@ -129,6 +140,10 @@ class Product:
 
     def variation(self, variation_id: int) -> Variation | None:
         return next((v for v in self.variations if v.id == variation_id), None)
+
+    def label(self, variation: Variation | None = None) -> str:
+        """"Classic Pullover Hoodie (M / Black)" for a variation, the plain name otherwise."""
+        return item_label(self.name, variation.label() if variation else "")
 
 
 @dataclass(frozen=True)
@@ -308,11 +323,40 @@ class StoreUnavailable(StoreError):
         return "The store could not answer just now. Please try again in a moment."
 
 
+class CartIds(Enum):
+    """Whose ids name a cart in a store (``Store.cart_ids``)."""
+
+    # The bridge issues signed ids and the store keeps those carts: the storefront's
+    # fahad_cart cookie, a WhatsApp customer's cart (the demo store).
+    ISSUED = "issued"
+    # Only the shopper's own cart token, which WordPress forwards in the signed context
+    # (WooCommerce's Cart-Token): without one there is no cart to read or change.
+    SHOPPER = "shopper"
+
+
+class LocalShop(Protocol):
+    """A shop that lives in this process (the demo store). Its catalogue is built here, so
+    the index is rebuilt from it at start and no webhook announces changes; the bridge
+    serves its product pages and draws its images."""
+
+    def product_by_slug(self, slug: str) -> Product | None:
+        """The published product whose page is /product/<slug>/, else None."""
+
+    def image_png(self, product_id: int) -> bytes | None:
+        """The PNG behind a published product's image URL, else None."""
+
+
 class Store(Protocol):
-    """What the bridge needs from a shop. Reads return only what may be shown (visibility)."""
+    """What the bridge needs from a shop. Reads return only what may be shown (visibility).
+
+    Callers ask the store what it can do, never which kind it is: ``cart_ids`` says whose
+    cart ids it takes, ``local`` is the shop itself when it lives in this process.
+    """
 
     name: str
     currency: str
+    cart_ids: CartIds
+    local: LocalShop | None  # None for a shop with its own site (WooCommerce)
 
     def product(self, product_id: int) -> Product | None:
         """The published product with its variations, else None."""
@@ -323,6 +367,12 @@ class Store(Protocol):
 
     def variation_parent(self, variation_id: int) -> Product | None:
         """The published product a variation id belongs to, else None."""
+
+    def published_ids(self) -> set[int]:
+        """The ids of every product that may be shown: a cheap listing for reconciling."""
+
+    def forget(self, product_id: int) -> None:
+        """Drop whatever the store holds of a product's last read: the shop said it changed."""
 
     def categories(self) -> Sequence[Category]: ...
 
@@ -350,4 +400,5 @@ class Store(Protocol):
     def remove_cart_item(self, cart_ref: str | None, key: str) -> Cart: ...
 
     def checkout_link(self, items: Sequence[tuple[int, int]]) -> str:
-        """An absolute URL that fills a fresh cart with (product or variation id, qty) pairs."""
+        """An absolute URL that fills a fresh cart with (product or variation id, qty) pairs
+        (bridge.store.rules.checkout_link)."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 
 from ..settings import Settings
-from ..store.base import Store
+from ..store.base import LocalShop, Store
 from .outbound import Fetcher, FetchFailed, Hosts, Refused
 from .validate import MAX_BYTES
 from .vectors import Loader
@@ -14,9 +14,9 @@ from .vectors import Loader
 log = logging.getLogger(__name__)
 
 
-def demo_loader(store) -> Loader:
-    """The demo store's drawn PNGs, by product id (its image URLs point at this bridge)."""
-    return lambda product_id, _url: store.image_png(product_id)
+def local_loader(shop: LocalShop) -> Loader:
+    """A local shop's drawn PNGs, by product id (its image URLs point at this bridge)."""
+    return lambda product_id, _url: shop.image_png(product_id)
 
 
 def http_loader(hosts: Hosts, timeout: float, max_bytes: int = MAX_BYTES) -> Loader:
@@ -40,8 +40,8 @@ def http_loader(hosts: Hosts, timeout: float, max_bytes: int = MAX_BYTES) -> Loa
 
 
 def loader_for(store: Store, settings: Settings) -> Loader:
-    # The demo store is the one store whose images this process draws itself.
-    if getattr(store, "image_png", None) is not None:
-        return demo_loader(store)
+    # A shop living in this process (the demo) draws its images here.
+    if store.local is not None:
+        return local_loader(store.local)
     return http_loader(Hosts.of(settings.wc_url, settings.image_hosts),
                        settings.visual_fetch_timeout)

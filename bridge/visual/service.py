@@ -16,7 +16,7 @@ from ..errors import INVALID_PARAM, bad_request
 from ..settings import Settings, SettingsError
 from ..store.base import Store
 from . import rankers as ranking
-from .loaders import loader_for
+from .loaders import local_loader
 from .validate import decode
 from .vectors import FeatureIndex
 
@@ -103,7 +103,8 @@ def _filters(category, min_price, max_price, limit):
 def _features(settings: Settings, store: Store, index: CatalogIndex,
               sessions: sessionmaker) -> ranking.Ranker:
     vectors = FeatureIndex(index)
-    local = loader_for(store, settings) if settings.store == "demo" else None
+    # A local shop's images are drawn here and cheap: its descriptors are made on first use.
+    local = local_loader(store.local) if store.local is not None else None
     return ranking.FeatureRanker(vectors, local)
 
 

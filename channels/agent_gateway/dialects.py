@@ -3,12 +3,11 @@ shaped like OpenAI's Agentic Commerce product feed (one row per purchasable item
 variation, prices in minor units). Both are built from catalogue items only."""
 from __future__ import annotations
 
-from decimal import Decimal
+from bridge.catalog.money import minor_units
+from bridge.store.base import item_label, option_label
 
 SCHEMA = "https://schema.org/"
 IN_STOCK, OUT_OF_STOCK = SCHEMA + "InStock", SCHEMA + "OutOfStock"
-# Currencies without a minor unit (ISO 4217); every other one has two decimals here.
-NO_MINOR_UNIT = {"JPY", "KRW", "VND", "CLP", "ISK", "UGX", "XAF", "XOF"}
 
 
 def _offer(price: str, currency: str, in_stock: bool, url: str, **extra) -> dict:
@@ -32,7 +31,7 @@ def jsonld(item: dict, store_name: str) -> dict:
     }
     if item.get("variations"):
         offers = [_offer(v["price"], item["currency"], v["in_stock"], item["url"],
-                         name=" / ".join(v["attributes"].values()), sku=str(v["id"]))
+                         name=option_label(v["attributes"].values()), sku=str(v["id"]))
                   for v in item["variations"]]
         product["offers"] = {"@type": "AggregateOffer", "priceCurrency": item["currency"],
                              "lowPrice": item["price"],
@@ -46,13 +45,6 @@ def jsonld(item: dict, store_name: str) -> dict:
                                       "ratingValue": item["rating"],
                                       "reviewCount": item.get("rating_count", 0)}
     return {key: value for key, value in product.items() if value is not None}
-
-
-def minor_units(price: str | None, currency: str) -> int | None:
-    if price is None:
-        return None
-    scale = 1 if currency.upper() in NO_MINOR_UNIT else 100
-    return int((Decimal(price) * scale).to_integral_value())
 
 
 def feed_rows(item: dict, store_name: str, store_url: str) -> list[dict]:
@@ -80,7 +72,7 @@ def feed_rows(item: dict, store_name: str, store_url: str) -> list[dict]:
     for variation in item["variations"]:
         row = {**common, "item_id": str(variation["id"]), "item_group_id": str(item["id"]),
                "item_group_title": item["name"],
-               "title": f"{item['name']} ({' / '.join(variation['attributes'].values())})",
+               "title": item_label(item["name"], option_label(variation["attributes"].values())),
                **_price_stock(variation, item["currency"])}
         for name, value in variation["attributes"].items():
             if name.lower() in ("color", "colour", "size", "material"):

@@ -6,6 +6,7 @@ from bridge.agent.tools import GET_PRODUCT_DETAILS, SEARCH_PRODUCTS
 from bridge.agent.tools.registry import ArgumentError, Tool, ToolContext, check_arguments
 from bridge.core import current_core
 from bridge.errors import INVALID_PARAM, BridgeError
+from bridge.store import rules
 
 # Items one hand-off may carry, and units of each.
 MAX_ITEMS = 20
@@ -79,17 +80,12 @@ def handoff(requested: list[tuple[int, int]]) -> dict:
 
 def _unbuyable(store, item_id: int) -> str | None:
     """Why an id can't be handed off now, or None when it can."""
-    product = store.product(item_id)
-    if product is not None:
-        if not product.purchasable:
-            return "not sold through this store's cart"
-        if product.variations:
-            return "choose an option: hand off one of its variation ids"
-        return None if product.in_stock else "out of stock"
-    parent = store.variation_parent(item_id)
-    variation = parent.variation(item_id) if parent is not None else None
-    if variation is None:
+    found = rules.find(store, item_id)
+    if found is None:
         return NOT_FOUND
-    if not (parent.purchasable and variation.purchasable):
+    product, variation = found
+    if not product.purchasable or variation is not None and not variation.purchasable:
         return "not sold through this store's cart"
-    return None if variation.in_stock else "out of stock"
+    if variation is None and product.variations:
+        return "choose an option: hand off one of its variation ids"
+    return None if (variation or product).in_stock else "out of stock"

@@ -1,5 +1,6 @@
-"""Pages of the standalone demo shop: the storefront with the widget, product pages,
-the checkout-link summary, the widget's files and the demo store's images."""
+"""Pages of the standalone demo shop: the storefront with the widget, the checkout-link
+summary and the widget's files, and for a shop living in this process (Store.local) its
+product pages and images."""
 from __future__ import annotations
 
 import re
@@ -8,11 +9,14 @@ from pathlib import Path
 from flask import Blueprint, Response, abort, render_template, request, send_from_directory
 
 from bridge.catalog.cards import card
+from bridge.catalog.money import display
 from bridge.core import current_core
 from bridge.routes import NAMESPACE
 from bridge.security import issue_nonce
+from bridge.store import rules
 
 bp = Blueprint("pages", __name__, template_folder="templates")
+bp.add_app_template_global(display, "money")
 
 ASSETS = Path(__file__).resolve().parents[2] / "wp-plugin" / "fahad-ai-bridge" / "assets"
 FEATURED = 8
@@ -39,7 +43,8 @@ def assets(name: str):
 
 @bp.get("/demo-media/<int:product_id>.png")
 def image(product_id: int):
-    png = getattr(current_core().store, "image_png", lambda _id: None)(product_id)
+    shop = current_core().store.local
+    png = shop.image_png(product_id) if shop is not None else None
     if png is None:
         abort(404)
     return Response(png, mimetype="image/png", headers={"Cache-Control": "public, max-age=86400"})
@@ -48,7 +53,8 @@ def image(product_id: int):
 @bp.get("/product/<slug>/")
 def product(slug: str):
     core = current_core()
-    found = getattr(core.store, "product_by_slug", lambda _slug: None)(slug)
+    shop = core.store.local
+    found = shop.product_by_slug(slug) if shop is not None else None
     if found is None:
         abort(404)
     return render_template("product.html", store_name=core.settings.store_name,
@@ -62,22 +68,13 @@ def checkout_link():
     items = []
     for part in request.args.get("products", "").split(",")[:20]:
         match = re.fullmatch(r"\s*(\d{1,10}):(\d{1,3})\s*", part)
-        found = _product_or_variation(int(match.group(1))) if match else None
+        found = rules.find(core.store, int(match.group(1))) if match else None
         if found is not None:
             product, variation = found
             quantity = int(match.group(2))
             price = (variation or product).price
-            items.append({"name": product.name + (f" ({variation.label()})" if variation else ""),
-                          "quantity": quantity, "price": price, "total": price * quantity})
+            items.append({"name": product.label(variation), "quantity": quantity,
+                          "price": price, "total": price * quantity})
     return render_template("checkout.html", store_name=core.settings.store_name, items=items,
                            currency=core.store.currency,
                            total=sum((i["total"] for i in items), 0))
-
-
-def _product_or_variation(item_id: int):
-    store = current_core().store
-    product = store.product(item_id)
-    if product is not None:
-        return product, None
-    parent = getattr(store, "variation_parent", lambda _id: None)(item_id)
-    return (parent, parent.variation(item_id)) if parent is not None else None

@@ -7,7 +7,7 @@ import queue
 import threading
 from typing import Iterable, Iterator
 
-from bridge.agent.events import Chunk, Comparison, Done, Error, Event, Products, wire
+from bridge.agent.events import Done, Error, Event, collect, wire
 from bridge.errors import STREAM_FAILED
 
 log = logging.getLogger(__name__)
@@ -59,19 +59,10 @@ def sse_body(events: Iterable[Event]) -> Iterator[str]:
 
 def fold(events: Iterable[Event]) -> dict:
     """The whole turn as /message answers it: text, cards in order shown, the last comparison."""
-    text, cards, rows, done = [], {}, [], None
-    for event in events:
-        if isinstance(event, Chunk):
-            text.append(event.content)
-        elif isinstance(event, Products):
-            for card in event.products:
-                cards.setdefault(card["id"], card)
-        elif isinstance(event, Comparison):
-            rows = list(event.rows)
-        elif isinstance(event, Done):
-            done = event
-    payload = {"message": "".join(text), "cards": list(cards.values()), "comparison": rows}
-    if done is not None:
-        payload.update(wire(done))
+    answer = collect(events)
+    payload = {"message": answer.text, "cards": list(answer.cards),
+               "comparison": list(answer.rows)}
+    if answer.done is not None:
+        payload.update(wire(answer.done))
         payload.pop("type")
     return payload

@@ -14,6 +14,8 @@ from bridge.errors import (DAILY_CAP, INVALID_ACTION, INVALID_RATING, MISSING_PA
 from bridge.inputs import json_object, messages, optional_int, optional_string
 from bridge.models import AnalyticsEvent, Feedback
 from bridge.security import check_cart_id, issue_cart_id
+from bridge.store.base import CartIds
+from bridge.store.rules import MAX_QUANTITY
 from bridge.usage import reserve_turn
 
 from .render import fold, sse_body, sse_frame
@@ -22,7 +24,6 @@ CART_COOKIE = "fahad_cart"
 CART_HEADER = "X-Fahad-Cart"
 CART_MAX_AGE = 30 * 24 * 3600
 MAX_ID = 2**31 - 1
-MAX_QUANTITY = 999
 ACTIONS = ("add", "update", "remove", "view")
 FEEDBACK_REASON_MAX = 500  # CONTRACT.md: the reason is capped, not refused
 REF_MAX = 128
@@ -30,10 +31,11 @@ REF_MAX = 128
 
 def _cart_ref() -> tuple[str | None, bool]:
     """The shopper's cart: WordPress's Cart-Token, else the standalone cookie; (ref, new?)."""
-    settings = current_core().settings
-    if g.identity.cart_token or settings.store != "demo":
-        # A WooCommerce cart only ever comes from the shopper's own token, which WordPress
-        # puts in the signed context; without one there is no cart to read or change.
+    core = current_core()
+    settings = core.settings
+    if g.identity.cart_token or core.store.cart_ids is not CartIds.ISSUED:
+        # A shopper's cart (WooCommerce's) only ever comes from their own token, which
+        # WordPress puts in the signed context; without one there is no cart to read or change.
         return g.identity.cart_token, False
     secret = settings.bridge_secret
     given = request.headers.get(CART_HEADER) or request.cookies.get(CART_COOKIE)

@@ -30,10 +30,11 @@ MAX_ID = 2**31 - 1  # the change log's INTEGER column, and WordPress's own post 
 def gate(core: Core) -> None:
     """Gate.STORE_WEBHOOK: a delivery signed with the webhook secret, or the creation ping.
 
-    :raise 403: webhooks not configured, or the signature missing or wrong.
+    :raise 403: webhooks not configured (or the shop lives in this process), or the
+        signature missing or wrong.
     """
     settings = core.settings
-    if settings.store != "woocommerce" or not settings.wc_webhook_secret:
+    if core.store.local is not None or not settings.wc_webhook_secret:
         raise BridgeError(WEBHOOKS_DISABLED,
                           "WooCommerce webhooks are not configured on this bridge.", 403)
     if not _is_ping() and not woocommerce_signed(

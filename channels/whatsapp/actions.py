@@ -4,24 +4,25 @@ from __future__ import annotations
 
 from sqlalchemy.orm import sessionmaker
 
+from bridge.catalog.money import display
 from bridge.errors import from_store
 from bridge.security import issue_cart_id
 from bridge.settings import Settings
-from bridge.store.base import Store, StoreError
+from bridge.store.base import CartIds, Store, StoreError
 
 from . import ledger
 from .graph import Outgoing
 from .models import WhatsAppContact
-from .render import cut_body, price, text_reply
+from .render import cut_body, text_reply
 
 GONE = "Sorry, that product isn't available any more."
 
 
-def cart_ref(settings: Settings, contact: WhatsAppContact) -> str | None:
-    """The customer's cart in the demo store (given one on first use); a WooCommerce cart
-    needs the shopper's own browser session, so there the buttons hand over checkout links
-    instead."""
-    if settings.store != "demo":
+def cart_ref(settings: Settings, store: Store, contact: WhatsAppContact) -> str | None:
+    """The customer's cart when the store keeps carts the bridge names (the demo), given one
+    on first use; a WooCommerce cart needs the shopper's own browser session, so there the
+    buttons hand over checkout links instead."""
+    if store.cart_ids is not CartIds.ISSUED:
         return None
     if not contact.cart_ref:
         contact.cart_ref = issue_cart_id(settings.bridge_secret)
@@ -66,18 +67,15 @@ class Actions:
         cart = self.store.cart(ref) if ref else None
         if cart is None or not cart.items:
             return [text_reply("Your cart is empty. Add something first, then tap Checkout.")]
-        link = self.store.checkout_link(
-            [(i.variation_id or i.product_id, i.quantity) for i in cart.items])
-        return [text_reply(f"Ready when you are! Check out here:\n{link}")]
+        return [text_reply(f"Ready when you are! Check out here:\n{cart.checkout_url}")]
 
     def _cart_ref(self, phone: str) -> str | None:
         with self.sessions.begin() as session:
-            return cart_ref(self.settings, ledger.contact(session, phone))
+            return cart_ref(self.settings, self.store, ledger.contact(session, phone))
 
 
 def _cart_lines(cart) -> str:
-    card = {"currency": cart.currency}
-    lines = [f"• {item.quantity} × {item.name} — {price({**card, 'price': str(item.line_total)})}"
+    lines = [f"• {item.quantity} × {item.name} — {display(item.line_total, cart.currency)}"
              for item in cart.items]
-    lines.append(f"Total: {price({**card, 'price': str(cart.total)})}")
+    lines.append(f"Total: {display(cart.total, cart.currency)}")
     return "\n".join(lines)

@@ -12,7 +12,7 @@ from datetime import timedelta
 from sqlalchemy.orm import sessionmaker
 
 from bridge.agent.core import Agent, TurnRequest
-from bridge.agent.events import Done
+from bridge.agent.events import collect
 from bridge.db import utc_now
 from bridge.settings import Settings
 from bridge.store.base import Store
@@ -109,16 +109,15 @@ class Policy:
             ref = contact.conversation_ref
             if ref and (contact.last_turn_at is None or now - contact.last_turn_at > window):
                 ref = None  # a new conversation after a long silence
-            cart = cart_ref(self.settings, contact)
+            cart = cart_ref(self.settings, self.store, contact)
         history = self.agent.history(ref, HISTORY)
-        events = list(self.agent.run(TurnRequest(
+        answer = collect(self.agent.run(TurnRequest(
             messages=history + [{"role": "user", "content": question}], channel="whatsapp",
             conversation_ref=ref, cart_ref=cart)))
-        done = next((e for e in reversed(events) if isinstance(e, Done)), None)
         with self.sessions.begin() as session:
             contact = ledger.contact(session, message.phone)
-            if done is not None:
-                contact.conversation_ref = done.conversation_ref
+            if answer.done is not None:
+                contact.conversation_ref = answer.done.conversation_ref
             contact.last_turn_at = now
-        replies, _ = render_turn(events, can_add=True)
+        replies, _ = render_turn(answer, can_add=True)
         return "answered", replies or [text_reply("Sorry, I don't have an answer for that yet.")]

@@ -8,10 +8,10 @@ from the model's text.
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
 from typing import Iterable
 
-from bridge.agent.events import Chunk, Comparison, Event, Products
+from bridge.agent.events import Answer
+from bridge.catalog.money import NO_PRICE, display
 
 from .graph import Outgoing
 
@@ -26,9 +26,6 @@ BUTTONS_MAX = 3
 SECTION_TITLE_MAX = 24
 FOOTER_MAX = 60
 
-SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹", "AUD": "A$",
-           "CAD": "C$", "SAR": "SAR ", "AED": "AED "}
-
 
 def cut(text: str, limit: int) -> str:
     """``text`` within ``limit`` characters, ending in an ellipsis when shortened."""
@@ -38,15 +35,8 @@ def cut(text: str, limit: int) -> str:
 
 def price(card: dict) -> str:
     amount = card.get("price")
-    if amount is None:
-        return "price on request"
-    symbol = SYMBOLS.get(card.get("currency", ""), "")
-    try:
-        value = f"{Decimal(amount):,.2f}"
-    except (InvalidOperation, ValueError):
-        value = str(amount)
-    text = f"{symbol}{value}" if symbol else f"{value} {card.get('currency', '')}".strip()
-    if card.get("price_max") and card["price_max"] != amount:
+    text = display(amount, card.get("currency", ""))
+    if text != NO_PRICE and card.get("price_max") and card["price_max"] != amount:
         text = "from " + text
     return text
 
@@ -137,25 +127,18 @@ def cut_body(text: str) -> str:
     return text if len(text) <= BODY_MAX else text[:BODY_MAX - 1] + "…"
 
 
-def render_turn(events: Iterable[Event], can_add: bool = True) -> tuple[list[Outgoing], list[dict]]:
-    """The messages that answer a turn, and the cards it showed (in order)."""
-    text, cards, rows = [], {}, []
-    for event in events:
-        if isinstance(event, Chunk):
-            text.append(event.content)
-        elif isinstance(event, Products):
-            for card in event.products:
-                cards.setdefault(int(card["id"]), card)
-        elif isinstance(event, Comparison):
-            rows = list(event.rows)
-    body = whatsapp_text("".join(text))
-    if rows:
-        body = (body + "\n\n" + comparison_text(rows, cards)).strip()
+def render_turn(answer: Answer, can_add: bool = True) -> tuple[list[Outgoing], list[dict]]:
+    """The messages that answer a turn (bridge.agent.events.collect), and the cards it
+    showed (in order)."""
+    body = whatsapp_text(answer.text)
+    if answer.rows:
+        cards = {int(card["id"]): card for card in answer.cards}
+        body = (body + "\n\n" + comparison_text(answer.rows, cards)).strip()
     out = [Outgoing(kind="text", text=piece) for piece in split(body)]
-    shown = list(cards.values())
+    shown = list(answer.cards)
     if len(shown) == 1:
         out.append(product_buttons(shown[0], can_add))
-    elif shown and not rows:
+    elif shown and not answer.rows:
         out.append(product_list(shown))
     return out, shown
 

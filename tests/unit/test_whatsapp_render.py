@@ -1,7 +1,7 @@
 """WhatsApp rendering: formatting, the Cloud API's length limits, and what a list shows."""
 from __future__ import annotations
 
-from bridge.agent.events import Chunk, Comparison, Done, Products
+from bridge.agent.events import Chunk, Comparison, Done, Products, collect
 from channels.whatsapp import render
 
 
@@ -72,7 +72,7 @@ def test_one_product_gets_buttons_within_limits():
 def test_a_turn_renders_text_then_products():
     events = [Chunk("Here are **two**:"), Products((card(1), card(2))),
               Products((card(2),)), Done("cv_1", "msg_1")]
-    out, shown = render.render_turn(events)
+    out, shown = render.render_turn(collect(events))
     assert [o.kind for o in out] == ["text", "list"]
     assert out[0].text == "Here are *two*:"
     assert [c["id"] for c in shown] == [1, 2]
@@ -81,10 +81,10 @@ def test_a_turn_renders_text_then_products():
 def test_a_comparison_is_written_out_under_the_text():
     events = [Chunk("Side by side:"), Products((card(1, name="A"), card(2, name="B"))),
               Comparison(({"label": "Price", "values": {"1": "$40.00", "2": "$35.00"}},))]
-    out, _ = render.render_turn(events)
+    out, _ = render.render_turn(collect(events))
     assert [o.kind for o in out] == ["text"]
     assert out[0].text == "Side by side:\n\n*Price*\n• A: $40.00\n• B: $35.00"
 
 
 def test_no_text_and_no_products_renders_nothing():
-    assert render.render_turn([Done("cv", "msg")]) == ([], [])
+    assert render.render_turn(collect([Done("cv", "msg")])) == ([], [])

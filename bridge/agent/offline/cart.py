@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
+from ...store.base import item_label, option_label
 from ..events import Event
 from ..turn import Turn
 from . import parse, say, targets
@@ -37,15 +38,14 @@ def _add_one(turn: Turn, text: str, product_id: int, count: int) -> Iterator[Eve
                 f"**{product['name']}** comes in {open_choice}. Which one would you like? "
                 "You can also choose on the card.")
             return
+        label = item_label(label, option_label(variation["attributes"].values()))
         if not variation["in_stock"]:
-            others = ", ".join(" / ".join(v["attributes"].values())
+            others = ", ".join(option_label(v["attributes"].values())
                                for v in product["variations"] if v["in_stock"])
-            yield from say.chunks(
-                f"Sorry, {product['name']} ({' / '.join(variation['attributes'].values())}) "
-                f"is out of stock." + (f" In stock: {others}." if others else ""))
+            yield from say.chunks(f"Sorry, {label} is out of stock."
+                                  + (f" In stock: {others}." if others else ""))
             return
         args["variation_id"] = variation["id"]
-        label += f" ({' / '.join(variation['attributes'].values())})"
     added = yield from turn.use("add_to_cart", args)
     if not added.ok:
         yield from say.chunks(f"I couldn't add {label} to your cart: {added.content['error']}")

@@ -3,17 +3,9 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ...store.base import StoreUnavailable
+from ...catalog.money import display as money
+from ...store.base import StoreUnavailable, item_label, option_label
 from ..events import Chunk
-
-SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "AUD": "A$", "CAD": "C$", "JPY": "¥", "INR": "₹"}
-
-
-def money(amount: str | None, currency: str) -> str:
-    if amount is None:
-        return "price on request"
-    symbol = SYMBOLS.get(currency)
-    return f"{symbol}{amount}" if symbol else f"{amount} {currency}"
 
 
 def price(product: dict) -> str:
@@ -66,8 +58,7 @@ def cart_lines(cart: dict) -> str:
         return "Your cart is empty."
     lines = []
     for item in cart["items"]:
-        chosen = item.get("options")
-        label = item["name"] + (f" ({' / '.join(chosen.values())})" if chosen else "")
+        label = item_label(item["name"], option_label((item.get("options") or {}).values()))
         lines.append(f"- {item['quantity']} × {label}: "
                      f"{money(item['line_total'], cart['currency'])}")
     count = cart["item_count"]

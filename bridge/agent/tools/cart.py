@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from ...catalog.cards import cart_payload
 from ...store.base import Cart, StoreError
+from ...store.rules import MAX_QUANTITY
 from .registry import Tool, ToolContext, ToolResult
 
 
@@ -73,7 +74,8 @@ ADD_TO_CART = Tool(
         "properties": {
             "product_id": {"type": "integer", "minimum": 1},
             "variation_id": {"type": "integer", "minimum": 1},
-            "quantity": {"type": "integer", "minimum": 1, "maximum": 999, "default": 1},
+            "quantity": {"type": "integer", "minimum": 1, "maximum": MAX_QUANTITY,
+                         "default": 1},
         },
         "required": ["product_id"],
     },
@@ -87,7 +89,7 @@ UPDATE_CART_ITEM = Tool(
     schema={
         "type": "object",
         "properties": {"cart_item_key": _KEY,
-                       "quantity": {"type": "integer", "minimum": 0, "maximum": 999}},
+                       "quantity": {"type": "integer", "minimum": 0, "maximum": MAX_QUANTITY}},
         "required": ["cart_item_key", "quantity"],
     },
     handler=update_cart_item,

@@ -1,7 +1,8 @@
 """The comparison tool: rows of facts about two to four products, side by side."""
 from __future__ import annotations
 
-from ...catalog.cards import card, money, total_stock
+from ...catalog.cards import card, total_stock
+from ...catalog.money import amount as money
 from ...store.base import Product, StoreError
 from .registry import Tool, ToolContext, ToolResult
 

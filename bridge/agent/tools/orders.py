@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from ...catalog.cards import money
+from ...catalog.money import amount as money
 from ...store.base import Order, StoreError
 from .registry import Tool, ToolContext, ToolResult
 

@@ -16,9 +16,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ...db import utc_now
 from ...models import DemoCart, DemoCartItem
-from ..base import (Cart, CartItemNotFound, Category, Coupon, InvalidVariation, NoCart, Order,
-                    Product, ProductNotFound, ProductPage, Review, Variation)
-from .. import visibility
+from ..base import (Cart, CartIds, CartItemNotFound, Category, Coupon, NoCart, Order, Product,
+                    ProductPage, Review)
+from .. import rules, visibility
 from . import carts
 from .data import anchor_for, generate
 from .images import render_png
@@ -33,9 +33,12 @@ class DemoStore:
     """The demo shop; reads return only what may be shown (bridge.store.visibility),
     exactly like the WooCommerce store.
 
-    ``categories()`` lists the categories holding at least one published product. A
-    variation id given as ``product_id`` to ``add_to_cart`` adds that variation of its parent.
+    ``categories()`` lists the categories holding at least one published product. Its carts
+    are named by ids the bridge issues, and it is its own ``local`` shop: the bridge serves
+    its product pages and draws its images.
     """
+
+    cart_ids = CartIds.ISSUED
 
     def __init__(self, base_url: str, sessions: sessionmaker, anchor: date | None = None,
                  currency: str = "USD", name: str = "Fahad Demo Outfitters"):
@@ -53,6 +56,10 @@ class DemoStore:
         held = {c.id for p in self._listing for c in p.categories}
         self._categories = tuple(c for c in self.data.categories if c.id in held)
         self._images: dict[int, bytes] = {}
+
+    @property
+    def local(self) -> "DemoStore":
+        return self
 
     # -- reads --
 
@@ -80,6 +87,12 @@ class DemoStore:
         """The shown product a variation id belongs to, else None."""
         parent = self._parents.get(variation_id)
         return parent if parent is not None and parent.id in self._shown else None
+
+    def published_ids(self) -> set[int]:
+        return set(self._shown)
+
+    def forget(self, product_id: int) -> None:
+        """Nothing to drop: the demo's products are generated once and never change."""
 
     def categories(self) -> Sequence[Category]:
         return self._categories
@@ -115,9 +128,8 @@ class DemoStore:
         return self._images[product_id]
 
     def checkout_link(self, items: Sequence[tuple[int, int]]) -> str:
-        """WooCommerce's shareable checkout link: ``/checkout-link/?products=ID:QTY,...``."""
-        pairs = ",".join(f"{int(item_id)}:{int(quantity)}" for item_id, quantity in items)
-        return f"{self.base_url}/checkout-link/?products={pairs}"
+        """WooCommerce's shareable checkout link, served by this bridge's demo pages."""
+        return rules.checkout_link(self.base_url, items)
 
     # -- carts --
 
@@ -132,8 +144,8 @@ class DemoStore:
                     variation_id: int | None = None) -> Cart:
         """Add to the line of this product and variation, creating cart and line as needed."""
         self._require(cart_ref)
-        carts.check_quantity(quantity)
-        product, variation = self._purchase(product_id, variation_id or None)
+        rules.check_quantity(quantity)
+        product, variation = rules.purchase(self, product_id, variation_id or None)
         key = carts.line_key(product.id, variation.id if variation else None)
 
         def change(session: Session) -> None:
@@ -153,14 +165,14 @@ class DemoStore:
     def update_cart_item(self, cart_ref: str | None, key: str, quantity: int) -> Cart:
         """Set a line's quantity; 0 removes it."""
         self._require(cart_ref)
-        carts.check_quantity(quantity, allow_zero=True)
+        rules.check_quantity(quantity, allow_zero=True)
 
         def change(session: Session) -> None:
             row = self._existing_row(session, cart_ref, key)
             if quantity == 0:
                 session.delete(row)
                 return
-            product, variation = self._purchase(row.product_id, row.variation_id)
+            product, variation = rules.purchase(self, row.product_id, row.variation_id)
             carts.check_stock(product, variation, quantity)
             row.quantity = quantity
 
@@ -176,19 +188,6 @@ class DemoStore:
     def _require(self, cart_ref: object) -> None:
         if not carts.valid_ref(cart_ref):
             raise NoCart("This request has no cart to change.")
-
-    def _purchase(self, product_id: int,
-                  variation_id: int | None) -> tuple[Product, Variation | None]:
-        product = self.product(product_id)
-        if product is None:
-            parent = self.variation_parent(product_id) if isinstance(product_id, int) else None
-            if parent is None:
-                raise ProductNotFound(f"No product with id {product_id}.")
-            if variation_id not in (None, product_id):
-                raise InvalidVariation(f"{product_id} is itself a variation of {parent.name}; "
-                                       "add it without another variation id.")
-            product, variation_id = parent, product_id
-        return product, carts.resolve(product, variation_id)
 
     def _write(self, cart_ref: str, change: Callable[[Session], None]) -> Cart:
         try:
@@ -240,6 +239,6 @@ class DemoStore:
                 continue  # no longer sold: a line the shopper can't buy is not shown
             items.append(carts.cart_item(row.key, product, variation, row.quantity))
         subtotal = sum((i.line_total for i in items), Decimal(0))
-        link = self.checkout_link([(i.variation_id or i.product_id, i.quantity) for i in items])
-        return Cart(items=tuple(items), currency=self.currency, subtotal=subtotal,
-                    discount=Decimal(0), total=subtotal, checkout_url=link if items else None)
+        return rules.with_checkout_link(
+            Cart(items=tuple(items), currency=self.currency, subtotal=subtotal,
+                 discount=Decimal(0), total=subtotal), self.base_url)

@@ -9,18 +9,17 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import replace
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from decimal import Decimal
 from typing import Sequence
 
-from ..base import (Cart, Category, Coupon, InvalidQuantity, InvalidVariation, NoCart, Order,
-                    Product, ProductNotFound, ProductPage, Review, StoreUnavailable)
+from ..base import (Cart, CartIds, Category, Coupon, NoCart, Order, Product, ProductPage, Review,
+                    StoreUnavailable)
+from .. import rules
 from . import carts, records
 from .http import WooHttp
 
-MAX_QUANTITY = 999
 # Seconds a product read stays fresh: long enough for one turn, short for stock to move.
 PRODUCT_TTL = 20.0
 # Parallel variation reads during a sync; WooCommerce serves each product's separately.
@@ -33,6 +32,12 @@ def iso(moment: datetime) -> str:
 
 
 class WooCommerceStore:
+    """A WooCommerce site: carts are the shopper's own (their Cart-Token), and the shop has
+    its own pages and images, so it is no ``local`` shop."""
+
+    cart_ids = CartIds.SHOPPER
+    local = None
+
     def __init__(self, http: WooHttp, name: str):
         self.http = http
         self.name = name
@@ -158,9 +163,7 @@ class WooCommerceStore:
     # -- the shopper's cart --
 
     def checkout_link(self, items: Sequence[tuple[int, int]]) -> str:
-        """WooCommerce's shareable checkout link, which fills a fresh cart and checks out."""
-        pairs = ",".join(f"{int(item)}:{int(quantity)}" for item, quantity in items)
-        return f"{self.http.base}/checkout-link/?products={pairs}"
+        return rules.checkout_link(self.http.base, items)
 
     def cart(self, cart_ref: str | None) -> Cart:
         if not cart_ref:
@@ -174,30 +177,18 @@ class WooCommerceStore:
 
     def add_to_cart(self, cart_ref: str | None, product_id: int, quantity: int,
                     variation_id: int | None = None) -> Cart:
+        """Add after the shared checks (bridge.store.rules); WooCommerce checks the stock."""
         _require(cart_ref)
-        _check_quantity(quantity)
-        product = self.product(product_id)
-        if product is None:
-            parent = self.variation_parent(product_id)
-            if parent is None:
-                raise ProductNotFound(f"No product with id {product_id}.")
-            if variation_id not in (None, product_id):
-                raise InvalidVariation(f"{product_id} is itself an option of {parent.name}.")
-            product, variation_id = parent, product_id
-        if product.variations:
-            if product.variation(variation_id or 0) is None:
-                options = "; ".join(v.label() for v in product.variations)
-                raise InvalidVariation(f"Choose an option of {product.name}: {options}.")
-        elif variation_id:
-            raise InvalidVariation(f"{product.name} comes in one version; add it without one.")
+        rules.check_quantity(quantity)
+        product, variation = rules.purchase(self, product_id, variation_id or None)
         return self._change(cart_ref, "cart/add-item",
-                            {"id": variation_id or product.id, "quantity": quantity})
+                            {"id": (variation or product).id, "quantity": quantity})
 
     def update_cart_item(self, cart_ref: str | None, key: str, quantity: int) -> Cart:
         _require(cart_ref)
         if quantity == 0:
             return self.remove_cart_item(cart_ref, key)
-        _check_quantity(quantity)
+        rules.check_quantity(quantity)
         return self._change(cart_ref, "cart/update-item", {"key": key, "quantity": quantity})
 
     def remove_cart_item(self, cart_ref: str | None, key: str) -> Cart:
@@ -216,10 +207,7 @@ class WooCommerceStore:
         for item in data.get("items", ()):
             if item.get("type") == "variation" and item["id"] not in self._parents:
                 self.variation_parent(item["id"])
-        cart = records.cart(data, self._parents)
-        link = self.checkout_link([(i.variation_id or i.product_id, i.quantity)
-                                   for i in cart.items])
-        return replace(cart, checkout_url=link if cart.items else None)
+        return rules.with_checkout_link(records.cart(data, self._parents), self.http.base)
 
     def _empty(self) -> Cart:
         zero = Decimal("0.00")
@@ -229,9 +217,3 @@ class WooCommerceStore:
 def _require(cart_ref: str | None) -> None:
     if not cart_ref:
         raise NoCart("This request carries no cart of the shopper's; nothing was changed.")
-
-
-def _check_quantity(quantity) -> None:
-    if isinstance(quantity, bool) or not isinstance(quantity, int) or \
-            not 1 <= quantity <= MAX_QUANTITY:
-        raise InvalidQuantity(f"Quantity must be a whole number from 1 to {MAX_QUANTITY}.")
