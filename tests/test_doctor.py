@@ -241,7 +241,14 @@ def test_sending_without_the_webhook_secrets_is_a_warning(settings, graph):
 
 # -- the command --
 
-def test_the_command_lists_every_check_and_fails_when_one_does(tmp_path, monkeypatch):
+@pytest.fixture
+def no_env_file(tmp_path, monkeypatch):
+    (tmp_path / "empty.env").write_text("")
+    monkeypatch.setenv("FAHAD_ENV_FILE", str(tmp_path / "empty.env"))
+
+
+def test_the_command_lists_every_check_and_fails_when_one_does(tmp_path, monkeypatch,
+                                                               no_env_file):
     monkeypatch.setenv("FAHAD_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("FAHAD_BRIDGE_SECRET", SECRET)
     monkeypatch.setenv("FAHAD_PUBLIC_URL", f"http://{CLOSED}")
@@ -252,7 +259,8 @@ def test_the_command_lists_every_check_and_fails_when_one_does(tmp_path, monkeyp
     assert "1 of 7 checks failed" in result.output
 
 
-def test_the_command_passes_on_a_served_bridge(served, settings, tmp_path, monkeypatch):
+def test_the_command_passes_on_a_served_bridge(served, settings, tmp_path, monkeypatch,
+                                               no_env_file):
     url = served()
     monkeypatch.setenv("FAHAD_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("FAHAD_BRIDGE_SECRET", SECRET)
