@@ -66,7 +66,7 @@ class ClaimCheck:
                 cache.update(calls=len(turn.calls), facts=self.facts(turn))
             return cache["facts"]
 
-        screen = Screen(current, "".join(turn.text), turn.language)
+        screen = Screen(current, "".join(turn.text), turn.language, turn.question)
         model = getattr(provider, "model", None)
 
         def emit(text: str) -> Iterator[Event]:

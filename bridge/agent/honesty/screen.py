@@ -42,10 +42,11 @@ NOT_A_PRODUCT = re.compile(r"\b(?:ship|deliver|total|cart|order|budget|carrito|p
 class Screen:
     """One provider's reply being checked, chunk by chunk."""
 
-    def __init__(self, facts_of, shown: str, preferred: str | None):
+    def __init__(self, facts_of, shown: str, preferred: str | None, question: str = ""):
         self.facts_of = facts_of  # () -> Facts, current with the turn's tool calls
         self.shown = shown  # what the shopper saw this turn before this provider
         self.preferred = preferred
+        self.question = question[-300:]  # the shopper's words: the reply's language too
         self.pending = ""
         self.muted = False
         self.verdicts: list[Verdict] = []
@@ -115,7 +116,8 @@ class Screen:
             out += self._show(verdict.replacement)
         else:
             lead = "" if (self.shown[-1:] or " ").isspace() else " "
-            out += self._show(lead + withheld(claim.kind, language(self.shown, self.preferred)))
+            out += self._show(lead + withheld(claim.kind, language(
+                self.question + " " + self.shown, self.preferred)))
             self.muted = True
         self.pending = self.pending[end:]
         return out

@@ -34,10 +34,17 @@ THINGS = {
            "delivery": "Diese Lieferzusage", "link": "Diesen Link"},
 }
 _COMMON = {
-    "en": {"the", "and", "is", "it", "you", "your", "for", "with", "this", "of", "to", "are"},
-    "es": {"el", "la", "los", "las", "que", "y", "es", "por", "para", "con", "una", "tu", "está"},
-    "fr": {"le", "la", "les", "et", "est", "une", "pour", "avec", "vous", "votre", "des", "du"},
-    "de": {"der", "die", "das", "und", "ist", "ein", "eine", "für", "mit", "sie", "ihr", "nicht"},
+    "en": {"the", "and", "is", "it", "you", "your", "for", "with", "this", "of", "to", "are",
+           "costs", "that", "have", "can", "will", "only", "but", "also", "we", "what", "how"},
+    "es": {"el", "la", "los", "las", "que", "y", "es", "por", "para", "con", "una", "tu", "está",
+           "esta", "este", "cuesta", "cuánto", "qué", "tiene", "hay", "más", "muy", "pero",
+           "del", "al", "se", "también", "quiero", "busco"},
+    "fr": {"le", "la", "les", "et", "est", "une", "pour", "avec", "vous", "votre", "des", "du",
+           "ce", "cette", "coûte", "sont", "pas", "mais", "aussi", "au", "il", "elle", "je",
+           "combien", "nous", "cherche"},
+    "de": {"der", "die", "das", "und", "ist", "ein", "eine", "für", "mit", "sie", "ihr", "nicht",
+           "kostet", "dieser", "diese", "dieses", "auch", "aber", "nur", "wir", "ich", "den",
+           "dem", "im", "wie", "viel", "suche"},
 }
 _WORDS = re.compile(r"[a-záéíóúñàâçèêëîïôûüäöß]+")
 
@@ -48,7 +55,7 @@ def language(text: str, preferred: str | None = None) -> str:
     words = _WORDS.findall(text.lower()[-600:])
     scores = {lang: sum(w in common for w in words) for lang, common in _COMMON.items()}
     best = max(scores, key=scores.get)
-    if scores[best] >= 2:
+    if scores[best] and list(scores.values()).count(scores[best]) == 1:
         return best
     preferred = (preferred or "")[:2].lower()
     return preferred if preferred in WITHHELD else "en"
