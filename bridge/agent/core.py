@@ -17,12 +17,13 @@ from sqlalchemy.orm import sessionmaker
 
 from ..catalog.index import CatalogIndex
 from ..db import utc_now
-from ..models import Conversation, Message
+from ..models import AnalyticsEvent, Conversation, Message
 from ..settings import Settings
 from ..store.base import Store
 from ..usage import budget_spent, model_event
 from . import history
 from .events import Done, Event
+from .honesty import ClaimCheck
 from .providers import Provider, run_chain
 from .tools import STOREFRONT_TOOLS
 from .tools.registry import Registry, ToolContext
@@ -57,6 +58,11 @@ class Agent:
         self.sessions = sessions
         self.settings = settings
         self.tools = tools
+        # Every figure a reply states is checked against the conversation's facts first.
+        self.claims = ClaimCheck(store.currency, settings.store_policies,
+                                 settings.support_contact,
+                                 urls=(settings.base_url, settings.store_url),
+                                 cards_of=index.cards)
 
     def run(self, request: TurnRequest) -> Iterator[Event]:
         ref, memory = self._recall(request.conversation_ref)
@@ -66,7 +72,7 @@ class Agent:
         turn = Turn(messages=request.messages, tools=self.tools, ctx=ctx,
                     channel=request.channel, language=request.language)
         providers, degraded = self._chain()
-        provider, failed = yield from run_chain(turn, providers)
+        provider, failed = yield from run_chain(turn, providers, self.claims.screen)
         message_ref = new_ref("msg")
         self._save(request, ref, known, message_ref, turn, provider, degraded or failed)
         yield Done(conversation_ref=ref, message_ref=message_ref, degraded=degraded or failed)
@@ -123,3 +129,10 @@ class Agent:
                     detail={"tools": [c.name for c in turn.calls],
                             "cart": ctx.cart_touched}),
             ])
+            # One row per figure the check stopped (api-15): what was claimed, what the
+            # store says, and which provider and model wrote it.
+            session.add_all(
+                AnalyticsEvent(kind="ungrounded", channel=request.channel[:20],
+                               conversation_ref=ref, provider=c["provider"], created_at=now,
+                               detail={**c, "message_ref": message_ref})
+                for c in turn.catches)
