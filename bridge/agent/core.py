@@ -22,6 +22,7 @@ from ..store.base import Store
 from ..usage import budget_spent, model_event
 from . import history
 from .events import Done, Event
+from .policies import StorePolicies
 from .providers import Provider, run_chain
 from .tools import STOREFRONT_TOOLS
 from .tools.registry import Registry, ToolContext
@@ -56,13 +57,16 @@ class Agent:
         self.sessions = sessions
         self.settings = settings
         self.tools = tools
+        self.policies = StorePolicies(settings.store_policies.strip(),
+                                      settings.support_contact.strip())
 
     def run(self, request: TurnRequest) -> Iterator[Event]:
         ref, memory = self._recall(request.conversation_ref)
         ctx = ToolContext(store=self.store, index=self.index, cart_ref=request.cart_ref,
-                          shopper_id=request.shopper_id, **memory)
+                          shopper_id=request.shopper_id, policies=self.policies, **memory)
         turn = Turn(messages=request.messages, tools=self.tools, ctx=ctx,
-                    channel=request.channel, language=request.language)
+                    channel=request.channel, language=request.language,
+                    conversation_ref=ref)
         providers, degraded = self._chain()
         provider, failed = yield from run_chain(turn, providers)
         message_ref = new_ref("msg")

@@ -1,6 +1,8 @@
 """Catalogue tools: search the index, read one product from the store."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ...catalog.cards import detail
 from ...catalog.index import COUNT_CAP
 from ...store.base import StoreError
@@ -8,6 +10,13 @@ from .registry import Tool, ToolContext, ToolResult
 
 # Cards a search returns at most: a chat shows a handful, not a listing page.
 MAX_RESULTS = 10
+# Matches a sorted search ranks before keeping the first few.
+SORT_POOL = 50
+SORTS = {
+    "price_asc": lambda c: float(c.get("price") or 0),
+    "price_desc": lambda c: -float(c.get("price_max") or c.get("price") or 0),
+    "rating": lambda c: -float(c.get("rating") or 0),
+}
 
 
 def brief(card: dict) -> dict:
@@ -43,10 +52,15 @@ def search_products(ctx: ToolContext, args: dict) -> ToolResult:
     low, high = args.get("min_price"), args.get("max_price")
     if low is not None and high is not None and low > high:
         low, high = high, low
+    order = SORTS.get(args.get("sort", ""))
     result = ctx.index.search(
         args.get("query", ""), category=args.get("category") or None,
         min_price=low, max_price=high, on_sale=args.get("on_sale"),
-        in_stock=args.get("in_stock"), limit=args["limit"])
+        in_stock=args.get("in_stock"), limit=SORT_POOL if order else args["limit"])
+    if order:
+        # Ranked among every match, not only the best few: "the cheapest socks".
+        cards = sorted(result.cards, key=order)[:args["limit"]]
+        result = replace(result, cards=cards)
     if result.cards:
         ctx.shown = [c["id"] for c in result.cards]
     content = {"total": result.total if result.total_is_exact else COUNT_CAP,
@@ -103,6 +117,9 @@ SEARCH_PRODUCTS = Tool(
             "on_sale": {"type": "boolean"},
             "in_stock": {"type": "boolean"},
             "limit": {"type": "integer", "minimum": 1, "maximum": MAX_RESULTS, "default": 5},
+            "sort": {"type": "string", "enum": ["relevance", *SORTS],
+                     "description": "price_asc for the cheapest first, price_desc for the "
+                                    "most expensive, rating for the best rated."},
         },
     },
     handler=search_products,

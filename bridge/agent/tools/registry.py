@@ -13,6 +13,7 @@ from typing import Any, Callable, Sequence
 from ...catalog.index import CatalogIndex
 from ...errors import from_store
 from ...store.base import Store, StoreError
+from ..policies import StorePolicies
 
 
 @dataclass
@@ -29,6 +30,7 @@ class ToolContext:
     focus: int | None = None
     seen: list[int] = field(default_factory=list)  # every product shown in the conversation
     cart_touched: bool = False
+    policies: StorePolicies = StorePolicies()  # the merchant's words (settings)
 
 
 @dataclass(frozen=True)
