@@ -16,7 +16,7 @@ from urllib.parse import quote
 
 from flask import Flask, g, request
 
-from .errors import DAILY_CAP, DISABLED, FORBIDDEN, BridgeError
+from .errors import DAILY_CAP, DISABLED, FORBIDDEN, INVALID_SIGNATURE, BridgeError
 from .ratelimit import agent_limit, client_key, ip_key, storefront_limit
 from .routes import ROUTES, STOREFRONT_GATES, Gate, Route
 from .security import Context, check_nonce, read_context
@@ -134,6 +134,15 @@ def agent(core: "Core") -> None:
     g.identity = agent_identity(core.settings)
 
 
+def signed(core: "Core") -> None:
+    """Only a valid signed context (no nonce, no token): proof the plugin sent it."""
+    context = signed_context(core.settings)
+    if context is None:
+        raise BridgeError(INVALID_SIGNATURE, "This route answers only requests the WordPress "
+                          "plugin signed.", 403)
+    g.identity = Identity(via="context", ip=context.ip, uid=context.uid, caps=context.caps)
+
+
 def public(core: "Core") -> None:
     pass
 
@@ -143,6 +152,7 @@ GATES: dict[Gate, GateCheck] = {
     Gate.STOREFRONT_BILLABLE: storefront,  # then the daily cap, after the rate limit
     Gate.ADMIN: admin,
     Gate.AGENT: agent,
+    Gate.SIGNED: signed,
     Gate.PUBLIC: public,
 }
 

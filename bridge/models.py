@@ -25,6 +25,10 @@ class Conversation(Base):
     channel: Mapped[str] = mapped_column(sa.String(20))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now, index=True)
+    # What the conversation has shown, kept current by every turn's save so the next turn
+    # reads this row instead of every message (bridge/agent/history.py):
+    # {"shown": [ids of the last list], "focus": id or null, "seen": [ids, newest first]}.
+    memory: Mapped[Optional[dict]] = mapped_column(sa.JSON)
 
     messages: Mapped[list["Message"]] = relationship(
         back_populates="conversation", order_by="Message.id", cascade="all, delete-orphan")

@@ -127,8 +127,14 @@ def _as_written(talk: Talk, missing: str) -> str:
 def _nothing_found(talk: Talk, args: dict, within: str) -> Iterator[Event]:
     ctx = talk.ctx
     if within:
-        result = ctx.index.search(args["query"], on_sale=args.get("on_sale"), limit=1)
-        if result.cards:
+        wider = {"query": args.get("query", ""), "on_sale": args.get("on_sale"),
+                 "category": args.get("category"), "limit": 1}
+        # Run as a tool call, so the price said is one a tool returned (the claim check
+        # holds every figure to that); "the first one" still means what was shown.
+        shown = list(ctx.shown)
+        result = talk.turn.execute("search_products", wider)
+        ctx.shown = shown
+        if result.ok and result.cards:
             nearest = result.cards[0]
             yield from talk.say(talk.t("nothing_in_budget", within=within,
                                        name=nearest["name"], price=say.price(nearest, talk.lang)))
@@ -144,8 +150,11 @@ def pick(talk: Talk, kind: str) -> Iterator[Event]:
     if not cards:
         yield from talk.say(talk.t("which_product"))
         return
-    card = cards[0]
-    yield from talk.turn.use("get_product_details", {"product_id": card["id"]})
+    result = yield from talk.turn.use("get_product_details", {"product_id": cards[0]["id"]})
+    if not result.ok:
+        yield from talk.say(say.lookup_failed(result))
+        return
+    card = result.cards[0]
     if kind == "best":
         yield from talk.say(talk.t("pick_best", name=card["name"],
                                    rating=f"{float(card.get('rating') or 0):.1f}",
@@ -162,12 +171,18 @@ def on_sale(talk: Talk) -> Iterator[Event]:
     named = targets.products(talk.turn, talk.text) if not positions else []
     if positions or (named and len(query_terms(talk.text)) > 1):
         pid = shown[positions[0]] if positions else named[0]
-        card = talk.ctx.index.cards([pid])[0]
-        talk.ctx.focus = pid
+        result = yield from talk.turn.use("get_product_details", {"product_id": pid})
+        if not result.ok:
+            yield from talk.say(say.lookup_failed(result))
+            return
+        card = result.cards[0]
         key = "is_on_sale" if card.get("on_sale") else "not_on_sale"
         yield from talk.say(talk.t(key, name=card["name"], price=say.price(card, talk.lang)))
         return
-    cards = [c for c in talk.ctx.index.cards(shown) if c.get("on_sale")]
+    result = talk.turn.execute("compare_products", {"product_ids": shown[:4]}) \
+        if len(shown) >= 2 else None
+    talk.ctx.shown = shown  # read, not shown again: "the first one" keeps its meaning
+    cards = [c for c in (result.cards if result and result.ok else ()) if c.get("on_sale")]
     if not cards:
         yield from talk.say(talk.t("no_sale"))
         return

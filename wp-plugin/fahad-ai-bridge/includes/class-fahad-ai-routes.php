@@ -19,7 +19,7 @@ final class Fahad_AI_Routes {
 	// Gates: who may reach the bridge through WordPress.
 	const STOREFRONT = 'storefront'; // a wp_rest nonce (the shopper's page)
 	const ADMIN      = 'admin';      // manage_woocommerce
-	const OPEN       = 'public';     // agents, WhatsApp, webhooks: the bridge checks them itself
+	const OPEN       = 'public';     // agents, WhatsApp, webhooks, doctor: the bridge checks them itself
 
 	/**
 	 * Path => [methods, gate].
@@ -46,6 +46,7 @@ final class Fahad_AI_Routes {
 			'/agent/mcp'              => array( 'POST', self::OPEN ),
 			'/whatsapp'               => array( 'GET, POST', self::OPEN ),
 			'/webhooks/woocommerce'   => array( 'POST', self::OPEN ),
+			'/doctor'                 => array( 'GET', self::OPEN ),
 		);
 	}
 
