@@ -3,7 +3,7 @@
 ``screen(turn, provider, events)`` checks one provider's streamed reply against the facts of
 the turn's conversation and keeps each catch on ``turn.catches``, which the agent records as
 ``ungrounded`` analytics events; ``verdicts(text, facts)`` checks a whole text (a review
-draft). The facts are rebuilt whenever a tool has returned something new.
+draft) against ``base()`` plus what the caller adds. The facts are rebuilt whenever a tool has returned something new.
 """
 from __future__ import annotations
 
@@ -86,12 +86,16 @@ class ClaimCheck:
         yield from emit(screen.feed("", final=True))
 
     def verdicts(self, text: str, facts: Facts) -> list[Verdict]:
-        """Every claim of a whole text, judged."""
-        out = []
-        for claim in read(text):
-            subject = subject_of(facts, text[:claim.start], text[claim.end:])
-            out.append(judge(claim, facts, subject))
-        return out
+        return verdicts(text, facts)
+
+
+def verdicts(text: str, facts: Facts) -> list[Verdict]:
+    """Every claim of a whole text (a review draft), judged."""
+    out = []
+    for claim in read(text):
+        subject = subject_of(facts, text[:claim.start], text[claim.end:])
+        out.append(judge(claim, facts, subject))
+    return out
 
 
 def catch(verdict: Verdict, provider: str, model: str | None) -> dict:
