@@ -76,6 +76,11 @@ def judge(claim: Claim, facts: Facts, subject: Subject | None,
     """The verdict on one claim; ``fallback`` is the product the reply was about, used only
     to correct a figure that matches nothing at all."""
     kind = claim.kind
+    if kind == "percent" and not claim.off:
+        # A share ("100% cotton", "5% back"), not a product's reduction: only the store's
+        # own words or the shopper's ground it, and nothing corrects it.
+        known = facts.loose.get(kind, set()) | facts.said.get(kind, set())
+        return Verdict(claim, matches(claim, known))
     if kind in ("money", "percent", "stock", "rating"):
         if kind == "money" and not _same_currency(claim.currency, facts.currency):
             return _mismatch(claim, facts, subject or fallback)

@@ -39,15 +39,18 @@ class ClaimCheck:
                 facts.hosts.add(word.split("@", 1)[1].strip(".,;").lower())
         return facts
 
-    def facts(self, turn: Turn) -> Facts:
-        facts = self.base()
-        if self.cards_of is not None and turn.ctx.seen:
-            for card in self.cards_of(turn.ctx.seen):
-                facts.add_card(card)
-        for message in turn.messages:
-            if message["role"] == "user":
-                facts.add_said(message["content"])
-        for call in turn.calls:
+    def facts(self, turn: Turn, facts: Facts | None = None, since: int = 0) -> Facts:
+        """The turn's facts; given the ones built before ``since`` calls, only the newer
+        tool calls are added."""
+        if facts is None:
+            facts = self.base()
+            if self.cards_of is not None and turn.ctx.seen:
+                for card in self.cards_of(turn.ctx.seen):
+                    facts.add_card(card)
+            for message in turn.messages:
+                if message["role"] == "user":
+                    facts.add_said(message["content"])
+        for call in turn.calls[since:]:
             facts.add_arguments(call.args)
             result = call.result
             for card in result.cards:
@@ -63,7 +66,8 @@ class ClaimCheck:
 
         def current() -> Facts:
             if cache.get("calls") != len(turn.calls):
-                cache.update(calls=len(turn.calls), facts=self.facts(turn))
+                cache["facts"] = self.facts(turn, cache.get("facts"), cache.get("calls", 0))
+                cache["calls"] = len(turn.calls)
             return cache["facts"]
 
         screen = Screen(current, "".join(turn.text), turn.language, turn.question)

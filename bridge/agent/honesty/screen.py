@@ -49,6 +49,7 @@ class Screen:
         self.question = question[-300:]  # the shopper's words: the reply's language too
         self.pending = ""
         self.muted = False
+        self.whole_sentence = False  # hold the span to its sentence's end, not six words
         self.verdicts: list[Verdict] = []
 
     def feed(self, text: str, final: bool = False) -> str:
@@ -71,7 +72,10 @@ class Screen:
             window = self._complete(final)
             if window is None:
                 break
-            out.append(self._judge(window))
+            judged = self._judge(window, final)
+            if judged is None:
+                break  # a share that may yet turn out a reduction: wait for its sentence
+            out.append(judged)
         if final:
             self.muted = False
         return "".join(out)
@@ -92,20 +96,26 @@ class Screen:
             return len(self.pending)
         words = list(re.finditer(r"\S+\s+", self.pending))
         end = END.search(self.pending)
-        ends = [m.end() for m in (end,) if m] + \
-            ([words[WORDS_AFTER].end()] if len(words) > WORDS_AFTER else [])
+        ends = [m.end() for m in (end,) if m]
+        if len(words) > WORDS_AFTER and not self.whole_sentence:
+            ends.append(words[WORDS_AFTER].end())
         return min(ends) if ends else None
 
-    def _judge(self, window: int) -> str:
+    def _judge(self, window: int, final: bool) -> str | None:
         context = self.shown[-CONTEXT:]
         text = context + self.pending[:window]
         offset = len(context)
         token = re.match(r"\S+\s*", self.pending)
         token_end = token.end() if token else len(self.pending)
-        claims = [c for c in read(text) if c.end > offset and c.start < offset + token_end]
+        claims = [c for c in read(text, since=offset) if c.start < offset + token_end]
         if not claims:
             return self._pass(token_end)
         claim = claims[0]
+        if claim.kind == "percent" and not claim.off and not self.whole_sentence \
+                and not final and not END.search(self.pending[:window]):
+            self.whole_sentence = True  # "20 % y el Canvas Tote Bag 10 % de descuento"
+            return None
+        self.whole_sentence = False
         start, end = max(claim.start - offset, 0), claim.end - offset
         out = self._show(self.pending[:start])
         verdict = self._verdict(claim, text)
