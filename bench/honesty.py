@@ -230,7 +230,8 @@ def main() -> None:
         speed(core, args.turns)
         core.engine.dispose()
     quality("the tuned cases (tests/honesty/cases.py)", cases.ALL)
-    quality("the held-out cases (tests/honesty/held_out.py)", held_out.ALL)
+    quality("the held-out cases (tests/honesty/held_out.py ALL)", held_out.ALL)
+    quality("the unseen held-out cases (tests/honesty/held_out.py FRESH)", held_out.FRESH)
     plain()
 
 

@@ -29,6 +29,10 @@ MONEY = re.compile(
     rf"|(?P<c1>\b(?:{CODES}))\s?(?P<n2>{NUMBER})"
     rf"|(?P<n3>{NUMBER})\s?(?:(?P<s2>{_SYM})|(?P<c2>(?:{CODES})\b)|(?P<w>(?:{_WORD})\b))",
     re.I)
+# A bare amount after a word of price: "costs 12.34", "cuesta 12,34", "Preis: 94".
+PRICED = re.compile(rf"\b(?:costs?|priced at|price(?: is| of)?|for just|cuestan?|precio(?: es| de)?|"
+                    rf"coûtent|coûte|prix(?: est| de)?|kosten|kostet|preis(?: ist| von)?)"
+                    rf"\s*:?\s+(?P<n>{NUMBER})(?!\s?(?:%|\d))", re.I)
 PERCENT = re.compile(rf"(?P<n>{NUMBER})\s?(?:%|per ?cent\b|percent\b|por ciento\b|pour ?cent\b"
                      r"|prozent\b)", re.I)
 RATING = re.compile(rf"(?P<n>{NUMBER})\s?(?:stars?|/\s?5\b|out of 5\b|of 5\b|estrellas|"
@@ -61,9 +65,9 @@ FREE_SHIPPING = re.compile(
     r"\b(?:free (?:shipping|delivery)|ships? (?:for )?free|env[ií]o gratis|gratis env[ií]o|"
     r"env[ií]o gratuito|livraison (?:gratuite|offerte)|kostenlose[nr]? (?:versand|lieferung)|"
     r"versandkostenfrei|gratis versand)\b", re.I)
-SHIPPING = re.compile(r"\b(?:ship|deliver|arriv|dispatch|send|sent|get it|env[ií]|lleg|entreg|"
-                      r"livr|expédi|reçu|recevr|versand|versend|liefer|geliefert|ankomm|"
-                      r"zugestellt|erhalt)", re.I)
+SHIPPING = re.compile(r"\b(?:ship|deliver|arriv|dispatch|send|sent|get it|receiv|env[ií]|lleg|"
+                      r"entreg|recib|livr|expédi|reçu|reçoi|recevr|versand|versend|liefer|"
+                      r"geliefert|ankomm|zugestellt|erhalt|bekomm)", re.I)
 CODE = re.compile(
     r"(?:\b(?i:(?:promo|coupon|discount|rabatt|gutschein|c[óo]digo(?: de descuento| promocional)?"
     r"|cup[óo]n|code(?: promo)?|voucher)(?:\s?code)?)\s*:?\s*[\"'«“]?"
@@ -152,6 +156,13 @@ def read(text: str, since: int = 0) -> list[Claim]:
             WORDS.get(m.group("w").lower())
         add("money", m, 0, parsed[0], currency=currency, decimals=parsed[1],
             **_context(text, m.start(), m.end()))
+    for m in PRICED.finditer(text, _back(since)):
+        if m.end() <= since:
+            continue
+        parsed = number(m.group("n"))
+        if parsed is not None:
+            add("money", m, "n", parsed[0], decimals=parsed[1],
+                **_context(text, m.start("n"), m.end("n")))
     for m in PERCENT.finditer(text, _back(since)):
         if m.end() <= since:
             continue

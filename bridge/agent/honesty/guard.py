@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from ..events import Chunk, Event
 from ..turn import Turn
-from .check import Verdict, judge, subject_of
+from .check import Verdict, judge, sentence_of, subject_of
 from .claims import read
 from .facts import Facts
 from .screen import Screen
@@ -97,8 +97,9 @@ def verdicts(text: str, facts: Facts) -> list[Verdict]:
     """Every claim of a whole text (a review draft), judged."""
     out = []
     for claim in read(text):
-        subject = subject_of(facts, text[:claim.start], text[claim.end:])
-        out.append(judge(claim, facts, subject))
+        before, after = text[:claim.start], text[claim.end:]
+        subject = subject_of(facts, before, after)
+        out.append(judge(claim, facts, subject, sentence=sentence_of(before, after)))
     return out
 
 

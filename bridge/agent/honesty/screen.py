@@ -14,7 +14,7 @@ import re
 from typing import Iterator
 
 from ..events import Chunk, Event
-from .check import SENTENCE_END, Verdict, judge, subject_of
+from .check import NOT_A_PRODUCT, Verdict, judge, sentence_of, subject_of
 from .claims import read
 from .facts import Facts
 from .wording import language, withheld
@@ -34,9 +34,6 @@ MAX_HELD = 400  # a span held this long is judged as it is
 # A sentence's end; not a dot after a digit, which may be "$12." of "$12.34" or "3. März".
 END = re.compile(r"[!?\n]|(?<!\d)\.(?=\s|$)")
 SENTENCE_OVER = re.compile(r"[!?\n]|\.(?=\s)")  # where a withheld figure's sentence ends
-NOT_A_PRODUCT = re.compile(r"\b(?:ship|deliver|total|cart|order|budget|carrito|pedido|env[ií]o|"
-                           r"presupuesto|panier|commande|livraison|warenkorb|bestellung|"
-                           r"versand|lieferung)", re.I)
 
 
 class Screen:
@@ -141,13 +138,12 @@ class Screen:
         facts: Facts = self.facts_of()
         before, after = text[:claim.start], text[claim.end:]
         subject = subject_of(facts, before, after)
+        sentence = sentence_of(before, after)
         fallback = None
-        if subject is None:
-            sentence = SENTENCE_END.split(before)[-1] + SENTENCE_END.split(after, 1)[0]
-            if not NOT_A_PRODUCT.search(sentence):
-                named = facts.named_in(before)
-                fallback = named[-1][1] if named else None
-        return judge(claim, facts, subject, fallback)
+        if subject is None and not NOT_A_PRODUCT.search(sentence):
+            named = facts.named_in(before)
+            fallback = named[-1][1] if named else None
+        return judge(claim, facts, subject, fallback, sentence)
 
     def _skip_sentence(self, final: bool) -> bool:
         """Drop the rest of a withheld figure's sentence; False while it has not ended."""
