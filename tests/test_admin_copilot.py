@@ -1,5 +1,6 @@
 """The admin copilot: gated for store managers, grounded figures, careful drafts, no writes."""
 import json
+import re
 import time
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
@@ -8,6 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from admin_copilot import drafts, reports
+from admin_copilot import page as page_module
 from bridge.models import DemoCart, DemoCartItem
 from bridge.routes import NAMESPACE, ROUTES, Gate
 from bridge.store.base import (Attribute, Category, Order, OrderLine, Product, ProductPage,
@@ -425,15 +427,26 @@ def test_the_admin_page_ships_its_script_and_styles_but_never_the_token(tokened)
     page = client.get("/admin")
     assert page.status_code == 200 and page.mimetype == "text/html"
     html = page.get_data(as_text=True)
-    assert 'id="fahad-ai-admin"' in html and "/assets/admin-copilot.js" in html
+    assert 'id="fahad-ai-admin"' in html
     assert '"auth": "token"' in html and "wp-json/fahad-ai/v1/" in html
     assert "the-admin-token" not in html
-    for asset, kind in (("admin-copilot.js", "javascript"), ("admin-copilot.css", "css")):
+    scripts = re.findall(r'<script src="/assets/([\w.-]+)"', html)
+    assert scripts[0] == "admin-kit.js" and "admin-copilot.js" in scripts
+    assert list(page_module.SCRIPTS) == scripts  # the plugin loads the same, in this order
+    for asset, kind in [(s, "javascript") for s in scripts] + [("admin-copilot.css", "css")]:
         served = client.get("/assets/" + asset)
         assert served.status_code == 200 and kind in served.mimetype
-    script = client.get("/assets/admin-copilot.js").get_data(as_text=True)
+    code = "".join(client.get("/assets/" + s).get_data(as_text=True) for s in scripts)
     for route in ADMIN:
-        assert route.path.lstrip("/") in script
+        assert route.path.lstrip("/") in code, route.path
+
+
+def test_the_plugin_loads_the_admin_scripts_the_standalone_page_loads():
+    from pathlib import Path
+    php = (Path(__file__).resolve().parents[1] / "wp-plugin" / "fahad-ai-bridge" / "includes"
+           / "class-fahad-ai-copilot.php").read_text()
+    named = re.findall(r"'(admin-[\w-]+\.js)'", php)
+    assert named == list(page_module.SCRIPTS)
 
 
 def draft_rows(app):
