@@ -286,6 +286,32 @@ def test_the_assistants_own_numbers(app, wordpress, store):
     assert [q["question"] for q in context["shopper_questions"]] == ["hoodies under $50"]
 
 
+def test_what_shoppers_asked_about_a_product_is_only_about_that_product(app):
+    from admin_copilot import assistant
+    from admin_copilot.sales import Window
+    from bridge.models import Conversation, Message
+    hoodie, mug = 11, 12
+    said = [  # (question, the answer's product ids, the answer's focus)
+        ("hoodies under $50", [hoodie, 13], None),       # names it: about it
+        ("show my cart", [mug, hoodie], None),           # lists it: about the cart
+        ("do you have anything warm?", [13, hoodie], None),  # lists it among others
+        ("tell me more about the second one", [hoodie], hoodie),  # its details: about it
+    ]
+    with app.extensions["fahad"].sessions.begin() as session:
+        conversation = Conversation(id="cv_questions", channel="storefront")
+        session.add(conversation)
+        for i, (question, ids, focus) in enumerate(said):
+            session.add(Message(ref=f"msg_q{i}", conversation=conversation, role="user",
+                                content=question))
+            session.add(Message(ref=f"msg_a{i}", conversation=conversation, role="assistant",
+                                content="...", product_ids=ids, focus_id=focus))
+    with app.extensions["fahad"].sessions() as session:
+        found = assistant.questions_about(session, hoodie, "Classic Pullover Hoodie",
+                                          Window.last(30, datetime.now(timezone.utc)))
+    assert [q["question"] for q in found] == ["tell me more about the second one",
+                                              "hoodies under $50"]
+
+
 # -- review drafts ------------------------------------------------------------------------
 
 def test_offline_drafts_come_from_the_template_without_prices(wordpress, store):

@@ -554,11 +554,17 @@
     pinned = log.scrollHeight - log.scrollTop - log.clientHeight < 48;
   });
 
-  function scrollToEnd(force) {
-    if (force || pinned) {
-      log.scrollTop = log.scrollHeight;
-      pinned = true;
+  /** Follow new content to the end; with `start` (an answer), never past that answer's top,
+   * so a long answer is read from its beginning, not from its last card. */
+  function scrollToEnd(force, start) {
+    if (!force && !pinned) return;
+    let target = log.scrollHeight;
+    if (start && start.isConnected) {
+      const top = start.getBoundingClientRect().top - log.getBoundingClientRect().top + log.scrollTop - 8;
+      target = Math.min(target, Math.max(0, top));
     }
+    log.scrollTop = target;
+    pinned = true;
   }
 
   function announce(message) {
@@ -604,7 +610,11 @@
 
   function autosize() {
     input.style.height = "auto";
-    input.style.height = Math.min(input.scrollHeight, 120) + "px";
+    // scrollHeight leaves the borders out; border-box heights count them.
+    const borders = input.offsetHeight - input.clientHeight;
+    const wanted = input.scrollHeight + borders;
+    input.style.height = Math.min(wanted, 120) + "px";
+    input.style.overflowY = wanted > 120 ? "auto" : "hidden"; // a scrollbar only past the cap
   }
 
   function setBusy(busy) {
@@ -690,8 +700,19 @@
     return data && typeof data === "object" && Array.isArray(data.items);
   }
 
-  /** POST to `cart`, render the verified cart and return it; throws an Error with shopper text. */
-  async function cartRequest(payload) {
+  /** The item count beside "View cart", so an add shows without covering the conversation. */
+  function showCartCount(cart) {
+    const count = cartItemCount(cart);
+    let badge = viewCartButton.querySelector(".fahad-ai-cart-badge");
+    if (!badge) badge = viewCartButton.appendChild(h("span", { class: "fahad-ai-cart-badge" }));
+    badge.textContent = count ? String(count) : "";
+    badge.hidden = !count;
+    viewCartButton.setAttribute("aria-label", TEXT.viewCart + (count ? ", " + TEXT.cartCount(count) : ""));
+  }
+
+  /** POST to `cart` and return the verified cart, rendered in the drawer when `show` or when
+   * the drawer is open already; throws an Error with shopper text. */
+  async function cartRequest(payload, show) {
     let response;
     try {
       response = await request("cart", payload);
@@ -701,7 +722,8 @@
     const body = await readJson(response);
     if (!response.ok) throw new Error(responseError(response, body).text);
     if (!isCart(body)) throw new Error(TEXT.generic);
-    renderCart(body);
+    showCartCount(body);
+    if (show !== false || !cartSection.hidden) renderCart(body);
     return body;
   }
 
@@ -902,7 +924,8 @@
         const missing = selects.filter((s) => !s.select.value).map((s) => s.attribute.name);
         selectedVariation = null;
         if (missing.length) {
-          fillPrice(price, fromPrice, null, false, currency, TEXT.from);
+          // On sale, "From" strikes through the regular price as the text's "(was ...)" does.
+          fillPrice(price, fromPrice, card.regular_price, card.on_sale, currency, TEXT.from);
           fillStock(stock, card.in_stock || variations.some((v) => v.in_stock), card.stock_quantity);
           hint.textContent = TEXT.chooseAll(missing);
           hint.hidden = false;
@@ -915,7 +938,7 @@
         addButton.removeAttribute("aria-describedby");
         const variation = variations.find((v) => variationMatches(v, attributes, selection));
         if (!variation) {
-          fillPrice(price, fromPrice, null, false, currency, TEXT.from);
+          fillPrice(price, fromPrice, card.regular_price, card.on_sale, currency, TEXT.from);
           stock.textContent = TEXT.unavailable;
           stock.setAttribute("data-stock", "out");
           addButton.disabled = true;
@@ -948,7 +971,8 @@
       addButton.textContent = TEXT.adding;
       showNote("", "");
       try {
-        const cart = await cartRequest(payload);
+        // The drawer stays as it was: the card says it was added, the header counts it.
+        const cart = await cartRequest(payload, false);
         const totals = cart.totals || {};
         showNote(TEXT.added, "success");
         announce(TEXT.addedAnnounce(card.name, money(totals.total, cart.currency)));
@@ -995,6 +1019,7 @@
       this.ended = false;
       this.hasContent = false;
       this.cardCount = 0;
+      this.cardIds = []; // this turn's cards in display order: the comparison's column order
       this.usedCartTool = false;
       this.bubble = h("div", {
         class: "fahad-ai-msg fahad-ai-msg-assistant",
@@ -1013,7 +1038,7 @@
 
     layout() {
       this.bubble.hidden = !this.text && (!this.status.hidden || this.hasContent);
-      scrollToEnd(false);
+      scrollToEnd(false, this.container);
     }
 
     hideStatus() {
@@ -1068,6 +1093,7 @@
       if (!cards.length) return;
       this.hasContent = true;
       this.cardCount += cards.length;
+      for (const c of cards) this.cardIds.push(String(c.id));
       this.container.insertBefore(h("ul", { class: "fahad-ai-cards" }, cards.map(renderCard)), this.status);
       this.layout();
     }
@@ -1078,6 +1104,10 @@
       if (!rows.length) return;
       const ids = [];
       for (const row of rows) for (const id of Object.keys(row.values)) if (!ids.includes(id)) ids.push(id);
+      // JSON objects lose their key order in JavaScript (numeric keys sort ascending), so the
+      // columns follow the cards, which come in the order the answer names them.
+      const place = (id) => (this.cardIds.includes(id) ? this.cardIds.indexOf(id) : this.cardIds.length);
+      ids.sort((a, b) => place(a) - place(b));
       const headerName = (id) => {
         const card = state.knownCards.get(id);
         return card ? card.name : TEXT.productFallback(id);
@@ -1136,7 +1166,7 @@
       const spoken = plain(this.text) + (this.cardCount ? " " + TEXT.products(this.cardCount) : "");
       announce(spoken.trim());
       if (this.usedCartTool) viewCart(true);
-      scrollToEnd(false);
+      scrollToEnd(false, this.container);
     }
 
     /** End the turn with an error; `rejected` means the server refused it before it began. */
@@ -1163,7 +1193,7 @@
         }
       }
       announce(message);
-      scrollToEnd(false);
+      scrollToEnd(false, this.container);
     }
 
     renderFeedback(conversationRef, messageRef) {
