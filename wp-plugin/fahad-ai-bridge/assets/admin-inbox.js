@@ -174,7 +174,7 @@
   }
 
   function act(path, body, done) {
-    return kit.post("admin/conversation/" + path, body).then(function (answer) {
+    return kit.post(path, body).then(function (answer) {
       kit.setState("ready", done);
       loadList();
       return showConversation(current).then(function () { return answer; });
@@ -197,7 +197,7 @@
       if (!kit.config.userName) sessionStorage.setItem(AUTHOR_KEY, name.value.trim());
       var body = { id: id, text: text };
       if (name.value.trim()) body.author = name.value.trim();
-      act("reply", body, "Reply sent.").then(function (answer) {
+      act("admin/conversation/reply", body, "Reply sent.").then(function (answer) {
         reply.value = "";
         var how = { poll: "The shopper sees it in the chat.", sent: "Sent on WhatsApp.",
           window_closed: "Stored, not sent: WhatsApp's 24-hour window is closed. Wait for the customer to write.",
@@ -219,7 +219,7 @@
       var body = { id: id, summary: summary.value.trim() };
       if (!body.summary) return;
       if (csat.value) body.csat = Number(csat.value);
-      act("resolve", body, "Resolved.");
+      act("admin/conversation/resolve", body, "Resolved.");
     } }, [
       el("label", { for: "fahad-inbox-summary", text: "Summary" }), summary,
       el("label", { for: "fahad-inbox-csat", text: "Shopper's rating (CSAT)" }), csat,
@@ -227,9 +227,9 @@
     ]);
     var buttons = el("div", { class: "fahad-admin-inline" }, [
       c.status === "person" ? null : el("button", { type: "button", class: "fahad-inbox-take-over", text: "Take over",
-        onclick: function () { act("take-over", author() ? { id: id, author: author() } : { id: id }, "You have the conversation; the assistant is silent."); } }),
+        onclick: function () { act("admin/conversation/take-over", author() ? { id: id, author: author() } : { id: id }, "You have the conversation; the assistant is silent."); } }),
       c.status === "escalated" || c.status === "person" ? el("button", { type: "button", class: "fahad-inbox-hand-back",
-        text: "Hand back to the assistant", onclick: function () { act("hand-back", { id: id }, "Handed back to the assistant."); } }) : null,
+        text: "Hand back to the assistant", onclick: function () { act("admin/conversation/hand-back", { id: id }, "Handed back to the assistant."); } }) : null,
       el("button", { type: "button", class: "fahad-inbox-erase fahad-admin-danger", text: "Erase (privacy)", onclick: function () {
         if (!window.confirm("Erase this conversation and all its messages? This can't be undone.")) return;
         kit.post("admin/conversation/erase", { id: id }).then(function () {
@@ -344,5 +344,5 @@
     detail.appendChild(el("p", { class: "fahad-admin-muted", text: "Choose a conversation to read it turn by turn." }));
     loadList();
   });
-  kit.addTab("deliveries", "Webhooks", deliveries);
+  kit.addTab("deliveries", "Webhooks", deliveries, 100); // after the other tabs
 })();

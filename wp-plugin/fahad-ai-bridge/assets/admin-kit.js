@@ -148,13 +148,15 @@ window.fahadAiAdminKit = (function () {
     }
   }
 
-  /** A tab: load(panel) fills its panel the first time it is shown (and after an unlock). */
-  function addTab(id, title, load) {
+  /** A tab: load(panel) fills its panel the first time it is shown (and after an unlock);
+   * tabs stand in the order of `weight` (default: the order they are added, 10 apart). */
+  function addTab(id, title, load, weight) {
     var button = el("button", { type: "button", role: "tab", id: "fahad-admin-tab-" + id,
       "aria-controls": "fahad-admin-panel-" + id, "aria-selected": "false", text: title });
     var panel = el("section", { id: "fahad-admin-panel-" + id, role: "tabpanel", class: "fahad-admin-panel",
       "aria-labelledby": button.id, hidden: true });
-    var tab = { id: id, button: button, panel: panel, load: load, loaded: false };
+    var tab = { id: id, button: button, panel: panel, load: load, loaded: false,
+      weight: weight === undefined ? tabs.length * 10 : weight };
     button.addEventListener("click", function () { select(tab); });
     button.addEventListener("keydown", function (event) {
       var i = tabs.indexOf(tab);
@@ -180,6 +182,8 @@ window.fahadAiAdminKit = (function () {
   function start() {
     if (started || !root || !tabs.length) return;
     started = true;
+    tabs.sort(function (a, b) { return a.weight - b.weight; });
+    tabs.forEach(function (tab) { tabList.appendChild(tab.button); root.appendChild(tab.panel); });
     var header = root.querySelector(".fahad-admin-header");
     var after = header ? header.nextSibling : root.firstChild;
     root.insertBefore(status, after);
