@@ -16,7 +16,7 @@ from urllib.parse import quote
 
 from flask import Flask, g, request
 
-from .errors import DAILY_CAP, DISABLED, FORBIDDEN, BridgeError
+from .errors import DAILY_CAP, DISABLED, FORBIDDEN, INVALID_SIGNATURE, BridgeError
 from .ratelimit import agent_limit, client_key, ip_key, poll_limit, storefront_limit
 from .routes import ROUTES, STOREFRONT_GATES, Gate, Route
 from .security import Context, check_nonce, read_context
@@ -139,6 +139,15 @@ def agent(core: "Core") -> None:
     g.identity = agent_identity(core.settings)
 
 
+def signed(core: "Core") -> None:
+    """Only a valid signed context (no nonce, no token): proof the plugin sent it."""
+    context = signed_context(core.settings)
+    if context is None:
+        raise BridgeError(INVALID_SIGNATURE, "This route answers only requests the WordPress "
+                          "plugin signed.", 403)
+    g.identity = Identity(via="context", ip=context.ip, uid=context.uid, caps=context.caps)
+
+
 def public(core: "Core") -> None:
     pass
 
@@ -149,6 +158,7 @@ GATES: dict[Gate, GateCheck] = {
     Gate.STOREFRONT_POLL: storefront_poll,
     Gate.ADMIN: admin,
     Gate.AGENT: agent,
+    Gate.SIGNED: signed,
     Gate.PUBLIC: public,
 }
 

@@ -50,6 +50,10 @@ class Conversation(Base):
     sentiment: Mapped[Optional[str]] = mapped_column(sa.String(12))
     message_count: Mapped[int] = mapped_column(default=0, server_default="0")
     customer: Mapped[Optional[dict]] = mapped_column(sa.JSON)  # wp_user_id, phone, name
+    # What the conversation has shown, kept current by every turn's save so the next turn
+    # reads this row instead of every message (bridge/agent/history.py):
+    # {"shown": [ids of the last list], "focus": id or null, "seen": [ids, newest first]}.
+    memory: Mapped[Optional[dict]] = mapped_column(sa.JSON)
 
     messages: Mapped[list["Message"]] = relationship(
         back_populates="conversation", order_by="Message.id", cascade="all, delete-orphan")

@@ -22,6 +22,7 @@ class Gate(StrEnum):
     WHATSAPP = "whatsapp"  # verify token / X-Hub-Signature-256
     STORE_WEBHOOK = "store-webhook"  # X-WC-Webhook-Signature
     AGENT = "agent"  # public and read only, with its own per-IP rate limit
+    SIGNED = "signed"  # a signed context and nothing else (fahad-bridge doctor's round trip)
     PUBLIC = "public"
 
 
@@ -74,6 +75,7 @@ ROUTES = (
     Route("GET", "/agent/feed", "agent_gateway.feed", Gate.AGENT),
     # JSON-RPC messages are small; 64 KiB leaves room for a client's capabilities.
     Route("POST", "/agent/mcp", "agent_gateway.mcp", Gate.AGENT, 64 * KIB),
+    Route("GET", "/doctor", "doctor.probe", Gate.SIGNED),
 )
 
 STOREFRONT_GATES = (Gate.STOREFRONT, Gate.STOREFRONT_BILLABLE)

@@ -15,15 +15,16 @@ import secrets
 from dataclasses import dataclass
 from typing import Iterator
 
+import sqlalchemy as sa
 from sqlalchemy.orm import sessionmaker
 
 from .. import notify
 from ..catalog.index import CatalogIndex
 from ..db import utc_now
 from ..inbox import scope
-from ..inbox.handoff import SILENT, add_message, add_shopper_message, escalate
+from ..inbox.handoff import SILENT, add_shopper_message, escalate
 from ..inbox.intent import label, wants_person
-from ..models import Conversation
+from ..models import Conversation, Message
 from ..settings import Settings
 from ..store.base import Store
 from ..usage import budget_spent, model_event
@@ -60,6 +61,7 @@ class Recalled:
     memory: dict
     status: str = "open"
     handoff_ref: str | None = None
+    known: bool = False  # stored already (else the save creates it)
 
 
 def new_ref(prefix: str) -> str:
@@ -122,17 +124,20 @@ class Agent:
             return history.transcript(session, ref, limit)
 
     def _recall(self, request: TurnRequest) -> Recalled:
-        """The client's conversation with this ref and what it showed (shown, focus, seen);
-        a new one when the client has none by that ref (named by it, when the client owns
-        its refs)."""
+        """The client's conversation with this ref and what it showed (shown, focus, seen:
+        one row read); a new one when the client has none by that ref (named by it, when
+        the client owns its refs)."""
         ref, key = request.conversation_ref, request.client_key
         if ref:
+            owned = Conversation.client_key == key if key else sa.true()
+            by_ref = Conversation.client_ref == ref if key else Conversation.id == ref
             with self.sessions() as session:
-                conversation = scope.find(session, key, ref) if key \
-                    else session.get(Conversation, ref)
-                if conversation is not None:
-                    return Recalled(conversation.id, ref, history.recall(session, conversation.id),
-                                    conversation.status, conversation.handoff_ref)
+                row = session.execute(
+                    sa.select(Conversation.id, Conversation.memory, Conversation.status,
+                              Conversation.handoff_ref).where(owned, by_ref)).first()
+            if row is not None:
+                return Recalled(row.id, ref, history.remembered(row.memory), row.status,
+                                row.handoff_ref, known=True)
         conversation_id = new_ref("cv")
         return Recalled(conversation_id, ref if (ref and key) else conversation_id, {})
 
@@ -144,37 +149,49 @@ class Agent:
 
     def _save(self, request: TurnRequest, found: Recalled, message_ref: str, turn: Turn,
               provider: str, degraded: bool) -> None:
-        """Store the exchange, its labels, its escalation and its analytics in one
-        transaction: all of it or none."""
+        """Store the exchange, the conversation's memory, labels and escalation and the
+        analytics in one transaction (the turn's one write): all of it or none."""
         now = utc_now()
+        ctx = turn.ctx
+        memory = history.updated({"seen": ctx.seen}, ctx.shown, ctx.focus)
         names = [c.name for c in turn.calls]
         intent, mood = label(turn.question, names)
+        row = {"updated_at": now, "memory": memory, "intent": intent, "sentiment": mood}
         with self.sessions.begin() as session:
-            conversation = session.get(Conversation, found.id)
-            if conversation is None:
-                conversation = Conversation(
+            # A known conversation is updated in place, unread; one that is new (or was
+            # deleted while the turn ran) is created.
+            created = None
+            if not found.known or session.execute(
+                    sa.update(Conversation).where(Conversation.id == found.id).values(
+                        **row, message_count=Conversation.message_count + 2,
+                        status=sa.case((Conversation.status == "resolved", "open"),
+                                       else_=Conversation.status))).rowcount == 0:
+                created = Conversation(
                     id=found.id, channel=request.channel, created_at=now, status="open",
-                    client_key=request.client_key, message_count=0, customer=request.customer,
-                    client_ref=found.ref if request.client_key else None)
-                session.add(conversation)
-            add_shopper_message(session, conversation, turn.question, now, intent, mood)
-            add_message(session, conversation, "assistant", "".join(turn.text), now,
-                        ref=message_ref, product_ids=list(turn.ctx.shown),
-                        focus_id=turn.ctx.focus)
-            if turn.ctx.handoff:
-                escalate(session, self.settings, conversation, turn.ctx.handoff["reason"],
-                         ref=turn.ctx.handoff["ref"], now=now)
-            if turn.ctx.cart_touched:
+                    client_key=request.client_key, customer=request.customer, message_count=2,
+                    client_ref=found.ref if request.client_key else None, **row)
+                session.add(created)
+            session.add_all([
+                Message(ref=new_ref("msg"), conversation_id=found.id, role="user",
+                        content=turn.question, product_ids=[], created_at=now, intent=intent,
+                        sentiment=mood),
+                Message(ref=message_ref, conversation_id=found.id, role="assistant",
+                        content="".join(turn.text), product_ids=list(ctx.shown),
+                        focus_id=ctx.focus, created_at=now),
+                model_event(
+                    "turn", request.channel, turn.usage, self.settings.prices,
+                    provider=provider, conversation_ref=found.id, degraded=degraded,
+                    created_at=now,
+                    detail={"tools": names, "cart": ctx.cart_touched, "message_ref": message_ref,
+                            "calls": [{"name": c.name, "args": c.args, "ok": c.result.ok,
+                                       "cards": len(c.result.cards)} for c in turn.calls]}),
+            ])
+            if ctx.handoff:  # rare: the conversation itself is read to escalate it
+                escalate(session, self.settings, created or session.get(Conversation, found.id),
+                         ctx.handoff["reason"], ref=ctx.handoff["ref"], now=now)
+            if ctx.cart_touched:
                 notify.emit(session, self.settings, "cart.updated", {
                     "conversation_id": found.id, "channel": request.channel, "source": "chat",
                     "changes": [{"tool": c.name, **c.args} for c in turn.calls
                                 if c.result.cart is not None and c.name != "view_cart"]},
                     conversation_id=found.id)
-            session.add(model_event(
-                "turn", request.channel, turn.usage, self.settings.prices,
-                provider=provider, conversation_ref=found.id, degraded=degraded,
-                created_at=now,
-                detail={"tools": names, "cart": turn.ctx.cart_touched, "message_ref": message_ref,
-                        "calls": [{"name": c.name, "args": c.args, "ok": c.result.ok,
-                                   "cards": len(c.result.cards)}
-                                  for c in turn.calls]}))

@@ -32,7 +32,7 @@ def _words(*patterns: str) -> re.Pattern:
 _PERSON = _words(
     r"(?:talk|speak|chat|write)\s+(?:to|with)\s+(?:a|an|some|the)?\s*(?:real\s+|live\s+|human\s+)?"
     r"(?:person|human|agent|someone|somebody|representative|operator|staff|manager|people)",
-    r"(?:real|live|actual)\s+(?:person|human|agent)", r"human(?:\s+(?:agent|please|being))?",
+    r"(?:real|live|actual)\s+(?:person|human|agent)", r"human\s+(?:agent|please|support)",
     r"customer\s+(?:service|support|care)", r"representative", r"operator",
     r"hablar\s+con\s+(?:una\s+persona|alguien|un\s+agente)", r"parler\s+à\s+(?:quelqu'un|une\s+personne)",
     r"mit\s+einem\s+menschen", r"falar\s+com\s+(?:uma\s+pessoa|alguém)",
@@ -42,14 +42,14 @@ _PERSON_ALONE = re.compile(r"^\W*(?:human|agent|person|operator|representative|p
                            r"mensch|humain)\W*(?:please|pls|now)?\W*$", re.IGNORECASE)
 
 _RULES = (
+    ("returns", _words(r"return(?:s|ing|ed)?", r"refund(?:s|ed)?", r"exchange", r"money\s+back",
+                       r"send\s+(?:it\s+)?back", r"devoluci[oó]n", r"reembolso", r"remboursement",
+                       r"rückgabe", r"rimborso")),
     ("order_status", _words(r"where\s+is\s+my\s+(?:order|package|parcel)", r"order\s+status",
                             r"track(?:ing)?(?:\s+(?:number|my|order))?", r"my\s+order",
                             r"order\s*#?\s*\d+", r"hasn'?t\s+(?:arrived|shipped)",
                             r"not\s+(?:arrived|delivered)", r"mi\s+pedido", r"ma\s+commande",
                             r"meine\s+bestellung")),
-    ("returns", _words(r"return(?:s|ing|ed)?", r"refund(?:s|ed)?", r"exchange", r"money\s+back",
-                       r"send\s+(?:it\s+)?back", r"devoluci[oó]n", r"reembolso", r"remboursement",
-                       r"rückgabe", r"rimborso")),
     ("shipping", _words(r"ship(?:ping|ped|s)?", r"deliver(?:y|ies|ed)?", r"postage", r"courier",
                         r"how\s+long\s+(?:does|will)\s+(?:it|delivery)\s+take", r"env[ií]o",
                         r"livraison", r"versand", r"spedizione", r"entrega")),

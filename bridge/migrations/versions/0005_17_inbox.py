@@ -1,15 +1,15 @@
 """issue 17 inbox: handoff state, client-owned refs, intent and sentiment, webhook deliveries
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0005
+Revises: 0004
 """
 from alembic import op
 import sqlalchemy as sa
 import bridge.db
 
 
-revision = '0004'
-down_revision = '0003'
+revision = '0005'
+down_revision = '0004'
 branch_labels = None
 depends_on = None
 
