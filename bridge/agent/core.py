@@ -31,6 +31,7 @@ from ..usage import budget_spent, model_event
 from . import history
 from .events import Chunk, Done, Event
 from .honesty import ClaimCheck
+from .policies import StorePolicies
 from .providers import Provider, run_chain
 from .tools import STOREFRONT_TOOLS
 from .tools.registry import Registry, ToolContext
@@ -81,6 +82,8 @@ class Agent:
         self.sessions = sessions
         self.settings = settings
         self.tools = tools
+        self.policies = StorePolicies(settings.store_policies.strip(),
+                                      settings.support_contact.strip())
         # Every figure a reply states is checked against the conversation's facts first.
         self.claims = ClaimCheck(store.currency, settings.store_policies,
                                  settings.support_contact,
@@ -95,9 +98,11 @@ class Agent:
                        handoff={"status": found.status, "ref": found.handoff_ref})
             return
         ctx = ToolContext(store=self.store, index=self.index, cart_ref=request.cart_ref,
-                          shopper_id=request.shopper_id, **found.memory)
+                          shopper_id=request.shopper_id, policies=self.policies,
+                          **found.memory)
         turn = Turn(messages=request.messages, tools=self.tools, ctx=ctx,
-                    channel=request.channel, language=request.language)
+                    channel=request.channel, language=request.language,
+                    conversation_ref=found.ref)
         degraded = False
         if wants_person(turn.question) and "handoff_to_person" in self.tools:
             result = yield from turn.use("handoff_to_person", {"reason": "asked for a person"})
@@ -192,6 +197,13 @@ class Agent:
                             "calls": [{"name": c.name, "args": c.args, "ok": c.result.ok,
                                        "cards": len(c.result.cards)} for c in turn.calls]}),
             ])
+            # One row per figure the check stopped (api-15): what was claimed, what the
+            # store says, and which provider and model wrote it.
+            session.add_all(
+                AnalyticsEvent(kind="ungrounded", channel=request.channel[:20],
+                               conversation_ref=found.id, provider=c["provider"], created_at=now,
+                               detail={**c, "message_ref": message_ref})
+                for c in turn.catches)
             if ctx.handoff:  # rare: the conversation itself is read to escalate it
                 escalate(session, self.settings, created or session.get(Conversation, found.id),
                          ctx.handoff["reason"], ref=ctx.handoff["ref"], now=now)
@@ -201,10 +213,3 @@ class Agent:
                     "changes": [{"tool": c.name, **c.args} for c in turn.calls
                                 if c.result.cart is not None and c.name != "view_cart"]},
                     conversation_id=found.id)
-            # One row per figure the check stopped (api-15): what was claimed, what the
-            # store says, and which provider and model wrote it.
-            session.add_all(
-                AnalyticsEvent(kind="ungrounded", channel=request.channel[:20],
-                               conversation_ref=found.id, provider=c["provider"],
-                               created_at=now, detail={**c, "message_ref": message_ref})
-                for c in turn.catches)
