@@ -196,9 +196,15 @@ window.fahadAiAdminKit = (function () {
     }
   }
 
-  // Every tab script has run by then (they load after this one, deferred or in the footer).
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
-  else window.setTimeout(start, 0);
+  // Every tab script has run by DOMContentLoaded (they load after this one, deferred or in the
+  // footer). A deferred script runs while readyState is already "interactive", and a timer set
+  // then could fire between two deferred scripts, before every tab exists; `load` is the backstop.
+  if (document.readyState !== "complete") {
+    document.addEventListener("DOMContentLoaded", start);
+    window.addEventListener("load", start);
+  } else {
+    window.setTimeout(start, 0);
+  }
 
   return { config: config, root: root, el: el, svg: svg, money: money, ticks: ticks, when: when,
     api: api, post: post, addTab: addTab, setState: setState };
