@@ -196,14 +196,20 @@ def _run(ranker, datas, eligible, weights=None):
     return out
 
 
+# View weights compared on the image model (the shipped ones are embedding.VIEWS).
+VARIANTS = {"whole photo": {"whole": 1.0},
+            "whole + centre": {"whole": 1.0, "centre": 0.95},
+            "four views, parts at 1.0": {"whole": 1.0, "centre": 0.95, "upper": 1.0,
+                                         "lower": 1.0}}
+
+
 def _methods(rankers, datas, eligible, chosen):
     out = {}
     runs = {}
     for name, ranker in rankers.items():
         if name.startswith("embedding"):
-            out[name + " (whole photo)"] = _run(ranker, datas, eligible, {"whole": 1.0})
-            out[name + " (whole + centre)"] = _run(ranker, datas, eligible,
-                                                   {"whole": 1.0, "centre": 0.95})
+            for label, weights in VARIANTS.items():
+                out[f"{name} ({label})"] = _run(ranker, datas, eligible, weights)
             runs[name] = out[name + " (views)"] = _run(ranker, datas, eligible)
         else:
             runs[name] = out[name] = _run(ranker, datas, eligible)

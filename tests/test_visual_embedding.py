@@ -110,13 +110,19 @@ def test_batches_give_the_vectors_of_one_at_a_time(embedder):
 
 # -- shopper photos ----------------------------------------------------------------------
 
-def test_a_photo_is_looked_at_whole_centred_and_in_parts(embedder):
-    photo = Image.new("RGB", (300, 400), (200, 200, 200))
-    looks = embedding.views(photo)
-    assert list(looks) == ["whole", "centre", "upper", "lower"]
-    assert looks["centre"].size == (210, 280) and looks["upper"].size == (300, 240)
+def test_a_photo_is_looked_at_whole_centred_and_in_parts_in_one_pass(embedder):
+    photo = drawing("tee")
     vectors, weights_ = embedder.query(photo)
     assert vectors.shape == (4, embedding.DIM) and list(weights_) == list(embedding.VIEWS.values())
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1, atol=1e-5)
+    # The whole view is the catalogue's vector of the same picture.
+    assert np.allclose(vectors[0], embedder.embed([photo])[0], atol=1e-4)
+    # The parts are regions of the map: the upper of a uniform map is the whole.
+    flat = np.ones((embedding.DIM, 7, 7), np.float32)
+    assert np.allclose(embedding.pooled(flat, ["upper"]), embedding.pooled(flat, ["whole"]))
+    ramp = np.broadcast_to(np.arange(7, dtype=np.float32)[:, None], (7, 7)) + 1
+    lower, upper = embedding.pooled(np.stack([ramp, np.ones((7, 7))]), ["lower", "upper"])
+    assert lower[0] > upper[0]  # lower rows carry more of the first channel
 
 
 def test_a_dark_photo_is_stretched_and_a_lit_one_left_alone():

@@ -1,9 +1,11 @@
 """Visual search on a WooCommerce store (the loopback fake): product images fetched while
 the catalogue syncs, bounded in time and size, and kept in step with the index, for both
 rankers that store vectors (the image model's embedding and the features descriptor)."""
+import threading
 import time
 
 import pytest
+from werkzeug.serving import make_server
 
 import visual_images as vi
 from bridge.catalog import sync
@@ -12,6 +14,7 @@ from bridge.store.demo.images import ImageSpec, render_png
 from bridge.visual.sync import sync_images
 from conftest import SECRET, make_app
 from fakes.woocommerce.auth import READ
+from fakes.woocommerce.webhooks import WEBHOOK_SECRET
 from test_visual_search import ids, search
 
 PICTURES = {  # product id -> what its photo shows
@@ -150,3 +153,32 @@ def test_a_woocommerce_store_without_descriptors_yet_answers_empty_not_an_error(
     sync.full_sync(bridge.store, bridge.index)  # the images not yet described
     body = search(woo_app.test_client(), render_png(PICTURES[16])).get_json()
     assert body == {"available": True, "found": 0, "products": []}
+
+
+def test_webhook_changes_are_followed_by_the_workers_next_pass(fake, woo_settings):
+    """A changed photo is described again, an unpublished product's vector dropped, on the
+    catalogue worker's next pass after the webhook (no full sync)."""
+    pictures = give_pictures(fake)
+    app = make_app(woo_settings.replace(wc_background_sync=True,
+                                        wc_webhook_secret=WEBHOOK_SECRET))
+    bridge = app.extensions["fahad"]
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_port}/wp-json/fahad-ai/v1/webhooks/woocommerce"
+    try:
+        bridge.catalog_worker.run_once()  # the first full sync, then its images
+        assert vectors(app).count() == 5
+        mug = render_png(ImageSpec("mug", (240, 200, 30), 99))
+        fake.update_product(14, images=[{"id": 950, "src": fake.upload("mug.png", mug),
+                                         "name": "", "alt": ""}])
+        fake.update_product(25, status="draft")
+        for pid in (14, 25):
+            assert fake.deliver(url, "product.updated", pid).status == 200
+        bridge.catalog_worker.run_once()
+        client = app.test_client()
+        assert ids(search(client, vi.recompressed(mug), limit=3))[0] == 14
+        assert vectors(app).count() == 4
+        assert 25 not in ids(search(client, pictures[25], limit=24))
+    finally:
+        server.shutdown()
+        bridge.engine.dispose()

@@ -5,10 +5,11 @@ nothing is downloaded at run time; they are read without torch (weights.py), bui
 ONNX graph (network.py) once per process and run on onnxruntime. A picture's vector is the
 network's globally pooled 1280 features, L2-normalised: a dot product is a cosine.
 
-A shopper's photo is not a catalogue shot, so it is looked at several ways (``views``): the
+A shopper's photo is not a catalogue shot, so it is looked at several ways (VIEWS): the
 whole picture, its centre (the item held up, the background trimmed), and its upper and
-lower parts (a top and trousers in one photo); a product's score is its best match with any
-view. A dark photo is stretched to the full range first. EXIF rotation is undone by
+lower parts (a top and trousers in one photo), each pooled from its region of the network's
+last activation map, so all of them cost one pass; a product's score is its best match with
+any view, times the view's weight. A dark photo is stretched to the full range first. EXIF rotation is undone by
 validate.decode before any of this. Everything here is optional: without the ``[visual]``
 extra installed, ``load`` says so and the service runs without this ranker.
 """
@@ -33,10 +34,8 @@ MODEL = "lite0"  # bench/visual_photos.py measured both: see the README
 DIM = 1280
 BATCH = 16  # images per model call at sync
 
-# The shopper's views and their weights (tuned on the benchmark's tuning half).
+# The shopper's views and their weights (chosen on the benchmark's tuning half).
 VIEWS = {"whole": 1.0, "centre": 0.95, "upper": 0.9, "lower": 0.9}
-CENTRE = 0.7  # the centre view's share of each side
-PART = 0.6  # the upper and lower views' share of the height
 # A photo whose mean brightness is under this (0-255) is taken as shot in low light.
 DARK = 70.0
 
@@ -120,19 +119,23 @@ def lit(image: Image.Image) -> Image.Image:
     return ImageOps.autocontrast(image, cutoff=1)
 
 
-def views(image: Image.Image) -> dict[str, Image.Image]:
-    """The ways a shopper's photo is looked at (VIEWS), before scaling."""
-    image = lit(image)
-    width, height = image.size
-    cw, ch = int(width * CENTRE), int(height * CENTRE)
-    part = int(height * PART)
-    return {
-        "whole": image,
-        "centre": image.crop(((width - cw) // 2, (height - ch) // 2,
-                              (width + cw) // 2, (height + ch) // 2)),
-        "upper": image.crop((0, 0, width, part)),
-        "lower": image.crop((0, height - part, width, height)),
-    }
+# Each view is a region of the head's activation map (rows, columns as fractions of the
+# square picture): pooled from the one pass over the whole photo, so four views cost one.
+REGIONS = {"whole": ((0, 1), (0, 1)), "centre": ((0.15, 0.85), (0.15, 0.85)),
+           "upper": ((0, 0.6), (0, 1)), "lower": ((0.4, 1), (0, 1))}
+
+
+def pooled(activations: np.ndarray, names) -> np.ndarray:
+    """Unit vectors of the named REGIONS of one (1280, h, w) activation map."""
+    _, h, w = activations.shape
+    out = []
+    for name in names:
+        (top, bottom), (left, right) = REGIONS[name]
+        rows = slice(int(round(top * h)), max(int(round(top * h)) + 1, int(round(bottom * h))))
+        cols = slice(int(round(left * w)), max(int(round(left * w)) + 1, int(round(right * w))))
+        vector = activations[:, rows, cols].mean(axis=(1, 2))
+        out.append(vector / max(float(np.linalg.norm(vector)), 1e-9))
+    return np.stack(out).astype(np.float32)
 
 
 class Embedder:
@@ -165,9 +168,12 @@ class Embedder:
         return self.embed(images)
 
     def query(self, image: Image.Image) -> tuple[np.ndarray, np.ndarray]:
-        looks = {name: view for name, view in views(image).items() if self.weights.get(name)}
-        return self.embed(list(looks.values())), np.array(
-            [self.weights[name] for name in looks], np.float32)
+        names = [name for name, weight in self.weights.items() if weight]
+        session = load(self.model, self.threads)
+        batch = _tensor(square(lit(image.convert("RGB")), self.side))[None]
+        activations = session.run(["map"], {"image": batch})[0][0]
+        return pooled(activations, names), np.array([self.weights[n] for n in names],
+                                                    np.float32)
 
     def logits(self, image: Image.Image) -> np.ndarray:
         """ImageNet class scores of one picture: to check the graph against what the network

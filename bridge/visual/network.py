@@ -5,8 +5,8 @@ squeeze-excitation, ReLU6 throughout, a fixed 32-channel stem and 1280-channel h
 TensorFlow's "same" padding (the extra pixel after, as ONNX's SAME_UPPER). The blocks are
 read off the tensors (kernel size and channels from their shapes); only the stride of each
 stage's first block is architecture, not data. Batch norms are folded into the convolution
-before them. The graph's outputs are the ImageNet logits and the globally pooled 1280
-features the ranker compares.
+before them. The graph's outputs are the ImageNet logits, the globally pooled 1280 features
+the ranker compares, and the map they are pooled from (to pool parts of the picture).
 """
 from __future__ import annotations
 
@@ -55,7 +55,8 @@ def _folded(state, conv: str, bn: str) -> tuple[np.ndarray, np.ndarray]:
 
 def build(state: dict[str, np.ndarray], side: int) -> bytes:
     """The serialized ONNX model: input ``image`` (N, 3, side, side) float32, already
-    normalised; outputs ``features`` (N, 1280) and ``logits`` (N, 1000)."""
+    normalised; outputs ``features`` (N, 1280), ``logits`` (N, 1000) and ``map``, the head's
+    (N, 1280, side / 32, side / 32) activations before pooling (regions of the picture)."""
     from onnx import TensorProto, helper, numpy_helper
 
     nodes, inits = [], []
@@ -92,9 +93,10 @@ def build(state: dict[str, np.ndarray], side: int) -> bytes:
             y = f"t{next(counter)}"
             nodes.append(helper.make_node("Add", [x, start], [y]))
             x = y
-    x = conv(x, "_conv_head.weight", "_bn1")
+    nodes.append(helper.make_node("Identity", [conv(x, "_conv_head.weight", "_bn1")],
+                                  ["map"]))
     pooled = f"t{next(counter)}"
-    nodes.append(helper.make_node("GlobalAveragePool", [x], [pooled]))
+    nodes.append(helper.make_node("GlobalAveragePool", ["map"], [pooled]))
     nodes.append(helper.make_node("Flatten", [pooled], ["features"]))
     nodes.append(helper.make_node(
         "Gemm", ["features", const(state["_fc.weight"].astype(np.float32)),
@@ -103,7 +105,8 @@ def build(state: dict[str, np.ndarray], side: int) -> bytes:
         nodes, "efficientnet_lite",
         [helper.make_tensor_value_info("image", TensorProto.FLOAT, ["n", 3, side, side])],
         [helper.make_tensor_value_info("features", TensorProto.FLOAT, ["n", 1280]),
-         helper.make_tensor_value_info("logits", TensorProto.FLOAT, ["n", 1000])],
+         helper.make_tensor_value_info("logits", TensorProto.FLOAT, ["n", 1000]),
+         helper.make_tensor_value_info("map", TensorProto.FLOAT, ["n", 1280, "h", "w"])],
         inits)
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)],
                               producer_name="fahad-ai-bridge")
