@@ -3,7 +3,7 @@ caller records here and checks against the monthly budget here.
 
 Usage: one model call's tokens. model_event / record: the analytics row of some calls (tokens
 summed, cost priced from the settings' table). budget_spent: whether this month's recorded
-cost reached the budget. reserve_turn / cap_reached: the daily cap.
+cost reached the budget. reserve_turn / cap_reached: the daily cap (counted only while a cap is set).
 """
 from __future__ import annotations
 
@@ -113,14 +113,22 @@ def cap_reached(cap: int, session: Session) -> bool:
 
 
 def reserve_turn(session: Session, cap: int) -> bool:
-    """Count one billable turn for today unless that would pass ``cap`` (0 = no cap).
+    """Count one billable turn for today unless that would pass ``cap``; with no cap (0)
+    nothing is counted or written, so such a turn's only write is its save (the database
+    is still asked to answer).
 
     One conditional UPDATE decides, so racing workers can never together exceed the cap.
+    It commits before the turn runs: held open until the turn's save, it would lock the
+    counter (on SQLite the whole database) for as long as a model thinks.
     """
+    if not cap:
+        # No write, but the connection is checked out (and pinged): a turn whose save
+        # can't land is refused with a 503 before it starts, not after it has streamed.
+        session.connection()
+        return True
     today = utc_today()
-    statement = sa.update(DailyUsage).where(DailyUsage.day == today)
-    if cap:
-        statement = statement.where(DailyUsage.turns < cap)
+    statement = sa.update(DailyUsage).where(DailyUsage.day == today,
+                                            DailyUsage.turns < cap)
     statement = statement.values(turns=DailyUsage.turns + 1)
     if session.execute(statement).rowcount == 1:
         session.commit()

@@ -223,5 +223,5 @@ def test_without_the_extra_and_no_fallback_search_says_unavailable(no_extra, set
 
 
 def test_an_unknown_fallback_is_a_settings_error(settings):
-    with pytest.raises(SettingsError, match="visual_fallback"):
+    with pytest.raises(SettingsError, match="FAHAD_VISUAL_FALLBACK"):
         make_app(settings.replace(visual_fallback="telepathy"))

@@ -1,6 +1,12 @@
-"""Conversation history, kept by the agent in Message rows: what a conversation showed (so
-"the first two" and "add it" mean something next turn) and its latest messages (for channels
-whose customers' apps send no transcript, such as WhatsApp)."""
+"""Conversation history: what a conversation showed (so "the first two" and "add it" mean
+something next turn), kept on its Conversation row, and its latest messages (for channels
+whose customers' apps send no transcript, such as WhatsApp), read from its Message rows.
+
+The memory is one JSON value on the row, written by the turn's own save, so a turn reads one
+row however long the conversation is: ``shown`` (the last answer's products, in order),
+``focus`` (the product it was about) and ``seen`` (every product shown, newest first, the
+latest ``SEEN_MAX``).
+"""
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -8,21 +14,37 @@ from sqlalchemy.orm import Session
 
 from ..models import Conversation, Message
 
+SEEN_MAX = 200
+
 
 def recall(session: Session, ref: str) -> dict | None:
-    """What the conversation showed: ``shown`` (the last answer's products, in order),
-    ``focus`` (the product it was about) and ``seen`` (every product shown, newest first);
-    None when there is no such conversation."""
-    if session.get(Conversation, ref) is None:
-        return None
-    rows = session.execute(
-        sa.select(Message.product_ids, Message.focus_id)
-        .where(Message.conversation_id == ref, Message.role == "assistant")
-        .order_by(Message.id.desc())).all()
-    seen = [i for ids, focus in rows for i in [*(ids or []), focus] if i]
-    return {"shown": list(rows[0][0] or []) if rows else [],
-            "focus": rows[0][1] if rows else None,
-            "seen": list(dict.fromkeys(seen))}
+    """What the conversation showed (``shown``, ``focus``, ``seen``); None when there is no
+    such conversation."""
+    row = session.execute(sa.select(Conversation.id, Conversation.memory)
+                          .where(Conversation.id == ref)).first()
+    return None if row is None else remembered(row.memory)
+
+
+def remembered(memory) -> dict:
+    """A stored memory in its full shape; anything missing or malformed counts as empty."""
+    memory = memory if isinstance(memory, dict) else {}
+    focus = memory.get("focus")
+    return {"shown": _ids(memory.get("shown")),
+            "focus": focus if isinstance(focus, int) and not isinstance(focus, bool) else None,
+            "seen": _ids(memory.get("seen"))}
+
+
+def updated(memory: dict, shown: list[int], focus: int | None) -> dict:
+    """The memory after an answer that left ``shown`` and ``focus`` current."""
+    seen = [i for i in [*shown, focus, *memory.get("seen", [])] if i]
+    return {"shown": list(shown), "focus": focus,
+            "seen": list(dict.fromkeys(seen))[:SEEN_MAX]}
+
+
+def _ids(value) -> list[int]:
+    if not isinstance(value, list):
+        return []
+    return [i for i in value if isinstance(i, int) and not isinstance(i, bool)]
 
 
 def transcript(session: Session, ref: str, limit: int) -> list[dict]:
@@ -31,4 +53,6 @@ def transcript(session: Session, ref: str, limit: int) -> list[dict]:
     rows = session.execute(sa.select(Message.role, Message.content)
                            .where(Message.conversation_id == ref)
                            .order_by(Message.id.desc()).limit(limit)).all()
-    return [{"role": role, "content": content} for role, content in reversed(rows) if content]
+    # A person's replies read as the store's side of the conversation.
+    return [{"role": "assistant" if role == "person" else role, "content": content}
+            for role, content in reversed(rows) if content]

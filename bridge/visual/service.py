@@ -15,7 +15,7 @@ from sqlalchemy.orm import sessionmaker
 
 from ..catalog.index import CatalogIndex
 from ..errors import INVALID_PARAM, bad_request
-from ..settings import Settings, SettingsError
+from ..settings import Settings, SettingsError, env_name
 from ..store.base import Store
 from . import rankers as ranking
 from .features import FeatureDescriber
@@ -167,8 +167,9 @@ def build_rankers(settings: Settings, store: Store, index: CatalogIndex, session
     reasons of those that can't."""
     for name in (*settings.visual_rankers, *filter(None, [settings.visual_fallback])):
         if name not in REGISTRY:
-            raise SettingsError(f"unknown ranker {name!r} in visual_rankers or "
-                                f"visual_fallback (known: {', '.join(sorted(REGISTRY))})")
+            raise SettingsError(f"unknown ranker {name!r} in {env_name('visual_rankers')} or "
+                                f"{env_name('visual_fallback')} (known: "
+                                f"{', '.join(sorted(REGISTRY))})")
     rankers, off = [], {}
     for name in settings.visual_rankers:
         try:
