@@ -25,8 +25,11 @@ def dead_port() -> int:
 
 
 def poll_health(client):
+    """Status and body, less the visual rankers (test_visual_embedding.py checks those)."""
     response = client.get("/healthz")
-    return response.status_code, response.get_json()
+    body = response.get_json()
+    assert set(body.pop("visual")) == {"rankers", "off"}
+    return response.status_code, body
 
 
 # -- the rate-limit store -------------------------------------------------------------
