@@ -84,6 +84,16 @@ def test_a_variable_product_is_corrected_to_its_from_price():
     assert shown == "The Trail Hoodie is from $40.00 in blue."
 
 
+@pytest.mark.parametrize("text", [
+    "Together the Quilted Liner Jacket and the Canvas Tote Bag cost $120.00.",
+    "The Quilted Liner Jacket is under $90.",
+])
+def test_a_wrong_sum_or_limit_is_withheld_not_corrected_to_one_price(text):
+    shown, verdicts = _stream(text, facts())
+    assert "$94.00" not in shown and "I can't confirm that price" in shown
+    assert verdicts[0].replacement is None
+
+
 def test_a_decimal_comma_claim_is_corrected_in_its_own_style():
     shown, _ = _stream("La Quilted Liner Jacket cuesta 12,34 $.", facts())
     assert shown == "La Quilted Liner Jacket cuesta 94,00 $."
