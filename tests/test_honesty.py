@@ -196,3 +196,22 @@ def test_admin_insights_count_the_caught_claims(claude_shopper, claude_app, fake
                          context=admin.context(caps=["manage_woocommerce"])).get_json()
     assert body["assistant"]["ungrounded_claims"] == 2
     assert body["assistant"]["ungrounded_by_kind"] == {"money": 2}
+
+
+def test_a_span_held_when_the_provider_fails_is_never_shown(claude_shopper, claude_app,
+                                                            fake_anthropic):
+    fake_anthropic.reply(Message([Text("The Quilted Liner Jacket costs $12.34 today, and more "
+                                       "words follow here")], cut_after=9))
+    _, chunks, text = stream(claude_shopper, "hi")
+    assert "$12" not in text and not any("$1" in c for c in chunks)
+    assert text.startswith("The Quilted Liner Jacket costs ")
+
+
+def test_the_conversation_is_saved_as_the_shopper_saw_it(claude_shopper, claude_app,
+                                                         fake_anthropic):
+    from bridge.models import Message as Row
+    fake_anthropic.reply(*lookup_then(lambda p: f"The {p['name']} costs $12.34."))
+    _, _, text = stream(claude_shopper, "the quilted liner jacket?")
+    with claude_app.extensions["fahad"].sessions() as session:
+        saved = session.scalars(sa.select(Row.content).where(Row.role == "assistant")).all()
+    assert saved == [text] and "12.34" not in text
