@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from bridge.agent.honesty import verdicts
 from bridge.agent.honesty.claims import number, read
 from bridge.agent.honesty.screen import Screen
 
@@ -19,8 +20,8 @@ CASES = [pytest.param(kind, case, id=f"{kind}-{n}")
 @pytest.mark.parametrize("kind,case", CASES)
 def test_each_claim_is_read_and_judged_as_marked(kind, case):
     text, marks = parse(case)
-    verdicts = CHECK.verdicts(text, facts())
-    found = [(v.claim.start, v.claim.end, v.ok) for v in verdicts]
+    judged = verdicts(text, facts())
+    found = [(v.claim.start, v.claim.end, v.ok) for v in judged]
     for start, end, ok in marks:
         hits = [f for f in found if f[0] < end and start < f[1]]
         assert hits, f"{text[start:end]!r} was not read in {text!r}"
@@ -28,7 +29,7 @@ def test_each_claim_is_read_and_judged_as_marked(kind, case):
     for start, end, ok in found:
         assert any(s < end and start < e for s, e, _ in marks), \
             f"{text[start:end]!r} read as a claim in {text!r}"
-    assert any(v.claim.kind == kind for v in verdicts)
+    assert any(v.claim.kind == kind for v in judged)
 
 
 def _stream(text: str, book) -> tuple[str, list]:

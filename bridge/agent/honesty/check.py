@@ -100,34 +100,7 @@ def judge(claim: Claim, facts: Facts, subject: Subject | None,
         known = facts.loose.get(kind, set()) | facts.said.get(kind, set())
         return Verdict(claim, matches(claim, known))
     if kind in ("money", "percent", "stock", "rating"):
-        if kind == "money" and not _same_currency(claim.currency, facts.currency):
-            return _mismatch(claim, facts, subject or fallback)
-        said = facts.said.get(kind, set()) \
-            if (claim.bound or subject is None or BUDGET.search(sentence)) else set()
-        if claim.bound in ("below", "above") and _within(claim, facts, subject):
-            return Verdict(claim, True, subject)
-        computed = kind == "money" and bool(COMPUTED.search(sentence))
-        if subject is not None:
-            own = _own(subject, kind, claim)
-            # A policy's or the cart's figure is no product's price ("the hoodie is $75"
-            # where $75 is the free-shipping threshold), unless the sentence is about them.
-            if NOT_A_PRODUCT.search(sentence) or kind != "money":
-                own = own | facts.loose.get(kind, set())
-            if computed:
-                own = own | _arithmetic(facts, sentence)
-            if matches(claim, own | said):
-                return Verdict(claim, True, subject)
-            return _mismatch(claim, facts, None if computed else subject)
-        # A discount or stock count that names no product is the product the reply is
-        # about, or the policies' own; a price may be any price the store stated.
-        known = facts.all_of(kind) if kind in ("money", "rating") else \
-            facts.loose.get(kind, set()) | _own(fallback, kind, claim)
-        if computed:
-            known = known | _arithmetic(facts, sentence)
-            fallback = None
-        if matches(claim, known | said):
-            return Verdict(claim, True)
-        return _mismatch(claim, facts, fallback)
+        return _figure(claim, facts, subject, fallback, sentence)
     if kind == "code":
         return Verdict(claim, claim.value in facts.tokens)
     if kind == "delivery":
@@ -135,6 +108,38 @@ def judge(claim: Claim, facts: Facts, subject: Subject | None,
     if kind == "link":
         return Verdict(claim, _known_link(claim.value, facts))
     return Verdict(claim, True)
+
+
+def _figure(claim: Claim, facts: Facts, subject: Subject | None, fallback: Subject | None,
+            sentence: str) -> Verdict:
+    kind = claim.kind
+    if kind == "money" and not _same_currency(claim.currency, facts.currency):
+        return _mismatch(claim, facts, subject or fallback)
+    said = facts.said.get(kind, set()) \
+        if (claim.bound or subject is None or BUDGET.search(sentence)) else set()
+    if claim.bound in ("below", "above") and _within(claim, facts, subject):
+        return Verdict(claim, True, subject)
+    computed = kind == "money" and bool(COMPUTED.search(sentence))
+    if subject is not None:
+        own = _own(subject, kind, claim)
+        # A policy's or the cart's figure is no product's price ("the hoodie is $75" where
+        # $75 is the free-shipping threshold), unless the sentence is about them.
+        if NOT_A_PRODUCT.search(sentence) or kind != "money":
+            own = own | facts.loose.get(kind, set())
+        if computed:
+            own = own | _arithmetic(facts, sentence)
+        if matches(claim, own | said):
+            return Verdict(claim, True, subject)
+        return _mismatch(claim, facts, None if computed else subject)
+    # A discount or stock count that names no product is the product the reply is about,
+    # or the policies' own; a price may be any price the store stated.
+    known = facts.all_of(kind) if kind in ("money", "rating") else \
+        facts.loose.get(kind, set()) | _own(fallback, kind, claim)
+    if computed:
+        known, fallback = known | _arithmetic(facts, sentence), None
+    if matches(claim, known | said):
+        return Verdict(claim, True)
+    return _mismatch(claim, facts, fallback)
 
 
 def _within(claim: Claim, facts: Facts, subject: Subject | None) -> bool:

@@ -89,10 +89,6 @@ class ClaimCheck:
             yield event
         yield from emit(screen.feed("", final=True))
 
-    def verdicts(self, text: str, facts: Facts) -> list[Verdict]:
-        return verdicts(text, facts)
-
-
 def verdicts(text: str, facts: Facts) -> list[Verdict]:
     """Every claim of a whole text (a review draft), judged."""
     out = []

@@ -5,15 +5,13 @@ the same chunk.
 
 A span is complete once six more words, a sentence's end or the model's pause (a tool
 call, the end of the reply) follow its first sign; so text waits only behind a figure, and
-at most a few words. ``ClaimCheck.screen`` wraps one provider's events; what it held when
-the provider failed was never shown, and the next provider continues from what was.
+at most a few words. ``ClaimCheck.screen`` (guard.py) feeds it one provider's chunks; what
+it held when the provider failed was never shown, and the next provider continues from what
+was.
 """
 from __future__ import annotations
 
 import re
-from typing import Iterator
-
-from ..events import Chunk, Event
 from .check import NOT_A_PRODUCT, Verdict, judge, sentence_of, subject_of
 from .claims import read
 from .facts import Facts
@@ -160,20 +158,3 @@ class Screen:
     def _show(self, text: str) -> str:
         self.shown += text
         return text
-
-
-def screened(events: Iterator[Event], screen: Screen) -> Iterator[Event]:
-    """The events with every chunk checked; held text goes out before any other event."""
-    for event in events:
-        if isinstance(event, Chunk):
-            text = screen.feed(event.content)
-            if text:
-                yield Chunk(text)
-            continue
-        text = screen.feed("", final=True)
-        if text:
-            yield Chunk(text)
-        yield event
-    text = screen.feed("", final=True)
-    if text:
-        yield Chunk(text)
