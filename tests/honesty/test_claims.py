@@ -114,6 +114,9 @@ def test_a_figure_of_no_known_product_is_withheld_with_the_rest_of_its_sentence(
     ("El abrigo de la tienda cuesta 12,34 $ y es para ti.", "no puedo confirmar"),
     ("Le manteau de la boutique coûte 12,34 $ et il est pour vous.", "je ne peux pas"),
     ("Der Mantel ist für Sie und kostet 12,34 $ und ist warm.", "kann ich hier nicht"),
+    ("O casaco da loja custa 12,34 $ e é para você.", "não posso confirmar esse preço"),
+    ("Il cappotto del negozio costa 12,34 $ ed è per te.", "non posso confermare questo prezzo"),
+    ("المعطف سعره 12,34 $ وهو لك.", "لا يمكنني تأكيد هذا السعر"),
 ])
 def test_the_withholding_reads_in_the_reply_language(text, lang_word):
     shown, _ = _stream(text, CHECK.base())
