@@ -129,11 +129,36 @@ def test_a_span_is_held_until_complete_then_released_in_one_piece():
     assert screen.feed("$1") == ""
     assert screen.feed("2.") == ""
     assert screen.feed("34 ") == ""
-    assert screen.feed("and it is warm.") == "$94.00 and it is warm."
+    assert screen.feed("and it is warm.") == ""
+    assert screen.feed(" Anything else?") == "$94.00 and it is warm. Anything else?"
 
 
 def test_a_word_that_may_become_a_sign_waits_for_the_next_chunk():
     screen = Screen(lambda: CHECK.base(), "", None)
     assert screen.feed("It arrives tomo") == "It arrives "
-    assert screen.feed("rrow.") == "— I can't confirm that delivery promise here, so please " \
-        "check it on the product page or at checkout."
+    assert screen.feed("rrow. Bye") == "— I can't confirm that delivery promise here, so " \
+        "please check it on the product page or at checkout. Bye"
+
+
+def _stream_in(pieces: list[str], book) -> str:
+    screen = Screen(lambda: book, "", None)
+    return "".join([screen.feed(p) for p in pieces] + [screen.feed("", final=True)])
+
+
+@pytest.mark.parametrize("kind,case", CASES)
+def test_how_a_reply_is_cut_into_chunks_does_not_change_what_is_shown(kind, case):
+    text, _ = parse(case)
+    book = facts()
+    whole = _stream_in([text], book)
+    assert _stream_in(list(text), book) == whole
+    assert _stream_in([text[i:i + 3] for i in range(0, len(text), 3)], book) == whole
+
+
+@pytest.mark.parametrize("joint", [" ", "\n", "\n- "])
+def test_a_long_reply_of_many_claims_shows_the_same_however_it_is_cut(joint):
+    texts = [parse(case)[0] for group in cases.ALL.values() for case in group[::4]]
+    reply = joint.join(texts)
+    book = facts()
+    whole = _stream_in([reply], book)
+    assert _stream_in(list(reply), book) == whole
+    assert _stream_in(re.findall(r"\S+\s*", reply), book) == whole

@@ -29,8 +29,9 @@ TRIGGER_WORDS = ("usd", "eur", "gbp", "cad", "aud", "chf", "jpy", "inr", "sar", 
 WORDS_AFTER = 6  # a claim's words after its first sign: "2 to 3 business days"
 CONTEXT = 300  # characters of shown text a claim is read with (its sentence, its product)
 MAX_HELD = 400  # a span held this long is judged as it is
-# A sentence's end; not a dot after a digit, which may be "$12." of "$12.34" or "3. März".
-END = re.compile(r"[!?\n]|(?<!\d)\.(?=\s|$)")
+# A sentence's end: a dot before a space, not after a digit ("3. März"); a dot that ends
+# what came so far may still be "www." or "$12." of "$12.34", so the next chunk decides.
+END = re.compile(r"[!?\n]|(?<!\d)\.(?=\s)")
 SENTENCE_OVER = re.compile(r"[!?\n]|\.(?=\s)")  # where a withheld figure's sentence ends
 
 
