@@ -1,6 +1,7 @@
 """GET /healthz: whether this bridge can serve, and the state of each dependency it checks.
 
-``{"ok": true, "checks": {"database": "ok", "ratelimit": "ok"}}``. A check is "ok",
+``{"ok": true, "checks": {"database": "ok", "ratelimit": "ok"}, "search": "hybrid"}``
+("search": "lexical" without the semantic extra). A check is "ok",
 "degraded" (serving without it: rate limits counted in this process's memory while their
 Redis is unreachable) or "down" (the routes that need it answer 503). The database is
 required: down, the answer is 503 with ``ok: false``. The store is not probed: that would
@@ -66,6 +67,7 @@ def init_app(app: Flask, core: "Core") -> None:
     def healthz():
         checks = health.checks()
         ok = all(checks[name] != "down" for name in REQUIRED)
-        response = jsonify({"ok": ok, "checks": checks})
+        # How catalogue search ranks here: "hybrid" (words and vectors) or "lexical".
+        response = jsonify({"ok": ok, "checks": checks, "search": core.index.mode})
         response.status_code = 200 if ok else 503
         return response
