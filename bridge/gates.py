@@ -17,7 +17,7 @@ from urllib.parse import quote
 from flask import Flask, g, request
 
 from .errors import DAILY_CAP, DISABLED, FORBIDDEN, INVALID_SIGNATURE, BridgeError
-from .ratelimit import agent_limit, client_key, ip_key, storefront_limit
+from .ratelimit import agent_limit, client_key, ip_key, poll_limit, storefront_limit
 from .routes import ROUTES, STOREFRONT_GATES, Gate, Route
 from .security import Context, check_nonce, read_context
 from .settings import Settings
@@ -40,6 +40,7 @@ class Identity:
     caps: tuple[str, ...] = ()
     cart_token: str | None = None
     rate_limit: tuple[int, int] | None = None
+    client: str | None = None  # a guest's chat client id, as the plugin vouches for it
 
     @property
     def client_key(self) -> str:
@@ -69,7 +70,8 @@ def storefront_identity(settings: Settings) -> Identity:
     if context is not None:
         # WordPress checked its own wp_rest nonce before forwarding.
         return Identity(via="context", ip=context.ip, uid=context.uid, caps=context.caps,
-                        cart_token=context.cart_token, rate_limit=context.rate_limit)
+                        cart_token=context.cart_token, rate_limit=context.rate_limit,
+                        client=context.client)
     check_nonce(settings.bridge_secret, request.headers.get("X-WP-Nonce"), settings.nonce_ttl)
     return Identity(via="nonce", ip=request.remote_addr or "unknown")
 
@@ -126,6 +128,11 @@ def storefront(core: "Core") -> None:
     not_paused(core.settings)
 
 
+def storefront_poll(core: "Core") -> None:
+    # No soft pause: a shopper waiting for a person still gets the person's replies.
+    g.identity = storefront_identity(core.settings)
+
+
 def admin(core: "Core") -> None:
     g.identity = admin_identity(core.settings)
 
@@ -150,6 +157,7 @@ def public(core: "Core") -> None:
 GATES: dict[Gate, GateCheck] = {
     Gate.STOREFRONT: storefront,
     Gate.STOREFRONT_BILLABLE: storefront,  # then the daily cap, after the rate limit
+    Gate.STOREFRONT_POLL: storefront_poll,
     Gate.ADMIN: admin,
     Gate.AGENT: agent,
     Gate.SIGNED: signed,
@@ -173,6 +181,9 @@ def guard(core: "Core", route: Route, view, check: GateCheck):
     limiter = core.limiter
     if route.gate in STOREFRONT_GATES:
         inner = limiter.shared_limit(storefront_limit(core.settings), scope="storefront",
+                                     key_func=client_key)(inner)
+    elif route.gate is Gate.STOREFRONT_POLL:
+        inner = limiter.shared_limit(poll_limit(core.settings), scope="storefront-poll",
                                      key_func=client_key)(inner)
     elif route.gate is Gate.AGENT:
         inner = limiter.shared_limit(agent_limit(core.settings), scope="agent",

@@ -18,14 +18,22 @@ def products(turn: Turn, text: str, want: int = 1) -> list[int]:
     ctx = turn.ctx
     shown = list(ctx.shown)
     positions = parse.ordinals(text, len(shown))
-    if positions:
-        return [shown[i] for i in positions]
-    ranked = _superlative(turn, text, shown)
+    ranked = _superlative(turn, text, [shown[i] for i in positions] if positions else shown)
     if ranked:
         return ranked[:want]
-    named = _by_name(text, ctx.index.cards(_seen(turn, shown)))
+    if positions:
+        return [shown[i] for i in positions]
+    seen = ctx.index.cards(_seen(turn, shown))
+    named = _by_name(text, seen)
     if named:
         return named[:want]
+    described = _by_attribute(text, ctx.index.cards(
+        ([ctx.focus] if ctx.focus else []) + [i for i in shown if i != ctx.focus]))
+    if described:
+        return described[:want]
+    headed = _by_head(text, seen)
+    if headed:
+        return headed[:want]
     if GENERIC.search(text):
         if want == 1 and ctx.focus:
             return [ctx.focus]
@@ -45,7 +53,7 @@ def points_at_shown(turn: Turn, text: str) -> bool:
     return bool(shown) and bool(parse.ordinals(text, len(shown))) and len(words(text)) <= 6
 
 
-def cart_line(text: str, items: list[dict]) -> dict | None:
+def cart_line(text: str, items: list[dict], focus_name: str | None = None) -> dict | None:
     """The cart line the words mean; None when they could mean several."""
     positions = parse.ordinals(text, len(items))
     if positions:
@@ -62,7 +70,10 @@ def cart_line(text: str, items: list[dict]) -> dict | None:
         winners = [item for score, item in scored if score == best]
         if len(winners) == 1:
             return winners[0]
-    return items[0] if len(items) == 1 else None
+    if len(items) == 1:
+        return items[0]
+    focused = [i for i in items if focus_name and i["name"] == focus_name]
+    return focused[0] if len(focused) == 1 else None
 
 
 def variation(product: dict, text: str) -> tuple[dict | None, str]:
@@ -89,13 +100,38 @@ def _superlative(turn: Turn, text: str, shown: list[int]) -> list[int]:
     """"the cheapest", "the most expensive", "the best rated" among the last list shown."""
     lowered = text.lower()
     cards = turn.ctx.index.cards(shown)
-    if re.search(r"\b(cheapest|least expensive|lowest price)\b", lowered):
+    kind = superlative(text)
+    if kind == "cheapest":
         return [c["id"] for c in sorted(cards, key=lambda c: float(c["price"] or 0))]
-    if re.search(r"\b(most expensive|priciest|highest price)\b", lowered):
-        return [c["id"] for c in sorted(cards, key=lambda c: -float(c["price"] or 0))]
-    if re.search(r"\b(best rated|top rated|highest rated|best reviewed)\b", lowered):
+    if kind == "dearest":
+        return [c["id"] for c in sorted(cards, key=lambda c: -float(c.get("price_max")
+                                                                    or c["price"] or 0))]
+    if kind == "best":
         return [c["id"] for c in sorted(cards, key=lambda c: -float(c["rating"] or 0))]
     return []
+
+
+CHEAPEST = re.compile(r"\b(cheapest|cheaper|least expensive|less expensive|lowest price|"
+                      r"lower price|most affordable|more affordable|budget option)\b", re.I)
+DEAREST = re.compile(r"\b(most expensive|more expensive|priciest|pricier|highest price|"
+                     r"dearest)\b", re.I)
+BEST = re.compile(r"\b(best rated|top rated|highest rated|best reviewed|best reviews|"
+                  r"most popular|better rated|best one)\b", re.I)
+
+
+def without_rank(text: str) -> str:
+    """The words with "cheapest", "most expensive"... taken out (a sort, not a product word)."""
+    for pattern in (CHEAPEST, DEAREST, BEST):
+        text = pattern.sub(" ", text)
+    return text
+
+
+def superlative(text: str) -> str | None:
+    """"cheapest", "dearest" or "best" when the words rank products, else None."""
+    for kind, pattern in (("cheapest", CHEAPEST), ("dearest", DEAREST), ("best", BEST)):
+        if pattern.search(text):
+            return kind
+    return None
 
 
 def _by_name(text: str, cards: list[dict]) -> list[int]:
@@ -108,6 +144,31 @@ def _by_name(text: str, cards: list[dict]) -> list[int]:
         if name and hits / len(name) >= NAME_MATCH:
             scored.append((-hits / len(name), -hits, card["id"]))
     return [pid for *_, pid in sorted(scored)]
+
+
+def _by_attribute(text: str, cards: list[dict]) -> list[int]:
+    """"The grey one", "the red one": products shown with an option value (or a name word)
+    of colour or material the words name; sizes alone point at nothing."""
+    found = []
+    for card in cards:
+        values = {value for v in card.get("variations") or ()
+                  for name, value in v["attributes"].items() if "size" not in name.lower()}
+        values |= {w for w in words(card["name"]) if w in COLOUR_WORDS}
+        if any(parse.mentioned(value, text) for value in values):
+            found.append(card["id"])
+    return found
+
+
+def _by_head(text: str, cards: list[dict]) -> list[int]:
+    """"The socks", "the scarf": the one product seen whose name ends in that word."""
+    said = {w.rstrip("s") for w in words(text)}
+    found = [c["id"] for c in cards if words(c["name"])
+             and words(c["name"])[-1].rstrip("s") in said]
+    return found if len(found) == 1 else []
+
+
+COLOUR_WORDS = frozenset("""black white grey gray navy red blue green brown cream beige olive
+    pink yellow orange purple charcoal sand tan khaki natural""".split())
 
 
 def _seen(turn: Turn, shown: list[int]) -> list[int]:

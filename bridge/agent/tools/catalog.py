@@ -1,6 +1,8 @@
 """Catalogue tools: search the index, read one product from the store."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ...catalog.cards import detail
 from ...catalog.index import COUNT_CAP
 from ...store.base import StoreError
@@ -12,6 +14,13 @@ MAX_RESULTS = 50
 # Deepest result a search pages to, and the longest query (agents write whole tasks).
 MAX_OFFSET = 1000
 MAX_QUERY = 1000
+# Matches a sorted search ranks before keeping the page asked for.
+SORT_POOL = 50
+SORTS = {
+    "price_asc": lambda c: float(c.get("price") or 0),
+    "price_desc": lambda c: -float(c.get("price_max") or c.get("price") or 0),
+    "rating": lambda c: -float(c.get("rating") or 0),
+}
 
 
 def brief(card: dict) -> dict:
@@ -47,10 +56,17 @@ def search_products(ctx: ToolContext, args: dict) -> ToolResult:
     low, high = args.get("min_price"), args.get("max_price")
     if low is not None and high is not None and low > high:
         low, high = high, low
+    order = SORTS.get(args.get("sort", ""))
     result = ctx.index.search(
         args.get("query", ""), category=args.get("category") or None,
         min_price=low, max_price=high, on_sale=args.get("on_sale"),
-        in_stock=args.get("in_stock"), limit=args["limit"], offset=args.get("offset", 0))
+        in_stock=args.get("in_stock"), limit=SORT_POOL if order else args["limit"],
+        offset=0 if order else args.get("offset", 0))
+    if order:
+        # Ranked among every match, not only the best few: "the cheapest socks".
+        start = args.get("offset", 0)
+        cards = sorted(result.cards, key=order)[start:start + args["limit"]]
+        result = replace(result, cards=cards)
     if result.cards:
         ctx.shown = [c["id"] for c in result.cards]
     offset, total = args.get("offset", 0), result.total if result.total_is_exact else COUNT_CAP
@@ -118,6 +134,9 @@ SEARCH_PRODUCTS = Tool(
                       "default": DEFAULT_RESULTS},
             "offset": {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET, "default": 0,
                        "description": "Results to skip: next_offset of the previous answer."},
+            "sort": {"type": "string", "enum": ["relevance", *SORTS],
+                     "description": "price_asc for the cheapest first, price_desc for the "
+                                    "most expensive, rating for the best rated."},
         },
     },
     handler=search_products,
