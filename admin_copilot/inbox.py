@@ -99,15 +99,17 @@ def detail(session: Session, index: CatalogIndex, conversation_id: str) -> dict 
         return None
     messages = session.scalars(sa.select(Message).where(Message.conversation_id == conversation_id)
                                .order_by(Message.id)).all()
-    turns = {}
+    turns, claims = {}, {}
     for event in session.scalars(sa.select(AnalyticsEvent).where(
             AnalyticsEvent.conversation_ref == conversation_id,
-            AnalyticsEvent.kind == "turn")):
+            AnalyticsEvent.kind.in_(("turn", "ungrounded")))):
         ref = (event.detail or {}).get("message_ref")
-        if ref:
+        if ref and event.kind == "turn":
             turns[ref] = event
+        elif ref:  # a figure the claim check stopped in that answer (api-15)
+            claims.setdefault(ref, []).append(event.detail)
     names = _names(index, {i for m in messages for i in (m.product_ids or [])})
-    entries = [_entry(m, turns.get(m.ref), names) for m in messages]
+    entries = [_entry(m, turns.get(m.ref), names, claims.get(m.ref, [])) for m in messages]
     cost = [t.cost_usd for t in turns.values()]
     return {
         "conversation": summary(conversation, messages[-1].content if messages else None),
@@ -127,7 +129,8 @@ def _names(index: CatalogIndex, ids: set[int]) -> dict[int, str]:
     return {card["id"]: card["name"] for card in index.cards(sorted(ids))} if ids else {}
 
 
-def _entry(message: Message, turn: AnalyticsEvent | None, names: dict[int, str]) -> dict:
+def _entry(message: Message, turn: AnalyticsEvent | None, names: dict[int, str],
+           claims: list[dict]) -> dict:
     entry = {"id": message.id, "ref": message.ref, "role": message.role,
              "content": message.content, "author": message.author, "intent": message.intent,
              "sentiment": message.sentiment, "created_at": _iso(message.created_at),
@@ -142,7 +145,7 @@ def _entry(message: Message, turn: AnalyticsEvent | None, names: dict[int, str])
             "cost_usd": None if turn.cost_usd is None else str(turn.cost_usd),
             "degraded": turn.degraded,
             "tools": info.get("calls") or [{"name": n} for n in info.get("tools", [])],
-            "cart_changed": bool(info.get("cart")), "claims": info.get("claims", [])}
+            "cart_changed": bool(info.get("cart")), "claims": claims}
     return entry
 
 

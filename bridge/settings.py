@@ -19,8 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
 
-from dotenv import dotenv_values
-
+from .envfile import EnvFile, SettingsFileError, read_env_file
 from .proxies import parse_networks
 
 DEFAULT_TOML = Path(__file__).resolve().parent.parent / "config" / "default.toml"
@@ -317,12 +316,17 @@ def load_settings(
 ) -> Settings:
     """Read the defaults file, overlay the env file, then the environment, then ``overrides``
     (for the CLI). With ``environ`` given (tests), an env file is read only if it names one."""
-    if environ is None:
-        environ = os.environ
-        from_file = read_env_file(environ.get(ENV_FILE_VAR) or None)
-    else:
-        from_file = read_env_file(environ[ENV_FILE_VAR]) if environ.get(ENV_FILE_VAR) else {}
-    process, environ = environ, {**from_file, **environ}
+    process = os.environ if environ is None else environ
+    known = {env_name(f.name) for f in dataclasses.fields(Settings)} | set(RETIRED)
+    named = process.get(ENV_FILE_VAR, "")
+    try:
+        if environ is None or named:  # a mapping given by the caller (tests) reads no .env
+            from_file = read_env_file(named or ENV_FILE, known, required=bool(named))
+        else:
+            from_file = EnvFile({}, ENV_FILE)
+    except SettingsFileError as exc:
+        raise SettingsError(str(exc)) from None
+    environ = {**from_file, **process}
     for name, instead in RETIRED.items():
         if environ.get(name, "").strip() not in ("", "0"):
             raise SettingsError(f"{name} is no longer read: {instead}")
@@ -345,37 +349,6 @@ def load_settings(
     if not settings.bridge_secret:
         settings = settings.replace(bridge_secret=stored_secret(settings.data_path))
     return settings
-
-
-class EnvFile(dict):
-    """The variables of an env file, and where it is (for messages)."""
-
-    def __init__(self, values: dict[str, str], path: str):
-        super().__init__(values)
-        self.path = path
-
-
-def read_env_file(named: str | None) -> EnvFile:
-    """The bridge's variables from ``named``, else from ./.env when it exists.
-
-    A name the bridge doesn't read is refused, so a typo (FAHAD_WC_UR) can't pass silently.
-    ``$`` is taken literally: secrets often contain one.
-    """
-    path = Path(named or ENV_FILE)
-    if not path.is_file():
-        if named:
-            raise SettingsError(f"{ENV_FILE_VAR} names {path}, which is not a file")
-        return EnvFile({}, str(path))
-    values = dotenv_values(path, interpolate=False, encoding="utf-8")
-    known = {env_name(f.name) for f in dataclasses.fields(Settings)} | set(RETIRED)
-    unknown = sorted(name for name in values if name not in known)
-    if unknown:
-        raise SettingsError(f"{path} sets {', '.join(unknown)}, which the bridge doesn't read "
-                            "(config/default.toml lists every setting)")
-    empty = [name for name, value in values.items() if value is None]
-    if empty:
-        raise SettingsError(f"{path}: {', '.join(empty)} has no '=' (write NAME=value)")
-    return EnvFile(values, str(path))
 
 
 def stored_secret(data_dir: Path) -> str:

@@ -24,12 +24,13 @@ from ..db import utc_now
 from ..inbox import scope
 from ..inbox.handoff import SILENT, add_shopper_message, escalate
 from ..inbox.intent import label, wants_person
-from ..models import Conversation, Message
+from ..models import AnalyticsEvent, Conversation, Message
 from ..settings import Settings
 from ..store.base import Store
 from ..usage import budget_spent, model_event
 from . import history
 from .events import Chunk, Done, Event
+from .honesty import ClaimCheck
 from .providers import Provider, run_chain
 from .tools import STOREFRONT_TOOLS
 from .tools.registry import Registry, ToolContext
@@ -80,6 +81,11 @@ class Agent:
         self.sessions = sessions
         self.settings = settings
         self.tools = tools
+        # Every figure a reply states is checked against the conversation's facts first.
+        self.claims = ClaimCheck(store.currency, settings.store_policies,
+                                 settings.support_contact,
+                                 urls=(settings.base_url, settings.store_url),
+                                 cards_of=index.cards)
 
     def run(self, request: TurnRequest) -> Iterator[Event]:
         found = self._recall(request)
@@ -100,7 +106,7 @@ class Agent:
             provider = "handoff"
         else:
             providers, degraded = self._chain()
-            provider, failed = yield from run_chain(turn, providers)
+            provider, failed = yield from run_chain(turn, providers, self.claims.screen)
             degraded = degraded or failed
         message_ref = new_ref("msg")
         self._save(request, found, message_ref, turn, provider, degraded)
@@ -186,6 +192,13 @@ class Agent:
                             "calls": [{"name": c.name, "args": c.args, "ok": c.result.ok,
                                        "cards": len(c.result.cards)} for c in turn.calls]}),
             ])
+            # One row per figure the check stopped (api-15): what was claimed, what the
+            # store says, and which provider and model wrote it.
+            session.add_all(
+                AnalyticsEvent(kind="ungrounded", channel=request.channel[:20],
+                               conversation_ref=found.id, provider=c["provider"], created_at=now,
+                               detail={**c, "message_ref": message_ref})
+                for c in turn.catches)
             if ctx.handoff:  # rare: the conversation itself is read to escalate it
                 escalate(session, self.settings, created or session.get(Conversation, found.id),
                          ctx.handoff["reason"], ref=ctx.handoff["ref"], now=now)

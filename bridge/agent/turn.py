@@ -40,6 +40,7 @@ class Turn:
     calls: list[ToolCall] = field(default_factory=list)
     text: list[str] = field(default_factory=list)  # what the shopper has been shown so far
     usage: list[Usage] = field(default_factory=list)  # one entry per model call
+    catches: list[dict] = field(default_factory=list)  # figures the claim check stopped
 
     @property
     def question(self) -> str:

@@ -108,12 +108,14 @@ class Planner:
 
     def _nothing_found(self, args: dict, what: str, within: str, found: dict) -> Iterator[Event]:
         if within:
-            wider = {k: v for k, v in args.items() if k not in ("min_price", "max_price")}
-            wider["limit"] = 1
-            result = self.ctx.index.search(
-                wider["query"], on_sale=wider.get("on_sale"), in_stock=wider.get("in_stock"),
-                limit=1)
-            if result.cards:
+            wider = {"query": args.get("query", ""), "on_sale": args.get("on_sale"),
+                     "in_stock": args.get("in_stock"), "limit": 1}
+            # Run as a tool call, so the price said is one a tool returned (the claim check
+            # holds every figure to that); "the first one" still means what was shown.
+            shown = list(self.ctx.shown)
+            result = self.turn.execute("search_products", wider)
+            self.ctx.shown = shown
+            if result.ok and result.cards:
                 nearest = result.cards[0]
                 yield from say.chunks(
                     f"I couldn't find any {what}{within}. The closest match is "
