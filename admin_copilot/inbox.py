@@ -70,26 +70,18 @@ def listing(session: Session, filters: Filters, page: int, per_page: int) -> dic
     """One page of conversations, latest activity first, with the total that match."""
     where = _where(filters)
     total = session.scalar(sa.select(sa.func.count()).select_from(Conversation).where(*where))
-    rows = session.scalars(
-        sa.select(Conversation).where(*where)
+    # Each row's latest message with text, read by the page's own query: per conversation
+    # one probe of the messages' conversation index, whatever the planner knows.
+    preview = (sa.select(Message.content)
+               .where(Message.conversation_id == Conversation.id, Message.content != "")
+               .order_by(Message.id.desc()).limit(1).correlate(Conversation).scalar_subquery())
+    rows = session.execute(
+        sa.select(Conversation, preview).where(*where)
         .order_by(Conversation.updated_at.desc(), Conversation.id.desc())
         .limit(per_page).offset((page - 1) * per_page)).all()
-    previews = _previews(session, [row.id for row in rows])
     return {"total": total, "page": page, "per_page": per_page,
             "total_pages": -(-total // per_page) if total else 0,
-            "conversations": [summary(row, previews.get(row.id)) for row in rows]}
-
-
-def _previews(session: Session, ids: list[str]) -> dict[str, str]:
-    """Each conversation's latest message with text: one query for the page."""
-    if not ids:
-        return {}
-    latest = (sa.select(sa.func.max(Message.id))
-              .where(Message.conversation_id.in_(ids), Message.content != "")
-              .group_by(Message.conversation_id))
-    rows = session.execute(sa.select(Message.conversation_id, Message.content)
-                           .where(Message.id.in_(latest)))
-    return {conversation_id: content for conversation_id, content in rows}
+            "conversations": [summary(row, text) for row, text in rows]}
 
 
 def detail(session: Session, index: CatalogIndex, conversation_id: str) -> dict | None:
