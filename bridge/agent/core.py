@@ -31,6 +31,7 @@ from ..usage import budget_spent, model_event
 from . import history
 from .events import Chunk, Done, Event
 from .honesty import ClaimCheck
+from .policies import StorePolicies
 from .providers import Provider, run_chain
 from .tools import STOREFRONT_TOOLS
 from .tools.registry import Registry, ToolContext
@@ -81,6 +82,8 @@ class Agent:
         self.sessions = sessions
         self.settings = settings
         self.tools = tools
+        self.policies = StorePolicies(settings.store_policies.strip(),
+                                      settings.support_contact.strip())
         # Every figure a reply states is checked against the conversation's facts first.
         self.claims = ClaimCheck(store.currency, settings.store_policies,
                                  settings.support_contact,
@@ -95,9 +98,11 @@ class Agent:
                        handoff={"status": found.status, "ref": found.handoff_ref})
             return
         ctx = ToolContext(store=self.store, index=self.index, cart_ref=request.cart_ref,
-                          shopper_id=request.shopper_id, **found.memory)
+                          shopper_id=request.shopper_id, policies=self.policies,
+                          **found.memory)
         turn = Turn(messages=request.messages, tools=self.tools, ctx=ctx,
-                    channel=request.channel, language=request.language)
+                    channel=request.channel, language=request.language,
+                    conversation_ref=found.ref)
         degraded = False
         if wants_person(turn.question) and "handoff_to_person" in self.tools:
             result = yield from turn.use("handoff_to_person", {"reason": "asked for a person"})
