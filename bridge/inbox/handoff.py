@@ -31,7 +31,8 @@ log = logging.getLogger(__name__)
 STATUSES = ("open", "escalated", "person", "resolved")
 SILENT = ("escalated", "person")
 UNKNOWN = "fahad_ai_unknown_conversation"
-_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud on the phone
+_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"  # no I or O, and no 0 or 1: read aloud on the phone
+_DIGITS = "23456789"
 
 # What the shopper is told once a person has been asked for.
 ASKED = ("I've asked someone from the store to take over. They'll reply here as soon as they "
@@ -45,7 +46,9 @@ Erase = Callable[[Session, Conversation], None]
 
 
 def new_ref() -> str:
-    return "H-" + "".join(secrets.choice(_ALPHABET) for _ in range(8))
+    """A reference like H-KQMX-4827: letters and digits both, so it reads as a reference."""
+    return ("H-" + "".join(secrets.choice(_LETTERS) for _ in range(4)) + "-"
+            + "".join(secrets.choice(_DIGITS) for _ in range(4)))
 
 
 def asked_sentence(ref: str) -> str:

@@ -37,9 +37,17 @@ _PERSON = _words(
     + _SOMEONE, r"contact(?:ing)?\s+" + _SOMEONE,
     r"(?:real|live|actual)\s+(?:person|human|agent)", r"human\s+(?:agent|please|support)",
     r"customer\s*(?:serv\w*|se+rvice|sevrice|supp\w*|assist\w*|care)", r"representative",
-    r"operator", r"hablar\s+con\s+(?:una\s+persona|alguien|un\s+agente)",
-    r"parler\s+à\s+(?:quelqu'un|une\s+personne)", r"mit\s+einem\s+menschen",
-    r"falar\s+com\s+(?:uma\s+pessoa|alguém)", r"parlare\s+con\s+(?:una\s+persona|qualcuno)")
+    r"operator", r"hablar\s+con\s+(?:una\s+persona|alguien|un\s+agente|un\s+humano)",
+    r"(?:servicio|atenci[oó]n)\s+al\s+cliente", r"agente\s+humano",
+    r"parler\s+(?:à|a|avec)\s+(?:quelqu'un|une\s+personne|un\s+conseiller|un\s+humain)",
+    r"service\s+client", r"conseiller",
+    r"mit\s+(?:einem|einer)\s+(?:menschen|mitarbeiter\w*|person)", r"kunden(?:service|dienst)",
+    r"falar\s+com\s+(?:uma\s+pessoa|algu[eé]m|um\s+atendente|um\s+humano)",
+    r"atendimento\s+ao\s+cliente", r"atendente",
+    r"parlare\s+con\s+(?:una\s+persona|qualcuno|un\s+operatore)", r"servizio\s+clienti",
+    r"operatore",
+    r"(?:التحدث|أتحدث|اتحدث|اكلم|أكلم|التكلم)\s+(?:مع\s+)?(?:شخص|موظف|إنسان|انسان|أحد|احد)",
+    r"خدمة\s+العملاء", r"موظف\s+حقيقي")
 # A bare word such as "human" asks for a person only when it is (nearly) the whole message.
 _PERSON_ALONE = re.compile(r"^\W*(?:human|agent|person|operator|representative|persona|humano|"
                            r"mensch|humain)\W*(?:please|pls|now)?\W*$", re.IGNORECASE)
