@@ -131,7 +131,7 @@ class Agent:
                     events.append(next(chain))
             except StopIteration as done:
                 provider = done.value[0]
-            if any(handoff["ref"] in text for text in turn.text[before:]):
+            if handoff["ref"] in "".join(turn.text[before:]):
                 yield from events
                 return provider
             del turn.text[before:]
