@@ -348,7 +348,7 @@ def test_caught_claims_and_the_funnel_reach_the_debug_view_and_insights(inbox_ap
     assert insights["unanswered"] == [{**insights["unanswered"][0], "reason": "caught_claim",
                                        "question": "hoodies under $50"}]
     assert insights["funnel"] == {"chats": 1, "cart_adds": 1, "checkout_clicks": 1,
-                                  "orders": None}
+                                  "orders": None, "orders_after_chat": None}
     assert insights["conversations"] == 1 and insights["automation_rate"] == 1.0
     assert insights["intents"] == {"product_search": 1}
     assert insights["daily"][-1]["intents"] == {"product_search": 1}
