@@ -153,11 +153,15 @@ class Planner:
         return None
 
     def person(self) -> Iterator[Event]:
+        """Hand the conversation to a person (the inbox, bridge/inbox/handoff.py) and say so
+        with the handoff's own reference."""
         talk, policies = self.talk, self.ctx.policies
-        ref = self.turn.conversation_ref
+        result = yield from self.turn.use("handoff_to_person", {"reason": "asked for a person"})
+        ref = result.content.get("ref") or self.turn.conversation_ref
         if policies.contact:
-            return talk.say(talk.t("handoff", contact=policies.contact, ref=ref))
-        return talk.say(talk.t("handoff_no_contact", ref=ref))
+            yield from talk.say(talk.t("handoff", contact=policies.contact, ref=ref))
+        else:
+            yield from talk.say(talk.t("handoff_no_contact", ref=ref))
 
     def compare(self) -> Iterator[Event]:
         talk = self.talk
