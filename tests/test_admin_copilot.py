@@ -356,6 +356,23 @@ def test_a_draft_with_a_price_offer_or_link_is_refused(draft, ok):
     assert drafts.acceptable(draft, "help@shop.test") is ok
 
 
+@pytest.mark.parametrize("draft, ok", [
+    ("Glad the Mug was worth its $12.00, Ana!", True),
+    ("Glad the Mug was worth its $9.00, Ana!", False),
+    ("The Mug is rated 4.5 stars by other shoppers too.", False),
+    ("Write to help@shop.test and we'll look into it.", True),
+    ("See https://shop.test/product/mug/ for care tips.", True),
+    ("See https://other.example/mug for care tips.", False),
+    ("It ships within 2 business days next time.", False),
+])
+def test_a_draft_may_state_only_the_figures_the_store_did(draft, ok, settings):
+    from bridge.store.base import Product
+    mug = Product(id=1, name="Mug", slug="mug", type="simple", status="publish", sku="M-1",
+                  permalink="https://shop.test/product/mug/", regular_price=Decimal("12.00"))
+    known = drafts.facts(settings.replace(support_contact="help@shop.test"), "USD", mug)
+    assert drafts.acceptable(draft, "help@shop.test", known) is ok
+
+
 @pytest.fixture
 def claude_admin(claude_settings):
     app = make_app(claude_settings.replace(support_contact="help@shop.test"))
