@@ -28,8 +28,7 @@ def search(talk: Talk, query: str | None = None, on_sale: bool = False) -> Itera
     if foreign and not sells:
         yield from _not_sold(talk, " ".join(foreign), {"limit": 3})
         return
-    missing = None if sells else needs.unsold(rest, ctx.index, ctx.index.search(
-        rest, limit=1).ignored)
+    missing = needs.unsold(rest, ctx.index, ctx.index.search(rest, limit=1).ignored)
     if missing:
         yield from _not_sold(talk, missing, {"limit": 3})
         return

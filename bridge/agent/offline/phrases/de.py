@@ -37,7 +37,7 @@ T = {
                  "nenn mir den Namen.",
     "which_compare": "Welche Produkte soll ich vergleichen? Such zuerst etwas und sag dann "
                      "zum Beispiel, dass ich die ersten zwei vergleichen soll.",
-    "compare_intro": "Hier ist der Vergleich von {names}:",
+    "compare_intro": "Hier ist der Vergleich von {names}:", "and": "und",
     "compare_cheapest": "- {name} ist am günstigsten, für {price}.",
     "compare_best": "- {name} ist am besten bewertet ({rating} von 5).",
     "compare_out": "- {name} ist ausverkauft.",

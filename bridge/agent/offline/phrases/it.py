@@ -22,7 +22,7 @@ T = {
     "closest": "Le cose più vicine che abbiamo:",
     "store_has": "Questo negozio ha: {categories}.",
     "spelled": "(Ho cercato {pairs}.)", "spelled_pair": "\"{right}\" invece di \"{wrong}\"",
-    "from": "dai {price}",
+    "from": "dai {price}", "was": "(prima {price})", "only_left": "ne rimangono solo {n}",
     "out_of_stock": "esaurito", "partner": "venduto sul sito di un partner",
     "in_stock": "disponibile", "n_in_stock": "ne rimangono {n}",
     "options": "Opzioni: {options}.",

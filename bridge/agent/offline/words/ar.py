@@ -1,6 +1,9 @@
 """Arabic shopping words for the lexicon: ``phrase | phrase = english``, folded."""
 
 TABLE = """
+سياسة | سياسه = policy
+اعلى تقييما | افضل تقييم | الافضل تقييما = best rated
+مساء | المساء | الليل = evening
 مرحبا | اهلا | السلام عليكم | اهلا وسهلا = hello
 شكرا | شكرا جزيلا = thanks
 نعم | اجل | ايوه | طيب | حسنا | بالتاكيد = yes
