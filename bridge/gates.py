@@ -17,7 +17,7 @@ from urllib.parse import quote
 from flask import Flask, g, request
 
 from .errors import DAILY_CAP, DISABLED, FORBIDDEN, INVALID_SIGNATURE, BridgeError
-from .ratelimit import agent_limit, client_key, ip_key, storefront_limit
+from .ratelimit import agent_limit, client_key, ip_key, poll_limit, storefront_limit
 from .routes import ROUTES, STOREFRONT_GATES, Gate, Route
 from .security import Context, check_nonce, read_context
 from .settings import Settings
@@ -126,6 +126,11 @@ def storefront(core: "Core") -> None:
     not_paused(core.settings)
 
 
+def storefront_poll(core: "Core") -> None:
+    # No soft pause: a shopper waiting for a person still gets the person's replies.
+    g.identity = storefront_identity(core.settings)
+
+
 def admin(core: "Core") -> None:
     g.identity = admin_identity(core.settings)
 
@@ -150,6 +155,7 @@ def public(core: "Core") -> None:
 GATES: dict[Gate, GateCheck] = {
     Gate.STOREFRONT: storefront,
     Gate.STOREFRONT_BILLABLE: storefront,  # then the daily cap, after the rate limit
+    Gate.STOREFRONT_POLL: storefront_poll,
     Gate.ADMIN: admin,
     Gate.AGENT: agent,
     Gate.SIGNED: signed,
@@ -173,6 +179,9 @@ def guard(core: "Core", route: Route, view, check: GateCheck):
     limiter = core.limiter
     if route.gate in STOREFRONT_GATES:
         inner = limiter.shared_limit(storefront_limit(core.settings), scope="storefront",
+                                     key_func=client_key)(inner)
+    elif route.gate is Gate.STOREFRONT_POLL:
+        inner = limiter.shared_limit(poll_limit(core.settings), scope="storefront-poll",
                                      key_func=client_key)(inner)
     elif route.gate is Gate.AGENT:
         inner = limiter.shared_limit(agent_limit(core.settings), scope="agent",

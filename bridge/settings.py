@@ -125,6 +125,13 @@ class Settings:
     whatsapp_lease: int = 300
     whatsapp_poll_interval: float = 2.0
 
+    poll_rate_limit: int = 120
+    poll_rate_window: int = 60
+    webhooks: dict = field(default_factory=dict, hash=False, compare=False, repr=False)
+    webhook_timeout: float = 10.0
+    webhook_poll_interval: float = 2.0
+    retention_days: int = 0
+
     assistant_tone: str = "friendly, concise and practical"
     store_policies: str = ""
     support_contact: str = ""
@@ -174,6 +181,13 @@ class Settings:
         _check_positive(self, "visual_max_pixels", "visual_max_decode_mib", "visual_sync_batch")
         if self.visual_fetch_timeout <= 0:
             raise SettingsError(f"{n('visual_fetch_timeout')} must be positive")
+        _check_positive(self, "poll_rate_limit", "poll_rate_window")
+        if self.webhook_timeout <= 0 or self.webhook_poll_interval <= 0:
+            raise SettingsError(f"{n('webhook_timeout')} and {n('webhook_poll_interval')} must "
+                                "be positive")
+        if self.retention_days < 0:
+            raise SettingsError(f"{n('retention_days')} must be 0 (keep) or more")
+        _check_webhooks(self.webhooks)
         for host in self.image_hosts:
             if not _HOST_NAME.fullmatch(host):
                 raise SettingsError(f"{n('image_hosts')} takes host names such as "
@@ -208,6 +222,27 @@ class Settings:
 
     def replace(self, **changes) -> "Settings":
         return dataclasses.replace(self, **changes)
+
+
+WEBHOOK_EVENTS = ("conversation.escalated", "conversation.resolved", "feedback.created",
+                  "cart.updated")
+
+
+def _check_webhooks(webhooks: dict) -> None:
+    """Each endpoint: a name, an http(s) url, a secret and the events it wants."""
+    for name, endpoint in webhooks.items():
+        if not (isinstance(name, str) and re.fullmatch(r"[A-Za-z0-9_.-]{1,64}", name)):
+            raise SettingsError("FAHAD_WEBHOOKS: each endpoint's name is 1-64 letters, digits, "
+                                "_ . -")
+        if not isinstance(endpoint, dict) or not str(endpoint.get("url", "")).startswith(
+                ("http://", "https://")):
+            raise SettingsError(f"FAHAD_WEBHOOKS {name} needs a url (http:// or https://)")
+        if not isinstance(endpoint.get("secret"), str) or len(endpoint["secret"]) < 16:
+            raise SettingsError(f"FAHAD_WEBHOOKS {name} needs a secret of 16 characters or more")
+        events = endpoint.get("events", list(WEBHOOK_EVENTS))
+        if not isinstance(events, list) or not set(events) <= set(WEBHOOK_EVENTS):
+            raise SettingsError(f"FAHAD_WEBHOOKS {name}: events takes {', '.join(WEBHOOK_EVENTS)}")
+        endpoint.setdefault("events", list(WEBHOOK_EVENTS))
 
 
 def _check_positive(settings: Settings, *names: str) -> None:

@@ -57,7 +57,8 @@ def fuzz_settings(tmp_path_factory, **changes) -> Settings:
         public_url="http://shop.test", providers=("offline",), admin_token=ADMIN_TOKEN,
         whatsapp_verify_token=WA_VERIFY_TOKEN, whatsapp_app_secret=WA_APP_SECRET,
         # Far past what the fuzzer sends, so every request reaches its view.
-        rate_limit=1_000_000, agent_rate_limit=1_000_000, **changes)
+        rate_limit=1_000_000, agent_rate_limit=1_000_000, poll_rate_limit=1_000_000,
+        **changes)
 
 
 class SignedAsPlugin:

@@ -30,6 +30,7 @@ class ToolContext:
     focus: int | None = None
     seen: list[int] = field(default_factory=list)  # every product shown in the conversation
     cart_touched: bool = False
+    handoff: dict | None = None  # {"ref", "reason"} once the turn asked for a person
     policies: StorePolicies = StorePolicies()  # the merchant's words (settings)
 
 
