@@ -132,7 +132,7 @@ ASKS = re.compile(r"\b(?:do|does) (?:you|u|ya|they) (?:sell|have|carry|stock|off
                   re.I)
 
 
-def unsold(text: str, index, ignored: list[str]) -> str | None:
+def unsold(text: str, index, ignored: list[str], lang: str = "en") -> str | None:
     """The words of a kind the store doesn't sell, as the shopper wrote them, or None."""
     asked = ASKS.search(text)
     if asked:
@@ -149,7 +149,10 @@ def unsold(text: str, index, ignored: list[str]) -> str | None:
     sold = kinds(index)
     head = terms[-1]
     if any(_is_kind(t, sold) for t in terms):
-        if _is_kind(head, sold) and len(terms) > 1 and terms[-2] not in GENERAL and (
+        # (in English only: elsewhere a leftover word is more often a word the lexicon
+        # lacks than a modifier)
+        if lang == "en" and _is_kind(head, sold) and len(terms) > 1 and \
+                terms[-2] not in GENERAL and (
                 terms[-2] in ignored or singular(terms[-2]) not in naming(index)):
             return " ".join(terms[-2:])  # "sleeping bag": bags are sold, sleeping bags not
         return None

@@ -14,7 +14,7 @@ from typing import Iterator
 from ...catalog.text import query_terms
 from ..events import Event
 from ..turn import Turn
-from . import cart, catalogue, needs, parse, product, say, service, targets
+from . import cart, catalogue, needs, parse, person, product, say, service, targets
 from .language import detect
 from .lexicon import to_english
 from .talk import Talk
@@ -161,11 +161,7 @@ class Planner:
         return None
 
     def person(self) -> Iterator[Event]:
-        talk, policies = self.talk, self.ctx.policies
-        ref = self.turn.conversation_ref
-        if policies.contact:
-            return talk.say(talk.t("handoff", contact=policies.contact, ref=ref))
-        return talk.say(talk.t("handoff_no_contact", ref=ref))
+        return person.hand_off(self.turn, "asked for a person")
 
     def compare(self) -> Iterator[Event]:
         talk = self.talk

@@ -25,6 +25,9 @@ def products(turn: Turn, text: str, want: int = 1) -> list[int]:
         return [shown[i] for i in positions]
     if not shown and ctx.focus and re.search(r"\b(first|1st|last|top)\b", text, re.I):
         return [ctx.focus]  # one product looked at: "the first one" is that one
+    exact = said_in_full(turn)
+    if exact:
+        return exact[:want]
     seen = ctx.index.cards(_seen(turn, shown))
     # A name said in full wins over a word it shares with something seen ("the Slim Leather
     # Wallet" after "the Leather Belt"), so the catalogue's own matches compete too.
@@ -51,6 +54,22 @@ def products(turn: Turn, text: str, want: int = 1) -> list[int]:
         strong = _by_name(" ".join(terms), found)
         return strong or ([c["id"] for c in found] if want > 1 else [])
     return []
+
+
+def said_in_full(turn: Turn) -> list[int]:
+    """Products whose whole name the shopper wrote, as written ("do you still have the
+    Leather Belt?"), longest names first."""
+    tokens = re.findall(r"[\w'&().-]+", turn.question)[:24]
+    found: list[int] = []
+    for size in range(min(len(tokens), 6), 0, -1):
+        for start in range(len(tokens) - size + 1):
+            name = " ".join(tokens[start:start + size]).strip(".,;:!?'")
+            if len(name) < 4:
+                continue
+            pid = turn.ctx.index.id_by_name(name)
+            if pid and pid not in found:
+                found.append(pid)
+    return found
 
 
 def points_at_shown(turn: Turn, text: str) -> bool:

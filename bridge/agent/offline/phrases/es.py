@@ -61,11 +61,8 @@ T = {
     "how_many": "¿Cuántos {name} quieres?",
     "change_failed": "No pude cambiar tu carrito: {error}",
     "emptied": "Tu carrito ya está vacío.",
-    "handoff": "Claro. Para hablar con una persona, contacta con el equipo de la tienda: "
-               "{contact}. Menciona la referencia {ref}: les lleva a esta conversación.",
-    "handoff_no_contact": "Claro. La tienda no ha dado aquí sus datos de contacto, pero una "
-                          "persona de su equipo puede encontrar esta conversación con la "
-                          "referencia {ref}.",
+    "handoff": "Claro: he pedido a una persona del equipo de la tienda que continúe esta conversación. Tu referencia es {ref}; te responderán aquí.",
+    "handoff_contact": "También puedes contactar con ellos en {contact}.",
     "policy_intro": "Esto es lo que dice la tienda:",
     "ship_yes": "Sí, enviamos a {country}.",
     "ship_no": "No, no enviamos a {country}.",

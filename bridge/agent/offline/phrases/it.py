@@ -62,11 +62,8 @@ T = {
     "how_many": "Quanti {name} vuoi nel carrello?",
     "change_failed": "Non sono riuscito a cambiare il carrello: {error}",
     "emptied": "Il tuo carrello ora è vuoto.",
-    "handoff": "Certo. Per parlare con una persona, contatta il team del negozio: "
-               "{contact}. Indica il riferimento {ref}: li porta a questa conversazione.",
-    "handoff_no_contact": "Certo. Il negozio non ha indicato qui i suoi contatti, ma una "
-                          "persona del team può trovare questa conversazione con il "
-                          "riferimento {ref}.",
+    "handoff": "Certo: ho chiesto a una persona del team del negozio di continuare questa conversazione. Il tuo riferimento è {ref}; ti risponderanno qui.",
+    "handoff_contact": "Puoi anche contattarli qui: {contact}.",
     "policy_intro": "Ecco che cosa dice il negozio:",
     "ship_yes": "Sì, spediamo in {country}.",
     "ship_no": "No, non spediamo in {country}.",

@@ -1,6 +1,7 @@
 """Italian shopping words for the lexicon: ``phrase | phrase = english``, folded."""
 
 TABLE = """
+qual = which
 recensioni migliori | migliori recensioni | le migliori recensioni | piu votata | piu votato = best rated
 ha = 
 sera = evening

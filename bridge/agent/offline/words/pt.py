@@ -1,6 +1,7 @@
 """Portuguese shopping words for the lexicon: ``phrase | phrase = english``, folded."""
 
 TABLE = """
+qual = which
 adora | adoro | ama | gosta de = loves
 melhores avaliacoes | melhor avaliacao = best rated
 noite | noites = evening
