@@ -8,6 +8,7 @@ from typing import Iterator
 from ...catalog.text import query_terms
 from ...store.base import option_label
 from ..events import Event, Products, ToolCalled
+from ..tools.registry import ToolResult
 from . import needs, parse, say, targets
 from .talk import Talk
 
@@ -28,7 +29,9 @@ def search(talk: Talk, query: str | None = None, on_sale: bool = False) -> Itera
     if foreign and not sells:
         yield from _not_sold(talk, " ".join(foreign), {"limit": 3})
         return
-    missing = needs.unsold(rest, ctx.index, ctx.index.search(rest, limit=1).ignored, lang)
+    situation = not sells and needs.is_need(rest)
+    missing = None if situation else needs.unsold(
+        rest, ctx.index, ctx.index.search(rest, limit=1).ignored, lang)
     if missing:
         yield from _not_sold(talk, missing, {"limit": 3})
         return
@@ -46,7 +49,8 @@ def search(talk: Talk, query: str | None = None, on_sale: bool = False) -> Itera
     if category:
         args["category"] = category
     yield ToolCalled("search_products")
-    result = talk.turn.execute("search_products", {**args, "limit": 10})
+    result = talk.turn.execute("search_products", {**args, "limit": 10}) if not need \
+        else _need_search(talk, need, args)
     found = result.content
     if not result.ok:
         yield from talk.say(f"Sorry, I couldn't search the catalogue just now: {found['error']}")
@@ -76,6 +80,26 @@ def search(talk: Talk, query: str | None = None, on_sale: bool = False) -> Itera
         lines.append(say.product_line(i, brief, lang, note))
     lines.append(talk.t("follow_up"))
     yield from talk.say(*lines)
+
+
+def _need_search(talk: Talk, need: str, args: dict):
+    """A need's catalogue words searched one by one and taken in turns, so each part of
+    the need ("coffee", "pour", "tumbler") shows its best match rather than one word
+    crowding out the rest."""
+    results = [talk.turn.execute("search_products", {**args, "query": word, "limit": 3})
+               for word in need.split()]
+    results = [r for r in results if r.ok]
+    if not results:
+        return talk.turn.execute("search_products", {**args, "limit": 10})
+    pairs, seen = [], set()
+    for rank in range(3):
+        for r in results:
+            if rank < len(r.cards) and r.cards[rank]["id"] not in seen:
+                seen.add(r.cards[rank]["id"])
+                pairs.append((r.content["products"][rank], r.cards[rank]))
+    content = {"total": len(pairs), "showing": min(len(pairs), SEARCH_LIMIT),
+               "products": [b for b, _ in pairs]}
+    return ToolResult(content=content, cards=tuple(c for _, c in pairs))
 
 
 def _with_options(pairs: list, words: str, ctx) -> list:

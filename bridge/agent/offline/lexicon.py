@@ -68,6 +68,7 @@ def scores() -> dict[str, dict[str, float]]:
                 found.setdefault(word, set()).add(lang)
     english = set(re.findall(r"[a-z]+", " ".join(
         e for lang in TABLES for _, e in _rules(lang))))
+    english |= {w + "s" for w in english} | {w[:-1] for w in english if w.endswith("s")}
     return {w: {lang: 1 / len(langs) for lang in langs} for w, langs in found.items()
             if w not in english and lang_of_word_ok(w)}
 

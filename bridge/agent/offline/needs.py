@@ -13,20 +13,31 @@ import re
 from ...catalog.text import SYNONYMS, query_terms, words
 
 NEEDS = (
+    (r"\b(cold|warm)\b.*\bfeet\b|\bfeet\b.*\b(cold|warm)\b", "socks slippers wool"),
+    (r"\b(hands?|fingers)\b", "gloves scarf"),
+    (r"\b(ears|head)\b.*\b(cold|warm|freezing)\b", "beanie scarf"),
     (r"\b(cosy|cozy|snug|comfy|evenings?|cold|chilly|freezing|warm|winter|desk|office|"
      r"snow|snows|snowy|frost|frosty)\b",
-     "hoodie sweatshirt fleece wool blanket slippers scarf"),
-    (r"\b(cold|warm)\b.*\bfeet\b|\bfeet\b.*\b(cold|warm)\b", "socks slippers wool"),
+     "hoodie fleece wool blanket scarf sweatshirt"),
     (r"\b(rain|rainy|raining|wet|dry|waterproof|storm|drizzle)\b",
-     "rain waterproof shell"),
+     "rain waterproof softshell waxed"),
+    (r"\b(commute|commuting|commuter|bike|cycling|cycle|bicycle)\b",
+     "commuter rolltop rain packable"),
+    (r"\b(lounge|lounging|relax|relaxing|couch|sofa|chill|chilling|movie|home)\b",
+     "blanket candle pillow slippers jogger waffle"),
+    (r"\b(gift|gifts|present|presents|birthday|anniversary|christmas|girlfriend|"
+     r"boyfriend|wife|husband|mum|mom|mother|dad|father)\b",
+     "scarf candle wallet mug blanket beanie"),
+    (r"\b(festival|concert|picnic|park)\b", "bucket sunglasses tote linen"),
     (r"\b(beach|holiday|vacation|summer|sunny|pool|swim)\b",
-     "beach swim sun linen sunglasses tote"),
+     "beach swim sunglasses sun linen tote"),
+    (r"\b(hike|hiking|hiker|trek|trekking|camping|camp|tent|outdoors|mountains?)\b",
+     "hiking trail camp expedition"),
     (r"\b(flight|flights|plane|travel|travelling|traveling|trip|airport)\b",
      "travel compression packable daypack tumbler"),
-    (r"\b(coffee|tea|espresso|brew)\b", "coffee mug pour tumbler"),
-    (r"\b(run|running|jog|jogging|marathon|gym|workout)\b", "running runner performance"),
-    (r"\b(hike|hiking|hiker|trek|trekking|camping|outdoors|mountains?)\b",
-     "hiking trail camp expedition"),
+    (r"\b(coffee|tea|espresso|brew)\b", "mug ceramic tumbler"),
+    (r"\b(run|running|jog|jogging|marathon|gym|workout|work out|sweat|sweating|exercise|"
+     r"fitness|training|sport|sports)\b", "running runner performance"),
 )
 # Words that carry a need but never a kind of product.
 NEED_WORDS = frozenset("""cosy cozy snug comfy evening evenings cold chilly freezing warm winter
@@ -36,6 +47,10 @@ NEED_WORDS = frozenset("""cosy cozy snug comfy evening evenings cold chilly free
     girlfriend husband wife loves love likes hike hiking hiker trek trekking camping
     outdoors mountain mountains gym workout calentito invierno going ideas suggestions
     recommend recommendation morning mornings night nights weekend day days always
+    commute commuting commuter bike cycling cycle bicycle lounge lounging relax relaxing
+    couch sofa chill chilling movie home gifts presents birthday anniversary christmas
+    festival concert picnic park starting start nice trip trips hands hand fingers ears
+    head sweat sweating exercise fitness training sport sports freezing
     really very enough keep keeps kind sort he she his her him they their rain rainy wet
     dry waterproof walks walk walking snow snows snowy live lot suggestion gym started
     just""".split())
@@ -54,13 +69,31 @@ _homes: dict[tuple, dict[str, str]] = {}
 _naming: dict[tuple, frozenset[str]] = {}
 
 
+# Lines that only frame a need ("a gift for...", "at home"): a hobby named beside them wins.
+FRAMING = ("scarf candle wallet mug blanket beanie", "blanket candle pillow slippers jogger waffle")
+
+
 def need_query(text: str) -> str | None:
     """The catalogue words for the situation the shopper describes, if one fits."""
     found = [query for pattern, query in NEEDS if re.search(pattern, text, re.I)]
     if not found:
         return None
     cold_feet = "socks slippers wool"
-    return cold_feet if cold_feet in found else found[0]
+    if cold_feet in found:
+        return cold_feet
+    specific = [q for q in found if q not in FRAMING]
+    return (specific or found)[0]
+
+
+def is_need(text: str) -> bool:
+    """A situation rather than a kind: a need fits and the request ends on its words
+    ("something for running in the mornings"), not on a kind ("coffee beans")."""
+    if not need_query(text):
+        return False
+    asked = ASKS.search(text)
+    terms = query_terms(text[asked.end():] if asked else text)
+    return not terms or terms[-1] in NEED_WORDS or bool(re.search(
+        r"\b(for|to|in|on|at|during|when)\b", text, re.I))
 
 
 def kinds(index) -> frozenset[str]:
@@ -167,11 +200,10 @@ def _is_kind(word: str, sold: frozenset[str]) -> bool:
 
 def _repairs_to_kind(word: str, sold: frozenset[str]) -> bool:
     """A typo of a kind the store sells ("hoodei") is that kind."""
-    from ...catalog.text import distance, max_typos
+    from ...catalog.text import distance
     if len(word) < 6:
         return False  # "beans" is not a typo of "jeans"
-    limit = max_typos(word)
-    return any(k[:1] == word[:1] and distance(singular(word), k) <= limit for k in sold)
+    return any(k[:1] == word[:1] and distance(singular(word), k) <= 1 for k in sold)
 
 
 def singular(word: str) -> str:

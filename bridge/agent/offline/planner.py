@@ -105,7 +105,33 @@ class Planner:
         if parse.DETAILS.search(text) or targets.points_at_shown(turn, text) or \
                 _names_known_product(talk) or pointed and not _new_kind(talk):
             return product.details(talk)
-        return catalogue.search(talk)
+        return self.refine() or catalogue.search(talk)
+
+    def refine(self) -> Iterator[Event] | None:
+        """"Under $50 please", "any in black?", "on sale?" right after a search narrows that
+        search: the words name a filter and no kind or need of their own."""
+        talk, index = self.talk, self.ctx.index
+        text = talk.text
+        limits, rest = parse.budget(text)
+        filters = bool(limits) or bool(parse.SALE_WORDS.search(text)) or bool(
+            re.search(rf"\b({'|'.join(targets.COLOUR_WORDS)})\b", text, re.I))
+        if not filters or needs.sells_kind(rest, index) or needs.need_query(rest) or \
+                len(query_terms(rest)) > 3:
+            return None
+        earlier = self.earlier_request()
+        return catalogue.search(talk, earlier + " " + text) if earlier else None
+
+    def earlier_request(self) -> str:
+        """The shopper's latest earlier message that asked for a kind or described a need."""
+        index = self.ctx.index
+        for message in reversed(self.turn.messages[:-1]):
+            if message.get("role") != "user":
+                continue
+            earlier = parse.budget(to_english(str(message.get("content", "")),
+                                              self.talk.lang))[1]
+            if needs.sells_kind(earlier, index) or needs.need_query(earlier):
+                return earlier
+        return ""
 
     def previous_question(self) -> str:
         """The shopper's message before this one, in the reader's English."""

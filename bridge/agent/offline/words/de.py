@@ -1,6 +1,11 @@
 """German shopping words for the lexicon: ``phrase | phrase = english``, folded."""
 
 TABLE = """
+vater | papa = dad
+mutter | mama = mom
+freundin | freund = girlfriend
+meine | meinen | meinem | meiner = 
+hande = hands
 rucksacke = backpack
 sprechen | reden | sprechen mit = talk
 beste bewertungen | besten bewertungen | am besten bewertete = best rated

@@ -1,6 +1,11 @@
 """Spanish shopping words for the lexicon: ``phrase | phrase = english``, folded."""
 
 TABLE = """
+padre | papa = dad
+madre | mama = mom
+novia | novio = girlfriend
+manos = hands
+pies = feet
 mejores resenas | mejor resenas | mejores opiniones | mejor valoradas = best rated
 noche | noches | tarde = evening
 lluvia = rain

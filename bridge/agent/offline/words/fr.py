@@ -1,6 +1,11 @@
 """French shopping words for the lexicon: ``phrase | phrase = english``, folded."""
 
 TABLE = """
+pere | papa = dad
+mere | maman = mom
+copine | copain = girlfriend
+mains = hands
+pieds = feet
 meilleures notes | mieux notees = best rated
 soir | soiree | soirees = evening
 pluie = rain

@@ -1,6 +1,11 @@
 """Italian shopping words for the lexicon: ``phrase | phrase = english``, folded."""
 
 TABLE = """
+padre | papa = dad
+madre | mamma = mom
+fidanzata | ragazza = girlfriend
+mani = hands
+piedi = feet
 qual = which
 recensioni migliori | migliori recensioni | le migliori recensioni | piu votata | piu votato = best rated
 ha = 

@@ -1,6 +1,10 @@
 """Portuguese shopping words for the lexicon: ``phrase | phrase = english``, folded."""
 
 TABLE = """
+mae | mamae = mom
+namorada | namorado = girlfriend
+maos = hands
+pes = feet
 qual = which
 adora | adoro | ama | gosta de = loves
 melhores avaliacoes | melhor avaliacao = best rated
