@@ -70,8 +70,8 @@ def search(talk: Talk, query: str | None = None, on_sale: bool = False) -> Itera
     lines = []
     fixed = found.get("spelling_corrected", {})
     if fixed:
-        pairs = ", ".join(talk.t("spelled_pair", right=r, wrong=w) for w, r in fixed.items())
-        lines.append(talk.t("spelled", pairs=pairs))
+        said = ", ".join(talk.t("spelled_pair", right=r, wrong=w) for w, r in fixed.items())
+        lines.append(talk.t("spelled", pairs=said))
     total, showing = found["total"], found["showing"]
     key = "found_one" if total == 1 else "found_all" if total <= showing else "found_top"
     lines.append(talk.t(key, total=total, showing=showing, within=within))
