@@ -16,6 +16,7 @@ from alembic.script import ScriptDirectory
 
 from .. import db
 from ..redact import Redactor, secrets_of
+from ..catalog.sync import PRODUCT_TOPICS
 from ..routes import NAMESPACE
 from ..security import sign_context
 from ..settings import Settings, env_name
@@ -24,8 +25,7 @@ from ..store.woocommerce.http import WooHttp
 from . import FAIL, OK, SKIP, WARN, Check, Finding
 from .probe import proof
 
-# The product topics the bridge's index follows (bridge/catalog/sync.py applies them).
-WEBHOOK_TOPICS = ("product.created", "product.updated", "product.deleted", "product.restored")
+WEBHOOK_TOPICS = PRODUCT_TOPICS  # each needs an active webhook to this bridge
 WEBHOOK_PATH = NAMESPACE + "/webhooks/woocommerce"
 PROBE_PATH = NAMESPACE + "/doctor"
 TIMEOUT = 10.0
