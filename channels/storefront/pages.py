@@ -23,19 +23,23 @@ ASSETS = Path(__file__).resolve().parents[2] / "wp-plugin" / "fahad-ai-bridge" /
 FEATURED = 8
 
 
+WIDGET = {"widget_css": "/assets/chat-widget.css", "widget_js": "/assets/chat-widget.js"}
+
+
+def widget_config(core, **extra) -> dict:
+    """window.fahadAiChatbot for a demo page, as the plugin writes it on a WordPress one."""
+    return {"restUrl": core.settings.base_url + NAMESPACE + "/",
+            "nonce": issue_nonce(core.settings.bridge_secret),
+            "name": f"{core.settings.store_name} assistant", **extra}
+
+
 @bp.get("/")
 def home():
     core = current_core()
     featured = core.index.search("", in_stock=True, limit=FEATURED).cards
-    config = {
-        "restUrl": core.settings.base_url + NAMESPACE + "/",
-        "nonce": issue_nonce(core.settings.bridge_secret),
-        "name": f"{core.settings.store_name} assistant",
-    }
     return render_template("demo.html", store_name=core.settings.store_name,
-                           featured=featured, widget_config=config,
-                           assistant=answering(core.providers),
-                           widget_css="/assets/chat-widget.css", widget_js="/assets/chat-widget.js")
+                           featured=featured, widget_config=widget_config(core),
+                           assistant=answering(core.providers), **WIDGET)
 
 
 def answering(providers) -> dict:
@@ -81,8 +85,11 @@ def product(slug: str):
     found = shop.product_by_slug(slug) if shop is not None else None
     if found is None:
         abort(404)
+    # The widget knows the page's product: "is it in stock?" means this one.
+    config = widget_config(core, product={"id": found.id, "name": found.name})
     return render_template("product.html", store_name=core.settings.store_name,
-                           product=found, card=card(found, core.store.currency))
+                           product=found, card=card(found, core.store.currency),
+                           widget_config=config, **WIDGET)
 
 
 @bp.get("/checkout-link/")
