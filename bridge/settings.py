@@ -58,6 +58,7 @@ class Settings:
     trusted_proxies: tuple[str, ...] = ()
     client_timeout: float = 10.0
     client_min_rate: int = 16384
+    worker: str = "gevent"  # gunicorn's worker kind: "gevent" or "gthread"
 
     rate_limit: int = 20
     rate_window: int = 60
@@ -154,6 +155,8 @@ class Settings:
         if self.client_timeout <= 0:
             raise SettingsError("client_timeout must be positive")
         _check_positive(self, "client_min_rate")
+        if self.worker not in WORKERS:
+            raise SettingsError("worker must be 'gevent' or 'gthread'")
         _check_positive(self, "visual_max_pixels", "visual_max_decode_mib", "visual_sync_batch")
         if self.visual_fetch_timeout <= 0:
             raise SettingsError("visual_fetch_timeout must be positive")
@@ -191,6 +194,9 @@ class Settings:
 
     def replace(self, **changes) -> "Settings":
         return dataclasses.replace(self, **changes)
+
+
+WORKERS = ("gevent", "gthread")
 
 
 def _check_positive(settings: Settings, *names: str) -> None:

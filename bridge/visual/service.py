@@ -110,6 +110,8 @@ def _features(settings: Settings, store: Store, index: CatalogIndex,
 
 def _vision(settings: Settings, store: Store, index: CatalogIndex,
             sessions: sessionmaker) -> ranking.Ranker | None:
+    if not settings.anthropic_api_key or "anthropic" not in settings.providers:
+        return None  # as vision.factory says, without importing the SDK
     from .vision import factory  # the SDK client is built only when this ranker is chosen
 
     return factory(settings, index, sessions)
