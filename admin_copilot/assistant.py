@@ -25,12 +25,22 @@ def numbers(session: Session, window: Window) -> dict:
         sa.select(Feedback.rating, sa.func.count())
         .where(Feedback.created_at >= window.start, Feedback.created_at < window.end)
         .group_by(Feedback.rating)).all())
+    caught = session.execute(
+        sa.select(AnalyticsEvent.detail)
+        .where(AnalyticsEvent.kind == "ungrounded", AnalyticsEvent.created_at >= window.start,
+               AnalyticsEvent.created_at < window.end)).scalars().all()
+    kinds: dict[str, int] = defaultdict(int)
+    for detail in caught:
+        kinds[(detail or {}).get("kind", "unknown")] += 1
     return {
         "conversations": sum(n for _, n in conversations),
         "conversations_by_channel": {channel: n for channel, n in conversations},
         "chat_cart_actions": sum(chat_carts(session, window).values()),
         "feedback_up": ratings.get("up", 0),
         "feedback_down": ratings.get("down", 0),
+        # Figures a model stated that no tool returned, corrected or withheld (issue 15).
+        "ungrounded_claims": len(caught),
+        "ungrounded_by_kind": dict(sorted(kinds.items())),
     }
 
 

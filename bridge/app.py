@@ -12,6 +12,7 @@ import admin_copilot
 from channels import agent_gateway, storefront, webhooks, whatsapp
 
 from . import errors, health
+from .doctor import probe
 from .bodies import BodyBuffer
 from .core import EXTENSION, Core, build_core
 from .proxies import TrustedProxies, parse_networks
@@ -41,6 +42,7 @@ def create_app(settings: Settings | None = None, core: Core | None = None) -> Fl
     app.after_request(_no_retry_after_on_success)  # runs after flask-limiter's header hook
     core.limiter.init_app(app)
     health.init_app(app, core)
+    probe.init_app(app, core)
     for channel in CHANNELS:
         channel.init_app(app, core)
     return app

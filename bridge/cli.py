@@ -6,11 +6,12 @@ a ``Setup`` as click's context object.
 """
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
 import click
 
-from channels.whatsapp.cli import whatsapp
+from channels.whatsapp.cli import meta_check, whatsapp
 
 from . import db
 from .security import issue_nonce
@@ -156,6 +157,31 @@ def migrate(setup: Setup) -> None:
     """Bring the database schema up to date."""
     setup.migrated()
     click.echo("database is up to date")
+
+
+@main.command()
+@click.option("--wordpress", metavar="URL",
+              help="The WordPress site whose plugin forwards to this bridge "
+                   "(default: FAHAD_WC_URL with a WooCommerce store).")
+@click.pass_obj
+def doctor(setup: Setup, wordpress: str | None) -> None:
+    """Check the configuration against reality and say what to fix; changes nothing."""
+    from . import doctor as checkup
+    from .doctor.checks import Doctor
+
+    settings = setup.settings()
+    checks = [*Doctor(settings, wordpress).checks(), partial(meta_check, settings)]
+
+    def report(finding: checkup.Finding) -> None:
+        click.echo(f"{finding.status:<5} {finding.check:<15} {finding.detail}")
+
+    found = checkup.run(checks, report)
+    failed = [f for f in found if f.status == checkup.FAIL]
+    if failed:
+        raise click.ClickException(f"{len(failed)} of {len(found)} checks failed")
+    counts = {status: sum(f.status == status for f in found)
+              for status in (checkup.OK, checkup.WARN, checkup.SKIP)}
+    click.echo("no check failed: {ok} ok, {warn} to look at, {skip} skipped".format(**counts))
 
 
 # Channels' own command groups.

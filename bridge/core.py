@@ -23,6 +23,9 @@ from .agent.providers import Provider, build_chain
 from .catalog.index import CatalogIndex
 from .catalog.sync import sync_demo_index
 from .catalog.worker import CatalogWorker
+from .inbox.handoff import Handoffs
+from .inbox.retention import RetentionJob
+from .notify.worker import WebhookWorker
 from .ratelimit import make_limiter
 from .settings import Settings
 from .store import make_store
@@ -85,6 +88,7 @@ class Core:
     visual: VisualSearch
     limiter: Limiter  # bound to the app by create_app
     jobs: Jobs
+    handoffs: Handoffs  # the inbox's actions; channels register their reply delivery here
     catalog_worker: CatalogWorker | None = None  # WooCommerce with background sync only
 
     def start(self) -> None:
@@ -114,8 +118,12 @@ def build_core(settings: Settings) -> Core:
             store, index, sessions, settings,
             after=lambda: sync_features(store, index, settings, settings.visual_sync_batch))
         jobs.add(worker)
+    if settings.webhooks:
+        jobs.add(WebhookWorker(sessions, settings))
+    if settings.retention_days:
+        jobs.add(RetentionJob(sessions, settings.retention_days))
     return Core(settings, engine, sessions, store, index, providers, agent, visual,
-                make_limiter(settings), jobs, worker)
+                make_limiter(settings), jobs, Handoffs(sessions, settings), worker)
 
 
 def core_of(app: Flask) -> Core:

@@ -16,8 +16,8 @@ from urllib.parse import quote
 
 from flask import Flask, g, request
 
-from .errors import DAILY_CAP, DISABLED, FORBIDDEN, BridgeError
-from .ratelimit import agent_limit, client_key, ip_key, storefront_limit
+from .errors import DAILY_CAP, DISABLED, FORBIDDEN, INVALID_SIGNATURE, BridgeError
+from .ratelimit import agent_limit, client_key, ip_key, poll_limit, storefront_limit
 from .routes import ROUTES, STOREFRONT_GATES, Gate, Route
 from .security import Context, check_nonce, read_context
 from .settings import Settings
@@ -126,12 +126,26 @@ def storefront(core: "Core") -> None:
     not_paused(core.settings)
 
 
+def storefront_poll(core: "Core") -> None:
+    # No soft pause: a shopper waiting for a person still gets the person's replies.
+    g.identity = storefront_identity(core.settings)
+
+
 def admin(core: "Core") -> None:
     g.identity = admin_identity(core.settings)
 
 
 def agent(core: "Core") -> None:
     g.identity = agent_identity(core.settings)
+
+
+def signed(core: "Core") -> None:
+    """Only a valid signed context (no nonce, no token): proof the plugin sent it."""
+    context = signed_context(core.settings)
+    if context is None:
+        raise BridgeError(INVALID_SIGNATURE, "This route answers only requests the WordPress "
+                          "plugin signed.", 403)
+    g.identity = Identity(via="context", ip=context.ip, uid=context.uid, caps=context.caps)
 
 
 def public(core: "Core") -> None:
@@ -141,8 +155,10 @@ def public(core: "Core") -> None:
 GATES: dict[Gate, GateCheck] = {
     Gate.STOREFRONT: storefront,
     Gate.STOREFRONT_BILLABLE: storefront,  # then the daily cap, after the rate limit
+    Gate.STOREFRONT_POLL: storefront_poll,
     Gate.ADMIN: admin,
     Gate.AGENT: agent,
+    Gate.SIGNED: signed,
     Gate.PUBLIC: public,
 }
 
@@ -163,6 +179,9 @@ def guard(core: "Core", route: Route, view, check: GateCheck):
     limiter = core.limiter
     if route.gate in STOREFRONT_GATES:
         inner = limiter.shared_limit(storefront_limit(core.settings), scope="storefront",
+                                     key_func=client_key)(inner)
+    elif route.gate is Gate.STOREFRONT_POLL:
+        inner = limiter.shared_limit(poll_limit(core.settings), scope="storefront-poll",
                                      key_func=client_key)(inner)
     elif route.gate is Gate.AGENT:
         inner = limiter.shared_limit(agent_limit(core.settings), scope="agent",

@@ -1,6 +1,8 @@
 """SQLAlchemy models of the bridge's own state (the store's data stays in the store).
 
-Conversation and Message: chat history per channel. CatalogChange: products the store
+Conversation and Message: chat history per channel, with the handoff to a person (status,
+ref), the client that owns it (client_key, client_ref) and each shopper message's intent and
+sentiment. WebhookDelivery: the outbound webhooks' queue and delivery log. CatalogChange: products the store
 announced as changed, for every host's index. Feedback: thumbs telemetry, no personal
 data. AnalyticsEvent: one row per turn or notable action, with tokens and cost. DailyUsage:
 the billable-turn counter behind the daily cap. DemoCart and DemoCartItem: the demo store's carts.
@@ -20,11 +22,34 @@ from .db import Base, UTCDateTime, utc_now
 
 class Conversation(Base):
     __tablename__ = "conversations"
+    __table_args__ = (
+        # A client's refs are its own: the same ref of another client is another conversation.
+        sa.UniqueConstraint("client_key", "client_ref"),
+        sa.Index("ix_conversations_status_updated", "status", "updated_at"),
+        sa.Index("ix_conversations_intent_updated", "intent", "updated_at"),
+        sa.Index("ix_conversations_channel_updated", "channel", "updated_at"),
+    )
 
     id: Mapped[str] = mapped_column(sa.String(40), primary_key=True)  # "cv_" + random token
     channel: Mapped[str] = mapped_column(sa.String(20))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now, index=True)
+    # Who owns it ("u<uid>", "c<client id>", "wa:<phone>") and the ref that client uses.
+    client_key: Mapped[Optional[str]] = mapped_column(sa.String(80))
+    client_ref: Mapped[Optional[str]] = mapped_column(sa.String(128))
+    # open -> escalated (asked for a person) -> person (taken over) -> open | resolved
+    status: Mapped[str] = mapped_column(sa.String(12), default="open", server_default="open")
+    handoff_ref: Mapped[Optional[str]] = mapped_column(sa.String(16), unique=True)
+    escalated_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    resolved_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    assignee: Mapped[Optional[str]] = mapped_column(sa.String(120))
+    summary: Mapped[Optional[str]] = mapped_column(sa.Text)
+    csat: Mapped[Optional[int]]
+    # The latest shopper message's, for filtering the inbox without reading messages.
+    intent: Mapped[Optional[str]] = mapped_column(sa.String(20))
+    sentiment: Mapped[Optional[str]] = mapped_column(sa.String(12))
+    message_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    customer: Mapped[Optional[dict]] = mapped_column(sa.JSON)  # wp_user_id, phone, name
     # What the conversation has shown, kept current by every turn's save so the next turn
     # reads this row instead of every message (bridge/agent/history.py):
     # {"shown": [ids of the last list], "focus": id or null, "seen": [ids, newest first]}.
@@ -41,8 +66,11 @@ class Message(Base):
     ref: Mapped[str] = mapped_column(sa.String(40), unique=True)  # "msg_" + random token
     conversation_id: Mapped[str] = mapped_column(
         sa.ForeignKey("conversations.id", ondelete="CASCADE"), index=True)
-    role: Mapped[str] = mapped_column(sa.String(16))  # "user" or "assistant"
+    role: Mapped[str] = mapped_column(sa.String(16))  # "user", "assistant" or "person"
     content: Mapped[str] = mapped_column(sa.Text)
+    author: Mapped[Optional[str]] = mapped_column(sa.String(120))  # the person who wrote it
+    intent: Mapped[Optional[str]] = mapped_column(sa.String(20))  # shopper messages only
+    sentiment: Mapped[Optional[str]] = mapped_column(sa.String(12))
     # Ids of the products shown with an assistant message, in display order: what "the
     # first two" refers to in the next turn. Taken from tool results, never from model text.
     product_ids: Mapped[list] = mapped_column(sa.JSON, default=list)
@@ -124,3 +152,27 @@ class DemoCartItem(Base):
     product_id: Mapped[int]
     variation_id: Mapped[Optional[int]]
     quantity: Mapped[int]
+
+
+class WebhookDelivery(Base):
+    """One event for one endpoint: queued with the change that caused it (same transaction),
+    then sent by the webhook worker, retried with backoff; the rows are the delivery log."""
+
+    __tablename__ = "webhook_deliveries"
+    __table_args__ = (sa.Index("ix_webhook_deliveries_due", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    endpoint: Mapped[str] = mapped_column(sa.String(64))  # its name in the webhooks setting
+    event: Mapped[str] = mapped_column(sa.String(40), index=True)
+    event_id: Mapped[str] = mapped_column(sa.String(40))  # "evt_...": one per event, shared
+    conversation_id: Mapped[Optional[str]] = mapped_column(sa.String(40), index=True)
+    body: Mapped[str] = mapped_column(sa.Text)  # the exact bytes signed and sent
+    # pending -> working (claimed, with a lease) -> delivered | pending (retry) | failed
+    status: Mapped[str] = mapped_column(sa.String(12), default="pending")
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    lease_until: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    response_status: Mapped[Optional[int]]
+    error: Mapped[Optional[str]] = mapped_column(sa.String(300))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now, index=True)
+    delivered_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)

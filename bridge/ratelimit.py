@@ -52,3 +52,8 @@ def storefront_limit(settings: Settings) -> Callable[[], str]:
 
 def agent_limit(settings: Settings) -> str:
     return f"{settings.agent_rate_limit} per {settings.agent_rate_window} second"
+
+
+def poll_limit(settings: Settings) -> str:
+    """The widget's polling for a person's replies: a bucket of its own per client."""
+    return f"{settings.poll_rate_limit} per {settings.poll_rate_window} second"

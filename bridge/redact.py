@@ -31,6 +31,8 @@ def secrets_of(settings: Settings) -> tuple[str, ...]:
     """The secret settings' values and the passwords inside configured URLs."""
     values = [getattr(settings, f.name) for f in dataclasses.fields(settings)
               if not f.repr and isinstance(getattr(settings, f.name), str)]
+    values += [e["secret"] for e in settings.webhooks.values() if isinstance(e, dict)
+               and isinstance(e.get("secret"), str)]
     for url in (settings.database_url, settings.ratelimit_storage,
                 settings.whatsapp_redis_url):
         try:

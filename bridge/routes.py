@@ -17,10 +17,12 @@ DEFAULT_BODY = 16 * KIB  # a route's body cap unless it names one; also any othe
 class Gate(StrEnum):
     STOREFRONT = "storefront"  # nonce or signed context, soft pause, rate limit
     STOREFRONT_BILLABLE = "storefront+cap"  # the same, then the daily cap
+    STOREFRONT_POLL = "storefront-poll"  # nonce or signed context, a rate bucket of its own
     ADMIN = "admin"  # signed context with manage_woocommerce
     WHATSAPP = "whatsapp"  # verify token / X-Hub-Signature-256
     STORE_WEBHOOK = "store-webhook"  # X-WC-Webhook-Signature
     AGENT = "agent"  # public and read only, with its own per-IP rate limit
+    SIGNED = "signed"  # a signed context and nothing else (fahad-bridge doctor's round trip)
     PUBLIC = "public"
 
 
@@ -46,6 +48,8 @@ ROUTES = (
     # contract's daily cap counts chat turns only.
     Route("POST", "/visual-search", "storefront.visual_search", Gate.STOREFRONT,
           5 * 1024 * KIB + 64 * KIB),
+    Route("POST", "/handoff", "storefront.handoff", Gate.STOREFRONT),
+    Route("GET", "/conversation", "storefront.conversation", Gate.STOREFRONT_POLL),
     Route("GET", "/whatsapp", "whatsapp.handshake", Gate.WHATSAPP),
     # Meta batches at most a few hundred small updates per delivery.
     Route("POST", "/whatsapp", "whatsapp.webhook", Gate.WHATSAPP, 1024 * KIB),
@@ -54,6 +58,15 @@ ROUTES = (
     Route("GET", "/admin/sale-candidates", "admin_copilot.sale_candidates", Gate.ADMIN),
     Route("GET", "/admin/product-context", "admin_copilot.product_context", Gate.ADMIN),
     Route("GET", "/admin/review-drafts", "admin_copilot.review_drafts", Gate.ADMIN),
+    Route("GET", "/admin/conversations", "admin_copilot.conversations", Gate.ADMIN),
+    Route("GET", "/admin/conversation", "admin_copilot.conversation", Gate.ADMIN),
+    Route("POST", "/admin/conversation/reply", "admin_copilot.reply", Gate.ADMIN),
+    Route("POST", "/admin/conversation/take-over", "admin_copilot.take_over", Gate.ADMIN),
+    Route("POST", "/admin/conversation/hand-back", "admin_copilot.hand_back", Gate.ADMIN),
+    Route("POST", "/admin/conversation/resolve", "admin_copilot.resolve", Gate.ADMIN),
+    Route("POST", "/admin/conversation/erase", "admin_copilot.erase", Gate.ADMIN),
+    Route("GET", "/admin/webhook-deliveries", "admin_copilot.webhook_deliveries", Gate.ADMIN),
+    Route("GET", "/admin/inbox-insights", "admin_copilot.inbox_insights", Gate.ADMIN),
     Route("GET", "/agent/llms", "agent_gateway.llms", Gate.AGENT),
     Route("GET", "/agent/catalog", "agent_gateway.catalog", Gate.AGENT),
     Route("GET", "/agent/search", "agent_gateway.search", Gate.AGENT),
@@ -62,6 +75,7 @@ ROUTES = (
     Route("GET", "/agent/feed", "agent_gateway.feed", Gate.AGENT),
     # JSON-RPC messages are small; 64 KiB leaves room for a client's capabilities.
     Route("POST", "/agent/mcp", "agent_gateway.mcp", Gate.AGENT, 64 * KIB),
+    Route("GET", "/doctor", "doctor.probe", Gate.SIGNED),
 )
 
 STOREFRONT_GATES = (Gate.STOREFRONT, Gate.STOREFRONT_BILLABLE)

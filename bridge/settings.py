@@ -1,7 +1,11 @@
-"""Typed settings: config/default.toml overlaid by FAHAD_* environment variables.
+"""Typed settings: config/default.toml, overlaid by an env file, overlaid by FAHAD_*
+environment variables (the command line's options win over all three).
 
-This module is the only reader of ``os.environ``. ``load_settings()`` returns a frozen
-``Settings``; the core keeps it (``current_core().settings`` in request code).
+The env file is ``.env`` in the working directory when it exists, or the file
+``FAHAD_ENV_FILE`` names; it holds the same variables, one ``NAME=value`` a line, read once
+at start. This module is the only reader of ``os.environ`` and of that file.
+``load_settings()`` returns a frozen ``Settings``; the core keeps it
+(``current_core().settings`` in request code).
 """
 from __future__ import annotations
 
@@ -15,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
 
+from .envfile import EnvFile, SettingsFileError, read_env_file
 from .proxies import parse_networks
 
 DEFAULT_TOML = Path(__file__).resolve().parent.parent / "config" / "default.toml"
@@ -24,6 +29,10 @@ DEFAULT_PUBLIC_URL = "http://127.0.0.1:8080"
 
 # Keys whose variable is not FAHAD_<KEY>: the providers' own conventional names.
 ENV_NAMES = {"anthropic_api_key": "ANTHROPIC_API_KEY"}
+
+# The env file read at start when FAHAD_ENV_FILE names none (relative to the working directory).
+ENV_FILE = ".env"
+ENV_FILE_VAR = "FAHAD_ENV_FILE"
 
 # Variables the bridge no longer reads, with what replaced them: set, they would silently
 # change what the bridge trusts, so loading refuses them.
@@ -117,53 +126,75 @@ class Settings:
     whatsapp_lease: int = 300
     whatsapp_poll_interval: float = 2.0
 
+    poll_rate_limit: int = 120
+    poll_rate_window: int = 60
+    webhooks: dict = field(default_factory=dict, hash=False, compare=False, repr=False)
+    webhook_timeout: float = 10.0
+    webhook_poll_interval: float = 2.0
+    retention_days: int = 0
+
     assistant_tone: str = "friendly, concise and practical"
     store_policies: str = ""
     support_contact: str = ""
 
     def __post_init__(self) -> None:
+        # Every message names the variable a person sets (FAHAD_WC_URL, not wc_url).
+        n = env_name
         _check_positive(self, "rate_limit", "rate_window", "nonce_ttl", "model_max_tokens",
                         "model_max_calls", "agent_rate_limit", "agent_rate_window")
         if self.model_timeout <= 0 or self.model_max_retries < 0 or self.monthly_budget < 0:
-            raise SettingsError("model_timeout must be positive; model_max_retries and "
-                                "monthly_budget 0 or more")
+            raise SettingsError(f"{n('model_timeout')} must be positive; "
+                                f"{n('model_max_retries')} and {n('monthly_budget')} 0 or more")
         if self.daily_cap < 0:
-            raise SettingsError("daily_cap must be 0 (unlimited) or more")
+            raise SettingsError(f"{n('daily_cap')} must be 0 (unlimited) or more")
         if self.store not in ("demo", "woocommerce"):
-            raise SettingsError("store must be 'demo' or 'woocommerce'")
-        if self.store == "woocommerce" and not (
-                self.wc_url.startswith(("http://", "https://")) and self.wc_consumer_key
-                and self.wc_consumer_secret):
-            raise SettingsError("store 'woocommerce' needs wc_url (http:// or https://), "
-                                "wc_consumer_key and wc_consumer_secret")
+            raise SettingsError(f"{n('store')} must be 'demo' or 'woocommerce'")
+        if self.store == "woocommerce":
+            missing = [n(key) for key in ("wc_url", "wc_consumer_key", "wc_consumer_secret")
+                       if not getattr(self, key)]
+            if missing:
+                raise SettingsError(f"{n('store')}=woocommerce needs {', '.join(missing)} "
+                                    "(the store's address and a REST API key pair)")
+            if not self.wc_url.startswith(("http://", "https://")):
+                raise SettingsError(f"{n('wc_url')} must start with http:// or https://")
         if min(self.wc_timeout, self.wc_poll_interval, self.wc_reconcile_interval,
                self.wc_full_sync_interval) <= 0:
-            raise SettingsError("the wc_ timeout and intervals must be positive")
+            raise SettingsError(f"{n('wc_timeout')}, {n('wc_poll_interval')}, "
+                                f"{n('wc_reconcile_interval')} and "
+                                f"{n('wc_full_sync_interval')} must be positive")
         _check_positive(self, "whatsapp_conversation_window", "whatsapp_rate_limit",
                         "whatsapp_rate_window", "whatsapp_workers", "whatsapp_lease")
         if self.whatsapp_poll_interval <= 0:
-            raise SettingsError("whatsapp_poll_interval must be positive")
+            raise SettingsError(f"{n('whatsapp_poll_interval')} must be positive")
         if self.whatsapp_runner not in ("thread", "rq"):
-            raise SettingsError("whatsapp_runner must be 'thread' or 'rq'")
+            raise SettingsError(f"{n('whatsapp_runner')} must be 'thread' or 'rq'")
         if self.whatsapp_runner == "rq" and not self.whatsapp_redis_url.startswith(
                 ("redis://", "rediss://", "unix://")):
-            raise SettingsError("whatsapp_runner 'rq' needs whatsapp_redis_url (redis://...)")
+            raise SettingsError(f"{n('whatsapp_runner')}=rq needs {n('whatsapp_redis_url')} "
+                                "(redis://...)")
         try:
             parse_networks(self.trusted_proxies)
         except ValueError as exc:
-            raise SettingsError(f"trusted_proxies: {exc}") from None
+            raise SettingsError(f"{n('trusted_proxies')}: {exc}") from None
         if self.client_timeout <= 0:
-            raise SettingsError("client_timeout must be positive")
+            raise SettingsError(f"{n('client_timeout')} must be positive")
         _check_positive(self, "client_min_rate")
         if self.worker not in WORKERS:
-            raise SettingsError("worker must be 'gevent' or 'gthread'")
+            raise SettingsError(f"{n('worker')} must be 'gevent' or 'gthread'")
         _check_positive(self, "visual_max_pixels", "visual_max_decode_mib", "visual_sync_batch")
         if self.visual_fetch_timeout <= 0:
-            raise SettingsError("visual_fetch_timeout must be positive")
+            raise SettingsError(f"{n('visual_fetch_timeout')} must be positive")
+        _check_positive(self, "poll_rate_limit", "poll_rate_window")
+        if self.webhook_timeout <= 0 or self.webhook_poll_interval <= 0:
+            raise SettingsError(f"{n('webhook_timeout')} and {n('webhook_poll_interval')} must "
+                                "be positive")
+        if self.retention_days < 0:
+            raise SettingsError(f"{n('retention_days')} must be 0 (keep) or more")
+        _check_webhooks(self.webhooks)
         for host in self.image_hosts:
             if not _HOST_NAME.fullmatch(host):
-                raise SettingsError("image_hosts takes host names such as cdn.example.com or "
-                                    "*.example.com (no scheme, port or path)")
+                raise SettingsError(f"{n('image_hosts')} takes host names such as "
+                                    "cdn.example.com or *.example.com (no scheme, port or path)")
 
     @property
     def whatsapp_enabled(self) -> bool:
@@ -197,12 +228,31 @@ class Settings:
 
 
 WORKERS = ("gevent", "gthread")
+WEBHOOK_EVENTS = ("conversation.escalated", "conversation.resolved", "feedback.created",
+                  "cart.updated")
+
+
+def _check_webhooks(webhooks: dict) -> None:
+    """Each endpoint: a name, an http(s) url, a secret and the events it wants."""
+    for name, endpoint in webhooks.items():
+        if not (isinstance(name, str) and re.fullmatch(r"[A-Za-z0-9_.-]{1,64}", name)):
+            raise SettingsError("FAHAD_WEBHOOKS: each endpoint's name is 1-64 letters, digits, "
+                                "_ . -")
+        if not isinstance(endpoint, dict) or not str(endpoint.get("url", "")).startswith(
+                ("http://", "https://")):
+            raise SettingsError(f"FAHAD_WEBHOOKS {name} needs a url (http:// or https://)")
+        if not isinstance(endpoint.get("secret"), str) or len(endpoint["secret"]) < 16:
+            raise SettingsError(f"FAHAD_WEBHOOKS {name} needs a secret of 16 characters or more")
+        events = endpoint.get("events", list(WEBHOOK_EVENTS))
+        if not isinstance(events, list) or not set(events) <= set(WEBHOOK_EVENTS):
+            raise SettingsError(f"FAHAD_WEBHOOKS {name}: events takes {', '.join(WEBHOOK_EVENTS)}")
+        endpoint.setdefault("events", list(WEBHOOK_EVENTS))
 
 
 def _check_positive(settings: Settings, *names: str) -> None:
     for name in names:
         if getattr(settings, name) < 1:
-            raise SettingsError(f"{name} must be 1 or more")
+            raise SettingsError(f"{env_name(name)} must be 1 or more")
 
 
 def env_name(key: str) -> str:
@@ -243,8 +293,9 @@ def _coerce(key: str, kind: type, raw, source: str):
         return str(raw)
     except ValueError:
         # The value itself is not echoed: it may be a secret.
-        names = {dict: "table (JSON in the environment)", tuple: "comma-separated list"}
-        raise SettingsError(f"{source} must be a {names.get(kind, kind.__name__)}") from None
+        names = {dict: "a table (JSON in the environment)", tuple: "a comma-separated list",
+                 int: "a whole number", float: "a number", bool: "true or false", str: "text"}
+        raise SettingsError(f"{source} must be {names[kind]}") from None
 
 
 def _field_kinds() -> dict[str, type]:
@@ -267,8 +318,19 @@ def load_settings(
     toml_path: Path = DEFAULT_TOML,
     **overrides,
 ) -> Settings:
-    """Read the defaults file, overlay the environment, then ``overrides`` (for the CLI)."""
-    environ = os.environ if environ is None else environ
+    """Read the defaults file, overlay the env file, then the environment, then ``overrides``
+    (for the CLI). With ``environ`` given (tests), an env file is read only if it names one."""
+    process = os.environ if environ is None else environ
+    known = {env_name(f.name) for f in dataclasses.fields(Settings)} | set(RETIRED)
+    named = process.get(ENV_FILE_VAR, "")
+    try:
+        if environ is None or named:  # a mapping given by the caller (tests) reads no .env
+            from_file = read_env_file(named or ENV_FILE, known, required=bool(named))
+        else:
+            from_file = EnvFile({}, ENV_FILE)
+    except SettingsFileError as exc:
+        raise SettingsError(str(exc)) from None
+    environ = {**from_file, **process}
     for name, instead in RETIRED.items():
         if environ.get(name, "").strip() not in ("", "0"):
             raise SettingsError(f"{name} is no longer read: {instead}")
@@ -284,7 +346,8 @@ def load_settings(
             values[key] = _coerce(key, kind, defaults[key], f"{key} in {toml_path.name}")
         name = env_name(key)
         if name in environ:
-            values[key] = _coerce(key, kind, environ[name], name)
+            source = name if name in process else f"{name} (in {from_file.path})"
+            values[key] = _coerce(key, kind, environ[name], source)
     values.update({k: v for k, v in overrides.items() if v is not None})
     settings = Settings(**values)
     if not settings.bridge_secret:

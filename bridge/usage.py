@@ -114,13 +114,17 @@ def cap_reached(cap: int, session: Session) -> bool:
 
 def reserve_turn(session: Session, cap: int) -> bool:
     """Count one billable turn for today unless that would pass ``cap``; with no cap (0)
-    nothing is counted or written, so such a turn's only write is its save.
+    nothing is counted or written, so such a turn's only write is its save (the database
+    is still asked to answer).
 
     One conditional UPDATE decides, so racing workers can never together exceed the cap.
     It commits before the turn runs: held open until the turn's save, it would lock the
     counter (on SQLite the whole database) for as long as a model thinks.
     """
     if not cap:
+        # No write, but the connection is checked out (and pinged): a turn whose save
+        # can't land is refused with a 503 before it starts, not after it has streamed.
+        session.connection()
         return True
     today = utc_today()
     statement = sa.update(DailyUsage).where(DailyUsage.day == today,

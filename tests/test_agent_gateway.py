@@ -144,6 +144,25 @@ def test_search_filters_and_limit(agent, store):
     assert all(store.product(c["id"]).in_stock for c in body["products"])
 
 
+def test_search_takes_an_agents_whole_task_and_pages(agent):
+    task = "Find all offers for a hoodie. " + "Any colour and size will do. " * 33
+    assert 900 < len(task) <= 1000
+    body = get(agent, f"/search?q={task}").get_json()
+    assert body["products"] and body["offset"] == 0
+    assert get(agent, "/search?q=" + "x" * 1001).status_code == 400
+    first = get(agent, "/search?q=hoodie&limit=2").get_json()
+    assert len(first["products"]) == 2 and first["next_offset"] == 2
+    second = get(agent, "/search?q=hoodie&limit=2&offset=2").get_json()
+    assert not {c["id"] for c in first["products"]} & {c["id"] for c in second["products"]}
+    default = get(agent, "/search?q=a").get_json()  # default limit 10 (was 5)
+    assert len(get(agent, "/search?q=cotton").get_json()["products"]) == min(
+        10, get(agent, "/search?q=cotton").get_json()["count"])
+    assert default["next_offset"] is None or default["next_offset"] == 10
+    last = get(agent, f"/search?q=hoodie&limit=50&offset={first['count'] - 1}").get_json()
+    assert len(last["products"]) == 1 and last["next_offset"] is None
+    assert get(agent, "/search?q=hoodie&offset=-5").get_json()["offset"] == 0  # clamped
+
+
 def test_product_details_and_json_ld(agent, store):
     variable = next(p for p in store.products().items if p.variations)
     body = get(agent, f"/product?id={variable.id}").get_json()

@@ -73,9 +73,10 @@ def test_a_real_client_connects_and_lists_exactly_the_three_read_only_tools(
     search = by_name["search_products"].input_schema
     assert search["required"] == ["query"]
     assert set(search["properties"]) == {"query", "category", "min_price", "max_price",
-                                         "on_sale", "in_stock", "limit"}
+                                         "on_sale", "in_stock", "limit", "offset"}
     assert (search["properties"]["limit"]["minimum"],
-            search["properties"]["limit"]["maximum"]) == (1, 10)
+            search["properties"]["limit"]["maximum"]) == (1, 50)
+    assert search["properties"]["query"]["maxLength"] == 1000
     assert by_name["get_product_details"].input_schema["required"] == ["product_id"]
     items = by_name["checkout_handoff"].input_schema["properties"]["items"]
     assert items["type"] == "array" and items["maxItems"] == 20
@@ -148,7 +149,9 @@ def test_a_store_that_does_not_answer_is_a_tool_error_not_a_crash(client, store,
 
 
 @pytest.mark.parametrize("tool, arguments, named", [
-    ("search_products", {"query": "hoodie", "limit": 50}, "limit"),
+    ("search_products", {"query": "hoodie", "limit": 51}, "limit"),
+    ("search_products", {"query": "hoodie", "offset": -1}, "offset"),
+    ("search_products", {"query": "x" * 1001}, "query"),
     ("search_products", {"limit": 3}, "query"),
     ("search_products", {"query": "hoodie", "min_price": "cheap"}, "min_price"),
     ("get_product_details", {"product_id": "abc"}, "product_id"),

@@ -94,7 +94,8 @@ def test_the_prompt_and_tools_are_cached_and_settings_reach_the_request(
     assert request["system"][0]["cache_control"] == {"type": "ephemeral"}
     assert [t["name"] for t in request["tools"]] == [
         "search_products", "get_product_details", "compare_products", "view_cart",
-        "add_to_cart", "update_cart_item", "remove_from_cart", "order_status"]
+        "add_to_cart", "update_cart_item", "remove_from_cart", "order_status",
+        "handoff_to_person", "get_store_policies"]
     headers = fake_anthropic.headers[0]
     assert headers.get("X-Api-Key") == "sk-test-key" or \
         headers.get("Authorization") == "Bearer sk-test-key"

@@ -120,6 +120,8 @@ WITHOUT_DATABASE = {
     "/agent/checkout-handoff": 200, "/agent/feed": 200, "/agent/mcp": 200,
     # Not configured on the embedded default: refused at the gate, before any storage.
     "/whatsapp": 403, "/webhooks/woocommerce": 403,
+    # Signed contexts only: an unsigned request is refused at the gate, before any storage.
+    "/doctor": 403,
 }
 QUERIES = {"/admin/product-context": "id=110", "/agent/search": "q=hoodie",
            "/agent/product": "id=110", "/agent/checkout-handoff": "ids=101"}

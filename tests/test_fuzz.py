@@ -13,8 +13,9 @@ import hashlib
 import hmac
 import json
 import re
+import time
 from pathlib import Path
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, quote, urlsplit
 
 import pytest
 import schemathesis
@@ -29,7 +30,7 @@ from schemathesis.transport.wsgi import WSGI_TRANSPORT
 
 from conftest import SECRET, WA_APP_SECRET, WA_VERIFY_TOKEN, make_app
 from bridge.routes import NAMESPACE, ROUTES
-from bridge.security import issue_nonce
+from bridge.security import issue_nonce, sign_context
 from bridge.settings import Settings
 
 SPEC = Path(__file__).resolve().parents[1] / "docs" / "openapi.yaml"
@@ -56,12 +57,39 @@ def fuzz_settings(tmp_path_factory, **changes) -> Settings:
         public_url="http://shop.test", providers=("offline",), admin_token=ADMIN_TOKEN,
         whatsapp_verify_token=WA_VERIFY_TOKEN, whatsapp_app_secret=WA_APP_SECRET,
         # Far past what the fuzzer sends, so every request reaches its view.
-        rate_limit=1_000_000, agent_rate_limit=1_000_000, **changes)
+        rate_limit=1_000_000, agent_rate_limit=1_000_000, poll_rate_limit=1_000_000,
+        **changes)
+
+
+class SignedAsPlugin:
+    """Signs every request to a "signed" route as the plugin would, over the exact path,
+    query and body the app receives (the fuzzer's query can't be known before it is sent)."""
+
+    def __init__(self, inner):
+        self.inner = inner
+
+    def __call__(self, environ, start_response):
+        path = environ.get("PATH_INFO", "")
+        if GATES.get(path.removeprefix(NAMESPACE)) == "signed" and \
+                "HTTP_X_FAHAD_CONTEXT" not in environ:
+            from io import BytesIO
+
+            body = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
+            environ["wsgi.input"] = BytesIO(body)
+            query = environ.get("QUERY_STRING", "")
+            raw = environ.get("RAW_URI") or environ.get("REQUEST_URI") or (
+                quote(environ.get("SCRIPT_NAME", "") + path) + ("?" + query if query else ""))
+            context = {"uid": 0, "caps": [], "ip": "203.0.113.7", "iat": int(time.time())}
+            value, signature = sign_context(SECRET, context, environ["REQUEST_METHOD"], raw,
+                                            body)
+            environ.update(HTTP_X_FAHAD_CONTEXT=value, HTTP_X_FAHAD_SIGNATURE=signature)
+        return self.inner(environ, start_response)
 
 
 @pytest.fixture(scope="module")
 def demo_app(tmp_path_factory):
     app = make_app(fuzz_settings(tmp_path_factory))
+    app.wsgi_app = SignedAsPlugin(app.wsgi_app)
     app.extensions["whatsapp"].stop()  # deliveries are stored; nobody needs to answer them
     yield app
     app.extensions["fahad"].engine.dispose()

@@ -40,10 +40,14 @@ def test_compare_the_first_two_uses_the_products_shown_earlier(shopper):
     assert second["conversation_ref"] == first["conversation_ref"]
 
 
-def test_an_unknown_conversation_ref_starts_a_new_conversation(shopper):
+def test_an_unknown_conversation_ref_starts_a_new_conversation_under_it(app, shopper):
     body = shopper.say("hi", conversation_ref="cv_not-a-real-one").get_json()
-    assert body["conversation_ref"].startswith("cv_")
-    assert body["conversation_ref"] != "cv_not-a-real-one"
+    # The client owns its refs (issue 17): a new conversation, named as the client asked.
+    assert body["conversation_ref"] == "cv_not-a-real-one"
+    with app.extensions["fahad"].sessions() as session:
+        [conversation] = session.scalars(sa.select(Conversation)).all()
+        assert conversation.client_ref == "cv_not-a-real-one"
+        assert conversation.id != "cv_not-a-real-one" and conversation.message_count == 2
 
 
 def test_a_turn_is_saved_with_its_messages_and_analytics(app, shopper):

@@ -73,3 +73,34 @@ def test_the_pages_write_prices_as_every_channel_does(client, store):
     many = client.get(f"/checkout-link/?products={product.id}:999").get_data(as_text=True)
     assert money.display(product.price * 999, store.currency) in many  # "$12,987.00"
     assert "," in money.display(product.price * 999, store.currency)
+
+
+def answering_note(client) -> str:
+    html = client.get("/").get_data(as_text=True)
+    note = re.search(r'<aside class="answering".*?</aside>', html, re.S).group(0)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", note))
+
+
+def test_the_demo_says_the_built_in_assistant_answers_and_how_to_add_claude(client):
+    note = answering_note(client)  # no key configured: the offline provider answers
+    assert "Answering now: the built-in assistant." in note and "No AI model" in note
+    assert "ANTHROPIC_API_KEY=" in note and "restart" in note
+    assert "Claude (" not in note
+
+
+def test_the_demo_says_when_claude_answers_and_how_to_switch_back(claude_app):
+    note = answering_note(claude_app.test_client())
+    assert "Answering now: Claude (claude-sonnet-5-5)." in note
+    assert "FAHAD_PROVIDERS=offline" in note and "built-in assistant answers instead" in note
+
+
+def test_the_demo_names_an_openai_compatible_model(settings):
+    from conftest import make_app
+
+    app = make_app(settings.replace(providers=("openai", "offline"), openai_model="llama3.1",
+                                    openai_base_url="http://127.0.0.1:9/v1"))
+    try:
+        assert "Answering now: llama3.1 (an OpenAI-compatible model)." in answering_note(
+            app.test_client())
+    finally:
+        app.extensions["fahad"].engine.dispose()

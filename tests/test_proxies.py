@@ -59,7 +59,7 @@ def test_the_client_is_the_first_untrusted_address_from_the_right(peer, forwarde
 
 
 def test_trusted_proxies_must_be_addresses_or_networks(tmp_path):
-    with pytest.raises(SettingsError, match="trusted_proxies"):
+    with pytest.raises(SettingsError, match="FAHAD_TRUSTED_PROXIES"):
         Settings(data_dir=str(tmp_path), trusted_proxies=("10.0.0.0/8", "proxy.internal"))
     settings = load_settings({"FAHAD_DATA_DIR": str(tmp_path),
                               "FAHAD_TRUSTED_PROXIES": "10.0.0.0/8, 127.0.0.1"})

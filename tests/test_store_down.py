@@ -142,8 +142,10 @@ STORE_TOOLS = {
 }
 
 
-def test_every_chat_tool_but_search_reads_the_store():
-    assert set(STORE_TOOLS) == {t.name for t in STOREFRONT_TOOLS} - {"search_products"}
+def test_every_chat_tool_but_search_and_the_policies_reads_the_store():
+    # search reads the local index; the policies are the merchant's settings
+    assert set(STORE_TOOLS) == {t.name for t in STOREFRONT_TOOLS} - {"search_products",
+                                                                     "get_store_policies"}
 
 
 @pytest.mark.parametrize("name", STORE_TOOLS)

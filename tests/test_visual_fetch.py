@@ -380,5 +380,5 @@ def test_image_hosts_is_a_comma_list_of_host_names(tmp_path):
     assert Settings().image_hosts == ()
     for bad in ("https://cdn.example.com", "cdn.example.com:8080", "cdn.example.com/img",
                 "*", "user@cdn.example.com", "a..b"):
-        with pytest.raises(SettingsError, match="image_hosts"):
+        with pytest.raises(SettingsError, match="FAHAD_IMAGE_HOSTS"):
             Settings(image_hosts=(bad,))

@@ -381,7 +381,7 @@ def test_without_a_ranker_the_answer_says_unavailable(settings, store_png, ranke
 def test_an_unknown_ranker_name_is_a_settings_error(settings):
     from bridge.settings import SettingsError
 
-    with pytest.raises(SettingsError, match="visual_rankers"):
+    with pytest.raises(SettingsError, match="FAHAD_VISUAL_RANKERS"):
         make_app(settings.replace(visual_rankers=("features", "telepathy")))
 
 

@@ -1,9 +1,12 @@
 """The agent core: one turn, from the shopper's messages to a stream of events.
 
-``Agent.run(request)`` binds who the turn is for, recalls which products the conversation
-has shown, runs the provider chain, saves the exchange and ends with ``Done``;
-``Agent.history(ref, limit)`` reads a conversation back (history.py). It opens its own
-database sessions: a streamed turn outlives the request that started it.
+``Agent.run(request)`` binds who the turn is for, finds the conversation within the
+client's scope (bridge.inbox.scope) and what it has shown, runs the provider chain, saves the
+exchange and ends with ``Done``; ``Agent.history(ref, limit)`` reads a conversation back
+(history.py). A conversation with a person (bridge.inbox.handoff) gets no answer: the
+shopper's message is kept for the person. An explicit request for a person is answered by
+the ``handoff_to_person`` tool before any provider runs. It opens its own database
+sessions: a streamed turn outlives the request that started it.
 """
 from __future__ import annotations
 
@@ -15,14 +18,20 @@ from typing import Iterator
 import sqlalchemy as sa
 from sqlalchemy.orm import sessionmaker
 
+from .. import notify
 from ..catalog.index import CatalogIndex
 from ..db import utc_now
-from ..models import Conversation, Message
+from ..inbox import scope
+from ..inbox.handoff import SILENT, add_shopper_message, escalate
+from ..inbox.intent import label, wants_person
+from ..models import AnalyticsEvent, Conversation, Message
 from ..settings import Settings
 from ..store.base import Store
 from ..usage import budget_spent, model_event
 from . import history
-from .events import Done, Event
+from .events import Chunk, Done, Event
+from .honesty import ClaimCheck
+from .policies import StorePolicies
 from .providers import Provider, run_chain
 from .tools import STOREFRONT_TOOLS
 from .tools.registry import Registry, ToolContext
@@ -39,6 +48,22 @@ class TurnRequest:
     cart_ref: str | None = None
     shopper_id: int = 0
     language: str | None = None
+    # Who owns the conversation (bridge.inbox.scope): its ref is looked up only within this
+    # key. None (tools, benchmarks) looks the ref up as the conversation's own id.
+    client_key: str | None = None
+    customer: dict | None = None  # who the inbox shows: wp_user_id, or phone and name
+
+
+@dataclass(frozen=True)
+class Recalled:
+    """The turn's conversation: its id, the ref the client uses, what it showed, its state."""
+
+    id: str
+    ref: str
+    memory: dict
+    status: str = "open"
+    handoff_ref: str | None = None
+    known: bool = False  # stored already (else the save creates it)
 
 
 def new_ref(prefix: str) -> str:
@@ -57,19 +82,42 @@ class Agent:
         self.sessions = sessions
         self.settings = settings
         self.tools = tools
+        self.policies = StorePolicies(settings.store_policies.strip(),
+                                      settings.support_contact.strip())
+        # Every figure a reply states is checked against the conversation's facts first.
+        self.claims = ClaimCheck(store.currency, settings.store_policies,
+                                 settings.support_contact,
+                                 urls=(settings.base_url, settings.store_url),
+                                 cards_of=index.cards)
 
     def run(self, request: TurnRequest) -> Iterator[Event]:
-        ref, memory = self._recall(request.conversation_ref)
-        known = bool(memory)
+        found = self._recall(request)
+        if found.status in SILENT:  # a person has it: keep the message for them, say nothing
+            message_ref = self._keep(found, request.messages[-1]["content"])
+            yield Done(conversation_ref=found.ref, message_ref=message_ref,
+                       handoff={"status": found.status, "ref": found.handoff_ref})
+            return
         ctx = ToolContext(store=self.store, index=self.index, cart_ref=request.cart_ref,
-                          shopper_id=request.shopper_id, **memory)
+                          shopper_id=request.shopper_id, policies=self.policies,
+                          **found.memory)
         turn = Turn(messages=request.messages, tools=self.tools, ctx=ctx,
-                    channel=request.channel, language=request.language)
-        providers, degraded = self._chain()
-        provider, failed = yield from run_chain(turn, providers)
+                    channel=request.channel, language=request.language,
+                    conversation_ref=found.ref)
+        degraded = False
+        if wants_person(turn.question) and "handoff_to_person" in self.tools:
+            result = yield from turn.use("handoff_to_person", {"reason": "asked for a person"})
+            turn.text.append(result.content["say"])
+            yield Chunk(result.content["say"])
+            provider = "handoff"
+        else:
+            providers, degraded = self._chain()
+            provider, failed = yield from run_chain(turn, providers, self.claims.screen)
+            degraded = degraded or failed
         message_ref = new_ref("msg")
-        self._save(request, ref, known, message_ref, turn, provider, degraded or failed)
-        yield Done(conversation_ref=ref, message_ref=message_ref, degraded=degraded or failed)
+        self._save(request, found, message_ref, turn, provider, degraded)
+        handoff = {"status": "escalated", "ref": ctx.handoff["ref"]} if ctx.handoff else None
+        yield Done(conversation_ref=found.ref, message_ref=message_ref, degraded=degraded,
+                   handoff=handoff)
 
     def _chain(self) -> tuple[list[Provider], bool]:
         """The providers for this turn; past the monthly budget only the free ones (degraded)."""
@@ -86,40 +134,82 @@ class Agent:
         with self.sessions() as session:
             return history.transcript(session, ref, limit)
 
-    def _recall(self, ref: str | None) -> tuple[str, dict]:
-        """The conversation's ref and what it showed (shown, focus, seen: one row read);
-        a new ref and no memory ({}) if unknown."""
+    def _recall(self, request: TurnRequest) -> Recalled:
+        """The client's conversation with this ref and what it showed (shown, focus, seen:
+        one row read); a new one when the client has none by that ref (named by it, when
+        the client owns its refs)."""
+        ref, key = request.conversation_ref, request.client_key
         if ref:
+            owned = Conversation.client_key == key if key else sa.true()
+            by_ref = Conversation.client_ref == ref if key else Conversation.id == ref
             with self.sessions() as session:
-                memory = history.recall(session, ref)
-            if memory is not None:
-                return ref, memory
-        return new_ref("cv"), {}
+                row = session.execute(
+                    sa.select(Conversation.id, Conversation.memory, Conversation.status,
+                              Conversation.handoff_ref).where(owned, by_ref)).first()
+            if row is not None:
+                return Recalled(row.id, ref, history.remembered(row.memory), row.status,
+                                row.handoff_ref, known=True)
+        conversation_id = new_ref("cv")
+        return Recalled(conversation_id, ref if (ref and key) else conversation_id, {})
 
-    def _save(self, request: TurnRequest, ref: str, known: bool, message_ref: str, turn: Turn,
+    def _keep(self, found: Recalled, text: str) -> str:
+        """Keep a shopper's message for the person who has the conversation; its ref."""
+        with self.sessions.begin() as session:
+            conversation = session.get(Conversation, found.id)
+            return add_shopper_message(session, conversation, text).ref
+
+    def _save(self, request: TurnRequest, found: Recalled, message_ref: str, turn: Turn,
               provider: str, degraded: bool) -> None:
-        """Store the exchange, the conversation's memory and the analytics in one
-        transaction (the turn's one write): all of it or none."""
+        """Store the exchange, the conversation's memory, labels and escalation and the
+        analytics in one transaction (the turn's one write): all of it or none."""
         now = utc_now()
         ctx = turn.ctx
         memory = history.updated({"seen": ctx.seen}, ctx.shown, ctx.focus)
+        names = [c.name for c in turn.calls]
+        intent, mood = label(turn.question, names)
+        row = {"updated_at": now, "memory": memory, "intent": intent, "sentiment": mood}
         with self.sessions.begin() as session:
             # A known conversation is updated in place, unread; one that is new (or was
             # deleted while the turn ran) is created.
-            if not known or session.execute(
-                    sa.update(Conversation).where(Conversation.id == ref)
-                    .values(updated_at=now, memory=memory)).rowcount == 0:
-                session.add(Conversation(id=ref, channel=request.channel, created_at=now,
-                                         updated_at=now, memory=memory))
+            created = None
+            if not found.known or session.execute(
+                    sa.update(Conversation).where(Conversation.id == found.id).values(
+                        **row, message_count=Conversation.message_count + 2,
+                        status=sa.case((Conversation.status == "resolved", "open"),
+                                       else_=Conversation.status))).rowcount == 0:
+                created = Conversation(
+                    id=found.id, channel=request.channel, created_at=now, status="open",
+                    client_key=request.client_key, customer=request.customer, message_count=2,
+                    client_ref=found.ref if request.client_key else None, **row)
+                session.add(created)
             session.add_all([
-                Message(ref=new_ref("msg"), conversation_id=ref, role="user",
-                        content=turn.question, product_ids=[], created_at=now),
-                Message(ref=message_ref, conversation_id=ref, role="assistant",
+                Message(ref=new_ref("msg"), conversation_id=found.id, role="user",
+                        content=turn.question, product_ids=[], created_at=now, intent=intent,
+                        sentiment=mood),
+                Message(ref=message_ref, conversation_id=found.id, role="assistant",
                         content="".join(turn.text), product_ids=list(ctx.shown),
                         focus_id=ctx.focus, created_at=now),
                 model_event(
                     "turn", request.channel, turn.usage, self.settings.prices,
-                    provider=provider, conversation_ref=ref, degraded=degraded, created_at=now,
-                    detail={"tools": [c.name for c in turn.calls],
-                            "cart": ctx.cart_touched}),
+                    provider=provider, conversation_ref=found.id, degraded=degraded,
+                    created_at=now,
+                    detail={"tools": names, "cart": ctx.cart_touched, "message_ref": message_ref,
+                            "calls": [{"name": c.name, "args": c.args, "ok": c.result.ok,
+                                       "cards": len(c.result.cards)} for c in turn.calls]}),
             ])
+            # One row per figure the check stopped (api-15): what was claimed, what the
+            # store says, and which provider and model wrote it.
+            session.add_all(
+                AnalyticsEvent(kind="ungrounded", channel=request.channel[:20],
+                               conversation_ref=found.id, provider=c["provider"], created_at=now,
+                               detail={**c, "message_ref": message_ref})
+                for c in turn.catches)
+            if ctx.handoff:  # rare: the conversation itself is read to escalate it
+                escalate(session, self.settings, created or session.get(Conversation, found.id),
+                         ctx.handoff["reason"], ref=ctx.handoff["ref"], now=now)
+            if ctx.cart_touched:
+                notify.emit(session, self.settings, "cart.updated", {
+                    "conversation_id": found.id, "channel": request.channel, "source": "chat",
+                    "changes": [{"tool": c.name, **c.args} for c in turn.calls
+                                if c.result.cart is not None and c.name != "view_cart"]},
+                    conversation_id=found.id)

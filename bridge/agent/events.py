@@ -40,6 +40,7 @@ class Done:
     conversation_ref: str
     message_ref: str
     degraded: bool = False
+    handoff: dict | None = None  # {"status", "ref"} while a person is asked for or answering
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,8 @@ def wire(event: Event) -> dict:
         body = {"conversation_ref": event.conversation_ref, "message_ref": event.message_ref}
         if event.degraded:
             body["degraded"] = True
+        if event.handoff:
+            body["handoff"] = dict(event.handoff)
     else:
         body = {"code": event.code, "message": event.message}
     return {"type": event.type, **body}

@@ -53,4 +53,6 @@ def transcript(session: Session, ref: str, limit: int) -> list[dict]:
     rows = session.execute(sa.select(Message.role, Message.content)
                            .where(Message.conversation_id == ref)
                            .order_by(Message.id.desc()).limit(limit)).all()
-    return [{"role": role, "content": content} for role, content in reversed(rows) if content]
+    # A person's replies read as the store's side of the conversation.
+    return [{"role": "assistant" if role == "person" else role, "content": content}
+            for role, content in reversed(rows) if content]

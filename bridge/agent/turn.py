@@ -37,9 +37,11 @@ class Turn:
     ctx: ToolContext
     channel: str = "storefront"
     language: str | None = None  # the shopper's stated preference (Accept-Language)
+    conversation_ref: str = ""  # the conversation this turn belongs to
     calls: list[ToolCall] = field(default_factory=list)
     text: list[str] = field(default_factory=list)  # what the shopper has been shown so far
     usage: list[Usage] = field(default_factory=list)  # one entry per model call
+    catches: list[dict] = field(default_factory=list)  # figures the claim check stopped
 
     @property
     def question(self) -> str:

@@ -26,10 +26,13 @@ from typing import Iterable, Sequence
 from ..store import visibility
 from ..store.base import Product
 from .cards import card, catalogue_item
+from . import rank
+from .lexical import FIELDS, LexicalIndex
 from .text import SYNONYMS, deletes, distance, max_typos, query_terms, words
+from .understand import understand
 
 # Raise when SCHEMA changes: an index file of another version is dropped and rebuilt.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 5
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS products (
@@ -44,8 +47,11 @@ CREATE TABLE IF NOT EXISTS products (
     item TEXT NOT NULL,                 -- the catalogue item: the card and its details
     modified TEXT NOT NULL,             -- when the store last changed it (ISO 8601, UTC)
     listed INTEGER NOT NULL,            -- in the catalogue pages (visibility visible, catalog)
-    searched INTEGER NOT NULL           -- found by search (visible, search): only these have
+    searched INTEGER NOT NULL,          -- found by search (visible, search): only these have
                                         -- products_fts rows and words
+    naming TEXT NOT NULL,               -- categories and tags, attributes, SKUs: what the
+    details TEXT NOT NULL,              -- re-ranking reads of each candidate, kept here as
+    skus TEXT NOT NULL                  -- reading them back from products_fts is slow
 );
 CREATE INDEX IF NOT EXISTS products_modified ON products (modified);
 CREATE INDEX IF NOT EXISTS products_name ON products (name);
@@ -53,6 +59,7 @@ CREATE VIRTUAL TABLE IF NOT EXISTS products_fts USING fts5(
     name, categories, tags, attributes, sku, description,
     tokenize = 'porter unicode61 remove_diacritics 2'
 );
+INSERT INTO products_fts(products_fts, rank) VALUES ('rank', 'bm25({weights})');
 CREATE TABLE IF NOT EXISTS words (word TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS word_deletes (
     del TEXT NOT NULL, word TEXT NOT NULL, PRIMARY KEY (del, word)
@@ -64,11 +71,10 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 NAMING_COLUMNS = ("name", "categories", "tags")
 
 # BM25 column weights, in the order of products_fts: a hit in the name counts most.
-WEIGHTS = "10.0, 6.0, 3.0, 2.0, 8.0, 1.0"
+WEIGHTS = ", ".join(str(w) for w in FIELDS.values())
 
-# Matches BM25 ranks per query, taken best-selling first: enough for a few screens of
-# results, few enough to keep a query under a few milliseconds at 50,000 products.
-CANDIDATES = 250
+# Best BM25 matches (over all matches) that are re-ranked per query: a few pages' worth.
+POOL = 100
 # Filtered totals are counted exactly up to here; beyond, the result says "more than".
 COUNT_CAP = 250
 
@@ -85,6 +91,7 @@ class SearchResult:
     total: int  # matches passing the filters; COUNT_CAP + 1 stands for "more than COUNT_CAP"
     corrections: dict[str, str] = field(default_factory=dict)  # typed word -> catalogue word
     ignored: list[str] = field(default_factory=list)  # words nothing in the catalogue matches
+    understood: dict = field(default_factory=dict)  # price, amounts, colours, exclusions read
 
     @property
     def total_is_exact(self) -> bool:
@@ -117,6 +124,7 @@ def prepare(product: Product, currency: str) -> Row | None:
     keys = "|" + "|".join(
         k for c in product.categories for k in (c.slug.lower(), c.name.lower())) + "|"
     modified = (product.date_modified or EPOCH).astimezone(timezone.utc).isoformat()
+    text = _row_text(product)
     return Row(
         id=product.id,
         order=(not product.in_stock, -product.total_sales, product.id),
@@ -125,8 +133,9 @@ def prepare(product: Product, currency: str) -> Row | None:
                  json.dumps(card(product, currency)),
                  json.dumps(catalogue_item(product, currency)), modified,
                  int(visibility.listed(product.catalog_visibility)),
-                 int(visibility.searched(product.catalog_visibility))),
-        text=_row_text(product), searched=visibility.searched(product.catalog_visibility))
+                 int(visibility.searched(product.catalog_visibility)),
+                 f"{text[1]} {text[2]}", text[3], text[4]),
+        text=text, searched=visibility.searched(product.catalog_visibility))
 
 
 def _row_text(product: Product) -> tuple[str, ...]:
@@ -150,8 +159,22 @@ class CatalogIndex:
             db.executescript("DROP TABLE IF EXISTS products; DROP TABLE IF EXISTS products_fts;"
                              "DROP TABLE IF EXISTS words; DROP TABLE IF EXISTS word_deletes;"
                              "DROP TABLE IF EXISTS meta;")
-            db.executescript(SCHEMA)
+            db.executescript(SCHEMA.format(weights=WEIGHTS))
             db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        self.lexical = LexicalIndex(self.path.with_name(self.path.name + ".tantivy"))
+        self._seen = None  # the index's changed_at when this process last reloaded BM25
+        with self._write() as db:
+            searched = db.execute("SELECT count(*) FROM products_fts").fetchone()[0]
+            if self.lexical.size() != searched:
+                # BM25's files are missing or out of step (say, copied without them):
+                # SQLite holds every row, so they are rebuilt from it.
+                self.lexical.write(everything=True, add=[
+                    (pos, text, (low, high, sale, stock, keys))
+                    for pos, low, high, sale, stock, keys, *text in db.execute(
+                        "SELECT p.pos, p.price_min, p.price_max, p.on_sale, p.in_stock,"
+                        " p.category_keys, f.name, f.categories, f.tags, f.attributes, f.sku,"
+                        " f.description FROM products p JOIN products_fts f"
+                        " ON f.rowid = p.pos")])
 
     # -- connections --
 
@@ -199,7 +222,8 @@ class CatalogIndex:
         with self._write() as db:
             for table in ("products", "products_fts", "words", "word_deletes"):
                 db.execute(f"DELETE FROM {table}")
-            count = self._insert(db, rows, {r.id: n for n, r in enumerate(rows, 1)})
+            count = self._insert(db, rows, {r.id: n for n, r in enumerate(rows, 1)},
+                                 everything=True)
             self._set_meta(db, "fingerprint", fingerprint)
         return count
 
@@ -213,29 +237,38 @@ class CatalogIndex:
         rows = [row for p in products if (row := prepare(p, currency)) is not None]
         with self._write() as db:
             places = self._remove(db, [p.id for p in products])
+            removed = list(places.values())
             last = db.execute("SELECT coalesce(max(pos), 0) FROM products").fetchone()[0]
             for row in rows:
                 if row.id not in places:
                     last += 1
                     places[row.id] = last
-            return self._insert(db, rows, places)
+            return self._insert(db, rows, places, removed)
 
     def delete(self, product_ids: Sequence[int]) -> None:
         with self._write() as db:
-            self._remove(db, product_ids)
+            self.lexical.write(remove=list(self._remove(db, product_ids).values()))
 
-    def _insert(self, db: sqlite3.Connection, rows: list["Row"], places: dict[int, int]) -> int:
+    def _insert(self, db: sqlite3.Connection, rows: list["Row"], places: dict[int, int],
+                removed: Sequence[int] = (), everything: bool = False) -> int:
+        """Store rows at their places, in SQLite and in the BM25 index (after taking out
+        ``removed`` places, or ``everything``)."""
         df: Counter[str] = Counter()
+        ranked = []
         for row in rows:
             pos = places[row.id]
-            db.execute("INSERT INTO products VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            db.execute("INSERT INTO products VALUES"
+                       " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                        (pos, row.id, *row.columns))
             if not row.searched:
                 continue  # search can't find it, so its words can't repair a typo either
             db.execute("INSERT INTO products_fts(rowid, name, categories, tags, attributes,"
                        " sku, description) VALUES (?, ?, ?, ?, ?, ?, ?)", (pos, *row.text))
             df.update(set(w for part in row.text[:5] for w in words(part) if not w.isdigit()))
+            ranked.append((pos, row.text, (row.columns[1], row.columns[2], row.columns[3],
+                                           row.columns[4], row.columns[6])))
         self._add_words(db, df)
+        self.lexical.write(remove=removed, add=ranked, everything=everything)
         return len(rows)
 
     def _add_words(self, db: sqlite3.Connection, df: Counter[str]) -> None:
@@ -332,13 +365,18 @@ class CatalogIndex:
                min_price: float | None = None, max_price: float | None = None,
                on_sale: bool | None = None, in_stock: bool | None = None,
                limit: int = 10, offset: int = 0) -> SearchResult:
-        """Best matches first (in-stock before out-of-stock), with the total that matched.
+        """Best matches first, with the total that matched (see bridge.catalog.rank).
 
-        Words nothing matches are repaired to the nearest catalogue word when one is close,
-        else ignored; a query made only of such words matches nothing.
+        Instruction phrasing is dropped and the query's price bounds apply unless bounds are
+        given (bridge.catalog.understand). Words nothing matches are repaired to the nearest
+        catalogue word when one is close, else ignored; a query made only of such words
+        matches nothing. What the shopper named exactly comes first, even past ``in_stock``.
         """
+        understood = understand(query)
+        if min_price is None and max_price is None:
+            min_price, max_price = understood.min_price, understood.max_price
         filters, params = _filters(category, min_price, max_price, on_sale, in_stock)
-        terms = query_terms(query)
+        terms = list(dict.fromkeys(query_terms(understood.text)))  # a word said twice counts once
         if not terms:
             # Nothing but filters (or filler words): the best sellers that pass them.
             rows = self._db().execute(
@@ -347,52 +385,67 @@ class CatalogIndex:
             total = self._db().execute(
                 f"SELECT count(*) FROM (SELECT 1 FROM products p WHERE {filters} LIMIT ?)",
                 (*params, COUNT_CAP + 1)).fetchone()[0]
-            return SearchResult([json.loads(c) for c, in rows], total)
+            return SearchResult([json.loads(c) for c, in rows], total,
+                                understood=understood.summary())
 
         groups, corrections, ignored = self._groups(terms)
         if not groups or (ignored and len(corrections) == len(groups)):
             # Nothing matched as typed: a guess built only from repaired words ("spaceship
             # parts" -> "pants") would be noise, not an answer.
-            return SearchResult([], 0, corrections, ignored)
-        cards, total = [], 0
-        for joiner in (" AND ", " OR ") if len(groups) > 1 else (" AND ",):
-            match = joiner.join(groups)
-            if ignored:
-                # Some words named nothing here ("Prototype Heated Vest"): the rest must hit
-                # what a product is, not a word in some description ("heated soles").
-                match = f"{{{' '.join(NAMING_COLUMNS)}}} : ({match})"
-            cards, total = self._ranked(match, filters, params, limit, offset)
-            if cards:
-                break
-        return SearchResult(cards, total, corrections, ignored)
+            return SearchResult([], 0, corrections, ignored, understood.summary())
+        # Bare numbers ("8 DDR5 slots", "Ryzen 9") help BM25, never alone.
+        numbers = [w for w in words(understood.text) if w.isdigit() and w not in terms]
+        groups += [[n] for n in dict.fromkeys(numbers) if self._matches(n)]
+        # Some words named nothing here ("Prototype Heated Vest"): the rest must hit what a
+        # product is, not a word in some description ("heated soles").
+        fields = NAMING_COLUMNS if ignored else tuple(FIELDS)
+        wanted = {"category": category, "min_price": min_price, "max_price": max_price,
+                  "on_sale": on_sale, "in_stock": in_stock}
+        self._fresh()
+        pool = max(POOL, offset + limit)
+        candidates = self._candidates(groups, fields, wanted, pool)
+        head = query_terms(understood.head)
+        if head and (head_groups := self._groups(head)[0]):
+            # "X that fits this Y": Y's long name would crowd out every X by BM25 alone.
+            known = {c.pos: c for c in candidates}
+            for c in self._candidates(head_groups, fields, wanted, pool):
+                if c.pos in known:
+                    known[c.pos].share = max(known[c.pos].share, c.share)
+                else:
+                    candidates.append(c)
+        if in_stock:
+            # An exact match of what the shopper named is shown even when out of stock.
+            known = {c.pos for c in candidates}
+            candidates += [c for c in self._candidates(groups, fields,
+                                                       {**wanted, "in_stock": None}, 5)
+                           if c.pos not in known and rank.exact(c, understood.named)]
+        ranked = rank.order(candidates, understood, terms, head)
+        total = min(COUNT_CAP + 1, self.lexical.count(groups, fields, wanted, True)
+                    or self.lexical.count(groups, fields, wanted, False))
+        page = ranked[offset:offset + limit]
+        return SearchResult(self.cards([c.id for c in page]), max(total, len(ranked)),
+                            corrections, ignored, understood.summary())
 
-    def _ranked(self, match: str, filters: str, params: list, limit: int,
-                offset: int) -> tuple[list[dict], int]:
-        """The best matches by BM25 among the first CANDIDATES in best-first order."""
-        db = self._db()
-        # bm25() can't sit beside a window function or a join's sort; score first.
-        rows = db.execute(
-            f"WITH hits AS MATERIALIZED ("
-            f" SELECT products_fts.rowid AS pos, bm25(products_fts, {WEIGHTS}) AS score"
-            f" FROM products_fts JOIN products p ON p.pos = products_fts.rowid"
-            f" WHERE products_fts MATCH ? AND {filters}"
-            f" ORDER BY products_fts.rowid LIMIT {CANDIDATES})"
-            f" SELECT p.card FROM hits JOIN products p ON p.pos = hits.pos"
-            f" ORDER BY p.in_stock DESC, hits.score LIMIT ? OFFSET ?",
-            (match, *params, limit, offset)).fetchall()
-        if not rows:
-            return [], 0
-        if filters == SEARCHED:  # products_fts holds exactly these
-            total = min(COUNT_CAP + 1, db.execute(
-                "SELECT count(*) FROM products_fts WHERE products_fts MATCH ?",
-                (match,)).fetchone()[0])
-        else:
-            total = db.execute(
-                f"SELECT count(*) FROM (SELECT 1 FROM products_fts"
-                f" JOIN products p ON p.pos = products_fts.rowid"
-                f" WHERE products_fts MATCH ? AND {filters} LIMIT ?)",
-                (match, *params, COUNT_CAP + 1)).fetchone()[0]
-        return [json.loads(c) for c, in rows], total
+    def _fresh(self) -> None:
+        """Reload BM25's reader when any process changed the index since this one looked."""
+        changed = self.meta("changed_at")
+        if changed != self._seen:
+            self.lexical.reload()
+            self._seen = changed
+
+    def _candidates(self, groups: list[list[str]], fields: Sequence[str], filters: dict,
+                    limit: int) -> list[rank.Candidate]:
+        """The ``limit`` best matches by BM25 over all matches passing the filters."""
+        top = self.lexical.top(groups, fields, filters, limit)
+        if not top:
+            return []
+        marks = ",".join("?" * len(top))
+        rows = {row[0]: row for row in self._db().execute(
+            f"SELECT pos, id, name, in_stock, naming, details, skus, price_min FROM products"
+            f" WHERE pos IN ({marks})", [pos for pos, _ in top])}
+        best = top[0][1] or 1.0
+        return [rank.Candidate(pos, row[1], score / best, *row[2:])
+                for pos, score in top if (row := rows.get(pos))]
 
     def filtered_ids(self, *, category: str | None = None, min_price: float | None = None,
                      max_price: float | None = None, on_sale: bool | None = None,
@@ -408,8 +461,8 @@ class CatalogIndex:
             "SELECT id, json_extract(card, '$.image') FROM products"
             " WHERE searched = 1 AND json_extract(card, '$.image') IS NOT NULL"))
 
-    def _groups(self, terms: list[str]) -> tuple[list[str], dict[str, str], list[str]]:
-        """One FTS5 group per query word: the word or its synonyms, typo-repaired."""
+    def _groups(self, terms: list[str]) -> tuple[list[list[str]], dict[str, str], list[str]]:
+        """One group per query word: the word or its synonyms, typo-repaired."""
         groups, corrections, ignored = [], {}, []
         for term in terms:
             alternatives = SYNONYMS.get(term, (term,))
@@ -421,8 +474,7 @@ class CatalogIndex:
                     continue
                 corrections[term] = fixed
                 found = list(SYNONYMS.get(fixed, (fixed,)))
-            quoted = " OR ".join(f'"{a}"' for a in found)
-            groups.append(f"({quoted})" if len(found) > 1 else quoted)
+            groups.append(found)
         return groups, corrections, ignored
 
     def _matches(self, term: str) -> bool:

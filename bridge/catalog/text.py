@@ -38,6 +38,8 @@ SYNONYMS = {
 
 def fold(text: str) -> str:
     """Lower case without accents, as the index tokenizer sees text."""
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.lower())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 

@@ -13,7 +13,7 @@ from sqlalchemy.orm import sessionmaker
 
 from ..catalog.index import CatalogIndex
 from ..errors import INVALID_PARAM, bad_request
-from ..settings import Settings, SettingsError
+from ..settings import Settings, SettingsError, env_name
 from ..store.base import Store
 from . import rankers as ranking
 from .loaders import local_loader
@@ -132,7 +132,7 @@ def build_rankers(settings: Settings, store: Store, index: CatalogIndex,
     for name in settings.visual_rankers:
         factory = REGISTRY.get(name)
         if factory is None:
-            raise SettingsError(f"unknown ranker {name!r} in visual_rankers "
+            raise SettingsError(f"unknown ranker {name!r} in {env_name('visual_rankers')} "
                                 f"(known: {', '.join(sorted(REGISTRY))})")
         ranker = factory(settings, store, index, sessions)
         if ranker is not None:

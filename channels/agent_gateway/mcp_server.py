@@ -13,7 +13,7 @@ from mcp.types import ToolAnnotations
 from pydantic import BaseModel, Field
 
 from bridge.agent.tools import GET_PRODUCT_DETAILS, SEARCH_PRODUCTS
-from bridge.agent.tools.catalog import MAX_RESULTS
+from bridge.agent.tools.catalog import DEFAULT_RESULTS, MAX_OFFSET, MAX_QUERY, MAX_RESULTS
 from bridge.errors import BridgeError, from_store
 from bridge.routes import NAMESPACE
 from bridge.settings import Settings
@@ -72,16 +72,18 @@ def build_server(app: Flask, settings: Settings) -> MCPServer:
     # starting a worker thread per request; they block that loop, which serves only them.
     @server.tool(description=SEARCH_PRODUCTS.description, annotations=READ_ONLY)
     async def search_products(
-        query: Annotated[str, Field(min_length=1, max_length=200, description=WORDS)],
+        query: Annotated[str, Field(min_length=1, max_length=MAX_QUERY, description=WORDS)],
         category: Annotated[str | None, Field(max_length=100, description=CATEGORY)] = None,
         min_price: Annotated[float | None, Field(ge=0)] = None,
         max_price: Annotated[float | None, Field(ge=0)] = None,
         on_sale: bool | None = None,
         in_stock: bool | None = None,
-        limit: Annotated[int, Field(ge=1, le=MAX_RESULTS)] = 5,
+        limit: Annotated[int, Field(ge=1, le=MAX_RESULTS)] = DEFAULT_RESULTS,
+        offset: Annotated[int, Field(ge=0, le=MAX_OFFSET,
+                                     description="Results to skip: next_offset of the last answer.")] = 0,
     ) -> dict[str, Any]:
         filters = {"category": category, "min_price": min_price, "max_price": max_price,
-                   "on_sale": on_sale, "in_stock": in_stock, "limit": limit}
+                   "on_sale": on_sale, "in_stock": in_stock, "limit": limit, "offset": offset}
         return answer(service.search, query,
                       **{k: v for k, v in filters.items() if v is not None})
 

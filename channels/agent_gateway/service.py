@@ -37,8 +37,12 @@ def _run(tool: Tool, args: dict):
 def search(query: str, **filters) -> dict:
     """Cards of published products matching ``query``, best first, with the total."""
     result = _run(SEARCH_PRODUCTS, {"query": query, **filters})
-    return {"query": query, "count": result.content.get("total", 0),
-            "products": list(result.cards)}
+    content = result.content
+    body = {"query": query, "count": content.get("total", 0), "offset": content.get("offset", 0),
+            "next_offset": content.get("next_offset"), "products": list(result.cards)}
+    if content.get("understood"):
+        body["understood"] = content["understood"]
+    return body
 
 
 def product(product_id: int) -> dict | None:

@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 
 from flask import Response, current_app, jsonify, request
 
+from bridge.agent.tools.catalog import DEFAULT_RESULTS, MAX_OFFSET, MAX_QUERY, MAX_RESULTS
 from bridge.core import current_core
 from bridge.errors import INVALID_PARAM, INVALID_PRODUCT, MISSING_PARAM, BridgeError, bad_request
 from bridge.inputs import query_bool, query_float, query_int, query_text
@@ -118,12 +119,14 @@ def _page_url(page: int) -> str:
 
 
 def search():
-    query = query_text("q")
+    query = query_text("q", MAX_QUERY)
     if not query:
         raise bad_request(MISSING_PARAM, "Missing parameter: q (the words to search for).")
     filters = {"category": query_text("category", 100), "min_price": query_float("min_price"),
                "max_price": query_float("max_price"), "on_sale": query_bool("on_sale"),
-               "in_stock": query_bool("in_stock"), "limit": query_int("limit", 5, 1, 10)}
+               "in_stock": query_bool("in_stock"),
+               "limit": query_int("limit", DEFAULT_RESULTS, 1, MAX_RESULTS),
+               "offset": query_int("offset", 0, 0, MAX_OFFSET)}
     body = service.search(query, **{k: v for k, v in filters.items() if v is not None})
     response = jsonify(body)
     response.headers["Cache-Control"] = CACHE_LIST

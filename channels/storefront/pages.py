@@ -33,7 +33,30 @@ def home():
     }
     return render_template("demo.html", store_name=core.settings.store_name,
                            featured=featured, widget_config=config,
+                           assistant=answering(core.providers),
                            widget_css="/assets/chat-widget.css", widget_js="/assets/chat-widget.js")
+
+
+def answering(providers) -> dict:
+    """Who answers the chat (the first provider of the chain), in plain words, and how to
+    switch: the demo must not pass the built-in assistant off as a model, or the reverse."""
+    first = providers[0]
+    if first.name == "offline":
+        return {"model": False, "who": "the built-in assistant",
+                "what": "No AI model and no API key: it matches what you type against patterns "
+                        "(searches with a budget, details, comparisons, the cart, greetings) "
+                        "and answers from the store. Nothing leaves this machine.",
+                "switch": "To let Claude answer, put ANTHROPIC_API_KEY=sk-ant-... in the .env "
+                          "file of the project folder (or the environment) and restart "
+                          "scripts/serve."}
+    who = f"Claude ({first.model})" if first.name == "anthropic" else \
+        f"{first.model} (an OpenAI-compatible model)"
+    return {"model": True, "who": who,
+            "what": "A language model writes the answers; every price, stock level and product "
+                    "comes from the store through its tools. Should it fail, the built-in "
+                    "assistant answers instead.",
+            "switch": "To use only the built-in assistant (no model, no API key), set "
+                      "FAHAD_PROVIDERS=offline and restart."}
 
 
 @bp.get("/assets/<path:name>")

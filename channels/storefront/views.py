@@ -1,14 +1,17 @@
-"""The storefront routes: /message, /stream, /cart and /feedback (gated by bridge.gates)."""
+"""The storefront routes: /message, /stream, /cart and /feedback (gated by bridge.gates);
+/handoff and /conversation are in inbox.py."""
 from __future__ import annotations
 
 import secrets
 
 from flask import Response, g, jsonify, request
 
+from bridge import notify
 from bridge.agent.core import TurnRequest
 from bridge.agent.events import Error
 from bridge.catalog.cards import cart_payload
 from bridge.core import current_core
+from bridge.inbox.scope import check_ref
 from bridge.errors import (DAILY_CAP, INVALID_ACTION, INVALID_RATING, MISSING_PARAM,
                            BridgeError, bad_request)
 from bridge.inputs import json_object, messages, optional_int, optional_string
@@ -18,6 +21,8 @@ from bridge.store.base import CartIds
 from bridge.store.rules import MAX_QUANTITY
 from bridge.usage import reserve_turn
 
+from .inbox import conversation, handoff
+from .owner import client, customer, remember_client
 from .render import fold, sse_body, sse_frame
 
 CART_COOKIE = "fahad_cart"
@@ -51,11 +56,12 @@ def _remember_cart(response: Response, ref: str | None, new: bool) -> Response:
     return response
 
 
-def _turn() -> tuple[TurnRequest, str | None, bool]:
-    """Read the turn's body, then count it against the daily cap (bad input is never billed)."""
+def _turn() -> tuple[TurnRequest, str | None, bool, str | None]:
+    """Read the turn's body, then count it against the daily cap (bad input is never billed);
+    (the turn, the cart ref, whether it is new, a client id just issued)."""
     body = json_object()
     history = messages(body)
-    conversation_ref = optional_string(body, "conversation_ref", REF_MAX)
+    conversation_ref = check_ref(optional_string(body, "conversation_ref", REF_MAX))
     core = current_core()
     with core.sessions() as session:
         granted = reserve_turn(session, core.settings.daily_cap)
@@ -63,21 +69,23 @@ def _turn() -> tuple[TurnRequest, str | None, bool]:
         raise BridgeError(DAILY_CAP, "The assistant has answered all it can today. "
                           "Please try again tomorrow.", 503)
     cart_ref, new = _cart_ref()
+    key, issued = client()
     turn = TurnRequest(messages=history, channel="storefront", conversation_ref=conversation_ref,
                        cart_ref=cart_ref, shopper_id=g.identity.uid,
-                       language=request.headers.get("Accept-Language"))
-    return turn, cart_ref, new
+                       language=request.headers.get("Accept-Language"), client_key=key,
+                       customer=customer())
+    return turn, cart_ref, new, issued
 
 
 def message():
-    turn, cart_ref, new = _turn()
+    turn, cart_ref, new, issued = _turn()
     payload = fold(current_core().agent.run(turn))
-    return _remember_cart(jsonify(payload), cart_ref, new)
+    return remember_client(_remember_cart(jsonify(payload), cart_ref, new), issued)
 
 
 def stream():
     try:
-        turn, cart_ref, new = _turn()
+        turn, cart_ref, new, issued = _turn()
     except BridgeError as exc:
         if exc.status != 400:
             raise
@@ -88,7 +96,7 @@ def stream():
     events = current_core().agent.run(turn)
     response = Response(sse_body(events), mimetype="text/event-stream",
                         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
-    return _remember_cart(response, cart_ref, new)
+    return remember_client(_remember_cart(response, cart_ref, new), issued)
 
 
 def cart():
@@ -106,15 +114,20 @@ def cart():
         quantity = optional_int(body, "quantity", 1, MAX_QUANTITY) or 1
         variation_id = optional_int(body, "variation_id", 0, MAX_ID) or None
         result = store.add_to_cart(ref, product_id, quantity, variation_id)
+        change = {"product_id": product_id, "quantity": quantity, "variation_id": variation_id}
         _record(AnalyticsEvent(kind="cart_add", channel="storefront",
-                               detail={"product_id": product_id, "quantity": quantity}))
+                               detail={"product_id": product_id, "quantity": quantity}),
+                change={"action": "add", **change}, cart=result)
     elif action == "update":
         key = _required(optional_string(body, "cart_item_key", 64), "cart_item_key")
         quantity = _required(optional_int(body, "quantity", 0, MAX_QUANTITY), "quantity")
         result = store.update_cart_item(ref, key, quantity)
+        _record(None, change={"action": "update", "cart_item_key": key, "quantity": quantity},
+                cart=result)
     else:
         key = _required(optional_string(body, "cart_item_key", 64), "cart_item_key")
         result = store.remove_cart_item(ref, key)
+        _record(None, change={"action": "remove", "cart_item_key": key}, cart=result)
     return _remember_cart(jsonify(cart_payload(result)), ref, new)
 
 
@@ -124,9 +137,17 @@ def _required(value, name: str):
     return value
 
 
-def _record(row) -> None:
-    with current_core().sessions.begin() as session:
-        session.add(row)
+def _record(row, change: dict | None = None, cart=None) -> None:
+    """Store ``row`` (if any); a cart change also becomes a cart.updated webhook, in the
+    same transaction."""
+    core = current_core()
+    with core.sessions.begin() as session:
+        if row is not None:
+            session.add(row)
+        if change is not None:
+            notify.emit(session, core.settings, "cart.updated", {
+                "channel": "storefront", "source": "widget", "changes": [change],
+                "item_count": getattr(cart, "item_count", None)})
 
 
 def feedback():
@@ -140,7 +161,11 @@ def feedback():
     entry = Feedback(id="fb_" + secrets.token_urlsafe(12), rating=rating,
                      reason=(reason or "").strip() or None,
                      conversation_ref=conversation_ref, message_ref=message_ref)
-    _record(entry)
+    with current_core().sessions.begin() as session:
+        session.add(entry)
+        notify.emit(session, current_core().settings, "feedback.created", {
+            "id": entry.id, "rating": rating, "reason": entry.reason,
+            "conversation_ref": conversation_ref, "message_ref": message_ref})
     return jsonify({"ok": True, "id": entry.id})
 
 
@@ -149,4 +174,6 @@ VIEWS = {
     "storefront.stream": stream,
     "storefront.cart": cart,
     "storefront.feedback": feedback,
+    "storefront.handoff": handoff,
+    "storefront.conversation": conversation,
 }

@@ -3,7 +3,8 @@
 The webhook (views, behind the channel's gate) stores each message and answers 200 at once;
 a job runner (runner) runs the job (job) of answering it: the policy (policy) decides what
 to say, by the agent core, a button's action (actions) or a visual search (photos),
-rendered for WhatsApp (render) and sent with pywa (graph). The database (ledger, over the
+rendered for WhatsApp (render) and sent with pywa (graph); handoff: a person from the
+store answering through the inbox. The database (ledger, over the
 channel's tables in models) makes each message answered exactly once. cli: the
 `fahad-bridge whatsapp` commands.
 """
@@ -20,6 +21,7 @@ from bridge.routes import Gate
 from . import runner as runners
 from .actions import Actions
 from .graph import make_client
+from .handoff import Deliverer
 from .job import Responder
 from .photos import Photos
 from .policy import Policy
@@ -63,5 +65,6 @@ def init_app(app: Flask, core: Core) -> None:
     channel = build(core)
     app.extensions[EXTENSION] = channel
     register(app, core, VIEWS, gates={Gate.WHATSAPP: gate})
+    core.handoffs.register("whatsapp", Deliverer(channel.wa, core.sessions))
     if core.settings.whatsapp_enabled:
         core.jobs.add(channel.runner)

@@ -83,3 +83,41 @@ def worker(setup, burst: bool) -> None:
             burst=burst)
     finally:
         core.stop()
+
+
+def meta_check(settings):
+    """`fahad-bridge doctor`'s WhatsApp check: Meta accepts the access token and knows the
+    phone number id (one read of the number; nothing is sent)."""
+    import httpx
+    from pywa.errors import WhatsAppError
+
+    from bridge.doctor import FAIL, OK, SKIP, WARN, Finding
+    from bridge.settings import env_name
+
+    from .graph import make_client
+
+    token, phone = settings.whatsapp_access_token, settings.whatsapp_phone_number_id
+    if not token and not phone:
+        return Finding("whatsapp", SKIP, "not configured (no access token or phone number id)")
+    missing = [env_name(k) for k, v in (("whatsapp_access_token", token),
+                                        ("whatsapp_phone_number_id", phone)) if not v]
+    if missing:
+        return Finding("whatsapp", FAIL, f"set {' and '.join(missing)} as well")
+    try:
+        number = make_client(settings).api.get_business_phone_number(
+            phone_id=phone, fields=("display_phone_number", "verified_name"))
+    except WhatsAppError as exc:
+        if exc.code == 190:
+            return Finding("whatsapp", FAIL, f"Meta refused {env_name('whatsapp_access_token')}"
+                           f" ({exc.code}: {exc.message}); make a permanent system-user token")
+        return Finding("whatsapp", FAIL, f"Meta has no phone number {phone} for this token "
+                       f"({exc.code}: {exc.message}); {env_name('whatsapp_phone_number_id')} "
+                       "is the number's id (WhatsApp > API Setup), not the number")
+    except httpx.HTTPError as exc:
+        return Finding("whatsapp", FAIL, f"the Graph API can't be reached ({type(exc).__name__})")
+    shown = f"{number.get('verified_name', '?')} ({number.get('display_phone_number', phone)})"
+    if not settings.whatsapp_enabled:
+        return Finding("whatsapp", WARN, f"Meta knows {shown}, but the webhook refuses "
+                       f"deliveries until {env_name('whatsapp_verify_token')} and "
+                       f"{env_name('whatsapp_app_secret')} are set")
+    return Finding("whatsapp", OK, f"Meta accepts the token for {shown}")

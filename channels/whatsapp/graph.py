@@ -24,6 +24,7 @@ GRAPH_HOST = "graph.facebook.com"
 RETRIES = (0.5, 2.0)  # pauses before resending after a transient failure
 # Cloud API codes worth resending: throttling and Meta's own temporary failures.
 TRANSIENT_CODES = {1, 2, 4, 80007, 130429, 131000, 131016, 131056}
+WINDOW_CLOSED = 131047  # more than 24 hours since the customer's last message
 
 
 @dataclass

@@ -15,14 +15,13 @@ from sqlalchemy.orm import sessionmaker
 from bridge.db import utc_now
 
 from . import ledger
-from .graph import Outgoing, SendFailed, send
+from .graph import WINDOW_CLOSED, Outgoing, SendFailed, send
 from .models import WhatsAppInbound
 from .policy import SERVICE_WINDOW, Policy
 
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 3
-WINDOW_CLOSED = 131047  # Cloud API: more than 24 hours since the customer's last message
 
 
 class Responder:

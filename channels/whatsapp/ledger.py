@@ -20,6 +20,7 @@ from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from bridge.db import utc_now
+from bridge.models import Conversation
 
 from .graph import Outgoing
 from .inbound import Inbound, Status
@@ -28,6 +29,7 @@ from .models import WhatsAppContact, WhatsAppInbound, WhatsAppOutbound, WhatsApp
 log = logging.getLogger(__name__)
 
 OPEN = ("pending", "working")
+SERVICE_WINDOW = timedelta(hours=24)  # Meta's customer-service window
 # What a database raises for data it can't hold (as opposed to being unreachable).
 UNSTORABLE = (DataError, UnicodeEncodeError)
 
@@ -257,12 +259,18 @@ def recent_count(session: Session, phone: str, since: datetime, up_to_id: int) -
 
 
 def release_handoff(sessions: sessionmaker, phone: str) -> bool:
-    """Give the customer back to the assistant; False when they were not handed off."""
+    """Give the customer back to the assistant (their conversation too, as the inbox's hand
+    back does); False when they were not handed off."""
     with sessions.begin() as session:
         row = session.get(WhatsAppContact, phone)
         if row is None or row.handoff_at is None:
             return False
         row.handoff_at = None
+        conversation = session.get(Conversation, row.conversation_ref) \
+            if row.conversation_ref else None
+        if conversation is not None and conversation.status in ("escalated", "person"):
+            conversation.status = "open"
+            conversation.updated_at = utc_now()
         return True
 
 

@@ -18,7 +18,8 @@ from bridge.settings import Settings
 from bridge.store.base import Store
 from bridge.usage import reserve_turn
 
-from . import ledger
+from . import handoff, ledger
+from .ledger import SERVICE_WINDOW
 from .actions import GONE, Actions, cart_ref
 from .graph import Outgoing
 from .models import WhatsAppInbound
@@ -27,7 +28,6 @@ from .render import render_turn, text_reply
 
 log = logging.getLogger(__name__)
 
-SERVICE_WINDOW = timedelta(hours=24)  # Meta's customer-service window
 HISTORY = 20  # earlier messages of the conversation the agent sees
 
 HANDOFF = ("Thanks! I've asked someone from the store to take over. They'll reply here "
@@ -59,13 +59,14 @@ class Policy:
             last = ledger.last_message_at(session, message.phone)
             if last is None or now - last > SERVICE_WINDOW:
                 return "expired", []
-            if contact.handoff_at is not None:
-                return "handoff", []  # a person from the store is answering
             text = (message.text or "").strip()
+            if handoff.with_person(session, contact):
+                handoff.keep(session, contact, text)  # for the person answering
+                return "handoff", []
             if message.kind == "text" and text.lower() == settings.whatsapp_handoff_keyword.lower():
-                contact.handoff_at = now
+                ref = handoff.ask(session, settings, contact, text)
                 log.info("WhatsApp customer handed off to the store")
-                return "handoff_requested", [text_reply(HANDOFF)]
+                return "handoff_requested", [text_reply(f"{HANDOFF} Your reference is {ref}.")]
             if settings.paused:
                 return "paused", [text_reply(PAUSED)]
             since = now - timedelta(seconds=settings.whatsapp_rate_window)
@@ -113,11 +114,14 @@ class Policy:
         history = self.agent.history(ref, HISTORY)
         answer = collect(self.agent.run(TurnRequest(
             messages=history + [{"role": "user", "content": question}], channel="whatsapp",
-            conversation_ref=ref, cart_ref=cart)))
+            conversation_ref=ref, cart_ref=cart, client_key=handoff.key(message.phone),
+            customer={"phone": message.phone, "name": message.name})))
         with self.sessions.begin() as session:
             contact = ledger.contact(session, message.phone)
             if answer.done is not None:
                 contact.conversation_ref = answer.done.conversation_ref
+                if answer.done.handoff:  # the model handed the customer to a person
+                    contact.handoff_at = now
             contact.last_turn_at = now
         replies, _ = render_turn(answer, can_add=True)
         return "answered", replies or [text_reply("Sorry, I don't have an answer for that yet.")]

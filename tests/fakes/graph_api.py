@@ -2,8 +2,9 @@
 
 pywa's own HTTP client talks to it (the bridge rewrites graph.facebook.com to its address).
 It serves POST /v<version>/<phone id>/messages (recording each request's exact JSON body
-and bearer token and answering with a new wamid), GET /v<version>/<media id> (a media URL on
-this server) and GET /media/<media id> (the bytes). A test can script refusals shaped like
+and bearer token and answering with a new wamid), GET /v<version>/<phone id> (a number in
+``phones``), GET /v<version>/<media id> (a media URL on this server) and GET /media/<media
+id> (the bytes); with ``tokens`` set, only those bearer tokens are accepted. A test can script refusals shaped like
 Meta's errors: ``fail(code, ...)`` for the next sends, or ``unreachable`` by stopping it;
 ``hold(n)`` keeps the n-th send unanswered after recording it (the moment to kill a worker),
 ``garble(n)`` accepts the next n sends but answers with a body the client can't read, and
@@ -48,6 +49,8 @@ class FakeGraph:
         self.sent: list[dict] = []  # exact JSON bodies of POST .../messages, in order
         self.requests: list[dict] = []  # every request: method, path, token
         self.media: dict[str, bytes] = {}
+        self.phones: dict[str, dict] = {}  # phone number id -> GET /v<version>/<id>'s fields
+        self.tokens: set[str] | None = None  # when set, other bearer tokens are refused (190)
         self.delay = delay
         self._failures: deque[GraphError] = deque()
         self._hold_at = 0  # the 1-based number of the send to hold, 0 for none
@@ -119,7 +122,8 @@ class FakeGraph:
         with self._lock:
             self.requests.append({"method": request.method, "path": request.path,
                                   "token": auth.removeprefix("Bearer ")})
-        if not auth.startswith("Bearer ") or len(auth) <= 7:
+        if not auth.startswith("Bearer ") or len(auth) <= 7 or (
+                self.tokens is not None and auth[7:] not in self.tokens):
             return _error(GraphError(190, "Invalid OAuth access token.", 401))
         if match := re.fullmatch(r"/v[\d.]+/(\w+)/messages", request.path):
             if request.method != "POST":
@@ -130,6 +134,10 @@ class FakeGraph:
             if data is None:
                 return Response(b"not found", status=404)
             return Response(data, mimetype="image/jpeg")
+        if (match := re.fullmatch(r"/v[\d.]+/(\w+)", request.path)) and \
+                match.group(1) in self.phones:
+            return Response(json.dumps({**self.phones[match.group(1)], "id": match.group(1)}),
+                            mimetype="application/json")
         if match := re.fullmatch(r"/v[\d.]+/(\w+)", request.path):
             if match.group(1) not in self.media:
                 return _error(GraphError(100, "Unsupported get request. Object does not "

@@ -187,3 +187,65 @@ def test_catalogue_pages_and_updated_since(index):
     assert index.page(4, 2) == ([], 5)
     assert index.page(1, 10, datetime(2030, 1, 1, tzinfo=timezone.utc)) == ([], 0)
     assert index.item(4)["sku"] == "SKU-4" and index.item(6) is None
+
+
+# -- ranking over every match, understanding, paging (issue 16) ------------------------------
+
+def test_the_best_text_match_wins_however_many_best_sellers_match_a_word(tmp_path):
+    # 300 best-selling cables all say "cable"; the one product named for the whole query
+    # sold least, so a ranking of only the first best-sellers would never see it.
+    many = [product(100 + n, f"Basic Cable {n}", "5.00", TEES, total_sales=1000 - n)
+            for n in range(300)]
+    wanted = product(999, "Braided USB-C Cable Orange", "9.00", TEES, total_sales=0)
+    index = CatalogIndex(tmp_path / "big.sqlite3")
+    index.replace_all(many + [wanted], "USD")
+    assert ids(index.search("braided cable in orange or a basic black one", limit=3))[0] == 999
+    assert ids(index.search("Find all offers for an orange braided cable."))[0] == 999
+
+
+def test_amounts_in_the_query_rank_products_that_meet_them_first(tmp_path):
+    ram = [product(1, "Vengeance 8GB DDR5 RAM", "30.00", TEES),
+           product(2, "Vengeance 16GB DDR5 RAM", "50.00", TEES),
+           product(3, "Vengeance 32GB DDR5 RAM", "90.00", TEES)]
+    index = CatalogIndex(tmp_path / "ram.sqlite3")
+    index.replace_all(ram, "USD")
+    assert set(ids(index.search("DDR5 RAM with at least 16GB", limit=2))) == {2, 3}
+    assert ids(index.search("32 GB DDR5 RAM"))[0] == 3
+    assert ids(index.search("DDR5 RAM 8GB or less"))[0] == 1
+
+
+def test_a_price_in_the_words_bounds_the_search_unless_bounds_are_given(index):
+    assert set(ids(index.search("hoodie under $42"))) == {1, 2}
+    assert set(ids(index.search("hoodie under $42", max_price=100))) == {1, 2, 3}
+    assert index.search("hoodie under $42").understood == {"max_price": 42.0}
+
+
+def test_excluded_words_leave_the_results(index):
+    assert 2 not in ids(index.search("hoodie without zip"))
+    assert 2 in ids(index.search("hoodie"))
+
+
+def test_what_the_shopper_named_exactly_is_shown_even_past_the_stock_filter(index):
+    found = index.search("heavyweight hoodie", in_stock=True)
+    assert ids(found)[0] == 3 and found.cards[0]["in_stock"] is False
+    assert 3 not in ids(index.search("hoodie", in_stock=True))  # not named: filtered as asked
+    assert ids(index.search("Do you have the Heavyweight Hoodie?", in_stock=True))[0] == 3
+
+
+def test_in_stock_first_otherwise(index):
+    assert ids(index.search("hoodie"))[-1] == 3
+
+
+def test_pages_follow_on_without_overlap(tmp_path):
+    many = [product(100 + n, f"Cotton Tee {n}", "5.00", TEES) for n in range(60)]
+    index = CatalogIndex(tmp_path / "tees.sqlite3")
+    index.replace_all(many, "USD")
+    pages = [ids(index.search("cotton tee", limit=25, offset=o)) for o in (0, 25, 50)]
+    assert [len(p) for p in pages] == [25, 25, 10]
+    assert len(set(pages[0] + pages[1] + pages[2])) == 60
+    assert index.search("cotton tee", limit=25, offset=50).total == 60
+
+
+def test_a_long_agent_query_is_searched_not_refused(index):
+    query = "Find all offers for a classic pullover hoodie " + "in any size please " * 50
+    assert ids(index.search(query[:1000]))[0] == 1

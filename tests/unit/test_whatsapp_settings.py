@@ -39,5 +39,5 @@ def test_bad_whatsapp_values_are_refused(tmp_path, name, value):
 
 
 def test_the_rq_runner_needs_a_redis_url(tmp_path):
-    with pytest.raises(SettingsError, match="whatsapp_redis_url"):
+    with pytest.raises(SettingsError, match="FAHAD_WHATSAPP_REDIS_URL"):
         load_settings({"FAHAD_DATA_DIR": str(tmp_path), "FAHAD_WHATSAPP_RUNNER": "rq"})

@@ -7,125 +7,151 @@ from typing import Iterator
 
 from ...store.base import item_label, option_label
 from ..events import Event
-from ..turn import Turn
 from . import parse, say, targets
+from .talk import Talk
 
 
-def add(turn: Turn, text: str) -> Iterator[Event]:
+def add(talk: Talk, ids: list[int] | None = None, count: int | None = None) -> Iterator[Event]:
+    text = talk.text
     want = 2 if re.search(r"\b(both|all of them)\b", text, re.I) else 1
-    ids = targets.products(turn, text, want=want)
+    ids = ids or targets.products(talk.turn, text, want=want)
     if not ids:
-        yield from say.chunks("Which product would you like to add? Search for something "
-                              "first, or tell me its name.")
+        yield from talk.say(talk.t("which_add"))
         return
-    count = parse.quantity(text) or 1
+    count = count or parse.quantity(text) or 1
     for product_id in ids:
-        yield from _add_one(turn, text, product_id, count)
+        yield from _add_one(talk, product_id, count)
 
 
-def _add_one(turn: Turn, text: str, product_id: int, count: int) -> Iterator[Event]:
+def _add_one(talk: Talk, product_id: int, count: int) -> Iterator[Event]:
+    turn, lang = talk.turn, talk.lang
     result = yield from turn.use("get_product_details", {"product_id": product_id})
     if not result.ok:
-        yield from say.chunks(say.lookup_failed(result))
+        yield from talk.say(say.lookup_failed(result))
         return
     product = result.content
     args = {"product_id": product_id, "quantity": count}
     label = product["name"]
     if product.get("variations"):
-        variation, open_choice = targets.variation(product, text)
+        variation, open_choice = targets.variation(product, talk.text)
         if variation is None:
-            yield from say.chunks(
-                f"**{product['name']}** comes in {open_choice}. Which one would you like? "
-                "You can also choose on the card.")
+            yield from talk.say(talk.t("choose_option", name=product["name"],
+                                       choice=open_choice))
             return
         label = item_label(label, option_label(variation["attributes"].values()))
         if not variation["in_stock"]:
             others = ", ".join(option_label(v["attributes"].values())
                                for v in product["variations"] if v["in_stock"])
-            yield from say.chunks(f"Sorry, {label} is out of stock."
-                                  + (f" In stock: {others}." if others else ""))
+            yield from talk.say(talk.t("avail_no", label=label),
+                                talk.t("avail_others", options=others) if others else "")
             return
         args["variation_id"] = variation["id"]
+    elif not product.get("in_stock", True):
+        yield from talk.say(talk.t("avail_no", label=label))
+        return
     added = yield from turn.use("add_to_cart", args)
     if not added.ok:
-        yield from say.chunks(f"I couldn't add {label} to your cart: {added.content['error']}")
+        yield from talk.say(talk.t("add_failed", label=label, error=added.content["error"]))
         return
-    yield from say.chunks(f"Added {count} × **{label}** to your cart.\n"
-                          + say.cart_lines(added.content["cart"]))
+    yield from talk.say(talk.t("added", count=count, label=label),
+                        say.cart_lines(added.content["cart"], lang))
 
 
-def view(turn: Turn) -> Iterator[Event]:
-    result = yield from turn.use("view_cart", {})
+def view(talk: Talk) -> Iterator[Event]:
+    result = yield from talk.turn.use("view_cart", {})
     if not result.ok:
-        yield from say.chunks(f"Sorry, I couldn't open your cart: {result.content['error']}")
+        yield from talk.say(talk.t("cart_failed", error=result.content["error"]))
         return
-    yield from say.chunks(say.cart_lines(result.content["cart"]))
+    yield from talk.say(say.cart_lines(result.content["cart"], talk.lang))
 
 
-def change(turn: Turn, text: str, remove: bool) -> Iterator[Event]:
-    """Remove one line, or set its quantity to the one the words state."""
+def change(talk: Talk, remove: bool) -> Iterator[Event]:
+    """Remove one line, or set its quantity to the one the words state ("make it 4", "one
+    less", "two more")."""
+    turn, text = talk.turn, talk.text
     viewed = yield from turn.use("view_cart", {})
     if not viewed.ok:
-        yield from say.chunks(f"Sorry, I couldn't open your cart: {viewed.content['error']}")
+        yield from talk.say(talk.t("cart_failed", error=viewed.content["error"]))
         return
     items = viewed.content["cart"]["items"]
     if not items:
-        yield from say.chunks("Your cart is empty.")
+        yield from talk.say(talk.t("cart_empty"))
         return
-    line = targets.cart_line(text, items)
+    focus = turn.ctx.index.cards([turn.ctx.focus]) if turn.ctx.focus else []
+    line = targets.cart_line(text, items, focus[0]["name"] if focus else None)
     if line is None:
-        names = ", ".join(i["name"] for i in items)
-        yield from say.chunks(f"Which item do you mean? Your cart has: {names}.")
+        yield from talk.say(talk.t("which_line", names=", ".join(i["name"] for i in items)))
         return
-    if remove:
+    count = None if remove else new_quantity(text, line["quantity"])
+    if remove or count == 0:
         result = yield from turn.use("remove_from_cart", {"cart_item_key": line["key"]})
-        done = f"Removed **{line['name']}** from your cart."
+        done = talk.t("removed", name=line["name"])
     else:
-        count = _new_quantity(text)
         if count is None:
-            yield from say.chunks(f"How many {line['name']} would you like?")
+            yield from talk.say(talk.t("how_many", name=line["name"]))
             return
         result = yield from turn.use(
             "update_cart_item", {"cart_item_key": line["key"], "quantity": count})
-        done = f"Updated **{line['name']}** to {count}."
+        done = talk.t("updated", name=line["name"], count=count)
     if not result.ok:
-        yield from say.chunks(f"I couldn't change your cart: {result.content['error']}")
+        yield from talk.say(talk.t("change_failed", error=result.content["error"]))
         return
-    yield from say.chunks(done + "\n" + say.cart_lines(result.content["cart"]))
+    yield from talk.say(done, say.cart_lines(result.content["cart"], talk.lang))
 
 
-def empty(turn: Turn) -> Iterator[Event]:
-    viewed = yield from turn.use("view_cart", {})
+def empty(talk: Talk) -> Iterator[Event]:
+    viewed = yield from talk.turn.use("view_cart", {})
     if not viewed.ok:
-        yield from say.chunks(f"Sorry, I couldn't open your cart: {viewed.content['error']}")
+        yield from talk.say(talk.t("cart_failed", error=viewed.content["error"]))
         return
     cart = viewed.content["cart"]
     for item in cart["items"]:
-        result = yield from turn.use("remove_from_cart", {"cart_item_key": item["key"]})
+        result = yield from talk.turn.use("remove_from_cart", {"cart_item_key": item["key"]})
         if not result.ok:
-            yield from say.chunks(f"I couldn't empty your cart: {result.content['error']}")
+            yield from talk.say(talk.t("change_failed", error=result.content["error"]))
             return
         cart = result.content["cart"]
-    yield from say.chunks("Your cart is now empty." if not cart["items"]
-                          else say.cart_lines(cart))
+    yield from talk.say(talk.t("emptied") if not cart["items"]
+                        else say.cart_lines(cart, talk.lang))
+
+
+RELATIVE = re.compile(r"\b(\d{1,2}|one|two|three|four|five|a|an) (more|less|fewer)\b", re.I)
+MAKE_IT = re.compile(r"\bmake it (\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten)\b",
+                     re.I)
 
 
 def sets_quantity(text: str) -> bool:
-    """Whether the words set a line's quantity ("change the hoodie to 3") without adding."""
+    """Whether the words set a line's quantity ("change the hoodie to 3", "make it 4", "one
+    less") without adding."""
+    if MAKE_IT.search(text) or RELATIVE.search(text) and not re.search(
+            r"\b(show|see|any|other|options|products)\b", text, re.I):
+        return True
     return bool(re.search(r"\b(change|update|set|make)\b.*\bto \w+\b", text, re.I)
                 and re.search(r"\b(quantity|qty|items?|pieces|units|\d+|one|two|three|four|"
                               r"five)\b", text, re.I)
                 and not parse.ADD.search(text))
 
 
-def _new_quantity(text: str) -> int | None:
-    match = re.search(r"\bto (\d{1,3}|\w+)\b", text.lower())
+def new_quantity(text: str, current: int) -> int | None:
+    lowered = text.lower()
+    relative = RELATIVE.search(lowered)
+    if relative:
+        step = _number(relative.group(1)) or 1
+        return max(current + (step if relative.group(2) == "more" else -step), 0)
+    match = MAKE_IT.search(lowered) or re.search(r"\bto (\d{1,3}|\w+)\b", lowered)
     if match:
         value = match.group(1)
-        if value.isdigit():
-            return int(value)
-        if value in parse.NUMBER_WORDS:
-            return parse.NUMBER_WORDS[value]
         if value in ("zero", "none"):
             return 0
+        number = _number(value)
+        if number is not None:
+            return number
     return parse.quantity(text)
+
+
+def _number(word: str) -> int | None:
+    if word.isdigit():
+        return int(word)
+    if word in ("a", "an"):
+        return 1
+    return parse.NUMBER_WORDS.get(word)

@@ -40,7 +40,8 @@ STOCK_WORDS = re.compile(r"\b(in stock|available now|available)\b", re.I)
 GREETING = re.compile(r"^\W*(hi|hello|hey|hiya|howdy|good (morning|afternoon|evening)|"
                       r"salam|assalam\w*|marhaba|hola|bonjour|yo)\b[\s\W\w]{0,20}$", re.I)
 THANKS = re.compile(r"^\W*(thanks|thank you|thx|cheers|great|perfect|ok(ay)?|cool|bye|"
-                    r"goodbye)\b[\s\W]*(a lot|so much|bye)?[\s\W]*$", re.I)
+                    r"goodbye|that'?s all|that is all)\b[\s\W]*(a lot|so much|bye|thanks|"
+                    r"that'?s all|that is all)?[\s\W]*$", re.I)
 HELP = re.compile(r"^\W*(help|what can you do|who are you|how does this work)\W*$", re.I)
 CART_WORD = re.compile(r"\b(cart|basket|bag)\b", re.I)
 VIEW_CART = re.compile(r"\b(show|view|see|check|what'?s in|whats in|open|display|look at)\b"
@@ -141,3 +142,8 @@ def mentioned(value: str, text: str) -> bool:
         lowered = re.sub(rf"\b{alias}\b", size, lowered)
     pattern = rf"(?<![\w']){re.escape(value.lower())}(?![\w'])"
     return re.search(pattern, lowered) is not None
+
+
+def drop_greeting(text: str) -> str:
+    return re.sub(r"^\W*(hi|hello|hey|hiya|good (morning|afternoon|evening))\b[\s,!.]*", "",
+                  text, flags=re.I)

@@ -1,9 +1,10 @@
 """The offline planner: deterministic answers over the same tools a model would use.
 
-``Planner.answer`` reads the shopper's last message and picks an intent (greet, search,
-details, compare, orders, cart), runs its tools through the turn and words the answer from
-their results only. The catalogue's intents are here; ``cart`` holds the cart's, and
-``targets`` finds what the words point at.
+``Planner.answer`` reads the shopper's last message in their language (``talk``: the
+words, the language, the dialogue state), picks an intent and words the answer from tool
+results only, in that language. Intents: greetings, a person, replies to the assistant's
+own offer, service questions (``service``), orders, the cart (``cart``), comparisons,
+picks among what was shown and searches (``catalogue``), one product (``product``).
 """
 from __future__ import annotations
 
@@ -13,9 +14,23 @@ from typing import Iterator
 from ...catalog.text import query_terms
 from ..events import Event
 from ..turn import Turn
-from . import cart, parse, say, targets
+from . import cart, catalogue, needs, parse, product, say, service, targets
+from .language import detect
+from .lexicon import to_english
+from .talk import Talk
 
-SEARCH_LIMIT = 5
+PERSON = re.compile(
+    r"\b(talk|speak|chat|get|connect|put)\b.{0,30}\b(person|human|someone|somebody|agent|"
+    r"representative|staff|people|operator|advisor)\b|\b(real person|a human|human being|"
+    r"customer (service|support|care)|live (agent|chat|person)|representative)\b|"
+    r"^\W*(an? )?(agent|human|person)( please)?\W*$", re.I)
+YES = re.compile(r"^\W*(yes|yeah|yep|yup|sure|ok|okay|please|go on|go ahead|why not|sounds "
+                 r"good|of course|definitely|absolutely|i'?d like that|do it|great)\b", re.I)
+NO = re.compile(r"^\W*(no|nope|nah|not now|not really|no thanks|maybe later|i'?m good)\b", re.I)
+OF_THOSE = re.compile(r"\b(of those|of these|of them|of the two|of the first|of the last|"
+                      r"which one|which of|between (them|those)|the two|both|ones?)\b", re.I)
+ORDINAL_OR_RANK = re.compile(r"\b(first|second|third|fourth|fifth|last|cheapest|"
+                             r"cheaper|most expensive|priciest)\b", re.I)
 
 
 class Planner:
@@ -23,166 +38,137 @@ class Planner:
 
     def __init__(self, turn: Turn):
         self.turn = turn
+        self.talk = Talk.of(turn)
         self.ctx = turn.ctx
-        self.text = turn.question.strip()
-        self.currency = turn.ctx.store.currency
 
     def answer(self) -> Iterator[Event]:
-        text, turn = self.text, self.turn
-        if parse.GREETING.match(text) and not query_terms(_drop_greeting(text)):
-            return say.chunks(
-                f"Hi! I'm the shopping assistant of {self.ctx.store.name}. I can find products "
-                "(try \"hoodies under $50\"), tell you about one, compare them, and manage your "
-                "cart. What are you looking for?")
+        talk, text = self.talk, self.talk.text
+        store = self.ctx.store.name
+        if parse.GREETING.match(text) and not query_terms(parse.drop_greeting(text)) \
+                or re.fullmatch(r"\W*hello\W*", text):
+            return talk.say(talk.t("greet", store=store))
+        if PERSON.search(text):
+            return self.person()
+        reply = self.offer_reply()
+        if reply is not None:
+            return reply
         if parse.THANKS.match(text):
-            return say.chunks("You're welcome! Tell me whenever you'd like to look for "
-                              "something else.")
+            return talk.say(talk.t("thanks"))
         if parse.HELP.match(text):
-            return say.chunks(
-                "I can search the catalogue with a budget (\"t-shirts between $20 and $40\"), "
-                "show a product's details and options, compare products I've shown you "
-                "(\"compare the first two\"), and add, change or remove items in your cart.")
+            return talk.say(talk.t("help"))
+        kind = service.topic(text)
+        if kind and not _about_products(text):
+            return service.answer(talk, kind)
         if parse.ORDERS.search(text):
             return self.orders()
+        return self.shopping()
+
+    def shopping(self) -> Iterator[Event]:
+        talk, text, turn = self.talk, self.talk.text, self.turn
         if parse.EMPTY_CART.search(text):
-            return cart.empty(turn)
+            return cart.empty(talk)
+        if cart.sets_quantity(text) or parse.UPDATE.search(text) and parse.CART_WORD.search(text):
+            return cart.change(talk, remove=False)
         if parse.REMOVE.search(text):
-            return cart.change(turn, text, remove=True)
-        if parse.UPDATE.search(text) and parse.CART_WORD.search(text) or cart.sets_quantity(text):
-            return cart.change(turn, text, remove=False)
-        if parse.ADD.search(text):
-            return cart.add(turn, text)
-        if parse.VIEW_CART.search(text):
-            return cart.view(turn)
+            return cart.change(talk, remove=True)
+        if parse.ADD.search(text) or re.search(r"\b(go with|i'?ll have|take)\b", text, re.I):
+            return cart.add(talk)
+        if parse.VIEW_CART.search(text) or re.search(r"\bshow my cart\b|\btotal\b", text):
+            return cart.view(talk)
         if parse.COMPARE.search(text):
             return self.compare()
-        if parse.DETAILS.search(text) or targets.points_at_shown(turn, text):
-            return self.details()
-        return self.search()
+        if re.search(r"\b(on sale|sale)\b", text, re.I) and self.ctx.shown and \
+                re.search(r"\b(which|those|these|is it|it on|one|first|second|third|last)\b",
+                          text, re.I):
+            return catalogue.on_sale(talk)
+        if _budget_question(talk):
+            return product.budget_fit(talk)
+        if product.STILL.search(text) and _points_at_product(talk):
+            return product.availability(talk)
+        rank = targets.superlative(text)
+        if rank:
+            return self.ranked(rank)
+        if product.options_for_focus(talk) and not _new_kind(talk):
+            return cart.add(talk, [self.ctx.focus])
+        if parse.DETAILS.search(text) or targets.points_at_shown(turn, text) or \
+                _names_known_product(talk):
+            return product.details(talk)
+        return catalogue.search(talk)
 
-    # -- the catalogue's intents --
+    def ranked(self, rank: str) -> Iterator[Event]:
+        """"The cheapest of those" picks among what was shown; "the cheapest t-shirt" (or
+        "and the most expensive?" after a search for socks) ranks the whole kind."""
+        talk, index = self.talk, self.ctx.index
+        if self.ctx.shown and OF_THOSE.search(talk.text):
+            return catalogue.pick(talk, rank)
+        if needs.sells_kind(talk.text, index):
+            return catalogue.search(talk)
+        for message in reversed(self.turn.messages[:-1]):
+            if message.get("role") != "user":
+                continue
+            earlier = to_english(str(message.get("content", "")), talk.lang)
+            kinds = [w for w in query_terms(earlier) if needs.sells_kind(w, index)]
+            if kinds:
+                return catalogue.search(talk, " ".join(kinds) + " " + talk.text)
+        if self.ctx.shown:
+            return catalogue.pick(talk, rank)
+        return catalogue.search(talk)
 
-    def search(self) -> Iterator[Event]:
-        limits, rest = parse.budget(self.text)
-        on_sale = bool(parse.SALE_WORDS.search(rest))
-        in_stock = bool(parse.STOCK_WORDS.search(rest))
-        rest = parse.STOCK_WORDS.sub(" ", parse.SALE_WORDS.sub(" ", rest))
-        rest = _drop_greeting(rest)
-        args = {"query": rest, "limit": SEARCH_LIMIT}
-        if limits.low is not None:
-            args["min_price"] = limits.low
-        if limits.high is not None:
-            args["max_price"] = limits.high
-        if on_sale:
-            args["on_sale"] = True
-        if in_stock:
-            args["in_stock"] = True
-        result = yield from self.turn.use("search_products", args)
-        found = result.content
-        fixed = found.get("spelling_corrected", {}) if result.ok else {}
-        what = " ".join(fixed.get(w, w) for w in query_terms(rest)) or "products"
-        what += " on sale" if on_sale else ""
-        within = say.budget_phrase(limits.low, limits.high, self.currency)
-        if not result.ok:
-            yield from say.chunks(f"Sorry, I couldn't search the catalogue just now: "
-                                  f"{found['error']}")
-            return
-        if found["total"] == 0:
-            yield from self._nothing_found(args, what, within, found)
-            return
-        lines = []
-        if fixed:
-            lines.append("(I searched for " + ", ".join(
-                f"\"{right}\" instead of \"{wrong}\"" for wrong, right in fixed.items()) + ".)")
-        total, showing = found["total"], found["showing"]
-        if total <= showing:
-            lines.append(f"I found {total} {_plural(total, 'match', 'matches')} for "
-                         f"{what}{within}:")
-        else:
-            many = f"more than {total}" if found.get("total_is_at_least") else str(total)
-            lines.append(f"I found {many} matches for {what}{within}. Here are the top "
-                         f"{showing}:")
-        lines += [say.product_line(i, p) for i, p in enumerate(found["products"], 1)]
-        lines.append("Ask me to compare any of them, tell you more, or add one to your cart.")
-        yield from say.chunks("\n".join(lines))
+    def offer_reply(self) -> Iterator[Event] | None:
+        """A short yes or no to the assistant's own last question acts on that offer."""
+        offer, text = self.talk.state.offer, self.talk.text
+        if offer is None or len(text.split()) > 8:
+            return None
+        if NO.match(text) and not YES.match(text):
+            return self.talk.say(self.talk.t("declined"))
+        if not YES.match(text) and not re.match(r"^\W*(tell me more|more)\W*$", text, re.I):
+            return None
+        if offer.kind == "add" and self.ctx.focus:
+            return cart.add(self.talk, [self.ctx.focus], count=_count(text))
+        if offer.kind == "more" and self.ctx.focus:
+            return product.details(self.talk, self.ctx.focus)
+        if offer.kind == "show":
+            asked = to_english(offer.query, detect(offer.query) or self.talk.lang)
+            query = " ".join([asked, *offer.words, *re.findall(r"\bsale\b", text)])
+            return catalogue.search(self.talk, query, on_sale=offer.on_sale)
+        return None
 
-    def _nothing_found(self, args: dict, what: str, within: str, found: dict) -> Iterator[Event]:
-        if within:
-            wider = {k: v for k, v in args.items() if k not in ("min_price", "max_price")}
-            wider["limit"] = 1
-            result = self.ctx.index.search(
-                wider["query"], on_sale=wider.get("on_sale"), in_stock=wider.get("in_stock"),
-                limit=1)
-            if result.cards:
-                nearest = result.cards[0]
-                yield from say.chunks(
-                    f"I couldn't find any {what}{within}. The closest match is "
-                    f"**{nearest['name']}** at {say.price(nearest)}, outside that budget. "
-                    "Would you like to see more options at that price?")
-                return
-        ignored = found.get("words_not_in_catalogue")
-        hint = f" I don't know the word{'s' if len(ignored) > 1 else ''} " \
-               f"\"{', '.join(ignored)}\" in this catalogue." if ignored else ""
-        categories = ", ".join(c.name for c in list(self.ctx.store.categories())[:8])
-        yield from say.chunks(
-            f"I couldn't find any {what}{within}.{hint} This store has: {categories}. "
-            "What would you like to look at?")
-
-    def details(self) -> Iterator[Event]:
-        ids = targets.products(self.turn, self.text)
-        if not ids:
-            yield from say.chunks("Which product would you like to know more about? "
-                                  "Tell me its name or search for something first.")
-            return
-        result = yield from self.turn.use("get_product_details", {"product_id": ids[0]})
-        if not result.ok:
-            yield from say.chunks(say.lookup_failed(result))
-            return
-        p = result.content
-        lines = [f"**{p['name']}**: {say.price(p)}."]
-        if p.get("short_description"):
-            lines.append(p["short_description"])
-        if p.get("options"):
-            lines.append("Options: " + say.options(p) + ".")
-        if p.get("variations"):
-            available = [v for v in p["variations"] if v["in_stock"]]
-            lines.append(f"{len(available)} of {len(p['variations'])} combinations are in stock."
-                         if available else "Every option is out of stock right now.")
-        else:
-            lines.append("Availability: " + (say.stock(p) or "in stock") + ".")
-        if p.get("rating"):
-            lines.append(f"Rated {float(p['rating']):.1f} of 5 by {p['rating_count']} "
-                         f"{_plural(p['rating_count'], 'review', 'reviews')}.")
-        yield from say.chunks("\n".join(lines))
+    def person(self) -> Iterator[Event]:
+        talk, policies = self.talk, self.ctx.policies
+        ref = self.turn.conversation_ref
+        if policies.contact:
+            return talk.say(talk.t("handoff", contact=policies.contact, ref=ref))
+        return talk.say(talk.t("handoff_no_contact", ref=ref))
 
     def compare(self) -> Iterator[Event]:
-        ids = targets.products(self.turn, self.text, want=2)
+        talk = self.talk
+        ids = targets.products(self.turn, talk.text, want=2)
         if len(ids) < 2:
-            yield from say.chunks("Which products should I compare? Search for something first, "
-                                  "then say for example \"compare the first two\".")
+            yield from talk.say(talk.t("which_compare"))
             return
         result = yield from self.turn.use("compare_products", {"product_ids": ids[:4]})
         if not result.ok:
-            yield from say.chunks(f"Sorry, I couldn't compare those: {result.content['error']}")
+            yield from talk.say(f"Sorry, I couldn't compare those: {result.content['error']}")
             return
         cards = {c["id"]: c for c in result.cards}
         names = [f"**{cards[i]['name']}**" for i in ids[:4] if i in cards]
-        lines = [f"Here's how {', '.join(names[:-1])} and {names[-1]} compare:"]
+        lines = [talk.t("compare_intro", names=f"{', '.join(names[:-1])} {talk.t('and')} "
+                                               f"{names[-1]}")]
         priced = sorted((float(c["price"]), c) for c in cards.values() if c.get("price"))
         if len(priced) >= 2 and priced[0][0] < priced[-1][0]:
-            lines.append(f"- {priced[0][1]['name']} is the cheapest at {say.price(priced[0][1])}.")
+            lines.append(talk.t("compare_cheapest", name=priced[0][1]["name"],
+                                price=say.price(priced[0][1], talk.lang)))
         rated = sorted(((float(c["rating"]), c) for c in cards.values() if c.get("rating")),
                        key=lambda pair: -pair[0])
         if len(rated) >= 2 and rated[0][0] > rated[-1][0]:
-            lines.append(f"- {rated[0][1]['name']} is the best rated "
-                         f"({rated[0][0]:.1f} of 5).")
-        for card in cards.values():
-            if not card["in_stock"]:
-                lines.append(f"- {card['name']} is out of stock.")
-        yield from say.chunks("\n".join(lines))
+            lines.append(talk.t("compare_best", name=rated[0][1]["name"],
+                                rating=f"{rated[0][0]:.1f}"))
+        lines += [talk.t("compare_out", name=c["name"]) for c in cards.values()
+                  if not c["in_stock"]]
+        yield from talk.say(*lines)
 
     def orders(self) -> Iterator[Event]:
-        number = re.search(r"#?\b(\d{1,10})\b", self.text)
+        number = re.search(r"#?\b(\d{1,10})\b", self.talk.text)
         args = {"order_id": int(number.group(1))} if number else {}
         result = yield from self.turn.use("order_status", args)
         if not result.ok:
@@ -200,10 +186,48 @@ class Planner:
         yield from say.chunks("\n".join(lines))
 
 
-def _plural(n: int, one: str, many: str) -> str:
-    return one if n == 1 else many
+def _count(text: str) -> int:
+    """A count said in a short reply ("yes, two pairs"), else one."""
+    for word in re.findall(r"\b(\d{1,2}|two|three|four|five|six)\b", text.lower()):
+        return int(word) if word.isdigit() else parse.NUMBER_WORDS[word]
+    return 1
 
 
-def _drop_greeting(text: str) -> str:
-    return re.sub(r"^\W*(hi|hello|hey|hiya|good (morning|afternoon|evening))\b[\s,!.]*", "",
-                  text, flags=re.I)
+def _about_products(text: str) -> bool:
+    """A question on a product that happens to use a service word ("is it waterproof for
+    delivery drivers?") stays a product question; only the obvious ones are caught."""
+    return bool(re.search(r"\b(under|below)\s*\$?\d", text))
+
+
+def _new_kind(talk: Talk) -> bool:
+    """Whether the words name a kind of product other than the ones last shown."""
+    shown = talk.ctx.index.cards(list(talk.ctx.shown))
+    for term in query_terms(talk.text):
+        if needs.sells_kind(term, talk.ctx.index) and not any(
+                term.rstrip("s") in c["name"].lower() or any(
+                    term.rstrip("s") in str(cat).lower() for cat in c.get("categories") or ())
+                for c in shown):
+            return True
+    return False
+
+
+def _points_at_product(talk: Talk) -> bool:
+    return bool(talk.ctx.focus or talk.ctx.shown or _names_known_product(talk))
+
+
+def _names_known_product(talk: Talk) -> bool:
+    found = talk.ctx.index.search(talk.text, limit=3).cards
+    return bool(targets._by_name(talk.text, found)) and len(query_terms(talk.text)) <= 7 \
+        and not ORDINAL_OR_RANK.search(talk.text) and bool(
+            re.search(r"\b(the|is|are|about|it)\b", talk.text, re.I))
+
+
+def _budget_question(talk: Talk) -> bool:
+    text = talk.text
+    if not product.BUDGET_ASK.search(text):
+        return False
+    if re.search(r"\b(which|what) sizes?\b|\bsize\b|\bin (xs|s|m|l|xl|xxl|\d{1,2})\b|"
+                 r"\bthat budget\b|\bthat price\b|\bfit\b", text, re.I) is None:
+        return False
+    return bool(targets.products(talk.turn, text)) and bool(
+        parse.budget(text)[0] or talk.state.budget)

@@ -1,4 +1,5 @@
-"""How the offline assistant words its answers; every figure comes from a tool result."""
+"""How the offline assistant words its answers, in the shopper's language; every figure
+comes from a tool result and every sentence from ``phrases``."""
 from __future__ import annotations
 
 from typing import Iterator
@@ -6,44 +7,46 @@ from typing import Iterator
 from ...catalog.money import display as money
 from ...store.base import StoreUnavailable, item_label, option_label
 from ..events import Chunk
+from .phrases import t
 
 
-def price(product: dict) -> str:
+def price(product: dict, lang: str = "en") -> str:
     """"$39.00", "$39.00 (was $45.00)" or "from $40.00" for a product brief or card."""
     currency = product.get("currency", "USD")
     text = money(product.get("price"), currency)
     if product.get("type") == "grouped" or \
             product.get("price_max") and product["price_max"] != product.get("price"):
-        text = f"from {text}"
+        text = t(lang, "from", price=text)
     if product.get("on_sale") and product.get("regular_price") not in (None, product.get("price")):
-        text += f" (was {money(product['regular_price'], currency)})"
+        text += " " + t(lang, "was", price=money(product["regular_price"], currency))
     return text
 
 
-def stock(product: dict) -> str:
+def stock(product: dict, lang: str = "en") -> str:
     if not product.get("in_stock", True):
-        return "out of stock"
+        return t(lang, "out_of_stock")
     quantity = product.get("stock_quantity")
     if quantity is not None and quantity <= 3:
-        return f"only {quantity} left"
+        return t(lang, "only_left", n=quantity)
     return ""
 
 
-def product_line(position: int, product: dict) -> str:
-    extra = "sold on a partner's site" if product.get("type") == "external" else stock(product)
-    return (f"{position}. **{product['name']}**: {price(product)}"
+def product_line(position: int, product: dict, lang: str = "en", note: str = "") -> str:
+    extra = t(lang, "partner") if product.get("type") == "external" else stock(product, lang)
+    extra = ", ".join(x for x in (extra, note) if x)
+    return (f"{position}. **{product['name']}**: {price(product, lang)}"
             + (f", {extra}" if extra else ""))
 
 
-def budget_phrase(low: float | None, high: float | None, currency: str) -> str:
+def budget_phrase(low: float | None, high: float | None, currency: str, lang: str = "en") -> str:
     def m(value):
         return money(f"{value:.2f}", currency)
     if low is not None and high is not None:
-        return f" between {m(low)} and {m(high)}"
+        return t(lang, "between", low=m(low), high=m(high))
     if high is not None:
-        return f" under {m(high)}"
+        return t(lang, "under", amount=m(high))
     if low is not None:
-        return f" over {m(low)}"
+        return t(lang, "over", amount=m(low))
     return ""
 
 
@@ -53,17 +56,16 @@ def options(product: dict) -> str:
                      for name, values in product.get("options", {}).items())
 
 
-def cart_lines(cart: dict) -> str:
+def cart_lines(cart: dict, lang: str = "en") -> str:
     if not cart["items"]:
-        return "Your cart is empty."
+        return t(lang, "cart_empty")
     lines = []
     for item in cart["items"]:
         label = item_label(item["name"], option_label((item.get("options") or {}).values()))
         lines.append(f"- {item['quantity']} × {label}: "
                      f"{money(item['line_total'], cart['currency'])}")
-    count = cart["item_count"]
-    lines.append(f"Total: **{money(cart['total'], cart['currency'])}** "
-                 f"for {count} item{'s' if count != 1 else ''}.")
+    lines.append(t(lang, "cart_total", total=money(cart["total"], cart["currency"]),
+                   count=cart["item_count"]))
     return "\n".join(lines)
 
 

@@ -18,11 +18,11 @@ def products(turn: Turn, text: str, want: int = 1) -> list[int]:
     ctx = turn.ctx
     shown = list(ctx.shown)
     positions = parse.ordinals(text, len(shown))
-    if positions:
-        return [shown[i] for i in positions]
-    ranked = _superlative(turn, text, shown)
+    ranked = _superlative(turn, text, [shown[i] for i in positions] if positions else shown)
     if ranked:
         return ranked[:want]
+    if positions:
+        return [shown[i] for i in positions]
     named = _by_name(text, ctx.index.cards(_seen(turn, shown)))
     if named:
         return named[:want]
@@ -45,7 +45,7 @@ def points_at_shown(turn: Turn, text: str) -> bool:
     return bool(shown) and bool(parse.ordinals(text, len(shown))) and len(words(text)) <= 6
 
 
-def cart_line(text: str, items: list[dict]) -> dict | None:
+def cart_line(text: str, items: list[dict], focus_name: str | None = None) -> dict | None:
     """The cart line the words mean; None when they could mean several."""
     positions = parse.ordinals(text, len(items))
     if positions:
@@ -62,7 +62,10 @@ def cart_line(text: str, items: list[dict]) -> dict | None:
         winners = [item for score, item in scored if score == best]
         if len(winners) == 1:
             return winners[0]
-    return items[0] if len(items) == 1 else None
+    if len(items) == 1:
+        return items[0]
+    focused = [i for i in items if focus_name and i["name"] == focus_name]
+    return focused[0] if len(focused) == 1 else None
 
 
 def variation(product: dict, text: str) -> tuple[dict | None, str]:
@@ -89,13 +92,31 @@ def _superlative(turn: Turn, text: str, shown: list[int]) -> list[int]:
     """"the cheapest", "the most expensive", "the best rated" among the last list shown."""
     lowered = text.lower()
     cards = turn.ctx.index.cards(shown)
-    if re.search(r"\b(cheapest|least expensive|lowest price)\b", lowered):
+    kind = superlative(text)
+    if kind == "cheapest":
         return [c["id"] for c in sorted(cards, key=lambda c: float(c["price"] or 0))]
-    if re.search(r"\b(most expensive|priciest|highest price)\b", lowered):
-        return [c["id"] for c in sorted(cards, key=lambda c: -float(c["price"] or 0))]
-    if re.search(r"\b(best rated|top rated|highest rated|best reviewed)\b", lowered):
+    if kind == "dearest":
+        return [c["id"] for c in sorted(cards, key=lambda c: -float(c.get("price_max")
+                                                                    or c["price"] or 0))]
+    if kind == "best":
         return [c["id"] for c in sorted(cards, key=lambda c: -float(c["rating"] or 0))]
     return []
+
+
+CHEAPEST = re.compile(r"\b(cheapest|cheaper|least expensive|less expensive|lowest price|"
+                      r"lower price|most affordable|more affordable|budget option)\b", re.I)
+DEAREST = re.compile(r"\b(most expensive|more expensive|priciest|pricier|highest price|"
+                     r"dearest)\b", re.I)
+BEST = re.compile(r"\b(best rated|top rated|highest rated|best reviewed|best reviews|"
+                  r"most popular|better rated|best one)\b", re.I)
+
+
+def superlative(text: str) -> str | None:
+    """"cheapest", "dearest" or "best" when the words rank products, else None."""
+    for kind, pattern in (("cheapest", CHEAPEST), ("dearest", DEAREST), ("best", BEST)):
+        if pattern.search(text):
+            return kind
+    return None
 
 
 def _by_name(text: str, cards: list[dict]) -> list[int]:

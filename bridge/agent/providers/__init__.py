@@ -12,7 +12,7 @@ from __future__ import annotations
 from importlib import import_module
 from typing import Callable
 
-from ...settings import Settings, SettingsError
+from ...settings import Settings, SettingsError, env_name
 from .base import Provider, ProviderError, run_chain
 from .offline import OfflineProvider
 
@@ -46,7 +46,8 @@ def build_chain(settings: Settings, store_name: str, currency: str) -> list[Prov
         factory = FACTORIES.get(name)
         if factory is None:
             known = ", ".join(sorted([*FACTORIES, "offline"]))
-            raise SettingsError(f"unknown provider {name!r} in providers (known: {known})")
+            raise SettingsError(f"unknown provider {name!r} in {env_name('providers')} "
+                                f"(known: {known})")
         provider = factory(settings, store_name, currency)
         if provider is not None:
             chain.append(provider)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Iterator, Protocol
+from typing import Callable, Iterator, Protocol
 
 from ...usage import Usage
 from ..events import Chunk, Event
@@ -34,12 +34,21 @@ class Provider(Protocol):
         """
 
 
-def run_chain(turn: Turn, providers: list[Provider]) -> Iterator[Event]:
-    """Yield the turn's events from the first provider that finishes; return (name, degraded)."""
+# Wraps one provider's events before the shopper sees them (the claim check).
+Screen = Callable[[Turn, "Provider", Iterator[Event]], Iterator[Event]]
+
+
+def run_chain(turn: Turn, providers: list[Provider],
+              screen: Screen | None = None) -> Iterator[Event]:
+    """Yield the turn's events from the first provider that finishes; return (name, degraded).
+
+    With ``screen``, each provider's events pass through it, so what a provider held back
+    when it failed was never shown, and the next one continues from what was."""
     degraded = False
     for provider in providers:
         try:
-            for event in provider.run(turn):
+            events = provider.run(turn)
+            for event in (screen(turn, provider, events) if screen else events):
                 if isinstance(event, Chunk):
                     turn.text.append(event.content)
                 yield event

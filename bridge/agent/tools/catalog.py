@@ -1,13 +1,26 @@
 """Catalogue tools: search the index, read one product from the store."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ...catalog.cards import detail
 from ...catalog.index import COUNT_CAP
 from ...store.base import StoreError
 from .registry import Tool, ToolContext, ToolResult
 
-# Cards a search returns at most: a chat shows a handful, not a listing page.
-MAX_RESULTS = 10
+# Cards one search returns by default and at most (agents page on with ``offset``).
+DEFAULT_RESULTS = 10
+MAX_RESULTS = 50
+# Deepest result a search pages to, and the longest query (agents write whole tasks).
+MAX_OFFSET = 1000
+MAX_QUERY = 1000
+# Matches a sorted search ranks before keeping the page asked for.
+SORT_POOL = 50
+SORTS = {
+    "price_asc": lambda c: float(c.get("price") or 0),
+    "price_desc": lambda c: -float(c.get("price_max") or c.get("price") or 0),
+    "rating": lambda c: -float(c.get("rating") or 0),
+}
 
 
 def brief(card: dict) -> dict:
@@ -43,16 +56,29 @@ def search_products(ctx: ToolContext, args: dict) -> ToolResult:
     low, high = args.get("min_price"), args.get("max_price")
     if low is not None and high is not None and low > high:
         low, high = high, low
+    order = SORTS.get(args.get("sort", ""))
     result = ctx.index.search(
         args.get("query", ""), category=args.get("category") or None,
         min_price=low, max_price=high, on_sale=args.get("on_sale"),
-        in_stock=args.get("in_stock"), limit=args["limit"])
+        in_stock=args.get("in_stock"), limit=SORT_POOL if order else args["limit"],
+        offset=0 if order else args.get("offset", 0))
+    if order:
+        # Ranked among every match, not only the best few: "the cheapest socks".
+        start = args.get("offset", 0)
+        cards = sorted(result.cards, key=order)[start:start + args["limit"]]
+        result = replace(result, cards=cards)
     if result.cards:
         ctx.shown = [c["id"] for c in result.cards]
-    content = {"total": result.total if result.total_is_exact else COUNT_CAP,
-               "showing": len(result.cards), "products": [brief(c) for c in result.cards]}
+    offset, total = args.get("offset", 0), result.total if result.total_is_exact else COUNT_CAP
+    after = offset + len(result.cards)
+    content = {"total": total, "showing": len(result.cards), "offset": offset,
+               "next_offset": after if result.cards and (after < result.total) and
+               after <= MAX_OFFSET else None,
+               "products": [brief(c) for c in result.cards]}
     if not result.total_is_exact:
         content["total_is_at_least"] = True
+    if result.understood:
+        content["understood"] = result.understood
     if result.corrections:
         content["spelling_corrected"] = result.corrections
     if result.ignored:
@@ -88,13 +114,15 @@ def get_product_details(ctx: ToolContext, args: dict) -> ToolResult:
 SEARCH_PRODUCTS = Tool(
     name="search_products",
     description=(
-        "Search the store's published products by words, category, price range, sale and "
-        "stock. Returns the total that matched and the best few, with prices and stock as the "
-        "store states them."),
+        "Search the store's published products by words (a shopper's or agent's own phrasing "
+        "is fine: prices, sizes like '16GB' or 'at least 27 inch', colours and 'not ...' are "
+        "understood), category, price range, sale and stock. Returns the total that matched "
+        "and the best first, with prices and stock as the store states them; page on with "
+        "offset."),
     schema={
         "type": "object",
         "properties": {
-            "query": {"type": "string", "maxLength": 200,
+            "query": {"type": "string", "maxLength": MAX_QUERY,
                       "description": "Words describing the product, e.g. 'black hoodie'."},
             "category": {"type": "string", "maxLength": 100,
                          "description": "A category name or slug to restrict to."},
@@ -102,7 +130,13 @@ SEARCH_PRODUCTS = Tool(
             "max_price": {"type": "number", "minimum": 0},
             "on_sale": {"type": "boolean"},
             "in_stock": {"type": "boolean"},
-            "limit": {"type": "integer", "minimum": 1, "maximum": MAX_RESULTS, "default": 5},
+            "limit": {"type": "integer", "minimum": 1, "maximum": MAX_RESULTS,
+                      "default": DEFAULT_RESULTS},
+            "offset": {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET, "default": 0,
+                       "description": "Results to skip: next_offset of the previous answer."},
+            "sort": {"type": "string", "enum": ["relevance", *SORTS],
+                     "description": "price_asc for the cheapest first, price_desc for the "
+                                    "most expensive, rating for the best rated."},
         },
     },
     handler=search_products,

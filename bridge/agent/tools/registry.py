@@ -13,6 +13,7 @@ from typing import Any, Callable, Sequence
 from ...catalog.index import CatalogIndex
 from ...errors import from_store
 from ...store.base import Store, StoreError
+from ..policies import StorePolicies
 
 
 @dataclass
@@ -29,6 +30,8 @@ class ToolContext:
     focus: int | None = None
     seen: list[int] = field(default_factory=list)  # every product shown in the conversation
     cart_touched: bool = False
+    handoff: dict | None = None  # {"ref", "reason"} once the turn asked for a person
+    policies: StorePolicies = StorePolicies()  # the merchant's words (settings)
 
 
 @dataclass(frozen=True)

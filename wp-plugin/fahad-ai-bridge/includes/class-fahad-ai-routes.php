@@ -19,7 +19,7 @@ final class Fahad_AI_Routes {
 	// Gates: who may reach the bridge through WordPress.
 	const STOREFRONT = 'storefront'; // a wp_rest nonce (the shopper's page)
 	const ADMIN      = 'admin';      // manage_woocommerce
-	const OPEN       = 'public';     // agents, WhatsApp, webhooks: the bridge checks them itself
+	const OPEN       = 'public';     // agents, WhatsApp, webhooks, doctor: the bridge checks them itself
 
 	/**
 	 * Path => [methods, gate].
@@ -33,10 +33,21 @@ final class Fahad_AI_Routes {
 			'/cart'                   => array( 'POST', self::STOREFRONT ),
 			'/feedback'               => array( 'POST', self::STOREFRONT ),
 			'/visual-search'          => array( 'POST', self::STOREFRONT ),
+			'/handoff'                => array( 'POST', self::STOREFRONT ),
+			'/conversation'           => array( 'GET', self::STOREFRONT ),
 			'/admin/insights'         => array( 'GET', self::ADMIN ),
 			'/admin/sale-candidates'  => array( 'GET', self::ADMIN ),
 			'/admin/product-context'  => array( 'GET', self::ADMIN ),
 			'/admin/review-drafts'    => array( 'GET', self::ADMIN ),
+			'/admin/conversations'    => array( 'GET', self::ADMIN ),
+			'/admin/conversation'     => array( 'GET', self::ADMIN ),
+			'/admin/conversation/reply'     => array( 'POST', self::ADMIN ),
+			'/admin/conversation/take-over' => array( 'POST', self::ADMIN ),
+			'/admin/conversation/hand-back' => array( 'POST', self::ADMIN ),
+			'/admin/conversation/resolve'   => array( 'POST', self::ADMIN ),
+			'/admin/conversation/erase'     => array( 'POST', self::ADMIN ),
+			'/admin/webhook-deliveries'     => array( 'GET', self::ADMIN ),
+			'/admin/inbox-insights'         => array( 'GET', self::ADMIN ),
 			'/agent/llms'             => array( 'GET', self::OPEN ),
 			'/agent/catalog'          => array( 'GET', self::OPEN ),
 			'/agent/search'           => array( 'GET', self::OPEN ),
@@ -46,6 +57,7 @@ final class Fahad_AI_Routes {
 			'/agent/mcp'              => array( 'POST', self::OPEN ),
 			'/whatsapp'               => array( 'GET, POST', self::OPEN ),
 			'/webhooks/woocommerce'   => array( 'POST', self::OPEN ),
+			'/doctor'                 => array( 'GET', self::OPEN ),
 		);
 	}
 

@@ -1,0 +1,161 @@
+"""The check: is a claim what the store said?
+
+A figure matches a fact at the precision it was written: "$94" or "$94.00" for 94.00, "4.5
+stars" for 4.46, "20%" for 19.6% off; a whole amount of money also matches when it only drops
+the cents ("$94" for 94.99). A hedged figure ("about $90", "environ 90 €") matches within 5%
+of the fact (at least one unit), so "about $90" passes for 94.00 and "about $80" does not.
+A claim next to a product's name must be that product's figure (or a figure of the cart or
+the policies, which no product owns); a claim that names no product must be some figure the
+store stated, or one the shopper said. Limits ("under $50") may repeat the shopper's or the
+tools' own figures. Codes, delivery promises and links must appear in the store's data or
+policies. A mismatch on a named product is corrected to the store's value; anything else
+is withheld.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from urllib.parse import urlsplit
+
+from ...catalog.money import SYMBOLS, display
+from .claims import Claim
+from .facts import Facts, Subject
+
+DOLLARS = {"USD", "CAD", "AUD", "NZD", "MXN", "SGD", "HKD"}
+HEDGE = Decimal("0.05")
+# How far around a claim a product's name still names it: the claim's own sentence or line.
+SENTENCE_END = re.compile(r"[.!?](?=\s)|\n")
+
+
+@dataclass(frozen=True)
+class Verdict:
+    claim: Claim
+    ok: bool
+    subject: Subject | None = None
+    fact: str | None = None  # what the store says instead, as a shopper would read it
+    replacement: str | None = None  # the corrected figure; None when withheld
+
+
+def matches(claim: Claim, candidates) -> bool:
+    value = claim.value
+    for fact in candidates:
+        if not isinstance(fact, Decimal):
+            continue
+        if claim.hedged:
+            if abs(fact - value) <= max(Decimal(1), abs(fact) * HEDGE):
+                return True
+            continue
+        if claim.kind == "rating":  # "5 stars" is not a 4.5; "4.5" is a 4.46
+            if abs(fact - value) <= (Decimal("0.05") if claim.decimals else Decimal("0.25")):
+                return True
+            continue
+        step = Decimal(1).scaleb(-claim.decimals)
+        if fact.quantize(step, rounding=ROUND_HALF_UP) == value:
+            return True
+        if claim.kind == "money" and claim.decimals == 0 and \
+                fact.quantize(step, rounding=ROUND_FLOOR) == value:
+            return True
+    return False
+
+
+def subject_of(facts: Facts, before: str, after: str) -> Subject | None:
+    """The product a claim's own sentence names: the last name before it, else the first
+    after it."""
+    sentence = SENTENCE_END.split(before)[-1]
+    named = facts.named_in(sentence)
+    if named:
+        return named[-1][1]
+    rest = SENTENCE_END.split(after, maxsplit=1)[0]
+    named = facts.named_in(rest)
+    return named[0][1] if named else None
+
+
+def judge(claim: Claim, facts: Facts, subject: Subject | None,
+          fallback: Subject | None = None) -> Verdict:
+    """The verdict on one claim; ``fallback`` is the product the reply was about, used only
+    to correct a figure that matches nothing at all."""
+    kind = claim.kind
+    if kind in ("money", "percent", "stock", "rating"):
+        if kind == "money" and not _same_currency(claim.currency, facts.currency):
+            return _mismatch(claim, facts, subject or fallback)
+        said = facts.said.get(kind, set()) if (claim.bound or subject is None) else set()
+        if subject is not None:
+            own = _own(subject, kind, claim)
+            if matches(claim, own | facts.loose.get(kind, set()) | said):
+                return Verdict(claim, True, subject)
+            return _mismatch(claim, facts, subject)
+        # A discount or stock count that names no product is the product the reply is
+        # about, or the policies' own; a price may be any price the store stated.
+        known = facts.all_of(kind) if kind in ("money", "rating") else \
+            facts.loose.get(kind, set()) | _own(fallback, kind, claim)
+        if matches(claim, known | said):
+            return Verdict(claim, True)
+        return _mismatch(claim, facts, fallback)
+    if kind == "code":
+        return Verdict(claim, claim.value in facts.tokens)
+    if kind == "delivery":
+        return Verdict(claim, claim.value in facts.loose.get("delivery", ()))
+    if kind == "link":
+        return Verdict(claim, _known_link(claim.value, facts))
+    return Verdict(claim, True)
+
+
+def _own(subject: Subject | None, kind: str, claim: Claim) -> set:
+    if subject is None:
+        return set()
+    if kind == "money":
+        return subject.savings if claim.off else subject.money | subject.savings
+    return {"percent": subject.percents, "stock": subject.stock,
+            "rating": subject.ratings}[kind]
+
+
+def _same_currency(written: str | None, store: str) -> bool:
+    store = (store or "").upper()
+    if written is None or written == store:
+        return True
+    return written == "$" and store in DOLLARS
+
+
+def _known_link(url: str, facts: Facts) -> bool:
+    if any(url.startswith(link) or link.startswith(url) for link in facts.links):
+        return True
+    host = urlsplit(url if "://" in url else "https://" + url).netloc
+    return host in facts.hosts or host.removeprefix("www.") in facts.hosts
+
+
+def _mismatch(claim: Claim, facts: Facts, subject: Subject | None) -> Verdict:
+    """A wrong figure: corrected to the subject's own when the store has one, else withheld."""
+    if subject is None:
+        return Verdict(claim, False)
+    kind = claim.kind
+    if kind == "money" and subject.price is not None and not claim.off:
+        variable = subject.price_max is not None and subject.price_max != subject.price
+        text = written_like(claim, subject.price, facts.currency)
+        if variable and not claim.start_from:
+            text = "from " + text
+        return Verdict(claim, False, subject, fact=text, replacement=text)
+    if kind == "percent" and subject.percents:
+        best = max(subject.percents).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+        text = f"{best}%"
+        return Verdict(claim, False, subject, fact=text, replacement=text)
+    if kind == "stock" and subject.stock_total is not None:
+        text = str(subject.stock_total)
+        return Verdict(claim, False, subject, fact=text, replacement=text)
+    if kind == "rating" and subject.rating is not None:
+        text = f"{subject.rating.quantize(Decimal('0.1'))}".replace(
+            ".", "," if "," in claim.text else ".")
+        return Verdict(claim, False, subject, fact=text, replacement=text)
+    return Verdict(claim, False, subject)
+
+
+def written_like(claim: Claim, value: Decimal, currency: str) -> str:
+    """The store's amount written the way the claim was: "$94.00", "94,00 €"."""
+    shown = display(value, currency)
+    if claim.text[:1].isdigit():
+        number = f"{value:,.2f}"
+        if re.search(r"\d,\d{1,2}\b", claim.text):  # a decimal comma: 1.234,56
+            number = number.replace(",", " ").replace(".", ",").replace(" ", ".")
+        symbol = SYMBOLS.get(currency.upper(), "").strip() or currency.upper()
+        shown = f"{number} {symbol}"
+    return shown

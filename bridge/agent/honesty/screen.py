@@ -1,0 +1,173 @@
+"""The check on a streamed reply: text flows on as it comes, except a span that may become a
+claim, which is held from its first sign (a digit, a currency, a code-like word, "tomorrow",
+"free", a link) until it is complete, then released as it was, corrected, or withheld, in
+the same chunk.
+
+A span is complete once six more words, a sentence's end or the model's pause (a tool
+call, the end of the reply) follow its first sign; so text waits only behind a figure, and
+at most a few words. ``ClaimCheck.screen`` wraps one provider's events; what it held when
+the provider failed was never shown, and the next provider continues from what was.
+"""
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from ..events import Chunk, Event
+from .check import SENTENCE_END, Verdict, judge, subject_of
+from .claims import read
+from .facts import Facts
+from .wording import language, withheld
+
+TRIGGER = re.compile(
+    r"[\d$€£¥₹]|\b(?:USD|EUR|GBP|CAD|AUD|CHF|JPY|INR|SAR|AED|MXN)\b|\b[A-Z]{3,}|"
+    r"(?i:https?:|www\.|\b(?:tomorrow|next[- ]day|same[- ]day|overnight|mañana|demain|"
+    r"übermorgen|morgen|free|ships? free|gratis|gratuit[e]?|offerte|kostenlos\w*|"
+    r"versandkostenfrei)\b)")
+TRIGGER_WORDS = ("usd", "eur", "gbp", "cad", "aud", "chf", "jpy", "inr", "sar", "aed", "mxn",
+                 "https:", "http:", "www.", "tomorrow", "next-day", "next day", "same-day",
+                 "same day", "overnight", "mañana", "demain", "morgen", "übermorgen", "free",
+                 "gratis", "gratuit", "offerte", "kostenlos", "versandkostenfrei")
+WORDS_AFTER = 6  # a claim's words after its first sign: "2 to 3 business days"
+CONTEXT = 300  # characters of shown text a claim is read with (its sentence, its product)
+MAX_HELD = 400  # a span held this long is judged as it is
+# A sentence's end; not a dot after a digit, which may be "$12." of "$12.34" or "3. März".
+END = re.compile(r"[!?\n]|(?<!\d)\.(?=\s|$)")
+SENTENCE_OVER = re.compile(r"[!?\n]|\.(?=\s)")  # where a withheld figure's sentence ends
+NOT_A_PRODUCT = re.compile(r"\b(?:ship|deliver|total|cart|order|budget|carrito|pedido|env[ií]o|"
+                           r"presupuesto|panier|commande|livraison|warenkorb|bestellung|"
+                           r"versand|lieferung)", re.I)
+
+
+class Screen:
+    """One provider's reply being checked, chunk by chunk."""
+
+    def __init__(self, facts_of, shown: str, preferred: str | None, question: str = ""):
+        self.facts_of = facts_of  # () -> Facts, current with the turn's tool calls
+        self.shown = shown  # what the shopper saw this turn before this provider
+        self.preferred = preferred
+        self.question = question[-300:]  # the shopper's words: the reply's language too
+        self.pending = ""
+        self.muted = False
+        self.verdicts: list[Verdict] = []
+
+    def feed(self, text: str, final: bool = False) -> str:
+        """Take more of the reply; return what may be shown now."""
+        self.pending += text
+        out = []
+        while self.pending:
+            if self.muted:
+                if not self._skip_sentence(final):
+                    break
+                continue
+            match = TRIGGER.search(self.pending)
+            hold = match.start() if match else self._fragment()
+            if hold > 0:
+                out.append(self._show(self.pending[:hold]))
+                self.pending = self.pending[hold:]
+                continue
+            if match is None and not final:
+                break  # only a word that may yet become a sign
+            window = self._complete(final)
+            if window is None:
+                break
+            out.append(self._judge(window))
+        if final:
+            self.muted = False
+        return "".join(out)
+
+    def _fragment(self) -> int:
+        """Where a trailing word that may still grow into a sign starts, else the end."""
+        tail = re.search(r"\S+$", self.pending)
+        if tail is None:
+            return len(self.pending)
+        word = tail.group(0)
+        lower = word.lower()
+        if word.isalpha() and word.isupper() or any(t.startswith(lower) for t in TRIGGER_WORDS):
+            return tail.start()
+        return len(self.pending)
+
+    def _complete(self, final: bool) -> int | None:
+        if final or len(self.pending) >= MAX_HELD:
+            return len(self.pending)
+        words = list(re.finditer(r"\S+\s+", self.pending))
+        end = END.search(self.pending)
+        ends = [m.end() for m in (end,) if m] + \
+            ([words[WORDS_AFTER].end()] if len(words) > WORDS_AFTER else [])
+        return min(ends) if ends else None
+
+    def _judge(self, window: int) -> str:
+        context = self.shown[-CONTEXT:]
+        text = context + self.pending[:window]
+        offset = len(context)
+        token = re.match(r"\S+\s*", self.pending)
+        token_end = token.end() if token else len(self.pending)
+        claims = [c for c in read(text) if c.end > offset and c.start < offset + token_end]
+        if not claims:
+            return self._pass(token_end)
+        claim = claims[0]
+        start, end = max(claim.start - offset, 0), claim.end - offset
+        out = self._show(self.pending[:start])
+        verdict = self._verdict(claim, text)
+        self.verdicts.append(verdict)
+        if verdict.ok:
+            out += self._show(self.pending[start:end])
+        elif verdict.replacement is not None:
+            out += self._show(verdict.replacement)
+        else:
+            lead = "" if (self.shown[-1:] or " ").isspace() else " "
+            out += self._show(lead + withheld(claim.kind, language(
+                self.question + " " + self.shown, self.preferred)))
+            self.muted = True
+        self.pending = self.pending[end:]
+        return out
+
+    def _pass(self, end: int) -> str:
+        out = self._show(self.pending[:end])
+        self.pending = self.pending[end:]
+        return out
+
+    def _verdict(self, claim, text: str) -> Verdict:
+        facts: Facts = self.facts_of()
+        before, after = text[:claim.start], text[claim.end:]
+        subject = subject_of(facts, before, after)
+        fallback = None
+        if subject is None:
+            sentence = SENTENCE_END.split(before)[-1] + SENTENCE_END.split(after, 1)[0]
+            if not NOT_A_PRODUCT.search(sentence):
+                named = facts.named_in(before)
+                fallback = named[-1][1] if named else None
+        return judge(claim, facts, subject, fallback)
+
+    def _skip_sentence(self, final: bool) -> bool:
+        """Drop the rest of a withheld figure's sentence; False while it has not ended."""
+        end = SENTENCE_OVER.search(self.pending)
+        if end is None:
+            keep = self.pending[-1:] if self.pending[-1:] == "." and not final else ""
+            self.pending = keep
+            return False
+        newline = self.pending[end.start()] == "\n"
+        self.pending = self.pending[end.start() if newline else end.end():]
+        self.muted = False
+        return True
+
+    def _show(self, text: str) -> str:
+        self.shown += text
+        return text
+
+
+def screened(events: Iterator[Event], screen: Screen) -> Iterator[Event]:
+    """The events with every chunk checked; held text goes out before any other event."""
+    for event in events:
+        if isinstance(event, Chunk):
+            text = screen.feed(event.content)
+            if text:
+                yield Chunk(text)
+            continue
+        text = screen.feed("", final=True)
+        if text:
+            yield Chunk(text)
+        yield event
+    text = screen.feed("", final=True)
+    if text:
+        yield Chunk(text)

@@ -1,0 +1,190 @@
+"""The catalogue's intents: search (with a budget checked against variations, honest
+negatives and needs), and the picks among what was shown (cheapest, best rated, on sale)."""
+from __future__ import annotations
+
+from typing import Iterator
+
+from ...catalog.text import query_terms
+from ...store.base import option_label
+from ..events import Event
+from . import needs, parse, say, targets
+from .talk import Talk
+
+SEARCH_LIMIT = 5
+SORTS = {"cheapest": "price_asc", "dearest": "price_desc", "best": "rating"}
+
+
+def search(talk: Talk, query: str | None = None, on_sale: bool = False) -> Iterator[Event]:
+    ctx, lang = talk.ctx, talk.lang
+    limits, rest = parse.budget(query if query is not None else talk.text)
+    on_sale = on_sale or bool(parse.SALE_WORDS.search(rest))
+    rest = parse.STOCK_WORDS.sub(" ", parse.SALE_WORDS.sub(" ", rest))
+    rest = parse.drop_greeting(rest)
+    need = None if needs.sells_kind(rest, ctx.index) else needs.need_query(rest)
+    args = {"query": need or rest, "limit": SEARCH_LIMIT}
+    if limits.low is not None:
+        args["min_price"] = limits.low
+    if limits.high is not None:
+        args["max_price"] = limits.high
+    if on_sale:
+        args["on_sale"] = True
+    rank = targets.superlative(rest)
+    if rank:
+        args["sort"] = SORTS[rank]
+    category = None if need else _category(ctx, rest)
+    if category:
+        args["category"] = category
+    if not need:
+        ignored = ctx.index.search(rest, limit=1).ignored
+        missing = needs.unsold(rest, ctx.index, ignored)
+        if missing:
+            yield from _not_sold(talk, missing, args)
+            return
+    result = yield from talk.turn.use("search_products", args)
+    found = result.content
+    if not result.ok:
+        yield from talk.say(f"Sorry, I couldn't search the catalogue just now: {found['error']}")
+        return
+    within = say.budget_phrase(limits.low, limits.high, ctx.store.currency, lang)
+    if found["total"] == 0:
+        yield from _nothing_found(talk, args, within)
+        return
+    lines = []
+    fixed = found.get("spelling_corrected", {})
+    if fixed:
+        pairs = ", ".join(talk.t("spelled_pair", right=r, wrong=w) for w, r in fixed.items())
+        lines.append(talk.t("spelled", pairs=pairs))
+    total, showing = found["total"], found["showing"]
+    key = "found_one" if total == 1 else "found_all" if total <= showing else "found_top"
+    lines.append(talk.t(key, total=total, showing=showing, within=within))
+    for i, (brief, card) in enumerate(zip(found["products"], result.cards), 1):
+        note = _budget_note(talk, card, limits, rest) if limits.high is not None else ""
+        lines.append(say.product_line(i, brief, lang, note))
+    lines.append(talk.t("follow_up"))
+    yield from talk.say(*lines)
+
+
+def _budget_note(talk: Talk, card: dict, limits: parse.Budget, words: str) -> str:
+    """For a variable product partly within budget: the options that fit."""
+    variations = card.get("variations") or []
+    if not variations:
+        return ""
+    fitting = [v for v in variations if v.get("in_stock", True)
+               and _fits(v.get("price"), limits)
+               and all(parse.mentioned(value, words) for value in _asked(card, words))]
+    if len(fitting) == len(variations) or not fitting:
+        return ""
+    return talk.t("budget_some", options=", ".join(
+        option_label(v["attributes"].values()) for v in fitting[:3]))
+
+
+def _category(ctx, words: str) -> str | None:
+    """The category a kind word names outright ("shoes" -> Shoes), so a search for it
+    doesn't drift to products whose descriptions mention it."""
+    terms = {needs.singular(t) for t in query_terms(words)}
+    hits = [c.name for c in ctx.store.categories()
+            if terms & {needs.singular(w) for w in query_terms(c.name)}]
+    return hits[0] if len(hits) == 1 else None
+
+
+def _asked(card: dict, words: str) -> list[str]:
+    """Option values of the card the shopper named ("XL")."""
+    values = {value for v in card.get("variations") or () for value in v["attributes"].values()}
+    return [value for value in values if parse.mentioned(value, words)]
+
+
+def _fits(price, limits: parse.Budget) -> bool:
+    if price in (None, ""):
+        return False
+    value = float(price)
+    return (limits.low is None or value >= limits.low) and \
+        (limits.high is None or value <= limits.high)
+
+
+def _not_sold(talk: Talk, missing: str, args: dict) -> Iterator[Event]:
+    ctx = talk.ctx
+    lines = [talk.t("not_sold", what=_as_written(talk, missing))]
+    nearby = ctx.index.search(missing, limit=3)
+    if nearby.cards and not nearby.ignored:
+        result = yield from talk.turn.use("search_products", {**args, "query": missing,
+                                                              "limit": 3})
+        if result.ok and result.cards:
+            lines.append(talk.t("closest"))
+            lines += [say.product_line(i, p, talk.lang)
+                      for i, p in enumerate(result.content["products"], 1)]
+            yield from talk.say(*lines)
+            return
+    categories = ", ".join(c.name for c in list(ctx.store.categories())[:8])
+    lines.append(talk.t("store_has", categories=categories))
+    yield from talk.say(*lines)
+
+
+def _as_written(talk: Talk, missing: str) -> str:
+    """The missing kind in the shopper's own words when they wrote it so."""
+    return missing
+
+
+def _nothing_found(talk: Talk, args: dict, within: str) -> Iterator[Event]:
+    ctx = talk.ctx
+    if within:
+        wider = {"query": args.get("query", ""), "on_sale": args.get("on_sale"),
+                 "category": args.get("category"), "limit": 1}
+        # Run as a tool call, so the price said is one a tool returned (the claim check
+        # holds every figure to that); "the first one" still means what was shown.
+        shown = list(ctx.shown)
+        result = talk.turn.execute("search_products", wider)
+        ctx.shown = shown
+        if result.ok and result.cards:
+            nearest = result.cards[0]
+            yield from talk.say(talk.t("nothing_in_budget", within=within,
+                                       name=nearest["name"], price=say.price(nearest, talk.lang)))
+            return
+    categories = ", ".join(c.name for c in list(ctx.store.categories())[:8])
+    yield from talk.say(talk.t("nothing_found", categories=categories))
+
+
+def pick(talk: Talk, kind: str) -> Iterator[Event]:
+    """The cheapest, dearest or best rated among the products last shown."""
+    ids = targets.products(talk.turn, talk.text)
+    cards = talk.ctx.index.cards(ids[:1])
+    if not cards:
+        yield from talk.say(talk.t("which_product"))
+        return
+    result = yield from talk.turn.use("get_product_details", {"product_id": cards[0]["id"]})
+    if not result.ok:
+        yield from talk.say(say.lookup_failed(result))
+        return
+    card = result.cards[0]
+    if kind == "best":
+        yield from talk.say(talk.t("pick_best", name=card["name"],
+                                   rating=f"{float(card.get('rating') or 0):.1f}",
+                                   count=card.get("rating_count", 0)))
+        return
+    key = "pick_cheapest" if kind == "cheapest" else "pick_dearest"
+    yield from talk.say(talk.t(key, name=card["name"], price=say.price(card, talk.lang)))
+
+
+def on_sale(talk: Talk) -> Iterator[Event]:
+    """"Which of those is on sale?" / "is the third on sale?" over what was shown."""
+    shown = list(talk.ctx.shown)
+    positions = parse.ordinals(talk.text, len(shown))
+    named = targets.products(talk.turn, talk.text) if not positions else []
+    if positions or (named and len(query_terms(talk.text)) > 1):
+        pid = shown[positions[0]] if positions else named[0]
+        result = yield from talk.turn.use("get_product_details", {"product_id": pid})
+        if not result.ok:
+            yield from talk.say(say.lookup_failed(result))
+            return
+        card = result.cards[0]
+        key = "is_on_sale" if card.get("on_sale") else "not_on_sale"
+        yield from talk.say(talk.t(key, name=card["name"], price=say.price(card, talk.lang)))
+        return
+    result = talk.turn.execute("compare_products", {"product_ids": shown[:4]}) \
+        if len(shown) >= 2 else None
+    talk.ctx.shown = shown  # read, not shown again: "the first one" keeps its meaning
+    cards = [c for c in (result.cards if result and result.ok else ()) if c.get("on_sale")]
+    if not cards:
+        yield from talk.say(talk.t("no_sale"))
+        return
+    yield from talk.say(*[talk.t("pick_sale", name=c["name"], price=say.price(c, talk.lang))
+                          for c in cards])

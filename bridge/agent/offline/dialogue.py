@@ -1,0 +1,109 @@
+"""The offline assistant's dialogue state, read from the conversation itself.
+
+With a ``conversation_ref`` the agent recalls what was shown (``ctx.shown``/``focus``/
+``seen``). A client that sends only the ``messages`` array (the contract's stateless form)
+loses that memory, so the same facts are read back from the assistant's earlier messages:
+products are named in bold (``**Name**``), in the order shown. The last question the
+assistant asked (an offer to show, add or tell more) and the latest budget the shopper
+stated are read from the messages either way.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ...catalog.text import fold
+from ..turn import Turn
+from . import parse
+from .lexicon import to_english
+
+BOLD = re.compile(r"\*\*(.+?)\*\*")
+# The kind of offer a question makes, by its words in any supported language.
+OFFER_KINDS = (
+    ("add", re.compile(r"cart|basket|panier|warenkorb|carrello|carrinho|carrito|cesta|السلة|"
+                       r"\badd\b|ajout|aggiung|adicion|añad|anad|legen|أضيف|اضيف", re.I)),
+    ("more", re.compile(r"know more|more about|tell you more|en savoir plus|mehr wissen|"
+                        r"saber m[aá]s|saperne di pi[uù]|detail", re.I)),
+    ("show", re.compile(r"\bsee\b|\bshow\b|narrow|muestre|mostrar|montre|voir|zeige|sehen|"
+                        r"mostr|\bver\b|أعرض|اعرض|عرض", re.I)),
+)
+SALE = re.compile(r"\bsale\b|on sale|promo|rebaj|oferta|solde|angebot|reduziert|saldo|"
+                  r"sconto|تخفيض", re.I)
+COLOURS = ("black", "white", "grey", "gray", "navy", "red", "blue", "green", "brown", "cream",
+           "beige", "olive", "pink", "yellow")
+
+
+@dataclass
+class Offer:
+    kind: str  # add | more | show
+    on_sale: bool = False
+    words: list[str] = field(default_factory=list)  # a narrowing the offer named ("black")
+    query: str = ""  # what the shopper had asked for when the offer was made
+
+
+@dataclass
+class State:
+    offer: Offer | None = None
+    budget: parse.Budget = parse.Budget()
+
+
+def read(turn: Turn, lang: str = "en") -> State:
+    """The state this turn starts from; fills the turn's memory from the messages when the
+    conversation's own memory is empty."""
+    messages = turn.messages[:-1]
+    ctx = turn.ctx
+    if not ctx.shown and ctx.focus is None:
+        _recall_from(turn, messages)
+    state = State()
+    for message in reversed(messages):
+        if message.get("role") == "user":
+            found, _ = parse.budget(to_english(str(message.get("content", "")), lang))
+            if found:
+                state.budget = found
+                break
+    last = messages[-1] if messages and messages[-1].get("role") == "assistant" else None
+    if last:
+        state.offer = _offer(str(last.get("content", "")), messages)
+    return state
+
+
+def _recall_from(turn: Turn, messages: list[dict]) -> None:
+    index, ctx = turn.ctx.index, turn.ctx
+    seen: list[int] = []
+    latest: list[int] | None = None
+    for message in reversed(messages):
+        if message.get("role") != "assistant":
+            continue
+        ids = []
+        for name in BOLD.findall(str(message.get("content", ""))):
+            pid = _product_id(index, name)
+            if pid and pid not in ids:
+                ids.append(pid)
+        if ids and latest is None:
+            latest = ids
+        seen += [i for i in ids if i not in seen]
+    if latest:
+        ctx.shown = latest
+        ctx.focus = latest[0] if len(latest) == 1 else None
+    ctx.seen = seen
+
+
+def _product_id(index, name: str) -> int | None:
+    """The product a bold name stands for: "Classic Pullover Hoodie (M / Black)" too."""
+    name = name.strip()
+    return index.id_by_name(name) or index.id_by_name(re.sub(r"\s*\([^)]*\)$", "", name))
+
+
+def _offer(text: str, messages: list[dict]) -> Offer | None:
+    questions = re.findall(r"[^.!?\n]*[?؟]", text)
+    if not questions:
+        return None
+    question = questions[-1]
+    for kind, pattern in OFFER_KINDS:
+        if pattern.search(question):
+            lowered = fold(question)
+            words = [c for c in COLOURS if re.search(rf"\b{c}\b", lowered)]
+            asked = next((str(m.get("content", "")) for m in reversed(messages)
+                          if m.get("role") == "user"), "")
+            return Offer(kind, bool(SALE.search(question)), words, asked)
+    return None

@@ -1,0 +1,77 @@
+"""Everyday shopping words of the supported languages, mapped to the English words the
+offline reader and the catalogue understand.
+
+``to_english(text, lang)`` rewrites a message phrase by phrase (longest first) so the one
+English reader serves every language: "añade la segunda al carrito" reads as "add the
+second to cart". Words not listed pass through unchanged, so a kind of product the
+lexicon doesn't know stays the shopper's own word (and is honestly not found). Each table
+line is ``phrase | phrase = english``; phrases are written folded (no accents).
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from ...catalog.text import fold
+from .words import TABLES
+
+
+@lru_cache(maxsize=None)
+def _rules(lang: str) -> list[tuple[re.Pattern, str]]:
+    pairs: list[tuple[str, str]] = []
+    for line in TABLES.get(lang, "").strip().splitlines():
+        if "=" not in line:
+            continue
+        left, right = line.split("=", 1)
+        pairs += [(phrase.strip(), right.strip()) for phrase in left.split("|")
+                  if phrase.strip()]
+    pairs.sort(key=lambda pair: -len(pair[0]))
+    return [(re.compile(rf"(?<![\w$\x00\x01]){re.escape(phrase)}(?![\w\x00\x01])"), english)
+            for phrase, english in pairs]
+
+
+def to_english(text: str, lang: str) -> str:
+    """The message in the reader's English; English text is returned as it is."""
+    if lang == "en" or lang not in TABLES:
+        return text
+    text = text.replace("\u2019", "'")
+    folded = fold(text) if lang != "ar" else _arabic(text)
+    folded = re.sub(r"\bl'", "le ", folded)  # l'article -> le article ("L" stays a size)
+    folded = re.sub(r"\b(qu|[djcnsmt])'", r"\1 ", folded)  # c'est -> c est
+    folded = re.sub(r"[¿¡«»؟،]", " ", folded)
+    marked = folded
+    for pattern, english in _rules(lang):
+        # \x00 keeps a replaced phrase from being rewritten again by a shorter one.
+        marked = pattern.sub(lambda _m, e=english: "\x00" + e.replace(" ", "\x01") + "\x00",
+                             marked)
+    out = marked.replace("\x00", " ").replace("\x01", " ")
+    return re.sub(r"\s+", " ", out).strip()
+
+
+def _arabic(text: str) -> str:
+    """Arabic without short vowels and with one form of alef and of teh marbuta endings."""
+    text = re.sub(r"[\u064B-\u0652\u0640]", "", text)
+    text = re.sub("[أإآ]", "ا", text)
+    return text.lower()
+
+
+@lru_cache(maxsize=None)
+def scores() -> dict[str, dict[str, float]]:
+    """Single words of every table as language evidence (shared words count in part)."""
+    found: dict[str, set[str]] = {}
+    for lang in TABLES:
+        for pattern, _ in _rules(lang):
+            phrase = pattern.pattern
+            for word in re.findall(r"[^\W\d_]{3,}", fold(re.sub(r"\\(.)", r"\1", phrase))):
+                found.setdefault(word, set()).add(lang)
+    english = set(re.findall(r"[a-z]+", " ".join(
+        e for lang in TABLES for _, e in _rules(lang))))
+    return {w: {lang: 1 / len(langs) for lang in langs} for w, langs in found.items()
+            if w not in english and lang_of_word_ok(w)}
+
+
+def lang_of_word_ok(word: str) -> bool:
+    # Brand-like words shared with English product names are no evidence of a language.
+    return word not in {"jeans", "shorts", "chinos", "parka", "tote", "email", "paypal",
+                        "visa", "mastercard", "apple", "pay", "stock", "budget", "sneakers",
+                        "beige", "navy", "tenis", "canada", "italia"}

@@ -1,0 +1,170 @@
+"""One product's intents: its details, whether it (or an option of it) is in stock, and
+which of its variations fit a budget or an option the shopper names."""
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from ...store.base import item_label, option_label
+from ..events import Event
+from . import parse, say, targets
+from .talk import Talk
+
+STILL = re.compile(r"\b(still have|still available|still in stock|in stock|available|"
+                   r"back in stock|do you have (it|them|this|that)|have (it|them) in|"
+                   r"sold out)\b", re.I)
+BUDGET_ASK = re.compile(r"\b(fit|fits|within|that budget|that price|in budget|under|below|"
+                        r"less than)\b", re.I)
+
+
+def _target(talk: Talk, pid: int | None = None) -> dict | None:
+    ids = [pid] if pid else targets.products(talk.turn, talk.text)
+    if not ids:
+        return None
+    result = yield from talk.turn.use("get_product_details", {"product_id": ids[0]})
+    if not result.ok:
+        yield from talk.say(say.lookup_failed(result))
+        return False
+    return result.content
+
+
+def details(talk: Talk, pid: int | None = None) -> Iterator[Event]:
+    p = yield from _target(talk, pid)
+    if p is False:
+        return
+    if p is None:
+        yield from talk.say(talk.t("which_product"))
+        return
+    lang = talk.lang
+    if p.get("variations"):
+        named = _named_options(p, talk.text)
+        if named:
+            yield from _variants(talk, p, named)
+            return
+    lines = [f"**{p['name']}**: {say.price(p, lang)}.", p.get("short_description") or ""]
+    if p.get("options"):
+        lines.append(talk.t("options", options=say.options(p)))
+    if p.get("variations"):
+        available = [v for v in p["variations"] if v["in_stock"]]
+        lines.append(talk.t("combos", available=len(available), total=len(p["variations"]))
+                     if available else talk.t("all_out"))
+    else:
+        lines.append(talk.t("availability", state=_stock_state(talk, p)))
+    if p.get("rating"):
+        lines.append(talk.t("rated", rating=f"{float(p['rating']):.1f}",
+                            count=p["rating_count"]))
+    yield from talk.say(*lines)
+
+
+def _stock_state(talk: Talk, p: dict) -> str:
+    if not p.get("in_stock", True):
+        return talk.t("out_of_stock")
+    if p.get("stock_quantity") is not None:
+        return talk.t("n_in_stock", n=p["stock_quantity"])
+    return talk.t("in_stock")
+
+
+def availability(talk: Talk) -> Iterator[Event]:
+    """"Do you still have X?": names X and says yes (with the count) or no."""
+    p = yield from _target(talk)
+    if p is False:
+        return
+    if p is None:
+        yield from talk.say(talk.t("which_product"))
+        return
+    if p.get("variations"):
+        named = _named_options(p, talk.text)
+        if named:
+            yield from _variants(talk, p, named)
+            return
+    label = p["name"]
+    if not p.get("in_stock", True):
+        yield from talk.say(talk.t("avail_no", label=label))
+    elif p.get("stock_quantity") is not None:
+        yield from talk.say(talk.t("avail_yes_n", label=label, n=p["stock_quantity"]))
+    else:
+        yield from talk.say(talk.t("avail_yes", label=label))
+
+
+def budget_fit(talk: Talk) -> Iterator[Event]:
+    """"Which sizes of X fit that?" against the budget stated now or earlier."""
+    p = yield from _target(talk)
+    if p is False:
+        return
+    if p is None:
+        yield from talk.say(talk.t("which_product"))
+        return
+    limits, _ = parse.budget(talk.text)
+    limits = limits or talk.state.budget
+    named = _named_options(p, talk.text) if p.get("variations") else {}
+    if not p.get("variations") or not limits:
+        yield from (details_of(talk, p) if not named else _variants(talk, p, named))
+        return
+    if named:
+        yield from _variants(talk, p, named, limits)
+        return
+    fitting = [v for v in p["variations"] if v["in_stock"] and _within(v["price"], limits)]
+    if not fitting:
+        yield from talk.say(talk.t("budget_none", name=p["name"]))
+        return
+    options = ", ".join(f"{option_label(v['attributes'].values())} "
+                        f"({say.money(v['price'], p['currency'])})" for v in fitting)
+    yield from talk.say(talk.t("budget_fits", name=p["name"], options=options))
+
+
+def details_of(talk: Talk, p: dict) -> Iterator[Event]:
+    yield from talk.say(f"**{p['name']}**: {say.price(p, talk.lang)}.")
+
+
+def _variants(talk: Talk, p: dict, named: dict[str, list[str]],
+              limits: parse.Budget | None = None) -> Iterator[Event]:
+    """The variations matching the options named: stock and price of each."""
+    fits = [v for v in p["variations"]
+            if all(v["attributes"].get(k) in values for k, values in named.items())]
+    if not fits:
+        yield from talk.say(talk.t("avail_no", label=p["name"]))
+        return
+    lines = []
+    for v in fits[:6]:
+        label = item_label(p["name"], option_label(v["attributes"].values()))
+        price = say.money(v["price"], p["currency"])
+        if limits:
+            key = "variant_within" if _within(v["price"], limits) else "variant_over"
+            lines.append(talk.t(key, label=label, price=price))
+        elif not v["in_stock"]:
+            lines.append(talk.t("avail_no", label=label))
+        elif v.get("stock_quantity") is not None:
+            lines.append(talk.t("avail_yes_n", label=label, n=v["stock_quantity"]) + " "
+                         + talk.t("variant_price", label=label, price=price))
+        else:
+            lines.append(talk.t("avail_yes", label=label) + " "
+                         + talk.t("variant_price", label=label, price=price))
+    if all(not v["in_stock"] for v in fits) and not limits:
+        others = [option_label(v["attributes"].values()) for v in p["variations"]
+                  if v["in_stock"]]
+        if others:
+            lines.append(talk.t("avail_others", options=", ".join(others[:8])))
+    yield from talk.say(*lines)
+
+
+def _named_options(p: dict, text: str) -> dict[str, list[str]]:
+    return {name: hits for name, values in p.get("options", {}).items()
+            if (hits := [v for v in values if parse.mentioned(v, text)])}
+
+
+def _within(price, limits: parse.Budget) -> bool:
+    value = float(price)
+    return (limits.low is None or value >= limits.low) and \
+        (limits.high is None or value <= limits.high)
+
+
+def options_for_focus(talk: Talk) -> bool:
+    """Whether a short message names options of the product in focus ("in a 9", "M, black")."""
+    focus = talk.ctx.focus
+    if focus is None or len(talk.text.split()) > 8:
+        return False
+    cards = talk.ctx.index.cards([focus])
+    if not cards or not cards[0].get("variations"):
+        return False
+    values = {value for v in cards[0]["variations"] for value in v["attributes"].values()}
+    return any(parse.mentioned(value, talk.text) for value in values)

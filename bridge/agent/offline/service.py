@@ -1,0 +1,124 @@
+"""Questions beyond shopping, answered from the merchant's own words: returns, shipping to a
+country, delivery times, payment methods, contact. The store's text is quoted verbatim;
+only the framing sentence is the assistant's. When the store said nothing, it says so and
+offers a person."""
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from ...catalog.text import fold
+from ..events import Event
+from .talk import Talk
+
+TOPICS = (
+    ("contact", re.compile(r"\b(contact|e-?mail|phone(?! cases?)|telephone|call you|reach "
+                           r"you|get in touch|whatsapp number)\b", re.I)),
+    ("payment", re.compile(r"\b(pay|paying|payment|paypal|apple pay|google pay|visa|"
+                           r"mastercard|amex|american express|credit cards?|debit cards?|"
+                           r"instal?l?ments?|cash on delivery|klarna|afterpay)\b", re.I)),
+    ("returns", re.compile(r"\b(return|returns|returning|refunds?|send (it|them|this|that|"
+                           r"something)? ?back|exchanges?|money back|sale item)\b", re.I)),
+    ("delivery", re.compile(r"\b(how long|when will|arrive|leave your warehouse|leaves? the "
+                            r"warehouse|dispatch|delivery times?|take to get|get there|"
+                            r"how (?:many|much) days)\b", re.I)),
+    ("shipping", re.compile(r"\b(ship|ships|shipping|deliver|delivery|postage|send to|"
+                            r"shipping cost)\b", re.I)),
+)
+COUNTRIES = {
+    "United States": "united states|usa|u\\.s\\.a?|\\bus\\b|america|estados unidos|etats unis|"
+                     "vereinigte staaten|stati uniti|eua",
+    "Canada": "canada|kanada", "United Kingdom": "united kingdom|\\buk\\b|britain|england|"
+                                                 "reino unido|royaume uni|grossbritannien|"
+                                                 "regno unito",
+    "Ireland": "ireland|irlanda|irlande|irland", "Germany": "germany|alemania|allemagne|"
+                                                            "deutschland|germania|alemanha",
+    "France": "france|francia|frankreich|franca", "Spain": "spain|espana|espagne|spanien|"
+                                                           "spagna|espanha",
+    "Portugal": "portugal|portogallo", "Italy": "italy|italia|italie|italien",
+    "Netherlands": "netherlands|holland|paises bajos|pays bas|niederlande|paesi bassi",
+    "Belgium": "belgium|belgica|belgique|belgien|belgio", "Austria": "austria|autriche|"
+                                                                     "osterreich",
+    "Switzerland": "switzerland|suiza|suisse|schweiz|svizzera|suica",
+    "Brazil": "brazil|brasil|bresil|brasilien|brasile", "Mexico": "mexico|mexique|messico",
+    "Australia": "australia|australie|australien", "Japan": "japan|japon|giappone|japao",
+    "Saudi Arabia": "saudi arabia|saudi|arabie saoudite|arabia saudita|saudi-arabien",
+    "United Arab Emirates": "united arab emirates|uae|emirates|emirats", "Egypt": "egypt",
+    "India": "india|inde|indien", "China": "china|chine|cina", "Argentina": "argentina",
+    "Chile": "chile", "Colombia": "colombia", "Poland": "poland|polonia|pologne|polen",
+    "Sweden": "sweden|suecia|suede|schweden|svezia", "Norway": "norway|noruega|norvege",
+    "Denmark": "denmark|dinamarca|danemark|danemark|danimarca",
+}
+METHODS = {
+    "PayPal": "paypal", "Apple Pay": "apple pay", "Google Pay": "google pay",
+    "Visa": "visa", "Mastercard": "mastercard|master card", "American Express":
+    "american express|amex", "cash on delivery": "cash on delivery|contra reembolso|"
+                                                 "contrassegno|nachnahme",
+    "instalments": "instal?l?ments?|payment in instalments|in raten|a plazos|cuotas|"
+                   "parcelado|a rate|en plusieurs fois", "Klarna": "klarna",
+    "bank transfer": "bank transfer|transferencia|virement|uberweisung|bonifico",
+}
+NEGATIVE = re.compile(r"\b(don'?t|do not|doesn'?t|does not|not|no|never|cannot|can'?t)\b",
+                      re.I)
+
+
+def topic(text: str) -> str | None:
+    for name, pattern in TOPICS:
+        if pattern.search(text):
+            return name
+    return None
+
+
+def answer(talk: Talk, kind: str) -> Iterator[Event]:
+    policies = talk.ctx.policies
+    if kind == "contact":
+        if policies.contact:
+            yield from talk.say(talk.t("contact_is", contact=policies.contact))
+        else:
+            yield from talk.say(talk.t("policy_silent", topic=talk.t("topic_contact")))
+        return
+    lines = policies.about(kind) or (policies.about("shipping") if kind == "delivery" else [])
+    if kind == "returns":
+        lines = policies.about("returns")
+    if not lines:
+        silent = talk.t("policy_silent", topic=talk.t(f"topic_{kind}"))
+        contact = talk.t("contact_is", contact=policies.contact) if policies.contact else ""
+        yield from talk.say(silent, contact)
+        return
+    lead = ""
+    words = fold(talk.raw) + " " + fold(talk.text)
+    if kind == "shipping":
+        country = _country(words)
+        if country:
+            listed = _country(fold(" ".join(lines)), only=country)
+            lead = talk.t("ship_yes" if listed else "ship_no", country=country)
+    if kind == "payment":
+        method = _method(words)
+        if method:
+            lead = _method_answer(talk, method, lines)
+    yield from talk.say(lead, talk.t("policy_intro"), *lines)
+
+
+def _country(text: str, only: str | None = None) -> str | None:
+    for name, aliases in COUNTRIES.items():
+        if only and name != only:
+            continue
+        if re.search(rf"(?<!\w)(?:{aliases})(?!\w)", text, re.I):
+            return name
+    return None
+
+
+def _method(text: str) -> str | None:
+    for name, aliases in METHODS.items():
+        if re.search(rf"(?<!\w)(?:{aliases})(?!\w)", text, re.I):
+            return name
+    return None
+
+
+def _method_answer(talk: Talk, method: str, lines: list[str]) -> str:
+    aliases = METHODS[method]
+    for sentence in re.split(r"(?<=[.!?])\s+", " ".join(lines)):
+        if re.search(rf"(?<!\w)(?:{aliases})(?!\w)", fold(sentence), re.I):
+            negative = NEGATIVE.search(sentence)
+            return talk.t("pay_no" if negative else "pay_yes", method=method)
+    return talk.t("pay_unlisted", method=method)

@@ -1,0 +1,37 @@
+"""One offline turn as the intents see it: the shopper's words (as written and as the
+reader's English), their language and the dialogue state."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterator
+
+from ..events import Event
+from ..turn import Turn
+from . import dialogue, language, lexicon, say
+from .phrases import t
+
+
+@dataclass
+class Talk:
+    turn: Turn
+    raw: str  # the message as the shopper wrote it
+    text: str  # the same in the reader's English (lexicon.to_english)
+    lang: str
+    state: dialogue.State
+
+    @classmethod
+    def of(cls, turn: Turn) -> "Talk":
+        raw = turn.question.strip()
+        lang = language.of_turn(turn.messages, turn.language, lexicon.scores())
+        return cls(turn, raw, lexicon.to_english(raw, lang), lang,
+                   dialogue.read(turn, lang))
+
+    @property
+    def ctx(self):
+        return self.turn.ctx
+
+    def t(self, key: str, **fields) -> str:
+        return t(self.lang, key, **fields)
+
+    def say(self, *lines: str) -> Iterator[Event]:
+        return say.chunks("\n".join(line for line in lines if line))

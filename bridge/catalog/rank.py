@@ -1,0 +1,102 @@
+"""Re-ranking of the best BM25 matches: how many of the query's words name the product, the
+query's amounts, colours and exclusions (bridge.catalog.understand), an exact match of what
+the shopper named first, then in stock before out of stock.
+
+The index hands over its top matches by exact BM25 (``Candidate``), best first.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .text import SYNONYMS, fold
+from .understand import Understood, fit
+
+# Weights of the parts of a candidate's score, next to its BM25 share (best match = 1).
+COVERAGE = 1.0  # all of the query's words in the name or categories
+MET = 0.25  # each amount or colour the product meets
+MISSED = 0.6  # each amount the product states and misses
+SEMANTIC = 1.0  # cosine similarity share (best = 1), when vectors are on
+
+
+@dataclass
+class Candidate:
+    pos: int
+    id: int
+    share: float  # BM25 over the best BM25 of its query: 1 for the best, 0 for no word
+    name: str
+    in_stock: bool
+    naming: str  # categories and tags
+    details: str  # attributes
+    sku: str
+    price: float | None = None
+    score: float = 0.0
+    exact: bool = False
+
+
+def stem(word: str) -> str:
+    """A light plural strip, enough to say "straps" names a "strap"."""
+    if len(word) > 4 and word.endswith("es") and not word.endswith("ses"):
+        return word[:-2]
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+_WORDS = re.compile(r"[a-z0-9]+")
+_PUNCTUATION = re.compile(r"[^a-z0-9 ]")
+
+
+def _forms(term: str) -> set[str]:
+    """The ways a name may write a query word: itself, its synonyms, singular and plural."""
+    found = set()
+    for word in SYNONYMS.get(term, (term,)) + (term,):
+        base = stem(word)
+        found |= {word, base, base + "s", base + "es"}
+    return found
+
+
+def exact(candidate: Candidate, named: str, name_words: list[str] | None = None) -> bool:
+    """Whether the query is the product's name or SKU, as written or near enough (case,
+    accents and punctuation aside)."""
+    if not named:
+        return False
+    words = name_words if name_words is not None else _WORDS.findall(fold(candidate.name))
+    return named == " ".join(words) or bool(candidate.sku) and \
+        named.replace(" ", "") in _PUNCTUATION.sub("", fold(candidate.sku)).split()
+
+
+def order(candidates: list[Candidate], understood: Understood, terms: list[str],
+          head_terms: list[str] = (), similarity: dict[int, float] | None = None
+          ) -> list[Candidate]:
+    """The candidates best first; excluded ones are dropped."""
+    groups = [_forms(t) for t in terms]
+    # "X that fits this Y": the words that must name the product are X's, and Y itself is
+    # what the shopper has, not what they want.
+    context = " ".join(_WORDS.findall(understood.context)) if head_terms else ""
+    if head_terms:
+        groups = [_forms(t) for t in head_terms]
+    top_similarity = max(similarity.values(), default=0.0) if similarity else 0.0
+    kept = []
+    for c in candidates:
+        words = _WORDS.findall(fold(c.name))
+        found = fit(understood, c.name, c.details, words)
+        if found.excluded:
+            continue
+        present = set(words).union(_WORDS.findall(fold(c.naming)))
+        covered = sum(1 for g in groups if not g.isdisjoint(present)) / len(groups) \
+            if groups else 0.0
+        c.score = c.share + COVERAGE * covered + MET * found.met - MISSED * found.missed
+        if similarity and top_similarity > 0:
+            c.score += SEMANTIC * max(0.0, similarity.get(c.pos, 0.0)) / top_similarity
+        if context and " ".join(words) in context:
+            c.score -= COVERAGE
+        c.exact = exact(c, understood.named, words)
+        kept.append(c)
+    if understood.cheapest:
+        # Equally good matches (the same product at other prices) cheapest first.
+        kept.sort(key=lambda c: (not c.exact, not c.in_stock, -round(c.score, 1),
+                                 c.price if c.price is not None else float("inf")))
+    else:
+        kept.sort(key=lambda c: (not c.exact, not c.in_stock, -c.score))
+    return kept

@@ -1,0 +1,246 @@
+"""What a search query asks for, beyond its words: instruction phrasing to drop, price bounds,
+numbers with units to compare, colours wanted and words excluded.
+
+``understand(text)`` reads shopper and agent phrasing in the supported languages (en, es, fr,
+de, pt, it); the index searches ``Understood.text`` and re-ranks with the rest.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .text import fold
+
+# Phrasing that asks rather than describes ("Find all offers for the ..."), per language.
+INSTRUCTIONS = [
+    r"(?:please )?(?:can|could) you (?:please )?(?:find|show|get|give|recommend)(?: me)?",
+    r"find (?:me )?(?:all |the |every )*(?:cheapest |best |available )*"
+    r"(?:offers?|products?|items?|deals?|listings?|options?)?(?: for| of)?",
+    r"(?:i am|i'm|im|we are|we're) (?:looking|searching) for", r"looking for",
+    r"do you (?:have|sell|stock|carry)", r"have you got", r"(?:show|give|get) me",
+    r"i (?:want|need|would like|'d like)(?: to buy)?", r"search(?:ing)? for",
+    r"if multiple offers share the lowest price,? return all of them",
+    r"the cheapest offers? (?:for|of)", r"for each", r"(?:the )?(?:cheapest )?(?:alternatives?|"
+    r"substitutes?|replacements?)(?: for| to)?", r"(?:this|that|the) (?:specific )?(?:item|product)", r"(?:that|which) (?:is|are) available",
+    # es, pt, it
+    r"(?:estoy |ando )?busc(?:o|ando)", r"(?:tienen|tienes|venden|hay)", r"quiero|necesito",
+    r"mu[eé]strame|ens[eé][nñ]ame|encuentra(?:me)?", r"(?:estou )?procur(?:o|ando)",
+    r"(?:voc[eê]s )?t[eê]m", r"preciso", r"(?:sto )?cerc(?:o|ando)", r"avete|vorrei|voglio",
+    r"mostrami|trovami",
+    # fr
+    r"je (?:cherche|veux|voudrais|recherche)", r"(?:avez|vendez)[- ]vous", r"montre[sz]?[- ]moi",
+    r"trouve[sz]?[- ]moi",
+    # de
+    r"ich (?:suche|m[oö]chte|brauche|will)", r"(?:haben|verkaufen) sie", r"zeig(?:e|en sie)? mir",
+    r"finde(?: mir)?",
+]
+_INSTRUCTION = re.compile(r"\b(?:" + "|".join(f"(?:{p})" for p in INSTRUCTIONS) + r")\b")
+
+# Basic colour words (en, es, fr, de, it, pt) and the catalogue's English for each.
+COLOURS = {
+    "black": "black", "negro": "black", "negra": "black", "noir": "black", "schwarz": "black",
+    "nero": "black", "preto": "black", "white": "white", "blanco": "white", "blanca": "white",
+    "blanc": "white", "weiss": "white", "bianco": "white", "branco": "white", "red": "red",
+    "rojo": "red", "roja": "red", "rouge": "red", "rot": "red", "rosso": "red",
+    "vermelho": "red", "blue": "blue", "azul": "blue", "bleu": "blue", "blau": "blue",
+    "blu": "blue", "green": "green", "verde": "green", "vert": "green", "grun": "green",
+    "yellow": "yellow", "amarillo": "yellow", "jaune": "yellow", "gelb": "yellow",
+    "giallo": "yellow", "amarelo": "yellow", "orange": "orange", "naranja": "orange",
+    "arancione": "orange", "laranja": "orange", "purple": "purple", "morado": "purple",
+    "violet": "purple", "lila": "purple", "viola": "purple", "roxo": "purple", "pink": "pink",
+    "rosa": "pink", "rose": "pink", "grey": "grey", "gray": "grey", "gris": "grey",
+    "grau": "grey", "grigio": "grey", "cinza": "grey", "silver": "silver", "gold": "gold",
+    "brown": "brown", "beige": "beige", "navy": "navy", "cream": "cream",
+}
+
+# Words that exclude what follows: "not black", "without RGB", "sin cable", "ohne Kabel".
+# Not a bare "no": names use it ("No-Show Socks", "No PSU").
+_NEGATION = re.compile(
+    r"\b(?:not(?: (?:colou?red|in|a|an|the|made of|from))?|without|except|excluding|"
+    r"sin|sans|ohne|senza|sem|pas|nicht|kein(?:e|en)?)\s+"
+    r"((?:[a-z0-9]+)(?:\s*(?:,|or|nor|and|o|ou|oder|e|ni|y)\s*[a-z0-9]+)*)")
+_LIST_JOIN = re.compile(r"\s*(?:,|\bor\b|\bnor\b|\band\b|\bo\b|\bou\b|\boder\b|\be\b|\bni\b|\by\b)\s*")
+
+# Units by what they measure, as a factor to one base unit of each.
+UNITS = {
+    "kb": ("storage", 1e-6), "mb": ("storage", 1e-3), "gb": ("storage", 1.0),
+    "tb": ("storage", 1e3), "mm": ("length", 1e-3), "cm": ("length", 1e-2), "m": ("length", 1.0),
+    "meter": ("length", 1.0), "meters": ("length", 1.0), "metre": ("length", 1.0),
+    "metres": ("length", 1.0), "metro": ("length", 1.0), "metros": ("length", 1.0),
+    "ft": ("length", 0.3048), "feet": ("length", 0.3048), "foot": ("length", 0.3048),
+    "inch": ("inch", 1.0), "inches": ("inch", 1.0), "in": ("inch", 1.0), '"': ("inch", 1.0),
+    "zoll": ("inch", 1.0), "pulgadas": ("inch", 1.0), "pouces": ("inch", 1.0),
+    "hz": ("frequency", 1e-9), "khz": ("frequency", 1e-6), "mhz": ("frequency", 1e-3),
+    "ghz": ("frequency", 1.0), "w": ("power", 1.0), "watt": ("power", 1.0),
+    "watts": ("power", 1.0), "kw": ("power", 1e3), "mah": ("charge", 1.0),
+    "mp": ("pixels", 1.0), "megapixel": ("pixels", 1.0), "megapixels": ("pixels", 1.0),
+}
+_UNIT = "|".join(sorted((re.escape(u) for u in UNITS), key=len, reverse=True))
+_NUMBER = r"(\d+(?:[.,]\d+)?)"
+_AMOUNT = re.compile(_NUMBER + r"\s?(" + _UNIT + r")(?![a-z0-9])")
+AT_LEAST = r"at least|minimum(?: of)?|min\.?|or more|and up|more than|over|above|greater than|" \
+    r"longer than|larger than|bigger than|faster than|higher than|mindestens|al menos|au moins"
+AT_MOST = r"at most|maximum(?: of)?|max\.?|up to|or less|less than|under|below|shorter than|" \
+    r"smaller than|lower than|hochstens|como maximo|au plus"
+_COMPARED = re.compile(rf"\b({AT_LEAST}|{AT_MOST})\s+" + _AMOUNT.pattern)
+_OR_MORE = re.compile(_AMOUNT.pattern + r"\s+(or more|and up|or less|and under|or above)\b")
+# Relative tolerance of an "equal" amount: 27" matches 27.0", 1 TB matches 1000 GB.
+TOLERANCE = 0.03
+
+_CURRENCY = r"(?:[$€£]|usd|euros?|eur|gbp|dollars?|pounds?)"
+_PRICE_NUMBER = rf"{_CURRENCY}?\s?(\d+(?:[.,]\d{{1,2}})?)\s?{_CURRENCY}?"
+_BETWEEN = re.compile(rf"\b(?:between|from|entre|zwischen|tra|fra)\s+{_PRICE_NUMBER}\s*"
+                      rf"(?:and|to|-|y|et|und|e|a)\s*{_PRICE_NUMBER}(?!\s?(?:{_UNIT})\b)")
+_BELOW = re.compile(rf"\b(?:under|below|less than|cheaper than|up to|at most|max(?:imum)?|"
+                    rf"no more than|within|menos de|por debajo de|moins de|unter|bis|"
+                    rf"meno di|ate|até)\s+{_PRICE_NUMBER}(?!\s?(?:{_UNIT})\b)(?![.,]?\d)")
+_ABOVE = re.compile(rf"\b(?:over|above|more than|at least|min(?:imum)?|from|mas de|más de|"
+                    rf"plus de|uber|über|piu di)\s+({_CURRENCY})\s?(\d+(?:[.,]\d{{1,2}})?)")
+
+
+# What links the thing wanted to a thing the shopper has: "straps that fit the Apple Watch",
+# "a cable to connect my monitor to this GPU: <name>", "RAM compatible with this board".
+_RELATION = re.compile(
+    r"\b(?:(?:that|which) (?:is |are )?)?(?:compatible with|suitable for|fits?(?: with| in| into)?|"
+    r"works? with|(?:for|to|with|on|in) (?=this|my))\s*(?:the|a|an|my|this|your)\b")
+
+
+@dataclass(frozen=True)
+class Amount:
+    """A number with a unit a product must meet: ``op`` is "eq", "ge" or "le"."""
+    dimension: str
+    op: str
+    value: float  # in the dimension's base unit
+
+    def met_by(self, value: float) -> bool:
+        if self.op == "ge":
+            return value >= self.value * (1 - 1e-9)
+        if self.op == "le":
+            return value <= self.value * (1 + 1e-9)
+        return abs(value - self.value) <= self.value * TOLERANCE
+
+
+@dataclass(frozen=True)
+class Understood:
+    text: str  # what is left to search by words
+    min_price: float | None = None
+    max_price: float | None = None
+    amounts: tuple[Amount, ...] = ()
+    colours: tuple[str, ...] = ()  # wanted, in the catalogue's English
+    exclude: tuple[str, ...] = ()  # words a product must not have in its name
+    named: str = ""  # the query as a product's name would be written, for exact matches
+    cheapest: bool = False  # "the cheapest ...": of equally good matches, the cheaper first
+    head: str = ""  # with a relation ("X that fits this Y"): the words of X, else ""
+    context: str = ""  # and the words of Y, the thing the shopper has
+
+    def summary(self) -> dict:
+        """What was read from the query beyond its words (for tools and agents)."""
+        data = {"min_price": self.min_price, "max_price": self.max_price,
+                "amounts": [f"{a.op} {a.value:g} ({a.dimension})" for a in self.amounts],
+                "colours": list(self.colours), "exclude": list(self.exclude)}
+        return {k: v for k, v in data.items() if v}
+
+
+def _number(raw: str) -> float:
+    return float(raw.replace(",", "."))
+
+
+def amounts(text: str) -> list[tuple[str, float]]:
+    """Every number with a unit in ``text`` (folded), as (dimension, value in base unit)."""
+    found = []
+    for number, unit in _AMOUNT.findall(text):
+        dimension, factor = UNITS[unit]
+        found.append((dimension, _number(number) * factor))
+    return found
+
+
+_CHEAPEST = re.compile(r"\b(?:cheapest|least expensive|lowest price[ds]?|lowest[- ]priced|"
+                       r"mas barat[oa]s?|moins cher|am billigsten|billigste[nr]?|piu economic[oi])\b")
+
+
+def understand(query: str) -> Understood:
+    text = fold(query).replace("''", '"').replace("”", '"').replace("″", '"')
+    cheapest = bool(_CHEAPEST.search(text))
+    named = re.sub(r"^(?:(?:the|a|an|el|la|los|las|un|una|le|les|der|die|das|ein|eine|il|o)\s)+",
+                   "", " ".join(re.findall(r"[a-z0-9]+", _INSTRUCTION.sub(" ", text))))
+    low = high = None
+    if m := _BETWEEN.search(text):
+        low, high = sorted((_number(m[1]), _number(m[2])))
+        text = text.replace(m[0], " ")
+    if m := _BELOW.search(text):
+        high = _number(m[1])
+        text = text.replace(m[0], " ")
+    if m := _ABOVE.search(text):
+        low = _number(m[2])
+        text = text.replace(m[0], " ")
+
+    wanted: list[Amount] = []
+    for m in _COMPARED.finditer(text):
+        dimension, factor = UNITS[m[3]]
+        op = "ge" if re.fullmatch(AT_LEAST, m[1]) else "le"
+        wanted.append(Amount(dimension, op, _number(m[2]) * factor))
+    text = _COMPARED.sub(" ", text)
+    for m in _OR_MORE.finditer(text):
+        dimension, factor = UNITS[m[2]]
+        op = "le" if m[3] in ("or less", "and under") else "ge"
+        wanted.append(Amount(dimension, op, _number(m[1]) * factor))
+    text = _OR_MORE.sub(" ", text)
+    for number, unit in _AMOUNT.findall(text):
+        dimension, factor = UNITS[unit]
+        wanted.append(Amount(dimension, "eq", _number(number) * factor))
+    # An amount stays in the words too ("32gb" is how names write it), a comparison does not.
+
+    exclude: list[str] = []
+    for m in _NEGATION.finditer(text):
+        exclude += [w for w in _LIST_JOIN.split(m[1]) if w]
+    text = _NEGATION.sub(" ", text)
+    text = _INSTRUCTION.sub(" ", text)
+    head = context = ""
+    if m := _RELATION.search(text):
+        head, context = text[:m.start()], text[m.end():]
+        # The colour, amounts and words wanted are the head's; the context only matches.
+        text = head + " " + context
+    colours = tuple(dict.fromkeys(COLOURS[w] for w in re.findall(r"[a-z]+", head or text)
+                                  if w in COLOURS))
+    exclude_words = tuple(dict.fromkeys(COLOURS.get(w, w) for w in exclude))
+    return Understood(text=" ".join(text.split()), min_price=low, max_price=high,
+                      amounts=tuple(wanted), colours=colours, exclude=exclude_words,
+                      named=named, cheapest=cheapest, head=" ".join(head.split()),
+                      context=" ".join(context.split()))
+
+
+_WORDS = re.compile(r"[a-z0-9]+")
+
+
+@dataclass
+class Fit:
+    """How well one product meets what the query asked beyond words (for re-ranking)."""
+    met: int = 0
+    missed: int = 0
+    excluded: bool = False
+
+
+def fit(understood: Understood, name: str, details: str = "",
+        name_words: list[str] | None = None) -> Fit:
+    """Compare a product's name (and attribute text) with the query's amounts, colours and
+    exclusions. A product that states no amount of a kind neither meets nor misses it."""
+    result = Fit()
+    if not (understood.amounts or understood.colours or understood.exclude):
+        return result
+    have = amounts(fold(f"{name} {details}").replace("''", '"')) if understood.amounts else []
+    for want in understood.amounts:
+        values = [v for d, v in have if d == want.dimension]
+        if not values:
+            continue
+        if any(want.met_by(v) for v in values):
+            result.met += 1
+        else:
+            result.missed += 1
+    if not (understood.colours or understood.exclude):
+        return result
+    name_words = set(name_words if name_words is not None else _WORDS.findall(fold(name)))
+    for colour in understood.colours:
+        if colour in name_words or colour == "grey" and "gray" in name_words:
+            result.met += 1
+    result.excluded = any(w in name_words for w in understood.exclude)
+    return result
