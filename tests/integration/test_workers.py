@@ -28,11 +28,12 @@ def test_each_worker_kind_serves_every_kind_of_route(tmp_path, kind, how):
     with ServedBridge(tmp_path / "bridge", env, how=how, threads=4) as bridge:
         nonce = {"X-WP-Nonce": issue_nonce(SECRET)}
         api = bridge.url + NAMESPACE
+        shopper = requests.Session()  # its chat cookie makes the conversation its own
         assert requests.get(bridge.url + "/healthz", timeout=10).json()["ok"] is True
-        said = requests.post(api + "/message", headers=nonce, timeout=30, json={
+        said = shopper.post(api + "/message", headers=nonce, timeout=30, json={
             "messages": [{"role": "user", "content": "hoodies under $50"}]}).json()
         assert said["cards"] and said["conversation_ref"].startswith("cv_")
-        streamed = requests.post(api + "/stream", headers=nonce, timeout=30, json={
+        streamed = shopper.post(api + "/stream", headers=nonce, timeout=30, json={
             "messages": [{"role": "user", "content": "compare the first two"}],
             "conversation_ref": said["conversation_ref"]})
         types = sse_types(streamed.text)
