@@ -35,6 +35,10 @@ MONEY = [
     "The Trail Hoodie in black is [$55].",
     "The Trail Hoodie in black is {$65}.",
     "Your order total will be {$150.00} with express shipping.",
+    "The Quilted Liner Jacket costs {12.34}, a steal.",
+    "The Canvas Tote Bag's price is [18.50] today.",
+    "La Canvas Tote Bag cuesta {9,99} hoy.",
+    "Die Quilted Liner Jacket kostet [94,00] und ist warm.",
     # Spanish
     "La Quilted Liner Jacket cuesta [94,00 $].",
     "La Quilted Liner Jacket cuesta {12,34 $}.",

@@ -26,6 +26,11 @@ DOLLARS = {"USD", "CAD", "AUD", "NZD", "MXN", "SGD", "HKD"}
 HEDGE = Decimal("0.05")
 # How far around a claim a product's name still names it: the claim's own sentence or line.
 SENTENCE_END = re.compile(r"[.!?](?=\s)|\n")
+# A sentence about shipping, the cart or an order: a figure in it may be one of theirs
+# even next to a product's name ("the jacket brings your total to $188.00").
+NOT_A_PRODUCT = re.compile(r"\b(?:ship|deliver|total|cart|order|budget|subtotal|carrito|pedido|"
+                           r"env[ií]o|presupuesto|panier|commande|livraison|warenkorb|"
+                           r"bestellung|versand|lieferung|insgesamt)", re.I)
 
 
 @dataclass(frozen=True)
@@ -71,18 +76,31 @@ def subject_of(facts: Facts, before: str, after: str) -> Subject | None:
     return named[0][1] if named else None
 
 
+def sentence_of(before: str, after: str) -> str:
+    return SENTENCE_END.split(before)[-1] + SENTENCE_END.split(after, maxsplit=1)[0]
+
+
 def judge(claim: Claim, facts: Facts, subject: Subject | None,
-          fallback: Subject | None = None) -> Verdict:
+          fallback: Subject | None = None, sentence: str = "") -> Verdict:
     """The verdict on one claim; ``fallback`` is the product the reply was about, used only
-    to correct a figure that matches nothing at all."""
+    to correct a figure that matches nothing at all; ``sentence`` is the claim's own."""
     kind = claim.kind
+    if kind == "percent" and not claim.off:
+        # A share ("100% cotton", "5% back"), not a product's reduction: only the store's
+        # own words or the shopper's ground it, and nothing corrects it.
+        known = facts.loose.get(kind, set()) | facts.said.get(kind, set())
+        return Verdict(claim, matches(claim, known))
     if kind in ("money", "percent", "stock", "rating"):
         if kind == "money" and not _same_currency(claim.currency, facts.currency):
             return _mismatch(claim, facts, subject or fallback)
         said = facts.said.get(kind, set()) if (claim.bound or subject is None) else set()
         if subject is not None:
             own = _own(subject, kind, claim)
-            if matches(claim, own | facts.loose.get(kind, set()) | said):
+            # A policy's or the cart's figure is no product's price ("the hoodie is $75"
+            # where $75 is the free-shipping threshold), unless the sentence is about them.
+            if NOT_A_PRODUCT.search(sentence) or kind != "money":
+                own = own | facts.loose.get(kind, set())
+            if matches(claim, own | said):
                 return Verdict(claim, True, subject)
             return _mismatch(claim, facts, subject)
         # A discount or stock count that names no product is the product the reply is

@@ -14,7 +14,7 @@ import re
 from typing import Iterator
 
 from ..events import Chunk, Event
-from .check import SENTENCE_END, Verdict, judge, subject_of
+from .check import NOT_A_PRODUCT, Verdict, judge, sentence_of, subject_of
 from .claims import read
 from .facts import Facts
 from .wording import language, withheld
@@ -34,9 +34,6 @@ MAX_HELD = 400  # a span held this long is judged as it is
 # A sentence's end; not a dot after a digit, which may be "$12." of "$12.34" or "3. März".
 END = re.compile(r"[!?\n]|(?<!\d)\.(?=\s|$)")
 SENTENCE_OVER = re.compile(r"[!?\n]|\.(?=\s)")  # where a withheld figure's sentence ends
-NOT_A_PRODUCT = re.compile(r"\b(?:ship|deliver|total|cart|order|budget|carrito|pedido|env[ií]o|"
-                           r"presupuesto|panier|commande|livraison|warenkorb|bestellung|"
-                           r"versand|lieferung)", re.I)
 
 
 class Screen:
@@ -49,6 +46,7 @@ class Screen:
         self.question = question[-300:]  # the shopper's words: the reply's language too
         self.pending = ""
         self.muted = False
+        self.whole_sentence = False  # hold the span to its sentence's end, not six words
         self.verdicts: list[Verdict] = []
 
     def feed(self, text: str, final: bool = False) -> str:
@@ -71,7 +69,10 @@ class Screen:
             window = self._complete(final)
             if window is None:
                 break
-            out.append(self._judge(window))
+            judged = self._judge(window, final)
+            if judged is None:
+                break  # a share that may yet turn out a reduction: wait for its sentence
+            out.append(judged)
         if final:
             self.muted = False
         return "".join(out)
@@ -92,20 +93,26 @@ class Screen:
             return len(self.pending)
         words = list(re.finditer(r"\S+\s+", self.pending))
         end = END.search(self.pending)
-        ends = [m.end() for m in (end,) if m] + \
-            ([words[WORDS_AFTER].end()] if len(words) > WORDS_AFTER else [])
+        ends = [m.end() for m in (end,) if m]
+        if len(words) > WORDS_AFTER and not self.whole_sentence:
+            ends.append(words[WORDS_AFTER].end())
         return min(ends) if ends else None
 
-    def _judge(self, window: int) -> str:
+    def _judge(self, window: int, final: bool) -> str | None:
         context = self.shown[-CONTEXT:]
         text = context + self.pending[:window]
         offset = len(context)
         token = re.match(r"\S+\s*", self.pending)
         token_end = token.end() if token else len(self.pending)
-        claims = [c for c in read(text) if c.end > offset and c.start < offset + token_end]
+        claims = [c for c in read(text, since=offset) if c.start < offset + token_end]
         if not claims:
             return self._pass(token_end)
         claim = claims[0]
+        if claim.kind == "percent" and not claim.off and not self.whole_sentence \
+                and not final and not END.search(self.pending[:window]):
+            self.whole_sentence = True  # "20 % y el Canvas Tote Bag 10 % de descuento"
+            return None
+        self.whole_sentence = False
         start, end = max(claim.start - offset, 0), claim.end - offset
         out = self._show(self.pending[:start])
         verdict = self._verdict(claim, text)
@@ -131,13 +138,12 @@ class Screen:
         facts: Facts = self.facts_of()
         before, after = text[:claim.start], text[claim.end:]
         subject = subject_of(facts, before, after)
+        sentence = sentence_of(before, after)
         fallback = None
-        if subject is None:
-            sentence = SENTENCE_END.split(before)[-1] + SENTENCE_END.split(after, 1)[0]
-            if not NOT_A_PRODUCT.search(sentence):
-                named = facts.named_in(before)
-                fallback = named[-1][1] if named else None
-        return judge(claim, facts, subject, fallback)
+        if subject is None and not NOT_A_PRODUCT.search(sentence):
+            named = facts.named_in(before)
+            fallback = named[-1][1] if named else None
+        return judge(claim, facts, subject, fallback, sentence)
 
     def _skip_sentence(self, final: bool) -> bool:
         """Drop the rest of a withheld figure's sentence; False while it has not ended."""

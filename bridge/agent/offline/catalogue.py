@@ -2,6 +2,7 @@
 negatives and needs), and the picks among what was shown (cheapest, best rated, on sale)."""
 from __future__ import annotations
 
+import re
 from typing import Iterator
 
 from ...catalog.text import query_terms
@@ -20,7 +21,19 @@ def search(talk: Talk, query: str | None = None, on_sale: bool = False) -> Itera
     on_sale = on_sale or bool(parse.SALE_WORDS.search(rest))
     rest = parse.STOCK_WORDS.sub(" ", parse.SALE_WORDS.sub(" ", rest))
     rest = parse.drop_greeting(rest)
-    need = None if needs.sells_kind(rest, ctx.index) else needs.need_query(rest)
+    rank = targets.superlative(rest)
+    rest = targets.without_rank(rest)
+    foreign = re.findall(r"[\u0600-\u06FF]{2,}", rest)  # words the lexicon doesn't know
+    sells = needs.sells_kind(rest, ctx.index)
+    if foreign and not sells:
+        yield from _not_sold(talk, " ".join(foreign), {"limit": 3})
+        return
+    missing = None if sells else needs.unsold(rest, ctx.index, ctx.index.search(
+        rest, limit=1).ignored)
+    if missing:
+        yield from _not_sold(talk, missing, {"limit": 3})
+        return
+    need = None if sells else needs.need_query(rest)
     args = {"query": need or rest, "limit": SEARCH_LIMIT}
     if limits.low is not None:
         args["min_price"] = limits.low
@@ -28,18 +41,11 @@ def search(talk: Talk, query: str | None = None, on_sale: bool = False) -> Itera
         args["max_price"] = limits.high
     if on_sale:
         args["on_sale"] = True
-    rank = targets.superlative(rest)
     if rank:
         args["sort"] = SORTS[rank]
     category = None if need else _category(ctx, rest)
     if category:
         args["category"] = category
-    if not need:
-        ignored = ctx.index.search(rest, limit=1).ignored
-        missing = needs.unsold(rest, ctx.index, ignored)
-        if missing:
-            yield from _not_sold(talk, missing, args)
-            return
     result = yield from talk.turn.use("search_products", args)
     found = result.content
     if not result.ok:
@@ -84,6 +90,9 @@ def _category(ctx, words: str) -> str | None:
     terms = {needs.singular(t) for t in query_terms(words)}
     hits = [c.name for c in ctx.store.categories()
             if terms & {needs.singular(w) for w in query_terms(c.name)}]
+    if not hits:
+        homes = needs.homes(ctx.index)  # "sneakers" live in Shoes
+        hits = list(dict.fromkeys(homes[t] for t in terms if t in homes))
     return hits[0] if len(hits) == 1 else None
 
 

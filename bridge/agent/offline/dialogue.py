@@ -70,7 +70,8 @@ def read(turn: Turn, lang: str = "en") -> State:
 def _recall_from(turn: Turn, messages: list[dict]) -> None:
     index, ctx = turn.ctx.index, turn.ctx
     seen: list[int] = []
-    latest: list[int] | None = None
+    newest: list[int] | None = None
+    listed: list[int] | None = None
     for message in reversed(messages):
         if message.get("role") != "assistant":
             continue
@@ -79,12 +80,14 @@ def _recall_from(turn: Turn, messages: list[dict]) -> None:
             pid = _product_id(index, name)
             if pid and pid not in ids:
                 ids.append(pid)
-        if ids and latest is None:
-            latest = ids
+        if ids and newest is None:
+            newest = ids
+        if len(ids) > 1 and listed is None:
+            listed = ids  # "the third" counts in the last list, not in "Added ... to cart"
         seen += [i for i in ids if i not in seen]
-    if latest:
-        ctx.shown = latest
-        ctx.focus = latest[0] if len(latest) == 1 else None
+    if newest:
+        ctx.shown = listed or newest
+        ctx.focus = newest[0] if len(newest) == 1 else None
     ctx.seen = seen
 
 
@@ -99,11 +102,14 @@ def _offer(text: str, messages: list[dict]) -> Offer | None:
     if not questions:
         return None
     question = questions[-1]
-    for kind, pattern in OFFER_KINDS:
-        if pattern.search(question):
-            lowered = fold(question)
-            words = [c for c in COLOURS if re.search(rf"\b{c}\b", lowered)]
-            asked = next((str(m.get("content", "")) for m in reversed(messages)
-                          if m.get("role") == "user"), "")
-            return Offer(kind, bool(SALE.search(question)), words, asked)
+    asked = next((str(m.get("content", "")) for m in reversed(messages)
+                  if m.get("role") == "user"), "")
+    lowered = fold(question)
+    words = [c for c in COLOURS if re.search(rf"\b{c}\b", lowered)]
+    # The question's own words decide; else the whole message's ("I can show you our
+    # caps. Do you want only the ones on sale?" offers to show).
+    for scope in (question, text):
+        for kind, pattern in OFFER_KINDS:
+            if pattern.search(scope):
+                return Offer(kind, bool(SALE.search(question)), words, asked)
     return None

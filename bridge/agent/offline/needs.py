@@ -31,7 +31,9 @@ NEED_WORDS = frozenset("""cosy cozy snug comfy evening evenings cold chilly free
     travel travelling traveling trip airport long next week ideas idea morning coffee tea
     run running jog jogging gift present dad mom mum father mother friend boyfriend
     girlfriend husband wife loves love likes hike hiking hiker trek trekking camping
-    outdoors mountain mountains gym workout calentito invierno""".split())
+    outdoors mountain mountains gym workout calentito invierno going ideas suggestions
+    recommend recommendation morning mornings night nights weekend day days always
+    really very enough keep keeps kind sort he she his her him they their""".split())
 # Last words of a name that say little on their own ("Towel Set", "Pillow Cover").
 GENERIC_HEADS = frozenset({"set", "pack", "cover", "strap", "holder", "3", "pack)"})
 # Words that ask for a range, not a kind ("leather goods", "what accessories").
@@ -43,6 +45,7 @@ STOP_AT = re.compile(r"\b(for|with|to|in|on|under|below|over|that|which|from|lik
                      r"between|around|about|too|then|instead|please)\b")
 
 _kinds: dict[tuple, frozenset[str]] = {}
+_homes: dict[tuple, dict[str, str]] = {}
 
 
 def need_query(text: str) -> str | None:
@@ -74,7 +77,26 @@ def kinds(index) -> frozenset[str]:
                 found.add(word)
         _kinds.clear()
         _kinds[key] = frozenset(singular(k) for k in found)
+        _homes.clear()
+        _homes[key] = _home_categories(index)
     return _kinds[key]
+
+
+def homes(index) -> dict[str, str]:
+    """Kind word -> the one category every product of that kind is in ("sneaker" -> Shoes)."""
+    kinds(index)
+    return next(iter(_homes.values()), {})
+
+
+def _home_categories(index) -> dict[str, str]:
+    found: dict[str, set[str]] = {}
+    for card in index.cards(index.ids()):
+        name = [w for w in words(card["name"]) if not w.isdigit()]
+        labels = {c if isinstance(c, str) else c.get("name", "")
+                  for c in card.get("categories") or ()}
+        if name and labels:
+            found.setdefault(singular(name[-1]), set()).update(labels)
+    return {kind: next(iter(cats)) for kind, cats in found.items() if len(cats) == 1}
 
 
 def sells_kind(text: str, index) -> bool:

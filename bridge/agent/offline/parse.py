@@ -141,7 +141,12 @@ def mentioned(value: str, text: str) -> bool:
     for alias, size in SIZE_ALIASES.items():
         lowered = re.sub(rf"\b{alias}\b", size, lowered)
     pattern = rf"(?<![\w']){re.escape(value.lower())}(?![\w'])"
-    return re.search(pattern, lowered) is not None
+    if re.search(pattern, lowered):
+        return True
+    # "grey" names "Heather Grey": the value's last word, when it is a word of its own
+    parts = value.lower().split()
+    return len(parts) > 1 and len(parts[-1]) > 2 and re.search(
+        rf"(?<![\w']){re.escape(parts[-1])}(?![\w'])", lowered) is not None
 
 
 def drop_greeting(text: str) -> str:

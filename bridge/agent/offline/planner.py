@@ -27,6 +27,8 @@ PERSON = re.compile(
 YES = re.compile(r"^\W*(yes|yeah|yep|yup|sure|ok|okay|please|go on|go ahead|why not|sounds "
                  r"good|of course|definitely|absolutely|i'?d like that|do it|great)\b", re.I)
 NO = re.compile(r"^\W*(no|nope|nah|not now|not really|no thanks|maybe later|i'?m good)\b", re.I)
+FOLLOW_UP = re.compile(r"^\W*(and |ok,? |so |then )?(what|how) about\b|^\W*and (the )?\w",
+                       re.I)
 OF_THOSE = re.compile(r"\b(of those|of these|of them|of the two|of the first|of the last|"
                       r"which one|which of|between (them|those)|the two|both|ones?)\b", re.I)
 ORDINAL_OR_RANK = re.compile(r"\b(first|second|third|fourth|fifth|last|cheapest|"
@@ -56,7 +58,7 @@ class Planner:
             return talk.say(talk.t("thanks"))
         if parse.HELP.match(text):
             return talk.say(talk.t("help"))
-        kind = service.topic(text)
+        kind = service.topic(text) or self.service_follow_up()
         if kind and not _about_products(text):
             return service.answer(talk, kind)
         if parse.ORDERS.search(text):
@@ -83,17 +85,34 @@ class Planner:
             return catalogue.on_sale(talk)
         if _budget_question(talk):
             return product.budget_fit(talk)
-        if product.STILL.search(text) and _points_at_product(talk):
+        if (product.STILL.search(text) or FOLLOW_UP.search(text) and product.STILL.search(
+                self.previous_question())) and _points_at_product(talk):
             return product.availability(talk)
         rank = targets.superlative(text)
         if rank:
             return self.ranked(rank)
         if product.options_for_focus(talk) and not _new_kind(talk):
             return cart.add(talk, [self.ctx.focus])
+        pointed = bool(self.ctx.shown) and bool(parse.ordinals(text, len(self.ctx.shown)))
         if parse.DETAILS.search(text) or targets.points_at_shown(turn, text) or \
-                _names_known_product(talk):
+                _names_known_product(talk) or pointed and not _new_kind(talk):
             return product.details(talk)
         return catalogue.search(talk)
+
+    def previous_question(self) -> str:
+        """The shopper's message before this one, in the reader's English."""
+        earlier = [m for m in self.turn.messages[:-1] if m.get("role") == "user"]
+        return to_english(str(earlier[-1].get("content", "")), self.talk.lang) if earlier else ""
+
+    def service_follow_up(self) -> str | None:
+        """"Is it free if I spend more?" right after a shipping question stays on it."""
+        text = self.talk.text
+        if len(text.split()) > 9 or needs.sells_kind(text, self.ctx.index):
+            return None
+        if not re.search(r"\b(free|there|cost|how much|how long|and|also|what about|when)\b",
+                         text, re.I):
+            return None
+        return service.topic(self.previous_question())
 
     def ranked(self, rank: str) -> Iterator[Event]:
         """"The cheapest of those" picks among what was shown; "the cheapest t-shirt" (or

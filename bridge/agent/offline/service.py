@@ -77,9 +77,11 @@ def answer(talk: Talk, kind: str) -> Iterator[Event]:
         else:
             yield from talk.say(talk.t("policy_silent", topic=talk.t("topic_contact")))
         return
-    lines = policies.about(kind) or (policies.about("shipping") if kind == "delivery" else [])
-    if kind == "returns":
-        lines = policies.about("returns")
+    lines = policies.about(kind)
+    if kind in ("shipping", "delivery"):
+        # Where it goes and how long it takes are read together ("do you ship to Canada?"
+        # is followed by "how long would it take?").
+        lines = list(dict.fromkeys(policies.about("shipping") + policies.about("delivery")))
     if not lines:
         silent = talk.t("policy_silent", topic=talk.t(f"topic_{kind}"))
         contact = talk.t("contact_is", contact=policies.contact) if policies.contact else ""

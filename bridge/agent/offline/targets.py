@@ -23,9 +23,17 @@ def products(turn: Turn, text: str, want: int = 1) -> list[int]:
         return ranked[:want]
     if positions:
         return [shown[i] for i in positions]
-    named = _by_name(text, ctx.index.cards(_seen(turn, shown)))
+    seen = ctx.index.cards(_seen(turn, shown))
+    named = _by_name(text, seen)
     if named:
         return named[:want]
+    described = _by_attribute(text, ctx.index.cards(
+        ([ctx.focus] if ctx.focus else []) + [i for i in shown if i != ctx.focus]))
+    if described:
+        return described[:want]
+    headed = _by_head(text, seen)
+    if headed:
+        return headed[:want]
     if GENERIC.search(text):
         if want == 1 and ctx.focus:
             return [ctx.focus]
@@ -111,6 +119,13 @@ BEST = re.compile(r"\b(best rated|top rated|highest rated|best reviewed|best rev
                   r"most popular|better rated|best one)\b", re.I)
 
 
+def without_rank(text: str) -> str:
+    """The words with "cheapest", "most expensive"... taken out (a sort, not a product word)."""
+    for pattern in (CHEAPEST, DEAREST, BEST):
+        text = pattern.sub(" ", text)
+    return text
+
+
 def superlative(text: str) -> str | None:
     """"cheapest", "dearest" or "best" when the words rank products, else None."""
     for kind, pattern in (("cheapest", CHEAPEST), ("dearest", DEAREST), ("best", BEST)):
@@ -129,6 +144,31 @@ def _by_name(text: str, cards: list[dict]) -> list[int]:
         if name and hits / len(name) >= NAME_MATCH:
             scored.append((-hits / len(name), -hits, card["id"]))
     return [pid for *_, pid in sorted(scored)]
+
+
+def _by_attribute(text: str, cards: list[dict]) -> list[int]:
+    """"The grey one", "the red one": products shown with an option value (or a name word)
+    of colour or material the words name; sizes alone point at nothing."""
+    found = []
+    for card in cards:
+        values = {value for v in card.get("variations") or ()
+                  for name, value in v["attributes"].items() if "size" not in name.lower()}
+        values |= {w for w in words(card["name"]) if w in COLOUR_WORDS}
+        if any(parse.mentioned(value, text) for value in values):
+            found.append(card["id"])
+    return found
+
+
+def _by_head(text: str, cards: list[dict]) -> list[int]:
+    """"The socks", "the scarf": the one product seen whose name ends in that word."""
+    said = {w.rstrip("s") for w in words(text)}
+    found = [c["id"] for c in cards if words(c["name"])
+             and words(c["name"])[-1].rstrip("s") in said]
+    return found if len(found) == 1 else []
+
+
+COLOUR_WORDS = frozenset("""black white grey gray navy red blue green brown cream beige olive
+    pink yellow orange purple charcoal sand tan khaki natural""".split())
 
 
 def _seen(turn: Turn, shown: list[int]) -> list[int]:

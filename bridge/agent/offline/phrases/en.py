@@ -2,10 +2,10 @@
 
 T = {
     "greet": "Hi! I'm the shopping assistant of {store}. I can find products (try "
-             "\"hoodies under $50\"), tell you about one, compare them, and manage your cart. "
+             "\"warm hoodies\"), tell you about one, compare them, and manage your cart. "
              "What are you looking for?",
     "thanks": "You're welcome! Tell me whenever you'd like to look for something else.",
-    "help": "I can search the catalogue with a budget (\"t-shirts between $20 and $40\"), "
+    "help": "I can search the catalogue with a budget (\"t-shirts on sale\"), "
             "show a product's details and options, compare products I've shown you "
             "(\"compare the first two\"), and add, change or remove items in your cart.",
     "declined": "No problem. Tell me whenever you'd like to look for something else.",

@@ -1,6 +1,10 @@
 """German shopping words for the lexicon: ``phrase | phrase = english``, folded."""
 
 TABLE = """
+wie viel macht das | insgesamt = show my cart
+zuruckzuschicken | zuruckzugeben | zuruckzusenden = returns
+was kosten die | was kostet der | was kostet die | was kostet das = how much is
+wie ist es mit | und was ist mit | was ist mit = what about
 der | die | das | den | dem | des | ein | eine | einen | einem | einer | fur = 
 mit | und | oder | mir | mich | ich | du | ihr | euch | eure | euer | eurer | es = 
 sie | ist | sind | was | etwas | gegen | in | im | zu | von | auf | noch = 

@@ -1,6 +1,8 @@
 """Spanish shopping words for the lexicon: ``phrase | phrase = english``, folded."""
 
 TABLE = """
+cuanto es | en total = show my cart
+zapatillas de deporte = shoes
 el | la | los | las | un | una | unos | unas | de | del | al | para | por | con = 
 en | y | o | mi | tu | su | sus | lo | le | les | me | te | se | que | algo | es = 
 son | esta | este | ese | esa | muy = 

@@ -1,6 +1,7 @@
 """French shopping words for the lexicon: ``phrase | phrase = english``, folded."""
 
 TABLE = """
+ca fait combien | au total = show my cart
 le | la | les | un | une | des | du | de | au | aux | pour | avec | en | et | ou = 
 mon | ma | mes | votre | vos | je | que | est | ce | cette | ces | il | elle = 
 se | ne | pas | me | te | quelque chose = 

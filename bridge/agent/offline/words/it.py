@@ -1,6 +1,7 @@
 """Italian shopping words for the lexicon: ``phrase | phrase = english``, folded."""
 
 TABLE = """
+quanto fa in totale | quanto fa | in totale | totale = show my cart
 il | lo | la | i | gli | le | un | una | uno | di | del | della | dei | delle = 
 per | con | in | e | o | mio | mia | che | qualcosa | mi | ti | ci | a | al = 
 alla = 

@@ -1,6 +1,8 @@
 """Portuguese shopping words for the lexicon: ``phrase | phrase = english``, folded."""
 
 TABLE = """
+quanto fica | no total = show my cart
+e sobre | e quanto a = what about
 o | os | as | um | uma | uns | umas | de | do | da | dos | das | em | no | na = 
 nos | nas | para | por | com | e | ou | meu | minha | que | eu | voce | voces = 
 isso | algo = 
