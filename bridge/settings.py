@@ -106,7 +106,8 @@ class Settings:
     search_semantic: bool = True
     search_model: str = ""
     search_tokenizer: str = ""
-    visual_rankers: tuple[str, ...] = ("features", "vision")
+    visual_rankers: tuple[str, ...] = ("embedding", "vision")
+    visual_fallback: str = "features"
     visual_max_pixels: int = 40_000_000
     visual_max_decode_mib: int = 96
     visual_fetch_timeout: float = 5.0
