@@ -31,6 +31,7 @@ from ..usage import budget_spent, model_event
 from . import history
 from .events import Chunk, Done, Event
 from .honesty import ClaimCheck
+from .offline import person as offline_person
 from .policies import StorePolicies
 from .providers import Provider, run_chain
 from .tools import STOREFRONT_TOOLS
@@ -113,7 +114,10 @@ class Agent:
         degraded = False
         if wants_person(turn.question) and "handoff_to_person" in self.tools:
             result = yield from turn.use("handoff_to_person", {"reason": "asked for a person"})
-            provider = yield from self._handoff_words(turn, result.content)
+            words = offline_person.sentence(turn, result.content["ref"])  # their language
+            turn.text.append(words)
+            yield Chunk(words)
+            provider = "handoff"
         else:
             providers, degraded = self._chain()
             provider, failed = yield from run_chain(turn, providers, self.claims.screen)
@@ -123,28 +127,6 @@ class Agent:
         handoff = {"status": "escalated", "ref": ctx.handoff["ref"]} if ctx.handoff else None
         yield Done(conversation_ref=found.ref, message_ref=message_ref, degraded=degraded,
                    handoff=handoff)
-
-    def _handoff_words(self, turn: Turn, handoff: dict) -> Iterator[Event]:
-        """Tell the shopper a person is asked for, in their language: the offline provider
-        phrases it (its planner reuses this turn's handoff ref), no model is called; when
-        its answer doesn't carry the ref, the fixed sentence does. Returns who answered."""
-        offline = [p for p in self.providers if not p.model_based]
-        if offline:
-            before = len(turn.text)
-            events = []
-            chain = run_chain(turn, offline, self.claims.screen)
-            try:
-                while True:
-                    events.append(next(chain))
-            except StopIteration as done:
-                provider = done.value[0]
-            if handoff["ref"] in "".join(turn.text[before:]):
-                yield from events
-                return provider
-            del turn.text[before:]
-        turn.text.append(handoff["say"])
-        yield Chunk(handoff["say"])
-        return "handoff"
 
     def _chain(self) -> tuple[list[Provider], bool]:
         """The providers for this turn; past the monthly budget only the free ones (degraded)."""
