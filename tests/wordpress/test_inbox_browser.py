@@ -121,6 +121,8 @@ def test_a_person_answers_a_shopper_from_the_standalone_inbox(browser, inbox_bri
         expect(admin.locator("#fahad-ai-admin")).to_have_attribute("data-state", "locked")
         admin.fill("#fahad-admin-token", TOKEN)
         admin.click(".fahad-admin-token button")
+        expect(admin.locator("#fahad-admin-tab-inbox")).to_have_text("Inbox (1 waiting)",
+                                                                     timeout=15_000)
         answer_in_the_inbox(admin, ref, "Hi, I'm Sam from the shop. Which size do you need?",
                             "Sam")
         shot(admin, "inbox-2-replied")

@@ -18,6 +18,7 @@
   var STATUS_TEXT = { open: "assistant", escalated: "waiting for a person", person: "with a person", resolved: "resolved" };
   var ROLE_TEXT = { user: "Shopper", assistant: "Assistant", person: "Person" };
   var REFRESH_MS = 5000; // an open conversation is re-read this often, to see the shopper's new words
+  var LIST_MS = 15000; // and the list, with the count of shoppers waiting for a person
   var AUTHOR_KEY = "fahadAiInboxAuthor";
 
   var filters = { page: 1, per_page: 20 };
@@ -98,8 +99,8 @@
     ]);
   }
 
-  function loadList() {
-    listStatus.textContent = "Loading conversations…";
+  function loadList(quiet) {
+    if (!quiet) listStatus.textContent = "Loading conversations…";
     return kit.api("admin/conversations?" + query(filters)).then(function (body) {
       list.replaceChildren.apply(list, body.conversations.map(summaryItem));
       listStatus.textContent = body.total ? body.total + (body.total === 1 ? " conversation" : " conversations") :
@@ -338,7 +339,22 @@
     load();
   }
 
-  kit.addTab("inbox", "Inbox", function (panel) {
+  /** "Inbox (2 waiting)": shoppers who asked for a person and have nobody yet. */
+  function countWaiting() {
+    return kit.api("admin/conversations?status=escalated&per_page=1").then(function (body) {
+      inboxTab.button.textContent = body.total ? "Inbox (" + body.total + " waiting)" : "Inbox";
+    }, function () { /* the list says what went wrong */ });
+  }
+
+  function refresh() {
+    var busy = document.activeElement && document.activeElement.closest &&
+      document.activeElement.closest(".fahad-inbox-filters, .fahad-inbox-list");
+    if (document.hidden || busy || !kit.root.querySelector("#fahad-admin-panel-inbox:not([hidden])")) return;
+    loadList(true);
+    countWaiting();
+  }
+
+  var inboxTab = kit.addTab("inbox", "Inbox", function (panel) {
     panel.appendChild(el("div", { class: "fahad-inbox" }, [
       el("div", { class: "fahad-admin-card fahad-inbox-side" }, [el("h2", { text: "Conversations" }), filterForm(),
         listStatus, list, pager]),
@@ -346,6 +362,8 @@
     ]));
     detail.appendChild(el("p", { class: "fahad-admin-muted", text: "Choose a conversation to read it turn by turn." }));
     loadList();
+    countWaiting();
+    window.setInterval(refresh, LIST_MS);
   });
   kit.addTab("deliveries", "Webhooks", deliveries, 100); // after the other tabs
 })();
