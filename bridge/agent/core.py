@@ -31,6 +31,7 @@ from ..usage import budget_spent, model_event
 from . import history
 from .events import Chunk, Done, Event
 from .honesty import ClaimCheck
+from .offline import person as offline_person
 from .policies import StorePolicies
 from .providers import Provider, run_chain
 from .tools import STOREFRONT_TOOLS
@@ -113,8 +114,9 @@ class Agent:
         degraded = False
         if wants_person(turn.question) and "handoff_to_person" in self.tools:
             result = yield from turn.use("handoff_to_person", {"reason": "asked for a person"})
-            turn.text.append(result.content["say"])
-            yield Chunk(result.content["say"])
+            words = offline_person.sentence(turn, result.content["ref"])  # their language
+            turn.text.append(words)
+            yield Chunk(words)
             provider = "handoff"
         else:
             providers, degraded = self._chain()

@@ -11,6 +11,7 @@ from flask import Blueprint, Response, abort, render_template, request, send_fro
 from bridge.catalog.cards import card
 from bridge.catalog.money import display
 from bridge.core import current_core
+from bridge.models import AnalyticsEvent
 from bridge.routes import NAMESPACE
 from bridge.security import issue_nonce
 from bridge.store import rules
@@ -105,6 +106,10 @@ def checkout_link():
             price = (variation or product).price
             items.append({"name": product.label(variation), "quantity": quantity,
                           "price": price, "total": price * quantity})
+    if items:  # the funnel's last step in the inbox insights (chat -> cart -> checkout)
+        with core.sessions.begin() as session:
+            session.add(AnalyticsEvent(kind="checkout_click", channel="storefront",
+                                       detail={"items": len(items)}))
     return render_template("checkout.html", store_name=core.settings.store_name, items=items,
                            currency=core.store.currency,
                            total=sum((i["total"] for i in items), 0))
