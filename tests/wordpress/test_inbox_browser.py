@@ -209,6 +209,8 @@ def test_a_conversation_survives_a_reload_and_a_trip_to_the_checkout(browser, in
         expect(page.locator(".fahad-ai-msg-user")).to_have_count(2, timeout=15_000)
         assert page.locator(".fahad-ai-msg-user").all_inner_texts() == said
         expect(page.locator(".fahad-ai-msg-assistant[data-state=done]")).to_have_count(2)
+        # The answers' cards are drawn again, and they still add to the cart.
+        assert page.locator(".fahad-ai-restored .fahad-ai-card").count() >= 2
         # "the second one" still means what the restored answer showed.
         chat(page, "add the first one to my cart")
         page.goto(inbox_bridge.url + "/checkout-link/?products=1:1")
