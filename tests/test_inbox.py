@@ -334,7 +334,12 @@ def test_caught_claims_and_the_funnel_reach_the_debug_view_and_insights(inbox_ap
     client = inbox_app.test_client()
     shopper = Shopper(client)
     answer = shopper.say("hoodies under $50", conversation_ref="claim-ref-1").get_json()
-    shopper.cart("add", product_id=answer["cards"][0]["id"], quantity=1)
+    card = answer["cards"][0]  # a variable hoodie: added as one of its variations in stock
+    variation = next((v["id"] for v in card.get("variations", []) if v.get("in_stock", True)),
+                     None)
+    added = shopper.cart("add", product_id=card["id"], quantity=1,
+                         **({"variation_id": variation} if variation else {}))
+    assert added.status_code == 200, added.get_json()
     assert client.get(f"/checkout-link/?products={answer['cards'][0]['id']}:1").status_code == 200
     conversation_id = only_id(client)
     claim = {"kind": "money", "claim": "$1.00", "action": "corrected",
