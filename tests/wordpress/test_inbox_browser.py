@@ -96,6 +96,7 @@ def the_person_answers(shopper, reply: str, author: str) -> None:
 
     person = shopper.locator(".fahad-ai-msg-person")
     expect(person).to_contain_text(reply, timeout=PERSON_WAIT)
+    expect(person.last).to_be_in_viewport()  # brought into view, even after a long answer
     expect(person.locator(".fahad-ai-msg-author")).to_have_text(author)
     expect(shopper.locator("#fahad-ai-handoff")).to_contain_text(author + " is answering you")
 

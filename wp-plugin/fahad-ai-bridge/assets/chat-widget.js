@@ -1290,7 +1290,7 @@
     const node = h("div", { class: "fahad-ai-msg fahad-ai-msg-notice" + (error ? " fahad-ai-msg-error" : ""), text: message });
     log.appendChild(node);
     announce(message);
-    scrollToEnd(false);
+    scrollToEnd(true);
     return node;
   }
 
@@ -1334,7 +1334,7 @@
     if (state.handoff) state.handoff.author = text(message.author).trim();
     if (!isOpen()) root.setAttribute("data-unread", "true");
     announce(name + ": " + plain(text(message.content)));
-    scrollToEnd(false);
+    scrollToEnd(true); // a person's reply is always brought into view
   }
 
   /** Read the bridge's side of this tab's conversation: on load (`restoring`: every message
