@@ -309,3 +309,31 @@ def test_what_shoppers_asked_lists_only_questions_about_the_product(browser, inb
     finally:
         context.close()
     assert not errors, errors
+
+
+def test_a_shopper_deletes_their_own_conversation(browser, inbox_bridge):
+    from playwright.sync_api import expect
+
+    context, page, errors = new_page(browser)
+    try:
+        page.goto(inbox_bridge.url + "/")
+        page.click("#fahad-ai-launcher")
+        chat(page, "mugs")
+        ref = page.evaluate("Object.entries(sessionStorage).find(([k]) => "
+                            "k.startsWith('fahadAiConversation'))[1]")
+        page.once("dialog", lambda dialog: dialog.accept())
+        page.click("#fahad-ai-erase")
+        expect(page.locator(".fahad-ai-msg-notice").last).to_contain_text("was deleted")
+        assert page.locator(".fahad-ai-msg-user").count() == 0
+        page.reload()
+        page.wait_for_timeout(1000)  # the restore would have drawn it by now
+        assert page.locator(".fahad-ai-msg-user").count() == 0
+        with inbox_bridge.app.extensions["fahad"].sessions() as session:
+            import sqlalchemy as sa
+
+            from bridge.models import Conversation
+            assert session.scalar(sa.select(sa.func.count()).select_from(Conversation)
+                                  .where(Conversation.client_ref == ref)) == 0
+    finally:
+        context.close()
+    assert not errors, errors
