@@ -31,7 +31,7 @@ from .settings import Settings
 from .store import make_store
 from .store.base import Store
 from .visual import VisualSearch
-from .visual.sync import sync_features
+from .visual.sync import sync_images
 
 log = logging.getLogger(__name__)
 
@@ -116,7 +116,7 @@ def build_core(settings: Settings) -> Core:
     if store.local is None and settings.wc_background_sync:
         worker = CatalogWorker(
             store, index, sessions, settings,
-            after=lambda: sync_features(store, index, settings, settings.visual_sync_batch))
+            after=lambda: sync_images(visual, store, settings, settings.visual_sync_batch))
         jobs.add(worker)
     if settings.webhooks:
         jobs.add(WebhookWorker(sessions, settings))

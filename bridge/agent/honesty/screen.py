@@ -5,15 +5,13 @@ the same chunk.
 
 A span is complete once six more words, a sentence's end or the model's pause (a tool
 call, the end of the reply) follow its first sign; so text waits only behind a figure, and
-at most a few words. ``ClaimCheck.screen`` wraps one provider's events; what it held when
-the provider failed was never shown, and the next provider continues from what was.
+at most a few words. ``ClaimCheck.screen`` (guard.py) feeds it one provider's chunks; what
+it held when the provider failed was never shown, and the next provider continues from what
+was.
 """
 from __future__ import annotations
 
 import re
-from typing import Iterator
-
-from ..events import Chunk, Event
 from .check import NOT_A_PRODUCT, Verdict, judge, sentence_of, subject_of
 from .claims import read
 from .facts import Facts
@@ -31,8 +29,9 @@ TRIGGER_WORDS = ("usd", "eur", "gbp", "cad", "aud", "chf", "jpy", "inr", "sar", 
 WORDS_AFTER = 6  # a claim's words after its first sign: "2 to 3 business days"
 CONTEXT = 300  # characters of shown text a claim is read with (its sentence, its product)
 MAX_HELD = 400  # a span held this long is judged as it is
-# A sentence's end; not a dot after a digit, which may be "$12." of "$12.34" or "3. März".
-END = re.compile(r"[!?\n]|(?<!\d)\.(?=\s|$)")
+# A sentence's end: a dot before a space, not after a digit ("3. März"); a dot that ends
+# what came so far may still be "www." or "$12." of "$12.34", so the next chunk decides.
+END = re.compile(r"[!?\n]|(?<!\d)\.(?=\s)")
 SENTENCE_OVER = re.compile(r"[!?\n]|\.(?=\s)")  # where a withheld figure's sentence ends
 
 
@@ -160,20 +159,3 @@ class Screen:
     def _show(self, text: str) -> str:
         self.shown += text
         return text
-
-
-def screened(events: Iterator[Event], screen: Screen) -> Iterator[Event]:
-    """The events with every chunk checked; held text goes out before any other event."""
-    for event in events:
-        if isinstance(event, Chunk):
-            text = screen.feed(event.content)
-            if text:
-                yield Chunk(text)
-            continue
-        text = screen.feed("", final=True)
-        if text:
-            yield Chunk(text)
-        yield event
-    text = screen.feed("", final=True)
-    if text:
-        yield Chunk(text)
