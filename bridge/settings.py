@@ -104,6 +104,9 @@ class Settings:
     prices: dict = field(default_factory=dict, hash=False, compare=False)
     monthly_budget: float = 0.0
 
+    search_semantic: bool = True
+    search_model: str = ""
+    search_tokenizer: str = ""
     visual_rankers: tuple[str, ...] = ("embedding", "vision")
     visual_fallback: str = "features"
     visual_max_pixels: int = 40_000_000

@@ -29,7 +29,16 @@ def poll_health(client):
     response = client.get("/healthz")
     body = response.get_json()
     assert set(body.pop("visual")) == {"rankers", "off"}
+    assert body.pop("search") in ("hybrid", "lexical")  # how search ranks: tested below
     return response.status_code, body
+
+
+def test_health_says_whether_search_is_hybrid_or_lexical(settings):
+    from bridge.catalog import semantic
+    lexical = make_app(settings.replace(search_semantic=False)).test_client()
+    assert lexical.get("/healthz").get_json()["search"] == "lexical"
+    expected = "lexical" if semantic.load()[0] is None else "hybrid"
+    assert make_app(settings).test_client().get("/healthz").get_json()["search"] == expected
 
 
 # -- the rate-limit store -------------------------------------------------------------

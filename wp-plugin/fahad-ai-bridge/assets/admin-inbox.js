@@ -132,8 +132,11 @@
         t.ok === false ? " failed" : "",
       ]);
     });
+    // A caught claim (api-15): what the model wrote, what the store says instead, what was done.
     var claims = (turn.claims || []).map(function (c) {
-      return el("li", { text: typeof c === "string" ? c : (c.text || c.claim || JSON.stringify(c)) });
+      if (typeof c === "string") return el("li", { text: c });
+      return el("li", { text: (c.claim || "") + " → " + (c.fact || "withheld") +
+        " (" + [c.action, c.kind].filter(Boolean).join(", ") + ")" });
     });
     return el("details", { class: "fahad-inbox-turn" }, [
       el("summary", { text: "What the assistant did" + (tools.length ? ": " + tools.length + " tool calls" : "") +
