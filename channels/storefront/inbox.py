@@ -1,5 +1,6 @@
 """The shopper's side of the inbox: asking for a person with the widget's button (POST
-/handoff) and reading one's own conversation as a person answers it (GET /conversation).
+/handoff), reading one's own conversation as a person answers it (GET /conversation), and
+erasing it (POST /conversation/erase, privacy).
 
 Both find the conversation only within the client's own scope (owner.py): a ref alone,
 guessed or copied, reads nothing and escalates nothing of anyone else's.
@@ -71,3 +72,19 @@ def conversation():
                       "created_at": row.created_at.isoformat()} for row in rows]})
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+def erase():
+    """Erase the client's own conversation with this ref, everything it said; erasing one
+    that isn't there (or isn't theirs) erases nothing and says so."""
+    body = json_object()
+    ref = scope.check_ref(optional_string(body, "conversation_ref", 128))
+    if ref is None:
+        raise bad_request(MISSING_PARAM, "Missing parameter: conversation_ref.")
+    key, _ = client()
+    core = current_core()
+    with core.sessions() as session:
+        found = scope.find(session, key, ref)
+        conversation_id = found.id if found is not None else None
+    erased = conversation_id is not None and core.handoffs.erase(conversation_id)
+    return jsonify({"erased": erased})
