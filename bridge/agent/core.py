@@ -110,7 +110,7 @@ class Agent:
                           shopper_id=request.shopper_id, policies=self.policies, **memory)
         turn = Turn(messages=request.messages, tools=self.tools, ctx=ctx,
                     channel=request.channel, language=request.language,
-                    conversation_ref=found.ref)
+                    conversation_ref=found.ref, viewing=request.viewing)
         degraded = False
         if wants_person(turn.question) and "handoff_to_person" in self.tools:
             result = yield from turn.use("handoff_to_person", {"reason": "asked for a person"})

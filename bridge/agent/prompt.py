@@ -61,13 +61,17 @@ def system_prompt(settings: Settings, store_name: str, currency: str) -> str:
     return "\n\n".join(parts)
 
 
-def turn_note(channel: str, signed_in: bool, language: str | None) -> str:
+def turn_note(channel: str, signed_in: bool, language: str | None,
+              viewing: int | None = None) -> str:
     """What changes per turn, kept out of the cached prompt."""
     note = [f"Channel: {channel}.",
             "The shopper is signed in to the store." if signed_in
             else "The shopper is a guest."]
     if language:
         note.append(f"Their browser prefers: {_escape(language[:40])}.")
+    if viewing:  # an id only: what it is comes from get_product_details, like any product
+        note.append(f"They are on the page of product id {int(viewing)}: \"it\" or \"this\" "
+                    "may mean that product; look it up before saying anything about it.")
     return " ".join(note)
 
 

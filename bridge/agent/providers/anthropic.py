@@ -61,7 +61,7 @@ class AnthropicProvider:
         system = [
             {"type": "text", "text": self.system, "cache_control": {"type": "ephemeral"}},
             {"type": "text", "text": turn_note(turn.channel, bool(turn.ctx.shopper_id),
-                                               turn.language)},
+                                               turn.language, turn.viewing)},
         ]
         for number in range(self.max_calls):
             last = number == self.max_calls - 1
