@@ -8,6 +8,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from bridge.catalog.text import query_terms
 from bridge.models import AnalyticsEvent, Conversation, Feedback, Message
 
 from .sales import Window
@@ -59,18 +60,27 @@ def chat_carts(session: Session, window: Window) -> dict[date, int]:
     return per_day
 
 
-def questions_about(session: Session, product_id: int, window: Window,
+def _stems(text: str) -> set[str]:
+    return {w.rstrip("s") for w in query_terms(text) if len(w) > 2}
+
+
+def questions_about(session: Session, product_id: int, name: str, window: Window,
                     limit: int = 10) -> list[dict]:
-    """What shoppers asked when the assistant showed this product, newest first."""
+    """What shoppers asked about this product, newest first: a question whose answer was about
+    it (its details, "add it"), or one that names it and was answered with it among others.
+    A question that only happened to list it ("show my cart", "anything cheaper?") is about
+    something else."""
+    named = _stems(name)
     answers = session.execute(
         sa.select(Message.id, Message.conversation_id, Message.product_ids, Message.focus_id,
                   Message.created_at)
         .where(Message.role == "assistant", Message.created_at >= window.start)
         .order_by(Message.id.desc()).limit(QUESTION_SCAN)).all()
-    hits = [(mid, conv, created) for mid, conv, ids, focus, created in answers
+    hits = [(mid, conv, created, focus == product_id)
+            for mid, conv, ids, focus, created in answers
             if product_id in (ids or []) or focus == product_id]
     found, seen = [], set()
-    for message_id, conversation_id, created in hits:
+    for message_id, conversation_id, created, focused in hits:
         if len(found) == limit:
             break
         question = session.scalar(
@@ -78,6 +88,8 @@ def questions_about(session: Session, product_id: int, window: Window,
             .where(Message.conversation_id == conversation_id, Message.role == "user",
                    Message.id < message_id)
             .order_by(Message.id.desc()).limit(1))
+        if question and not focused and not _stems(question) & named:
+            continue
         if question and question.strip().lower() not in seen:
             seen.add(question.strip().lower())
             found.append({"question": question[:300], "asked_at": created.isoformat()})

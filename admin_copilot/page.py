@@ -1,5 +1,6 @@
-"""The standalone admin page at /admin: the copilot's figures for a store manager who holds
-the bridge's admin token (in WordPress, the plugin shows the same page in wp-admin)."""
+"""The standalone admin page at /admin: the inbox, insights and store figures for a store
+manager who holds the bridge's admin token (in WordPress, the plugin shows the same page in
+wp-admin)."""
 from __future__ import annotations
 
 from flask import Blueprint, render_template
@@ -9,6 +10,9 @@ from bridge.routes import NAMESPACE
 
 bp = Blueprint("admin_page", __name__, template_folder="templates")
 
+# The page's scripts in load order: the kit first, then one per tab (the plugin loads the same).
+SCRIPTS = ("admin-kit.js", "admin-inbox.js", "admin-insights.js", "admin-copilot.js")
+
 
 @bp.get("/admin")
 def admin():
@@ -16,4 +20,5 @@ def admin():
     config = {"restUrl": settings.base_url + NAMESPACE + "/", "auth": "token",
               "storeName": settings.store_name}
     return render_template("admin.html", store_name=settings.store_name, config=config,
-                           css="/assets/admin-copilot.css", js="/assets/admin-copilot.js")
+                           css="/assets/admin-copilot.css",
+                           scripts=["/assets/" + name for name in SCRIPTS])

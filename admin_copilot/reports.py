@@ -145,7 +145,7 @@ def product_context(store: Store, sessions: sessionmaker, product_id: int,
         windows[f"last_{days}_days"] = {"units": units, "revenue": price(Decimal(revenue))}
     reviews = store.reviews(product_id=product.id)
     with sessions() as session:
-        questions = assistant.questions_about(session, product.id,
+        questions = assistant.questions_about(session, product.id, product.name,
                                               Window.last(HISTORY_DAYS, now))
     return {
         "product_id": product.id, "name": product.name, "type": product.type,

@@ -113,7 +113,8 @@ def sync(setup: Setup, reconcile: bool) -> None:
     from .catalog.index import CatalogIndex
     from .store import make_store
     from .store.base import StoreUnavailable
-    from .visual.sync import sync_features
+    from .visual import VisualSearch
+    from .visual.sync import sync_images
 
     settings = setup.settings()
     engine = db.make_engine(settings)
@@ -131,10 +132,10 @@ def sync(setup: Setup, reconcile: bool) -> None:
                     bar.update(done - bar.pos)
                 count = catalog.full_sync(store, index, progress)
             click.echo(f"synced {count} products in {time.monotonic() - started:.1f} s")
-        images = sync_features(store, index, settings)
-        if images is not None:
-            click.echo(f"product images: {images['computed']} described, {images['failed']} "
-                       f"unusable, {images['removed']} removed")
+        visual = VisualSearch.build(settings, store, index, sessionmaker(engine))
+        for name, images in sync_images(visual, store, settings).items():
+            click.echo(f"product images ({name}): {images['computed']} described, "
+                       f"{images['failed']} unusable, {images['removed']} removed")
     except StoreUnavailable as exc:
         raise click.ClickException(str(exc)) from None
     finally:

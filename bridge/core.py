@@ -20,6 +20,7 @@ from sqlalchemy.orm import sessionmaker
 from . import db
 from .agent.core import Agent
 from .agent.providers import Provider, build_chain
+from .catalog import semantic
 from .catalog.index import CatalogIndex
 from .catalog.sync import sync_demo_index
 from .catalog.worker import CatalogWorker
@@ -31,7 +32,7 @@ from .settings import Settings
 from .store import make_store
 from .store.base import Store
 from .visual import VisualSearch
-from .visual.sync import sync_features
+from .visual.sync import sync_images
 
 log = logging.getLogger(__name__)
 
@@ -105,7 +106,11 @@ def build_core(settings: Settings) -> Core:
     engine = db.make_engine(settings)
     sessions = sessionmaker(engine, expire_on_commit=False)
     store = make_store(settings, sessions)
-    index = CatalogIndex(settings.data_path / f"catalog-{settings.store}.sqlite3")
+    encoder, why = semantic.load(settings.search_model, settings.search_tokenizer) \
+        if settings.search_semantic else (None, "search_semantic is off")
+    if encoder is None:
+        log.info("search: lexical only (%s)", why)
+    index = CatalogIndex(settings.data_path / f"catalog-{settings.store}.sqlite3", encoder)
     if store.local is not None:  # a catalogue in this process: the index follows it now
         sync_demo_index(store, index)
     providers = build_chain(settings, store.name, store.currency)
@@ -116,7 +121,7 @@ def build_core(settings: Settings) -> Core:
     if store.local is None and settings.wc_background_sync:
         worker = CatalogWorker(
             store, index, sessions, settings,
-            after=lambda: sync_features(store, index, settings, settings.visual_sync_batch))
+            after=lambda: sync_images(visual, store, settings, settings.visual_sync_batch))
         jobs.add(worker)
     if settings.webhooks:
         jobs.add(WebhookWorker(sessions, settings))

@@ -40,6 +40,7 @@ class Identity:
     caps: tuple[str, ...] = ()
     cart_token: str | None = None
     rate_limit: tuple[int, int] | None = None
+    client: str | None = None  # a guest's chat client id, as the plugin vouches for it
 
     @property
     def client_key(self) -> str:
@@ -69,7 +70,8 @@ def storefront_identity(settings: Settings) -> Identity:
     if context is not None:
         # WordPress checked its own wp_rest nonce before forwarding.
         return Identity(via="context", ip=context.ip, uid=context.uid, caps=context.caps,
-                        cart_token=context.cart_token, rate_limit=context.rate_limit)
+                        cart_token=context.cart_token, rate_limit=context.rate_limit,
+                        client=context.client)
     check_nonce(settings.bridge_secret, request.headers.get("X-WP-Nonce"), settings.nonce_ttl)
     return Identity(via="nonce", ip=request.remote_addr or "unknown")
 

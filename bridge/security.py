@@ -15,6 +15,7 @@ import hashlib
 import hmac
 import ipaddress
 import json
+import re
 import secrets
 import time
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from .errors import INVALID_NONCE, INVALID_SIGNATURE, BridgeError
 # How far a context's iat may be from now, either way (CONTRACT.md).
 CONTEXT_MAX_SKEW = 300
 _NONCE_SALT = "fahad-ai wp_rest"
+_CLIENT = re.compile(r"[A-Za-z0-9_-]{22,64}")
 _CART_SALT = "fahad-ai cart"
 
 
@@ -39,6 +41,7 @@ class Context:
     iat: int
     cart_token: str | None = None
     rate_limit: tuple[int, int] | None = None  # (limit, window) from WordPress's filters
+    client: str | None = None  # the plugin's random chat client id of a guest (its cookie)
 
 
 def issue_nonce(secret: str) -> str:
@@ -118,8 +121,11 @@ def _parse(data: dict) -> Context:
         if not (_is_int(limit) and _is_int(window) and limit >= 1 and window >= 1):
             raise _refuse("The signed context's rate_limit needs a positive limit and window.")
         rate_limit = (limit, window)
+    client = data.get("client")
+    if client is not None and not (isinstance(client, str) and _CLIENT.fullmatch(client)):
+        raise _refuse("The signed context's client must be 22 to 64 of [A-Za-z0-9_-].")
     return Context(uid=uid, caps=tuple(caps), ip=ip, iat=iat, cart_token=cart_token or None,
-                   rate_limit=rate_limit)
+                   rate_limit=rate_limit, client=client)
 
 
 def _is_int(value) -> bool:

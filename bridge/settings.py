@@ -103,7 +103,11 @@ class Settings:
     prices: dict = field(default_factory=dict, hash=False, compare=False)
     monthly_budget: float = 0.0
 
-    visual_rankers: tuple[str, ...] = ("features", "vision")
+    search_semantic: bool = True
+    search_model: str = ""
+    search_tokenizer: str = ""
+    visual_rankers: tuple[str, ...] = ("embedding", "vision")
+    visual_fallback: str = "features"
     visual_max_pixels: int = 40_000_000
     visual_max_decode_mib: int = 96
     visual_fetch_timeout: float = 5.0

@@ -1,5 +1,6 @@
 """The admin copilot: gated for store managers, grounded figures, careful drafts, no writes."""
 import json
+import re
 import time
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
@@ -8,6 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from admin_copilot import drafts, reports
+from admin_copilot import page as page_module
 from bridge.models import DemoCart, DemoCartItem
 from bridge.routes import NAMESPACE, ROUTES, Gate
 from bridge.store.base import (Attribute, Category, Order, OrderLine, Product, ProductPage,
@@ -45,13 +47,12 @@ def handlers_must_not_run(monkeypatch):
     for name in ("insights", "sale_candidates", "product_context"):
         monkeypatch.setattr(reports, name, refuse)
     monkeypatch.setattr(drafts, "review_drafts", refuse)
-    from admin_copilot import inbox, inbox_insights, inbox_views
+    from admin_copilot import inbox, inbox_insights
     from bridge.inbox.handoff import Handoffs
     for name in ("listing", "detail", "deliveries"):
         monkeypatch.setattr(inbox, name, refuse)
     monkeypatch.setattr(inbox_insights, "insights", refuse)
-    monkeypatch.setattr(inbox_views, "erase_conversation", refuse)
-    for name in ("reply", "take_over", "hand_back", "resolve"):
+    for name in ("reply", "take_over", "hand_back", "resolve", "erase"):
         monkeypatch.setattr(Handoffs, name, refuse)
 
 
@@ -303,6 +304,32 @@ def test_the_assistants_own_numbers(app, wordpress, store):
     assert [q["question"] for q in context["shopper_questions"]] == ["hoodies under $50"]
 
 
+def test_what_shoppers_asked_about_a_product_is_only_about_that_product(app):
+    from admin_copilot import assistant
+    from admin_copilot.sales import Window
+    from bridge.models import Conversation, Message
+    hoodie, mug = 11, 12
+    said = [  # (question, the answer's product ids, the answer's focus)
+        ("hoodies under $50", [hoodie, 13], None),       # names it: about it
+        ("show my cart", [mug, hoodie], None),           # lists it: about the cart
+        ("do you have anything warm?", [13, hoodie], None),  # lists it among others
+        ("tell me more about the second one", [hoodie], hoodie),  # its details: about it
+    ]
+    with app.extensions["fahad"].sessions.begin() as session:
+        conversation = Conversation(id="cv_questions", channel="storefront")
+        session.add(conversation)
+        for i, (question, ids, focus) in enumerate(said):
+            session.add(Message(ref=f"msg_q{i}", conversation=conversation, role="user",
+                                content=question))
+            session.add(Message(ref=f"msg_a{i}", conversation=conversation, role="assistant",
+                                content="...", product_ids=ids, focus_id=focus))
+    with app.extensions["fahad"].sessions() as session:
+        found = assistant.questions_about(session, hoodie, "Classic Pullover Hoodie",
+                                          Window.last(30, datetime.now(timezone.utc)))
+    assert [q["question"] for q in found] == ["tell me more about the second one",
+                                              "hoodies under $50"]
+
+
 # -- review drafts ------------------------------------------------------------------------
 
 def test_offline_drafts_come_from_the_template_without_prices(wordpress, store):
@@ -326,6 +353,23 @@ def test_offline_drafts_come_from_the_template_without_prices(wordpress, store):
 ])
 def test_a_draft_with_a_price_offer_or_link_is_refused(draft, ok):
     assert drafts.acceptable(draft, "help@shop.test") is ok
+
+
+@pytest.mark.parametrize("draft, ok", [
+    ("Glad the Mug was worth its $12.00, Ana!", True),
+    ("Glad the Mug was worth its $9.00, Ana!", False),
+    ("The Mug is rated 4.5 stars by other shoppers too.", False),
+    ("Write to help@shop.test and we'll look into it.", True),
+    ("See https://shop.test/product/mug/ for care tips.", True),
+    ("See https://other.example/mug for care tips.", False),
+    ("It ships within 2 business days next time.", False),
+])
+def test_a_draft_may_state_only_the_figures_the_store_did(draft, ok, settings):
+    from bridge.store.base import Product
+    mug = Product(id=1, name="Mug", slug="mug", type="simple", status="publish", sku="M-1",
+                  permalink="https://shop.test/product/mug/", regular_price=Decimal("12.00"))
+    known = drafts.facts(settings.replace(support_contact="help@shop.test"), "USD", mug)
+    assert drafts.acceptable(draft, "help@shop.test", known) is ok
 
 
 @pytest.fixture
@@ -444,15 +488,26 @@ def test_the_admin_page_ships_its_script_and_styles_but_never_the_token(tokened)
     page = client.get("/admin")
     assert page.status_code == 200 and page.mimetype == "text/html"
     html = page.get_data(as_text=True)
-    assert 'id="fahad-ai-admin"' in html and "/assets/admin-copilot.js" in html
+    assert 'id="fahad-ai-admin"' in html
     assert '"auth": "token"' in html and "wp-json/fahad-ai/v1/" in html
     assert "the-admin-token" not in html
-    for asset, kind in (("admin-copilot.js", "javascript"), ("admin-copilot.css", "css")):
+    scripts = re.findall(r'<script src="/assets/([\w.-]+)"', html)
+    assert scripts[0] == "admin-kit.js" and "admin-copilot.js" in scripts
+    assert list(page_module.SCRIPTS) == scripts  # the plugin loads the same, in this order
+    for asset, kind in [(s, "javascript") for s in scripts] + [("admin-copilot.css", "css")]:
         served = client.get("/assets/" + asset)
         assert served.status_code == 200 and kind in served.mimetype
-    script = client.get("/assets/admin-copilot.js").get_data(as_text=True)
-    for route in COPILOT:  # the inbox's page is i17-ui's: its browser tests check its routes
-        assert route.path.lstrip("/") in script
+    code = "".join(client.get("/assets/" + s).get_data(as_text=True) for s in scripts)
+    for route in ADMIN:
+        assert route.path.lstrip("/") in code, route.path
+
+
+def test_the_plugin_loads_the_admin_scripts_the_standalone_page_loads():
+    from pathlib import Path
+    php = (Path(__file__).resolve().parents[1] / "wp-plugin" / "fahad-ai-bridge" / "includes"
+           / "class-fahad-ai-copilot.php").read_text()
+    named = re.findall(r"'(admin-[\w-]+\.js)'", php)
+    assert named == list(page_module.SCRIPTS)
 
 
 def draft_rows(app):

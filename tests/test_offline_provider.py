@@ -94,6 +94,24 @@ def test_compare_the_first_two(chat):
     assert labels[:3] == ["Price", "On sale", "Availability"]
 
 
+def test_the_comparison_writes_money_with_its_currency_and_reviews_in_words(chat, store):
+    from types import SimpleNamespace
+
+    from bridge.agent.tools import compare
+    from bridge.catalog import money
+    chat.say("sneakers")
+    body = chat.say("compare the first two")
+    prices = next(r["values"] for r in body["comparison"] if r["label"] == "Price")
+    assert list(prices) == [str(c["id"]) for c in body["cards"]]  # the cards' order
+    for card in body["cards"]:
+        assert prices[str(card["id"])].startswith(
+            money.display(store.product(card["id"]).price, store.currency))
+    one = SimpleNamespace(average_rating=4, rating_count=1)
+    assert compare._rating(one) == "4.0 of 5 (1 review)"
+    assert compare._rating(SimpleNamespace(average_rating=3.5, rating_count=2)) == \
+        "3.5 of 5 (2 reviews)"
+
+
 def test_compare_by_name(chat):
     shown = chat.say("mugs")["cards"]
     a, b = shown[0]["name"], shown[1]["name"]

@@ -1,5 +1,6 @@
-"""POST /visual-search on the demo store: validation from the bytes, the built-in ranker,
-filters, stock, the gate, the degraded shape, and the function other channels call."""
+"""POST /visual-search on the demo store: validation from the bytes, the built-in features
+ranker, filters, stock, the gate, the degraded shape, and the function other channels call.
+The image model on real-photo behaviour is test_visual_embedding.py."""
 import base64
 import io
 import json
@@ -47,6 +48,12 @@ def refused(response, status: int, code: str | None = None) -> dict:
     if code:
         assert body["code"] == code
     return body
+
+
+@pytest.fixture
+def settings(settings):
+    # The features descriptor, which these tests measure on the demo's drawings.
+    return settings.replace(visual_rankers=("features", "vision"))
 
 
 @pytest.fixture

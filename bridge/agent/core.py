@@ -53,6 +53,10 @@ class TurnRequest:
     # key. None (tools, benchmarks) looks the ref up as the conversation's own id.
     client_key: str | None = None
     customer: dict | None = None  # who the inbox shows: wp_user_id, or phone and name
+    # The product whose page the shopper is on (the widget says so on a product page): what
+    # "it" and "this" mean in this turn. Tools read it through the store, so an id that is not
+    # published reads as unknown, as any other id would.
+    viewing: int | None = None
 
 
 @dataclass(frozen=True)
@@ -98,9 +102,12 @@ class Agent:
             yield Done(conversation_ref=found.ref, message_ref=message_ref,
                        handoff={"status": found.status, "ref": found.handoff_ref})
             return
+        memory = found.memory
+        if request.viewing:
+            memory = {**memory, "focus": request.viewing,
+                      "seen": list(dict.fromkeys([request.viewing, *memory.get("seen", [])]))}
         ctx = ToolContext(store=self.store, index=self.index, cart_ref=request.cart_ref,
-                          shopper_id=request.shopper_id, policies=self.policies,
-                          **found.memory)
+                          shopper_id=request.shopper_id, policies=self.policies, **memory)
         turn = Turn(messages=request.messages, tools=self.tools, ctx=ctx,
                     channel=request.channel, language=request.language,
                     conversation_ref=found.ref)

@@ -28,11 +28,14 @@ from ..store.base import Product
 from .cards import card, catalogue_item
 from . import rank
 from .lexical import FIELDS, LexicalIndex
+from .semantic import Encoder, product_text
+from .vectors import SCHEMA as VECTORS_SCHEMA
+from .vectors import Vectors
 from .text import SYNONYMS, deletes, distance, max_typos, query_terms, words
 from .understand import understand
 
 # Raise when SCHEMA changes: an index file of another version is dropped and rebuilt.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS products (
@@ -65,7 +68,7 @@ CREATE TABLE IF NOT EXISTS word_deletes (
     del TEXT NOT NULL, word TEXT NOT NULL, PRIMARY KEY (del, word)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-"""
+""" + VECTORS_SCHEMA
 
 # The columns that say what a product is, as opposed to what its description mentions.
 NAMING_COLUMNS = ("name", "categories", "tags")
@@ -149,8 +152,10 @@ def _row_text(product: Product) -> tuple[str, ...]:
 class CatalogIndex:
     """Search over one store's published catalogue, stored in one SQLite file."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, encoder: Encoder | None = None):
         self.path = Path(path)
+        # With an encoder, products get vectors and search blends in their similarity.
+        self.vectors = Vectors(encoder) if encoder is not None else None
         self._local = threading.local()
         self.path.parent.mkdir(parents=True, exist_ok=True)
         db = self._db()
@@ -158,7 +163,7 @@ class CatalogIndex:
             # The index is a cache of the store: a file of another layout is rebuilt.
             db.executescript("DROP TABLE IF EXISTS products; DROP TABLE IF EXISTS products_fts;"
                              "DROP TABLE IF EXISTS words; DROP TABLE IF EXISTS word_deletes;"
-                             "DROP TABLE IF EXISTS meta;")
+                             "DROP TABLE IF EXISTS meta; DROP TABLE IF EXISTS vectors;")
             db.executescript(SCHEMA.format(weights=WEIGHTS))
             db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         self.lexical = LexicalIndex(self.path.with_name(self.path.name + ".tantivy"))
@@ -219,11 +224,12 @@ class CatalogIndex:
     def replace_rows(self, rows: list["Row"], fingerprint: str = "") -> int:
         """Full sync from prepared rows (a sync holds rows, not whole products)."""
         rows = sorted(rows, key=lambda r: r.order)
+        embedded = self._embed(rows)
         with self._write() as db:
             for table in ("products", "products_fts", "words", "word_deletes"):
                 db.execute(f"DELETE FROM {table}")
             count = self._insert(db, rows, {r.id: n for n, r in enumerate(rows, 1)},
-                                 everything=True)
+                                 everything=True, embedded=embedded)
             self._set_meta(db, "fingerprint", fingerprint)
         return count
 
@@ -235,6 +241,7 @@ class CatalogIndex:
         """
         products = list(products)
         rows = [row for p in products if (row := prepare(p, currency)) is not None]
+        embedded = self._embed(rows)
         with self._write() as db:
             places = self._remove(db, [p.id for p in products])
             removed = list(places.values())
@@ -243,14 +250,26 @@ class CatalogIndex:
                 if row.id not in places:
                     last += 1
                     places[row.id] = last
-            return self._insert(db, rows, places, removed)
+            return self._insert(db, rows, places, removed, embedded=embedded)
 
     def delete(self, product_ids: Sequence[int]) -> None:
         with self._write() as db:
-            self.lexical.write(remove=list(self._remove(db, product_ids).values()))
+            removed = list(self._remove(db, product_ids).values())
+            self.lexical.write(remove=removed)
+            if self.vectors is not None:
+                self.vectors.write(db, (), removed)
+
+    def _embed(self, rows: list["Row"]) -> dict[int, tuple]:
+        """Vectors of the rows search can find, by product id (none without an encoder);
+        made before the write transaction, as embedding takes a while."""
+        if self.vectors is None:
+            return {}
+        return self.vectors.prepare(self._db(), {
+            r.id: product_text(r.text[0], r.text[1], r.text[5]) for r in rows if r.searched})
 
     def _insert(self, db: sqlite3.Connection, rows: list["Row"], places: dict[int, int],
-                removed: Sequence[int] = (), everything: bool = False) -> int:
+                removed: Sequence[int] = (), everything: bool = False,
+                embedded: dict[int, tuple] | None = None) -> int:
         """Store rows at their places, in SQLite and in the BM25 index (after taking out
         ``removed`` places, or ``everything``)."""
         df: Counter[str] = Counter()
@@ -269,6 +288,9 @@ class CatalogIndex:
                                            row.columns[4], row.columns[6])))
         self._add_words(db, df)
         self.lexical.write(remove=removed, add=ranked, everything=everything)
+        if self.vectors is not None:
+            self.vectors.write(db, [(places[i], *e) for i, e in (embedded or {}).items()],
+                               removed, everything)
         return len(rows)
 
     def _add_words(self, db: sqlite3.Connection, df: Counter[str]) -> None:
@@ -310,6 +332,16 @@ class CatalogIndex:
                    " SET value = excluded.value", (key, value))
 
     # -- reads --
+
+    @property
+    def mode(self) -> str:
+        """"hybrid" (words and vectors) or "lexical" (words only), for /healthz."""
+        return "lexical" if self.vectors is None else "hybrid"
+
+    @property
+    def model(self) -> str:
+        """The name of the embedding model, "" without one."""
+        return "" if self.vectors is None else self.vectors.encoder.name
 
     def meta(self, key: str) -> str | None:
         row = self._db().execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
@@ -419,7 +451,10 @@ class CatalogIndex:
             candidates += [c for c in self._candidates(groups, fields,
                                                        {**wanted, "in_stock": None}, 5)
                            if c.pos not in known and rank.exact(c, understood.named)]
-        ranked = rank.order(candidates, understood, terms, head)
+        similarity = None
+        if self.vectors is not None:
+            similarity = self._similar(candidates, understood)
+        ranked = rank.order(candidates, understood, terms, head, similarity)
         total = min(COUNT_CAP + 1, self.lexical.count(groups, fields, wanted, True)
                     or self.lexical.count(groups, fields, wanted, False))
         page = ranked[offset:offset + limit]
@@ -433,17 +468,28 @@ class CatalogIndex:
             self.lexical.reload()
             self._seen = changed
 
+    def _similar(self, candidates: list[rank.Candidate], understood) -> dict[int, float]:
+        """Cosine similarity of the query to each candidate, by pos. Vectors re-rank what
+        the words found; on WebMall, adding the nearest non-matching products changed no
+        top 10, and it would make "nothing matches" untrue."""
+        text = " ".join(f"{understood.head} {understood.context}".split()) or understood.text
+        return self.vectors.similarities(self._db(), [c.pos for c in candidates], text)
+
     def _candidates(self, groups: list[list[str]], fields: Sequence[str], filters: dict,
                     limit: int) -> list[rank.Candidate]:
         """The ``limit`` best matches by BM25 over all matches passing the filters."""
         top = self.lexical.top(groups, fields, filters, limit)
+        return self._rows(top, top[0][1] if top else 1.0)
+
+    def _rows(self, top: list[tuple[int, float]], best: float) -> list[rank.Candidate]:
+        """Candidates for these (pos, BM25) pairs, in their order."""
         if not top:
             return []
         marks = ",".join("?" * len(top))
         rows = {row[0]: row for row in self._db().execute(
             f"SELECT pos, id, name, in_stock, naming, details, skus, price_min FROM products"
             f" WHERE pos IN ({marks})", [pos for pos, _ in top])}
-        best = top[0][1] or 1.0
+        best = best or 1.0
         return [rank.Candidate(pos, row[1], score / best, *row[2:])
                 for pos, score in top if (row := rows.get(pos))]
 

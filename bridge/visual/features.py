@@ -132,3 +132,18 @@ def part(vectors: np.ndarray, name: str) -> np.ndarray:
     piece = vectors[..., PARTS[name]]
     norms = np.linalg.norm(piece, axis=-1, keepdims=True)
     return piece / np.maximum(norms, 1e-9)
+
+
+class FeatureDescriber:
+    """The descriptor as a describer of vectors.py: one vector per image, the photo as is."""
+
+    name = "features"
+    version = VERSION
+    dim = DIM
+
+    def describe(self, images: list[Image.Image]) -> np.ndarray:
+        return np.stack([describe(image) for image in images]) if images else \
+            np.zeros((0, DIM), np.float32)
+
+    def query(self, image: Image.Image) -> tuple[np.ndarray, np.ndarray]:
+        return describe(image)[None], np.ones(1, np.float32)

@@ -1,5 +1,6 @@
-"""The ranker seam: the query every ranker answers, the built-in features ranker, and the
-fusion of their lists by reciprocal rank.
+"""The ranker seam: the query every ranker answers, the ranker over stored image vectors
+(the built-in features, the image model's embedding), and the fusion of their lists by
+reciprocal rank.
 
 A ranker's ``rank(query)`` returns (product id, score) pairs, best first, drawn only from
 ``query.eligible`` (the in-stock, published products passing the shopper's filters). Which
@@ -13,9 +14,8 @@ from typing import Protocol
 
 import numpy as np
 
-from . import features
 from .validate import Picture
-from .vectors import FeatureIndex
+from .vectors import VectorIndex
 
 log = logging.getLogger(__name__)
 
@@ -42,15 +42,15 @@ class Ranker(Protocol):
     def rank(self, query: Query) -> list[tuple[int, float]]: ...
 
 
-class FeatureRanker:
-    """The built-in ranker: colour, texture and shape descriptors (features.py) compared
-    with those stored for each product's main image. Needs no network and no model."""
+class VectorRanker:
+    """A ranker over stored image vectors (vectors.py): the built-in ``features`` descriptor,
+    or the image model's ``embedding``. Each product's score is its best cosine with any view
+    of the photo (the whole picture, its centre, its parts), times that view's weight."""
 
-    name = "features"
-
-    def __init__(self, vectors: FeatureIndex, local_loader=None):
+    def __init__(self, vectors: VectorIndex, local_loader=None):
         self.vectors = vectors
-        # The demo store draws its images in-process, so its features can be brought up to
+        self.name = vectors.describer.name
+        # The demo store draws its images in-process, so its vectors can be brought up to
         # date on demand; a remote store's are only computed by the sync (never per request).
         self.local_loader = local_loader
 
@@ -64,11 +64,14 @@ class FeatureRanker:
         count = int(keep.sum())
         if not count:
             return []
-        vector = query.notes.get("vector")
-        if vector is None:
-            vector = query.notes["vector"] = features.describe(query.picture.image)
+        views = query.notes.get(self.name)
+        if views is None:
+            views = query.notes[self.name] = self.vectors.describer.query(query.picture.image)
+        vectors, weights = views
+        scores = matrix @ vectors.T
+        scores = (scores * weights).max(axis=1) if len(weights) > 1 else scores[:, 0]
         # Score every row and mask the rest: cheaper than copying the eligible rows out.
-        scores = np.where(keep, matrix @ vector, -np.inf)
+        scores = np.where(keep, scores, -np.inf)
         top = min(CANDIDATES, count)
         best = np.argpartition(-scores, top - 1)[:top]
         best = best[np.argsort(-scores[best], kind="stable")]

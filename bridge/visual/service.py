@@ -1,7 +1,9 @@
 """One visual search, whichever channel asks: validate the image, rank, fuse, build cards.
 
 ``REGISTRY`` names every ranker's factory; the ``visual_rankers`` setting chooses which run,
-in order, and one whose factory returns None (Claude without a key, say) is not available.
+in order. One that can't run here raises ``Off`` with the reason (Claude without a key, the
+image model without the ``[visual]`` extra): it is left out, the image model's place taken by
+the ``visual_fallback`` ranker, and the reason is shown on /healthz.
 """
 from __future__ import annotations
 
@@ -16,9 +18,10 @@ from ..errors import INVALID_PARAM, bad_request
 from ..settings import Settings, SettingsError, env_name
 from ..store.base import Store
 from . import rankers as ranking
+from .features import FeatureDescriber
 from .loaders import local_loader
 from .validate import decode
-from .vectors import FeatureIndex
+from .vectors import Describer, Loader, VectorIndex
 
 log = logging.getLogger(__name__)
 
@@ -32,19 +35,31 @@ class VisualSearch:
     the same answer as ``POST /visual-search`` and the same ``BridgeError`` for an image it
     refuses."""
 
-    def __init__(self, settings: Settings, index: CatalogIndex, rankers: list[ranking.Ranker]):
+    def __init__(self, settings: Settings, index: CatalogIndex, rankers: list[ranking.Ranker],
+                 off: dict[str, str] | None = None):
         self.settings = settings
         self.index = index
         self.rankers = rankers
+        self.off = off or {}  # ranker name -> why it isn't running
 
     @classmethod
     def build(cls, settings: Settings, store: Store, index: CatalogIndex,
               sessions: sessionmaker) -> "VisualSearch":
-        return cls(settings, index, build_rankers(settings, store, index, sessions))
+        return cls(settings, index, *build_rankers(settings, store, index, sessions))
 
     @property
     def available(self) -> bool:
         return bool(self.rankers)
+
+    def status(self) -> dict:
+        """Which rankers are on, in order, and why the others are off (for /healthz)."""
+        return {"rankers": [r.name for r in self.rankers], "off": dict(self.off)}
+
+    def sync(self, load: Loader, budget: int | None = None) -> dict[str, dict[str, int]]:
+        """Bring every stored-vector ranker's vectors in step with the index (at most
+        ``budget`` images each): counts by ranker name."""
+        return {r.name: r.vectors.sync(load, budget) for r in self.rankers
+                if isinstance(r, ranking.VectorRanker)}
 
     def search(self, data: bytes, *, category: str | None = None,
                min_price: float | None = None, max_price: float | None = None,
@@ -100,39 +115,73 @@ def _filters(category, min_price, max_price, limit):
     return category, prices[0], prices[1], max(1, min(MAX_LIMIT, limit))
 
 
+class Off(Exception):
+    """A ranker that can't run here, and why."""
+
+
+def _vectors(describer: Describer, store: Store, index: CatalogIndex) -> ranking.Ranker:
+    # A local shop's images are drawn here and cheap: its vectors are made on first use.
+    local = local_loader(store.local) if store.local is not None else None
+    return ranking.VectorRanker(VectorIndex(index, describer), local)
+
+
 def _features(settings: Settings, store: Store, index: CatalogIndex,
               sessions: sessionmaker) -> ranking.Ranker:
-    vectors = FeatureIndex(index)
-    # A local shop's images are drawn here and cheap: its descriptors are made on first use.
-    local = local_loader(store.local) if store.local is not None else None
-    return ranking.FeatureRanker(vectors, local)
+    return _vectors(FeatureDescriber(), store, index)
+
+
+def _embedding(settings: Settings, store: Store, index: CatalogIndex,
+               sessions: sessionmaker) -> ranking.Ranker:
+    from . import embedding  # numpy and PIL only: the model's packages are looked for here
+
+    try:
+        return _vectors(embedding.Embedder(), store, index)
+    except embedding.Unavailable as exc:
+        raise Off(str(exc)) from None
 
 
 def _vision(settings: Settings, store: Store, index: CatalogIndex,
-            sessions: sessionmaker) -> ranking.Ranker | None:
+            sessions: sessionmaker) -> ranking.Ranker:
     from .vision import factory  # the SDK client is built only when this ranker is chosen
 
-    return factory(settings, index, sessions)
+    ranker = factory(settings, index, sessions)
+    if ranker is None:
+        raise Off("Claude is not configured (no Anthropic key, or not among the providers)")
+    return ranker
 
 
-# A factory returns its ranker, or None when it can't run here.
-Factory = Callable[[Settings, Store, CatalogIndex, sessionmaker], "ranking.Ranker | None"]
+# A factory returns its ranker, or raises Off when it can't run here.
+Factory = Callable[[Settings, Store, CatalogIndex, sessionmaker], "ranking.Ranker"]
 REGISTRY: dict[str, Factory] = {
+    "embedding": _embedding,
     "features": _features,
     "vision": _vision,
 }
+# Only the image model has a stand-in: its extra may simply not be installed.
+FALLBACK_FOR = "embedding"
 
 
-def build_rankers(settings: Settings, store: Store, index: CatalogIndex,
-                  sessions: sessionmaker) -> list[ranking.Ranker]:
-    """The rankers the settings choose that can run, in the configured order."""
-    rankers = []
+def build_rankers(settings: Settings, store: Store, index: CatalogIndex, sessions: sessionmaker
+                  ) -> tuple[list[ranking.Ranker], dict[str, str]]:
+    """The rankers the settings choose that can run, in the configured order, and the
+    reasons of those that can't."""
+    for name in (*settings.visual_rankers, *filter(None, [settings.visual_fallback])):
+        if name not in REGISTRY:
+            raise SettingsError(f"unknown ranker {name!r} in {env_name('visual_rankers')} or "
+                                f"{env_name('visual_fallback')} (known: "
+                                f"{', '.join(sorted(REGISTRY))})")
+    rankers, off = [], {}
     for name in settings.visual_rankers:
-        factory = REGISTRY.get(name)
-        if factory is None:
-            raise SettingsError(f"unknown ranker {name!r} in {env_name('visual_rankers')} "
-                                f"(known: {', '.join(sorted(REGISTRY))})")
-        ranker = factory(settings, store, index, sessions)
-        if ranker is not None:
-            rankers.append(ranker)
-    return rankers
+        try:
+            rankers.append(REGISTRY[name](settings, store, index, sessions))
+            continue
+        except Off as exc:
+            off[name] = str(exc)
+            log.info("visual ranker %s is off: %s", name, exc)
+        fallback = settings.visual_fallback
+        if name == FALLBACK_FOR and fallback and fallback not in settings.visual_rankers:
+            try:
+                rankers.append(REGISTRY[fallback](settings, store, index, sessions))
+            except Off as exc:
+                off[fallback] = str(exc)
+    return rankers, off

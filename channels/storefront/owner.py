@@ -1,7 +1,8 @@
 """Which client a storefront request comes from, for the conversations it owns
-(bridge.inbox.scope): the WordPress user when signed in, else the client id the bridge
-issued, carried in the ``fahad_chat`` cookie or the ``X-Fahad-Client`` header (the plugin
-relays it like the cart id)."""
+(bridge.inbox.scope): the WordPress user when signed in; else, through the plugin, the
+guest's chat client id the signed context vouches for (the plugin's own cookie: PHP can't
+set a cookie from a /stream answer's headers); else the client id the bridge issued, in the
+``fahad_chat`` cookie or the ``X-Fahad-Client`` header."""
 from __future__ import annotations
 
 from flask import Response, g, request
@@ -19,6 +20,8 @@ def client() -> tuple[str, str | None]:
     uid = g.identity.uid
     if uid > 0:
         return client_key(uid, None), None
+    if g.identity.client:
+        return "p" + g.identity.client, None  # "p": the plugin's ids, apart from issued ones
     secret = current_core().settings.bridge_secret
     given = request.headers.get(CLIENT_HEADER) or request.cookies.get(CLIENT_COOKIE)
     known = check_client_id(secret, given)

@@ -76,3 +76,49 @@ LINKS = [
 
 ALL = {"money": MONEY, "percent": PERCENT, "stock": STOCK, "code": CODES,
        "delivery": DELIVERY, "rating": RATING, "link": LINKS}
+
+# Written after the first held-out run had shown two misses, before anything was changed
+# for them: bench/honesty.py scores these apart as the unseen part.
+FRESH = {
+    "money": [
+        "The Quilted Liner Jacket sells for [$94.00] and comes in navy.",
+        "The Quilted Liner Jacket is only {$39} this week.",
+        "For the Canvas Tote Bag you pay [$18.50], down from [$25.00].",
+        "The Canvas Tote Bag rings up at {$21.00}.",
+        "El Trail Hoodie azul vale [40 $].",
+        "El Trail Hoodie azul vale {30 $}.",
+        "Le Trail Hoodie noir vaut [55 $].",
+        "Le Trail Hoodie noir vaut {60 $}.",
+        "Die Canvas Tote Bag gibt es für [18,50 $].",
+        "Die Canvas Tote Bag gibt es für {14,50 $}.",
+    ],
+    "percent": [
+        "The Trail Hoodie in blue saves you [20%].",
+        "The Quilted Liner Jacket saves you {18%}.",
+        "El Canvas Tote Bag tiene una rebaja del [26 %].",
+        "La Quilted Liner Jacket est soldée à {-30 %}.",
+        "Die Canvas Tote Bag ist um [26 %] reduziert.",
+        "Die Quilted Liner Jacket ist um {40 %} reduziert.",
+    ],
+    "stock": [
+        "Only [7] of the Canvas Tote Bag remain in stock.",
+        "Of the Trail Hoodie there are only {4} left.",
+        "Quedan [12] unidades de la Quilted Liner Jacket.",
+        "Il ne reste que {3} Quilted Liner Jacket en stock.",
+        "Von der Canvas Tote Bag sind nur noch [7] auf Lager.",
+    ],
+    "code": [
+        "At checkout, enter code {THANKYOU10}.",
+        "Your cart shows coupon [WELCOME10].",
+        "Con el cupón {GRATIS5} ahorras.",
+        "Le code promo {MERCI15} est valable.",
+        "Der Gutscheincode {DANKE10} funktioniert.",
+    ],
+    "delivery": [
+        "Your order ships within [2 business days].",
+        "It will be delivered {tomorrow} before 10am.",
+        "Llega en {48 horas}.",
+        "Livraison sous {5 jours} ouvrés.",
+        "Die Ware wird in {24 Stunden} geliefert.",
+    ],
+}

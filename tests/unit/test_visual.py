@@ -153,7 +153,9 @@ def test_the_visual_settings_come_from_the_environment_and_are_checked():
     settings = load_settings({"FAHAD_VISUAL_RANKERS": "", "FAHAD_BRIDGE_SECRET": "s",
                               "FAHAD_VISUAL_MAX_PIXELS": "1000000"})
     assert settings.visual_rankers == () and settings.visual_max_pixels == 1_000_000
-    assert load_settings({"FAHAD_BRIDGE_SECRET": "s"}).visual_rankers == ("features", "vision")
+    defaults = load_settings({"FAHAD_BRIDGE_SECRET": "s"})
+    assert defaults.visual_rankers == ("embedding", "vision")
+    assert defaults.visual_fallback == "features"
     for bad in ({"FAHAD_VISUAL_MAX_PIXELS": "0"}, {"FAHAD_VISUAL_SYNC_BATCH": "0"},
                 {"FAHAD_VISUAL_FETCH_TIMEOUT": "0"}, {"FAHAD_VISUAL_MAX_PIXELS": "many"}):
         with pytest.raises(SettingsError):

@@ -1,6 +1,7 @@
 """Session fixtures: bridges on loopback ports and one real WordPress in front of them."""
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import tempfile
@@ -121,3 +122,40 @@ def point_at(site, bridge):
         site.set_option("fahad_ai_secret", secret)
     yield switch
     switch(bridge.url)
+
+
+# -- chromium (Debian's, driven by Playwright; never `playwright install`) --
+
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
+CHROMIUM = os.environ.get("FAHAD_CHROMIUM", "/usr/bin/chromium")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        service_missing("the playwright package (pip install -e '.[test]')")
+    if not shutil.which(CHROMIUM):
+        service_missing(f"chromium at {CHROMIUM} (scripts/system-deps installs it)")
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        # As root (CI), chromium refuses to start with its sandbox.
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield page
+    context.close()
+    assert not errors, errors
+
+
+def shot(page, name: str) -> None:
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=False)

@@ -38,13 +38,22 @@ THEME_INDEX = """<?php ?><!doctype html><html <?php language_attributes(); ?>><h
 <p>A WordPress storefront.</p></main><?php wp_footer(); ?></body></html>
 """
 
-# A must-use plugin for the tests only: the rate-limit filters from an option, and a no-op
-# REST route (WordPress's own cost per request, for bench/wordpress.py).
+# A must-use plugin for the tests only: the rate-limit filters from an option, a no-op
+# REST route (WordPress's own cost per request, for bench/wordpress.py), and wp_mail kept in
+# an option instead of sent (there is no sendmail here), read back at /fahad-test/v1/mail.
 MU_PLUGIN = """<?php
 add_action('rest_api_init', function () {
     register_rest_route('fahad-test/v1', '/ping', array('methods' => 'GET, POST',
         'callback' => function () { return array('ok' => true); }, 'permission_callback' => '__return_true'));
+    register_rest_route('fahad-test/v1', '/mail', array('methods' => 'GET',
+        'callback' => function () { return get_option('fahad_test_mail', array()); }, 'permission_callback' => '__return_true'));
 });
+add_filter('pre_wp_mail', function ($short, $atts) {
+    $all = get_option('fahad_test_mail', array());
+    $all[] = array('to' => $atts['to'], 'subject' => $atts['subject'], 'message' => $atts['message']);
+    update_option('fahad_test_mail', $all);
+    return true;
+}, 10, 2);
 add_filter('fahad_ai_rate_limit', function ($v) { $o = get_option('fahad_test_rate'); return $o ? $o[0] : $v; });
 add_filter('fahad_ai_rate_window', function ($v) { $o = get_option('fahad_test_rate'); return $o ? $o[1] : $v; });
 """

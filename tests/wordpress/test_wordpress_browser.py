@@ -1,49 +1,14 @@
 """The chat widget in Debian's chromium (Playwright, no browser download), on the bridge's demo
 page and on the WordPress storefront: streamed text, cards, variations, cart, feedback, photos.
-Screenshots go to tests/artifacts/ (gitignored)."""
+Screenshots go to tests/artifacts/ (gitignored); the browser fixtures are in conftest.py."""
 from __future__ import annotations
 
 import io
 import json
-import os
-import shutil
-from pathlib import Path
 
 import pytest
 
-from conftest import service_missing
-
-from .conftest import bridge_settings, serve_bridge
-
-ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
-CHROMIUM = os.environ.get("FAHAD_CHROMIUM", "/usr/bin/chromium")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        service_missing("the playwright package (pip install -e '.[test]')")
-    if not shutil.which(CHROMIUM):
-        service_missing(f"chromium at {CHROMIUM} (scripts/system-deps installs it)")
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as playwright:
-        # As root (CI), chromium refuses to start with its sandbox.
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    yield page
-    context.close()
-    assert not errors, errors
+from .conftest import bridge_settings, serve_bridge, shot
 
 
 @pytest.fixture(scope="module")
@@ -60,10 +25,6 @@ def claude(wp_tmp):
     yield fake, server
     server.stop()
     fake.stop()
-
-
-def shot(page, name: str) -> None:
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=False)
 
 
 WATCH_STREAM = """() => {
@@ -124,6 +85,10 @@ def shop_with_the_widget(page, url: str, fake, name: str) -> None:
     add.click()
     expect(card.locator(".fahad-ai-card-note")).to_have_text("Added to your cart.", timeout=15_000)
     cart = page.locator("#fahad-ai-cart")
+    # The drawer stays shut over the conversation; the header counts the item.
+    expect(cart).to_be_hidden()
+    expect(page.locator("#fahad-ai-view-cart .fahad-ai-cart-badge")).to_have_text("1")
+    page.click("#fahad-ai-view-cart")
     expect(cart).to_be_visible()
     expect(cart.locator(".fahad-ai-cart-item")).to_have_count(1)
     assert cart.locator("a.fahad-ai-checkout").get_attribute("href").startswith("http")

@@ -30,6 +30,7 @@ require_once FAHAD_AI_BRIDGE_DIR . 'includes/class-fahad-ai-proxy.php';
 require_once FAHAD_AI_BRIDGE_DIR . 'includes/class-fahad-ai-routes.php';
 require_once FAHAD_AI_BRIDGE_DIR . 'includes/class-fahad-ai-widget.php';
 require_once FAHAD_AI_BRIDGE_DIR . 'includes/class-fahad-ai-copilot.php';
+require_once FAHAD_AI_BRIDGE_DIR . 'includes/class-fahad-ai-notify.php';
 
 add_action(
 	'init',
@@ -38,6 +39,7 @@ add_action(
 	}
 );
 add_action( 'rest_api_init', array( 'Fahad_AI_Routes', 'register' ) );
+add_action( 'rest_api_init', array( 'Fahad_AI_Notify', 'register' ) );
 // Late: core sends its CORS headers on this filter too, and they must go out before the body.
 add_filter( 'rest_pre_serve_request', array( 'Fahad_AI_Proxy', 'serve_raw' ), 1000, 4 );
 Fahad_AI_Settings::hook();

@@ -5,8 +5,10 @@ claims: Claim, read (the claim reader: money, percent, stock, rating, delivery, 
 facts: Facts, Subject (what tools returned, the policies, what the shopper said)
 check: judge, Verdict, matches (how a claim is judged, rounding included)
 wording: language, withheld (how a withheld figure reads)
-screen: Screen (the streaming filter); guard: ClaimCheck (the check as the agent uses it)
+screen: Screen (the streaming filter); guard: ClaimCheck, verdicts (the check as the agent
+and the admin copilot use it)
 """
-from .guard import ClaimCheck
+from .facts import Facts
+from .guard import ClaimCheck, verdicts
 
-__all__ = ["ClaimCheck"]
+__all__ = ["ClaimCheck", "Facts", "verdicts"]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from decimal import Decimal, InvalidOperation
 from urllib.parse import urlsplit
 
@@ -140,9 +141,10 @@ class Facts:
                 continue
             if not isinstance(text, str) or not text:
                 continue
-            for claim in read(text):
-                self.loose.setdefault(claim.kind, set()).add(claim.value)
-            self.tokens.update(w.upper() for w in _WORD.findall(text))
+            found, words = _store_text(text)
+            for kind, value in found:
+                self.loose.setdefault(kind, set()).add(value)
+            self.tokens |= words
 
     def add_link(self, url) -> None:
         if isinstance(url, str) and url.startswith(("http://", "https://")):
@@ -207,6 +209,15 @@ class Facts:
 
     def products(self) -> list[Subject]:
         return [s for s in self.subjects.values() if s.price is not None]
+
+
+@lru_cache(maxsize=8192)
+def _store_text(text: str) -> tuple[tuple[tuple[str, object], ...], frozenset[str]]:
+    """The claims and words of a store text, read once per process: the same descriptions
+    come back turn after turn."""
+    # An order's date (ISO) grounds "it shipped on March 3".
+    found = tuple(("delivery" if c.kind == "date" else c.kind, c.value) for c in read(text))
+    return found, frozenset(w.upper() for w in _WORD.findall(text))
 
 
 def _kinds() -> dict[str, set]:

@@ -3,7 +3,7 @@
 ``screen(turn, provider, events)`` checks one provider's streamed reply against the facts of
 the turn's conversation and keeps each catch on ``turn.catches``, which the agent records as
 ``ungrounded`` analytics events; ``verdicts(text, facts)`` checks a whole text (a review
-draft). The facts are rebuilt whenever a tool has returned something new.
+draft) against ``base()`` plus what the caller adds. The facts are rebuilt whenever a tool has returned something new.
 """
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from ..events import Chunk, Event
 from ..turn import Turn
-from .check import Verdict, judge, subject_of
+from .check import Verdict, judge, sentence_of, subject_of
 from .claims import read
 from .facts import Facts
 from .screen import Screen
@@ -39,15 +39,18 @@ class ClaimCheck:
                 facts.hosts.add(word.split("@", 1)[1].strip(".,;").lower())
         return facts
 
-    def facts(self, turn: Turn) -> Facts:
-        facts = self.base()
-        if self.cards_of is not None and turn.ctx.seen:
-            for card in self.cards_of(turn.ctx.seen):
-                facts.add_card(card)
-        for message in turn.messages:
-            if message["role"] == "user":
-                facts.add_said(message["content"])
-        for call in turn.calls:
+    def facts(self, turn: Turn, facts: Facts | None = None, since: int = 0) -> Facts:
+        """The turn's facts; given the ones built before ``since`` calls, only the newer
+        tool calls are added."""
+        if facts is None:
+            facts = self.base()
+            if self.cards_of is not None and turn.ctx.seen:
+                for card in self.cards_of(turn.ctx.seen):
+                    facts.add_card(card)
+            for message in turn.messages:
+                if message["role"] == "user":
+                    facts.add_said(message["content"])
+        for call in turn.calls[since:]:
             facts.add_arguments(call.args)
             result = call.result
             for card in result.cards:
@@ -58,12 +61,19 @@ class ClaimCheck:
         return facts
 
     def screen(self, turn: Turn, provider, events: Iterator[Event]) -> Iterator[Event]:
-        """The provider's events, every chunk checked before it is shown."""
+        """The provider's events, every chunk of a model's checked before it is shown.
+
+        The offline provider is no model: it writes its own fixed phrases (whose examples,
+        "try hoodies under $50", are no claims) around tool results, so it is not checked."""
+        if not getattr(provider, "model_based", True):
+            yield from events
+            return
         cache: dict = {}
 
         def current() -> Facts:
             if cache.get("calls") != len(turn.calls):
-                cache.update(calls=len(turn.calls), facts=self.facts(turn))
+                cache["facts"] = self.facts(turn, cache.get("facts"), cache.get("calls", 0))
+                cache["calls"] = len(turn.calls)
             return cache["facts"]
 
         screen = Screen(current, "".join(turn.text), turn.language, turn.question)
@@ -85,13 +95,14 @@ class ClaimCheck:
             yield event
         yield from emit(screen.feed("", final=True))
 
-    def verdicts(self, text: str, facts: Facts) -> list[Verdict]:
-        """Every claim of a whole text, judged."""
-        out = []
-        for claim in read(text):
-            subject = subject_of(facts, text[:claim.start], text[claim.end:])
-            out.append(judge(claim, facts, subject))
-        return out
+def verdicts(text: str, facts: Facts) -> list[Verdict]:
+    """Every claim of a whole text (a review draft), judged."""
+    out = []
+    for claim in read(text):
+        before, after = text[:claim.start], text[claim.end:]
+        subject = subject_of(facts, before, after)
+        out.append(judge(claim, facts, subject, sentence=sentence_of(before, after)))
+    return out
 
 
 def catch(verdict: Verdict, provider: str, model: str | None) -> dict:

@@ -5,16 +5,14 @@ the same chunk.
 
 A span is complete once six more words, a sentence's end or the model's pause (a tool
 call, the end of the reply) follow its first sign; so text waits only behind a figure, and
-at most a few words. ``ClaimCheck.screen`` wraps one provider's events; what it held when
-the provider failed was never shown, and the next provider continues from what was.
+at most a few words. ``ClaimCheck.screen`` (guard.py) feeds it one provider's chunks; what
+it held when the provider failed was never shown, and the next provider continues from what
+was.
 """
 from __future__ import annotations
 
 import re
-from typing import Iterator
-
-from ..events import Chunk, Event
-from .check import SENTENCE_END, Verdict, judge, subject_of
+from .check import NOT_A_PRODUCT, Verdict, judge, sentence_of, subject_of
 from .claims import read
 from .facts import Facts
 from .wording import language, withheld
@@ -31,12 +29,10 @@ TRIGGER_WORDS = ("usd", "eur", "gbp", "cad", "aud", "chf", "jpy", "inr", "sar", 
 WORDS_AFTER = 6  # a claim's words after its first sign: "2 to 3 business days"
 CONTEXT = 300  # characters of shown text a claim is read with (its sentence, its product)
 MAX_HELD = 400  # a span held this long is judged as it is
-# A sentence's end; not a dot after a digit, which may be "$12." of "$12.34" or "3. März".
-END = re.compile(r"[!?\n]|(?<!\d)\.(?=\s|$)")
+# A sentence's end: a dot before a space, not after a digit ("3. März"); a dot that ends
+# what came so far may still be "www." or "$12." of "$12.34", so the next chunk decides.
+END = re.compile(r"[!?\n]|(?<!\d)\.(?=\s)")
 SENTENCE_OVER = re.compile(r"[!?\n]|\.(?=\s)")  # where a withheld figure's sentence ends
-NOT_A_PRODUCT = re.compile(r"\b(?:ship|deliver|total|cart|order|budget|carrito|pedido|env[ií]o|"
-                           r"presupuesto|panier|commande|livraison|warenkorb|bestellung|"
-                           r"versand|lieferung)", re.I)
 
 
 class Screen:
@@ -49,6 +45,7 @@ class Screen:
         self.question = question[-300:]  # the shopper's words: the reply's language too
         self.pending = ""
         self.muted = False
+        self.whole_sentence = False  # hold the span to its sentence's end, not six words
         self.verdicts: list[Verdict] = []
 
     def feed(self, text: str, final: bool = False) -> str:
@@ -71,7 +68,10 @@ class Screen:
             window = self._complete(final)
             if window is None:
                 break
-            out.append(self._judge(window))
+            judged = self._judge(window, final)
+            if judged is None:
+                break  # a share that may yet turn out a reduction: wait for its sentence
+            out.append(judged)
         if final:
             self.muted = False
         return "".join(out)
@@ -92,20 +92,26 @@ class Screen:
             return len(self.pending)
         words = list(re.finditer(r"\S+\s+", self.pending))
         end = END.search(self.pending)
-        ends = [m.end() for m in (end,) if m] + \
-            ([words[WORDS_AFTER].end()] if len(words) > WORDS_AFTER else [])
+        ends = [m.end() for m in (end,) if m]
+        if len(words) > WORDS_AFTER and not self.whole_sentence:
+            ends.append(words[WORDS_AFTER].end())
         return min(ends) if ends else None
 
-    def _judge(self, window: int) -> str:
+    def _judge(self, window: int, final: bool) -> str | None:
         context = self.shown[-CONTEXT:]
         text = context + self.pending[:window]
         offset = len(context)
         token = re.match(r"\S+\s*", self.pending)
         token_end = token.end() if token else len(self.pending)
-        claims = [c for c in read(text) if c.end > offset and c.start < offset + token_end]
+        claims = [c for c in read(text, since=offset) if c.start < offset + token_end]
         if not claims:
             return self._pass(token_end)
         claim = claims[0]
+        if claim.kind == "percent" and not claim.off and not self.whole_sentence \
+                and not final and not END.search(self.pending[:window]):
+            self.whole_sentence = True  # "20 % y el Canvas Tote Bag 10 % de descuento"
+            return None
+        self.whole_sentence = False
         start, end = max(claim.start - offset, 0), claim.end - offset
         out = self._show(self.pending[:start])
         verdict = self._verdict(claim, text)
@@ -131,13 +137,12 @@ class Screen:
         facts: Facts = self.facts_of()
         before, after = text[:claim.start], text[claim.end:]
         subject = subject_of(facts, before, after)
+        sentence = sentence_of(before, after)
         fallback = None
-        if subject is None:
-            sentence = SENTENCE_END.split(before)[-1] + SENTENCE_END.split(after, 1)[0]
-            if not NOT_A_PRODUCT.search(sentence):
-                named = facts.named_in(before)
-                fallback = named[-1][1] if named else None
-        return judge(claim, facts, subject, fallback)
+        if subject is None and not NOT_A_PRODUCT.search(sentence):
+            named = facts.named_in(before)
+            fallback = named[-1][1] if named else None
+        return judge(claim, facts, subject, fallback, sentence)
 
     def _skip_sentence(self, final: bool) -> bool:
         """Drop the rest of a withheld figure's sentence; False while it has not ended."""
@@ -154,20 +159,3 @@ class Screen:
     def _show(self, text: str) -> str:
         self.shown += text
         return text
-
-
-def screened(events: Iterator[Event], screen: Screen) -> Iterator[Event]:
-    """The events with every chunk checked; held text goes out before any other event."""
-    for event in events:
-        if isinstance(event, Chunk):
-            text = screen.feed(event.content)
-            if text:
-                yield Chunk(text)
-            continue
-        text = screen.feed("", final=True)
-        if text:
-            yield Chunk(text)
-        yield event
-    text = screen.feed("", final=True)
-    if text:
-        yield Chunk(text)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ...catalog.cards import card, total_stock
-from ...catalog.money import amount as money
+from ...catalog.money import display
 from ...store.base import Product, StoreError
 from .registry import Tool, ToolContext, ToolResult
 
@@ -19,23 +19,31 @@ def _options(product: Product, name: str) -> str | None:
     return ", ".join(attribute.options) if attribute else None
 
 
-def _price(product: Product) -> str:
-    low, high = money(product.price), money(product.price_max)
+def _price(product: Product, currency: str) -> str:
+    """"$39.00" or "$40.00 to $55.00", written as every channel writes money."""
+    low, high = display(product.price, currency), display(product.price_max, currency)
     return low if low == high else f"{low} to {high}"
 
 
-def rows(products: list[Product]) -> list[dict]:
-    """Comparison rows; a fact a product lacks is shown as "-", never made up."""
+def _rating(product: Product) -> str:
+    if product.average_rating is None:
+        return "No reviews yet"
+    reviews = "1 review" if product.rating_count == 1 else f"{product.rating_count} reviews"
+    return f"{product.average_rating:.1f} of 5 ({reviews})"
+
+
+def rows(products: list[Product], currency: str) -> list[dict]:
+    """Comparison rows; a fact a product lacks is shown as "-", never made up. Values keep
+    the products' order (the order of the cards and of the answer's words)."""
     def row(label, value_of):
         return {"label": label,
                 "values": {str(p.id): (value_of(p) or "-") for p in products}}
 
     table = [
-        row("Price", _price),
+        row("Price", lambda p: _price(p, currency)),
         row("On sale", lambda p: "Yes" if p.on_sale else "No"),
         row("Availability", lambda p: _availability(p)),
-        row("Rating", lambda p: f"{p.average_rating:.1f} of 5 ({p.rating_count} reviews)"
-            if p.average_rating is not None else "No reviews yet"),
+        row("Rating", _rating),
         row("Category", lambda p: ", ".join(c.name for c in p.categories)),
     ]
     names = []
@@ -67,7 +75,7 @@ def compare_products(ctx: ToolContext, args: dict) -> ToolResult:
         if product is None:
             return ToolResult.error(f"No product with id {product_id}.")
         products.append(product)
-    table = rows(products)
+    table = rows(products, ctx.store.currency)
     ctx.shown = [p.id for p in products]
     return ToolResult(
         content={"products": {str(p.id): p.name for p in products}, "rows": table},

@@ -1,102 +1,25 @@
 /*
- * fahad-ai admin copilot page: sales insights with a daily chart, sale candidates, review
- * drafts and a product lookup, all read from the bridge's /admin/* routes. No build step.
- *
- * Config (window.fahadAiAdmin): restUrl (ends with fahad-ai/v1/), auth ("token" standalone,
- * "nonce" in wp-admin), nonce (wp-admin). Text from the store (names, reviews) only ever goes
- * in through textContent, so a review can't inject markup.
+ * fahad-ai admin copilot, the "Store figures" tab: sales insights with a daily chart, sale
+ * candidates, review drafts and a product lookup, all read from the bridge's /admin/* routes.
+ * No build step; needs admin-kit.js (config, token, requests). Text from the store (names,
+ * reviews) only ever goes in through textContent, so a review can't inject markup.
  */
 (function () {
   "use strict";
 
-  var config = window.fahadAiAdmin || {};
-  var root = document.getElementById("fahad-ai-admin");
-  if (!root) return;
-  var TOKEN_KEY = "fahadAiAdminToken";
-  var state = { days: 7, token: sessionStorage.getItem(TOKEN_KEY) || "" };
-
-  function el(tag, attrs, children) {
-    var node = document.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (key) {
-      if (key === "text") node.textContent = attrs[key];
-      else if (key.slice(0, 2) === "on") node.addEventListener(key.slice(2), attrs[key]);
-      else node.setAttribute(key, attrs[key]);
-    });
-    (children || []).forEach(function (child) {
-      if (child != null) node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
-    });
-    return node;
-  }
-
-  function svg(tag, attrs) {
-    var node = document.createElementNS("http://www.w3.org/2000/svg", tag);
-    Object.keys(attrs || {}).forEach(function (key) {
-      if (key === "text") node.textContent = attrs[key];
-      else node.setAttribute(key, attrs[key]);
-    });
-    return node;
-  }
-
-  function money(amount, currency) {
-    if (amount === null || amount === undefined) return "unknown";
-    try {
-      return new Intl.NumberFormat(undefined, { style: "currency", currency: currency || "USD" })
-        .format(Number(amount));
-    } catch (e) {
-      return amount + " " + (currency || "");
-    }
-  }
+  var kit = window.fahadAiAdminKit;
+  if (!kit || !kit.root) return;
+  var el = kit.el, svg = kit.svg, money = kit.money, api = kit.api, setState = kit.setState;
+  var state = { days: 7 };
 
   function change(value) {
     if (value === null || value === undefined) return "no earlier figure";
     return (value > 0 ? "+" : "") + value + "% on the previous " + state.days + " days";
   }
 
-  function api(path) {
-    var headers = { Accept: "application/json" };
-    if (config.auth === "nonce") headers["X-WP-Nonce"] = config.nonce;
-    else headers.Authorization = "Bearer " + state.token;
-    return fetch(config.restUrl + path, { headers: headers, credentials: "same-origin" })
-      .then(function (response) {
-        return response.json().catch(function () { return {}; }).then(function (body) {
-          if (response.ok) return body;
-          var error = new Error(body.message || "The bridge answered " + response.status + ".");
-          error.status = response.status;
-          throw error;
-        });
-      });
-  }
+  // -- the tab: window picker, sections --
 
-  // -- the frame: token form (standalone), window picker, status line, sections --
-
-  var status = el("p", { class: "fahad-admin-status", role: "status", "aria-live": "polite" });
-  var sections = el("div", { class: "fahad-admin-sections" });
-  var tokenForm = null;
-
-  function setState(name, message) {
-    root.setAttribute("data-state", name);
-    status.textContent = message || "";
-    status.classList.toggle("fahad-admin-error", name === "error");
-  }
-
-  function buildTokenForm() {
-    var input = el("input", { id: "fahad-admin-token", type: "password", autocomplete: "off",
-      required: "", spellcheck: "false" });
-    tokenForm = el("form", { class: "fahad-admin-card fahad-admin-token", onsubmit: function (event) {
-      event.preventDefault();
-      state.token = input.value.trim();
-      sessionStorage.setItem(TOKEN_KEY, state.token);
-      load();
-    } }, [
-      el("label", { for: "fahad-admin-token", text: "Admin token" }),
-      el("p", { class: "fahad-admin-muted", id: "fahad-admin-token-help",
-        text: "The bridge's FAHAD_ADMIN_TOKEN. It stays in this browser tab only." }),
-      input,
-      el("button", { type: "submit", text: "Show my store's figures" }),
-    ]);
-    input.setAttribute("aria-describedby", "fahad-admin-token-help");
-    return tokenForm;
-  }
+  var sections = el("div", { class: "fahad-admin-sections fahad-admin-store" });
 
   function buildControls() {
     var select = el("select", { id: "fahad-admin-days", onchange: function () {
@@ -138,22 +61,32 @@
 
   function chart(data) {
     var days = data.daily || [];
-    var width = 640, height = 220, left = 56, right = 16, bottom = 28, top = 12;
-    var maxRevenue = Math.max.apply(null, days.map(function (d) { return Number(d.gross_revenue) || 0; }).concat([1]));
-    var maxCarts = Math.max.apply(null, days.map(function (d) { return d.chat_cart_actions; }).concat([1]));
+    var width = 640, height = 220, left = 64, right = 40, bottom = 28, top = 12;
+    // Revenue on the left axis in the store's currency; cart additions (a count) on their own
+    // right axis, so neither is read against the other's scale.
+    var revenueTicks = kit.ticks(Math.max.apply(null, days.map(function (d) { return Number(d.gross_revenue) || 0; }).concat([0])));
+    var cartTicks = kit.ticks(Math.max.apply(null, days.map(function (d) { return d.chat_cart_actions; }).concat([0])), 4, true);
+    var maxRevenue = revenueTicks[revenueTicks.length - 1], maxCarts = cartTicks[cartTicks.length - 1];
+    var whole = revenueTicks.every(function (t) { return t === Math.round(t); });
     var step = (width - left - right) / Math.max(days.length, 1);
     var plot = height - bottom - top;
     var graphic = svg("svg", { viewBox: "0 0 " + width + " " + height, role: "img",
       "aria-labelledby": "fahad-admin-chart-title fahad-admin-chart-desc", class: "fahad-admin-chart" });
     graphic.appendChild(svg("title", { id: "fahad-admin-chart-title", text: "Daily revenue and chat-driven carts" }));
     graphic.appendChild(svg("desc", { id: "fahad-admin-chart-desc",
-      text: "Bars: gross revenue per day, up to " + money(maxRevenue, data.currency) +
-        ". Dots: cart additions made from chat, up to " + maxCarts + ". The table below has every figure." }));
-    [0, 0.5, 1].forEach(function (f) {
-      var y = top + plot * (1 - f);
+      text: "Bars: gross revenue per day, left axis in " + (data.currency || "USD") + ", up to " +
+        money(maxRevenue, data.currency) + ". Dots: cart additions made from chat, right axis, up to " + maxCarts +
+        ". The table below has every figure." }));
+    revenueTicks.forEach(function (value) {
+      var y = top + plot * (1 - value / maxRevenue);
       graphic.appendChild(svg("line", { x1: left, x2: width - right, y1: y, y2: y, class: "fahad-admin-grid" }));
-      graphic.appendChild(svg("text", { x: left - 6, y: y + 4, "text-anchor": "end", class: "fahad-admin-axis",
-        text: money(maxRevenue * f, data.currency).replace(/\.00$/, "") }));
+      graphic.appendChild(svg("text", { x: left - 6, y: y + 4, "text-anchor": "end", class: "fahad-admin-axis fahad-admin-axis-revenue",
+        text: money(value, data.currency, whole ? 0 : 2) }));
+    });
+    cartTicks.forEach(function (value) {
+      var y = top + plot * (1 - value / maxCarts);
+      graphic.appendChild(svg("text", { x: width - right + 6, y: y + 4, "text-anchor": "start",
+        class: "fahad-admin-axis fahad-admin-axis-carts", text: String(value) }));
     });
     var points = [];
     days.forEach(function (day, i) {
@@ -185,8 +118,8 @@
       })),
     ]);
     return [
-      el("p", { class: "fahad-admin-legend" }, [el("span", { class: "fahad-admin-key-bar" }), "Gross revenue ",
-        el("span", { class: "fahad-admin-key-dot" }), "Cart additions from chat"]),
+      el("p", { class: "fahad-admin-legend" }, [el("span", { class: "fahad-admin-key-bar" }), "Gross revenue (left axis, " + (data.currency || "USD") + ") ",
+        el("span", { class: "fahad-admin-key-dot" }), "Cart additions from chat (right axis, count)"]),
       graphic,
       el("details", {}, [el("summary", { text: "Show the figures as a table" }), table]),
     ];
@@ -310,7 +243,6 @@
       api("admin/review-drafts?limit=5"),
     ]).then(function (answers) {
       var insights = answers[0];
-      if (tokenForm) tokenForm.hidden = true;
       sections.replaceChildren(
         section("Sales", "fahad-admin-sales", [figures(insights)]),
         section("Daily revenue and chat carts", "fahad-admin-daily", chart(insights)),
@@ -322,20 +254,14 @@
       );
       setState("ready", "Figures for the last " + state.days + " days, read just now.");
     }, function (error) {
-      if (error.status === 403 && config.auth !== "nonce") {
-        sessionStorage.removeItem(TOKEN_KEY);
-        if (tokenForm) { tokenForm.hidden = false; tokenForm.querySelector("input").focus(); }
-        setState("locked", "That token wasn't accepted. " + error.message);
-        return;
-      }
+      if (error.status === 403 && kit.config.auth !== "nonce") return; // the kit asks for the token again
       setState("error", error.message);
     });
   }
 
-  root.appendChild(buildControls());
-  root.appendChild(status);
-  if (config.auth !== "nonce") root.appendChild(buildTokenForm());
-  root.appendChild(sections);
-  if (config.auth === "nonce" || state.token) load();
-  else setState("locked", "Enter the admin token to see your store's figures.");
+  kit.addTab("store", "Store figures", function (panel) {
+    panel.appendChild(buildControls());
+    panel.appendChild(sections);
+    load();
+  });
 })();

@@ -5,7 +5,9 @@
  * window.fahadAiChatbot ({restUrl, nonce, name?, greeting?, color?, strings?, checkoutUrl?,
  * visualSearch?, streamTimeout?}) and defines no globals. It streams turns from `stream`
  * (SSE), falls back to `message` (JSON) on hosts that buffer, renders cards, comparisons
- * and the cart, records feedback and searches by photo (`visual-search`).
+ * and the cart, records feedback and searches by photo (`visual-search`). A shopper can ask
+ * for a person (`handoff`); the person's replies arrive by polling `conversation`, which
+ * also restores the conversation after a reload (its ref is kept per tab, in sessionStorage).
  * Server and model text is untrusted: every node is built with textContent, never innerHTML.
  */
 (function () {
@@ -23,10 +25,18 @@
   // "Only N left" from this many units down.
   const LOW_STOCK = 3;
   const OPEN_HASH = "#fahad-ai-open";
+  // While a person has the conversation, their replies are looked for this often.
+  const POLL_MS = Number(config.pollInterval) > 0 ? Number(config.pollInterval) : 3000;
+  // The conversation's ref, per tab: it survives a reload and a trip to the checkout and back.
+  const REF_KEY = "fahadAiConversation:" + config.restUrl;
+  const OPEN_KEY = "fahadAiOpen:" + config.restUrl;
   const DEFAULT_COLOR = "#2d6cdf";
 
   const REST_URL = config.restUrl.endsWith("/") ? config.restUrl : config.restUrl + "/";
   const NAME = text(config.name).trim() || "Shop assistant";
+  // On a product page, the product the shopper is looking at ({id, name}); else null.
+  const PAGE_PRODUCT = config.product && Number.isInteger(Number(config.product.id)) && Number(config.product.id) > 0
+    ? { id: Number(config.product.id), name: text(config.product.name).trim() } : null;
 
   // Every sentence the shopper can see, in one place.
   const TEXT = {
@@ -100,6 +110,14 @@
     imageTooLarge: "That photo is too large: please choose one under 5 MB.",
     imageType: "Please choose a JPEG, PNG, WebP or GIF image.",
     imageUnavailable: "Search by photo isn't available in this store.",
+    talkToPerson: "Talk to a person",
+    handoffAsking: "Asking the store for a person…",
+    handoffWaiting: (ref) => "A person from the store will answer here." + (ref ? " Your reference: " + ref + "." : ""),
+    handoffPerson: (name) => (name ? name : "A person from the store") + " is answering you.",
+    handoffBack: "The assistant is back to help you.",
+    handoffResolved: "A person from the store has resolved this conversation. Write again any time.",
+    person: "Store team",
+    aboutProduct: (name) => "Questions about " + name + "? Ask me about sizes, stock or delivery, or to add it to your cart.",
   };
   // The site's own words (the WordPress plugin passes them translated).
   if (config.strings && typeof config.strings === "object") {
@@ -117,6 +135,7 @@
     cart: "M7 18c-1.1 0-1.99.9-1.99 2S5.9 22 7 22s2-.9 2-2-.9-2-2-2zM1 2v2h2l3.6 7.59-1.35 2.45c-.16.28-.25.61-.25.96 0 1.1.9 2 2 2h12v-2H7.42c-.14 0-.25-.11-.25-.25l.03-.12.9-1.63h7.45c.75 0 1.41-.41 1.75-1.03l3.58-6.49A1.003 1.003 0 0 0 20 4H5.21l-.94-2H1zm16 16c-1.1 0-1.99.9-1.99 2s.89 2 1.99 2 2-.9 2-2-.9-2-2-2z",
     thumb: "M1 21h4V9H1v12zm22-11c0-1.1-.9-2-2-2h-6.31l.95-4.57.03-.32c0-.41-.17-.79-.44-1.06L14.17 1 7.59 7.59C7.22 7.95 7 8.45 7 9v10c0 1.1.9 2 2 2h9c.83 0 1.54-.5 1.84-1.22l3.02-7.05c.09-.23.14-.47.14-.73v-2z",
     camera: "M12 15.2a3.2 3.2 0 1 0 0-6.4 3.2 3.2 0 0 0 0 6.4zM9 2 7.17 4H4c-1.1 0-2 .9-2 2v12c0 1.1.9 2 2 2h16c1.1 0 2-.9 2-2V6c0-1.1-.9-2-2-2h-3.17L15 2H9zm3 15c-2.76 0-5-2.24-5-5s2.24-5 5-5 5 2.24 5 5-2.24 5-5 5z",
+    person: "M12 12c2.21 0 4-1.79 4-4s-1.79-4-4-4-4 1.79-4 4 1.79 4 4 4zm0 2c-2.67 0-8 1.34-8 4v2h16v-2c0-2.66-5.33-4-8-4z",
     bag: "M18 6h-2c0-2.21-1.79-4-4-4S8 3.79 8 6H6c-1.1 0-2 .9-2 2v12c0 1.1.9 2 2 2h12c1.1 0 2-.9 2-2V8c0-1.1-.9-2-2-2zm-6-2c1.1 0 2 .9 2 2h-4c0-1.1.9-2 2-2zm6 16H6V8h2v2c0 .55.45 1 1 1s1-.45 1-1V8h4v2c0 .55.45 1 1 1s1-.45 1-1V8h2v12z",
   };
 
@@ -128,6 +147,10 @@
     knownCards: new Map(), // String(product id) -> card, for comparison headers
     greeted: false,
     uid: 0,
+    handoff: null, // {status: "escalated"|"person", ref, author} while a person has the conversation
+    lastId: 0, // the newest message id the bridge has shown this tab
+    shownIds: new Set(), // ids of the bridge's messages already in the log
+    pollTimer: 0,
   };
 
   // -- small helpers --
@@ -273,6 +296,13 @@
       body: JSON.stringify(payload),
       signal: signal,
     });
+  }
+
+  function getJson(route, params) {
+    const headers = { Accept: "application/json" };
+    if (config.nonce) headers["X-WP-Nonce"] = String(config.nonce);
+    const query = Object.keys(params).map((k) => encodeURIComponent(k) + "=" + encodeURIComponent(params[k])).join("&");
+    return fetch(REST_URL + route + (REST_URL.includes("?") ? "&" : "?") + query, { headers: headers, credentials: "same-origin", cache: "no-store" });
   }
 
   async function readJson(response) {
@@ -454,6 +484,13 @@
     title: TEXT.uploadImage,
     hidden: config.visualSearch === false,
   }, icon(ICON.camera));
+  const personButton = h("button", {
+    type: "button",
+    id: "fahad-ai-person",
+    class: "fahad-ai-person",
+  }, [icon(ICON.person), h("span", { text: TEXT.talkToPerson })]);
+  // Says that a person will answer, or is answering; hidden while the assistant has the chat.
+  const handoffBar = h("p", { id: "fahad-ai-handoff", class: "fahad-ai-handoff", hidden: true });
   const composer = h("form", { class: "fahad-ai-composer", novalidate: true }, [
     h("label", { class: "fahad-ai-sr-only", for: "fahad-ai-input", text: TEXT.inputLabel }),
     imageButton,
@@ -477,8 +514,12 @@
     ]),
     cartSection,
     log,
+    handoffBar,
     composer,
-    h("p", { class: "fahad-ai-disclaimer", text: TEXT.disclaimer }),
+    h("div", { class: "fahad-ai-footer" }, [
+      h("p", { class: "fahad-ai-disclaimer", text: TEXT.disclaimer }),
+      personButton,
+    ]),
   ]);
   // Announces whole messages and outcomes once; the log itself holds streaming text back.
   const live = h("div", {
@@ -517,11 +558,17 @@
     pinned = log.scrollHeight - log.scrollTop - log.clientHeight < 48;
   });
 
-  function scrollToEnd(force) {
-    if (force || pinned) {
-      log.scrollTop = log.scrollHeight;
-      pinned = true;
+  /** Follow new content to the end; with `start` (an answer), never past that answer's top,
+   * so a long answer is read from its beginning, not from its last card. */
+  function scrollToEnd(force, start) {
+    if (!force && !pinned) return;
+    let target = log.scrollHeight;
+    if (start && start.isConnected) {
+      const top = start.getBoundingClientRect().top - log.getBoundingClientRect().top + log.scrollTop - 8;
+      target = Math.min(target, Math.max(0, top));
     }
+    log.scrollTop = target;
+    pinned = true;
   }
 
   function announce(message) {
@@ -540,10 +587,17 @@
     if (!isOpen()) {
       panel.hidden = false;
       root.classList.add("fahad-ai-is-open");
+      root.removeAttribute("data-unread");
+      session("set", OPEN_KEY, "1");
       launcher.setAttribute("aria-expanded", "true");
       if (!state.greeted) {
         state.greeted = true;
         log.appendChild(h("div", { class: "fahad-ai-msg fahad-ai-msg-greeting" }, renderMarkdown(TEXT.greeting)));
+      }
+      if (PAGE_PRODUCT && !state.pageNoted) {
+        state.pageNoted = true;
+        log.appendChild(h("div", { class: "fahad-ai-msg fahad-ai-msg-greeting fahad-ai-msg-page",
+          "data-product-id": String(PAGE_PRODUCT.id) }, renderMarkdown(TEXT.aboutProduct(PAGE_PRODUCT.name || TEXT.productFallback(PAGE_PRODUCT.id)))));
       }
       scrollToEnd(true);
     }
@@ -554,6 +608,7 @@
     if (!isOpen()) return;
     panel.hidden = true;
     root.classList.remove("fahad-ai-is-open");
+    session("remove", OPEN_KEY);
     launcher.setAttribute("aria-expanded", "false");
     // Drop the open hash so a link to it opens the panel again next time.
     if (window.location.hash === OPEN_HASH && window.history.replaceState) {
@@ -564,13 +619,18 @@
 
   function autosize() {
     input.style.height = "auto";
-    input.style.height = Math.min(input.scrollHeight, 120) + "px";
+    // scrollHeight leaves the borders out; border-box heights count them.
+    const borders = input.offsetHeight - input.clientHeight;
+    const wanted = input.scrollHeight + borders;
+    input.style.height = Math.min(wanted, 120) + "px";
+    input.style.overflowY = wanted > 120 ? "auto" : "hidden"; // a scrollbar only past the cap
   }
 
   function setBusy(busy) {
     state.busy = busy;
     sendButton.disabled = busy;
     imageButton.disabled = busy;
+    personButton.disabled = busy;
   }
 
   // -- cart --
@@ -649,8 +709,19 @@
     return data && typeof data === "object" && Array.isArray(data.items);
   }
 
-  /** POST to `cart`, render the verified cart and return it; throws an Error with shopper text. */
-  async function cartRequest(payload) {
+  /** The item count beside "View cart", so an add shows without covering the conversation. */
+  function showCartCount(cart) {
+    const count = cartItemCount(cart);
+    let badge = viewCartButton.querySelector(".fahad-ai-cart-badge");
+    if (!badge) badge = viewCartButton.appendChild(h("span", { class: "fahad-ai-cart-badge" }));
+    badge.textContent = count ? String(count) : "";
+    badge.hidden = !count;
+    viewCartButton.setAttribute("aria-label", TEXT.viewCart + (count ? ", " + TEXT.cartCount(count) : ""));
+  }
+
+  /** POST to `cart` and return the verified cart, rendered in the drawer when `show` or when
+   * the drawer is open already; throws an Error with shopper text. */
+  async function cartRequest(payload, show) {
     let response;
     try {
       response = await request("cart", payload);
@@ -660,7 +731,8 @@
     const body = await readJson(response);
     if (!response.ok) throw new Error(responseError(response, body).text);
     if (!isCart(body)) throw new Error(TEXT.generic);
-    renderCart(body);
+    showCartCount(body);
+    if (show !== false || !cartSection.hidden) renderCart(body);
     return body;
   }
 
@@ -861,7 +933,8 @@
         const missing = selects.filter((s) => !s.select.value).map((s) => s.attribute.name);
         selectedVariation = null;
         if (missing.length) {
-          fillPrice(price, fromPrice, null, false, currency, TEXT.from);
+          // On sale, "From" strikes through the regular price as the text's "(was ...)" does.
+          fillPrice(price, fromPrice, card.regular_price, card.on_sale, currency, TEXT.from);
           fillStock(stock, card.in_stock || variations.some((v) => v.in_stock), card.stock_quantity);
           hint.textContent = TEXT.chooseAll(missing);
           hint.hidden = false;
@@ -874,7 +947,7 @@
         addButton.removeAttribute("aria-describedby");
         const variation = variations.find((v) => variationMatches(v, attributes, selection));
         if (!variation) {
-          fillPrice(price, fromPrice, null, false, currency, TEXT.from);
+          fillPrice(price, fromPrice, card.regular_price, card.on_sale, currency, TEXT.from);
           stock.textContent = TEXT.unavailable;
           stock.setAttribute("data-stock", "out");
           addButton.disabled = true;
@@ -907,7 +980,8 @@
       addButton.textContent = TEXT.adding;
       showNote("", "");
       try {
-        const cart = await cartRequest(payload);
+        // The drawer stays as it was: the card says it was added, the header counts it.
+        const cart = await cartRequest(payload, false);
         const totals = cart.totals || {};
         showNote(TEXT.added, "success");
         announce(TEXT.addedAnnounce(card.name, money(totals.total, cart.currency)));
@@ -954,6 +1028,7 @@
       this.ended = false;
       this.hasContent = false;
       this.cardCount = 0;
+      this.cardIds = []; // this turn's cards in display order: the comparison's column order
       this.usedCartTool = false;
       this.bubble = h("div", {
         class: "fahad-ai-msg fahad-ai-msg-assistant",
@@ -972,7 +1047,7 @@
 
     layout() {
       this.bubble.hidden = !this.text && (!this.status.hidden || this.hasContent);
-      scrollToEnd(false);
+      scrollToEnd(false, this.container);
     }
 
     hideStatus() {
@@ -1027,6 +1102,7 @@
       if (!cards.length) return;
       this.hasContent = true;
       this.cardCount += cards.length;
+      for (const c of cards) this.cardIds.push(String(c.id));
       this.container.insertBefore(h("ul", { class: "fahad-ai-cards" }, cards.map(renderCard)), this.status);
       this.layout();
     }
@@ -1037,6 +1113,10 @@
       if (!rows.length) return;
       const ids = [];
       for (const row of rows) for (const id of Object.keys(row.values)) if (!ids.includes(id)) ids.push(id);
+      // JSON objects lose their key order in JavaScript (numeric keys sort ascending), so the
+      // columns follow the cards, which come in the order the answer names them.
+      const place = (id) => (this.cardIds.includes(id) ? this.cardIds.indexOf(id) : this.cardIds.length);
+      ids.sort((a, b) => place(a) - place(b));
       const headerName = (id) => {
         const card = state.knownCards.get(id);
         return card ? card.name : TEXT.productFallback(id);
@@ -1078,7 +1158,16 @@
       data = data && typeof data === "object" ? data : {};
       if (typeof data.conversation_ref === "string" && data.conversation_ref) state.conversationRef = data.conversation_ref;
       const messageRef = typeof data.message_ref === "string" ? data.message_ref : null;
+      if (typeof data.conversation_ref === "string" && data.conversation_ref) rememberRef(data.conversation_ref);
       if (data.degraded) this.bubble.setAttribute("data-degraded", "true");
+      const handoff = data.handoff && typeof data.handoff === "object" ? data.handoff : null;
+      if (handoff) setHandoff(text(handoff.status), text(handoff.ref), null);
+      if (handoff && !this.text.trim() && !this.hasContent) {
+        // A person has the conversation: the assistant stays silent and the person answers.
+        this.container.remove();
+        scrollToEnd(false);
+        return;
+      }
       if (!this.text.trim() && !this.hasContent) this.appendText(TEXT.emptyAnswer);
       else if (this.text.trim() && this.record) state.messages.push({ role: "assistant", content: this.text });
       this.layout();
@@ -1086,7 +1175,7 @@
       const spoken = plain(this.text) + (this.cardCount ? " " + TEXT.products(this.cardCount) : "");
       announce(spoken.trim());
       if (this.usedCartTool) viewCart(true);
-      scrollToEnd(false);
+      scrollToEnd(false, this.container);
     }
 
     /** End the turn with an error; `rejected` means the server refused it before it began. */
@@ -1113,7 +1202,7 @@
         }
       }
       announce(message);
-      scrollToEnd(false);
+      scrollToEnd(false, this.container);
     }
 
     renderFeedback(conversationRef, messageRef) {
@@ -1164,6 +1253,169 @@
       }
       group.appendChild(note);
       return group;
+    }
+  }
+
+  // -- the conversation's ref, and a person from the store --
+
+  const REF_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+  function session(action, key, value) {
+    try {
+      if (action === "get") return window.sessionStorage.getItem(key);
+      if (action === "set") window.sessionStorage.setItem(key, value);
+      else window.sessionStorage.removeItem(key);
+    } catch (err) {
+      // Storage refused (private mode, sandbox): the conversation lasts as long as the page.
+    }
+    return null;
+  }
+
+  function rememberRef(ref) {
+    state.conversationRef = ref;
+    session("set", REF_KEY, ref);
+  }
+
+  /** The conversation's ref, chosen here (8-128 of [A-Za-z0-9_-]) before the first turn. */
+  function ensureRef() {
+    if (!state.conversationRef) {
+      const bytes = new Uint8Array(24);
+      window.crypto.getRandomValues(bytes);
+      rememberRef("w" + Array.from(bytes, (b) => REF_CHARS[b & 63]).join(""));
+    }
+    return state.conversationRef;
+  }
+
+  function notice(message, error) {
+    const node = h("div", { class: "fahad-ai-msg fahad-ai-msg-notice" + (error ? " fahad-ai-msg-error" : ""), text: message });
+    log.appendChild(node);
+    announce(message);
+    scrollToEnd(false);
+    return node;
+  }
+
+  function setHandoff(status, ref, author) {
+    const withPerson = status === "escalated" || status === "person";
+    const before = state.handoff;
+    state.handoff = withPerson ? {
+      status: status,
+      ref: ref || (before && before.ref) || "",
+      author: author || (before && before.author) || "",
+    } : null;
+    root.setAttribute("data-handoff", withPerson ? status : "");
+    personButton.hidden = withPerson;
+    handoffBar.hidden = !withPerson;
+    if (withPerson) {
+      handoffBar.textContent = status === "person" ? TEXT.handoffPerson(state.handoff.author) : TEXT.handoffWaiting(state.handoff.ref);
+      schedulePoll();
+    } else {
+      window.clearTimeout(state.pollTimer);
+      state.pollTimer = 0;
+    }
+  }
+
+  function addAssistantText(content) {
+    const bubble = h("div", { class: "fahad-ai-msg fahad-ai-msg-assistant", "data-state": "done" }, renderMarkdown(content));
+    log.appendChild(bubble);
+    return bubble;
+  }
+
+  function addPersonMessage(message) {
+    const name = text(message.author).trim() || TEXT.person;
+    log.appendChild(h("div", { class: "fahad-ai-msg fahad-ai-msg-person", "data-id": text(message.id) }, [
+      h("span", { class: "fahad-ai-msg-author", text: name }),
+      renderMarkdown(text(message.content)),
+    ]));
+    if (state.handoff) state.handoff.author = text(message.author).trim();
+    if (!isOpen()) root.setAttribute("data-unread", "true");
+    announce(name + ": " + plain(text(message.content)));
+    scrollToEnd(false);
+  }
+
+  /** Read the bridge's side of this tab's conversation: on load (`restoring`: every message
+   * into the log and the history) and while a person has it (only the person's replies). */
+  async function readConversation(restoring) {
+    const ref = state.conversationRef;
+    if (!ref) return;
+    let body = null;
+    try {
+      const response = await getJson("conversation", { ref: ref, after: state.lastId });
+      if (response.status === 404 && restoring) {
+        // Nothing under this ref (yet, or any longer): the next turn starts it afresh.
+        return;
+      }
+      if (!response.ok) return;
+      body = await readJson(response);
+    } catch (err) {
+      return; // offline for a moment: the next poll tries again
+    }
+    if (!body || !Array.isArray(body.messages) || ref !== state.conversationRef) return;
+    if (restoring && body.messages.length && !state.greeted) {
+      state.greeted = true;
+      log.appendChild(h("div", { class: "fahad-ai-msg fahad-ai-msg-greeting" }, renderMarkdown(TEXT.greeting)));
+    }
+    let author = "";
+    for (const message of body.messages) {
+      const id = Number(message.id) || 0;
+      state.lastId = Math.max(state.lastId, id);
+      if (message.role === "person") author = text(message.author).trim() || author;
+      if (state.shownIds.has(id)) continue;
+      state.shownIds.add(id);
+      const content = text(message.content);
+      if (message.role === "person") addPersonMessage(message);
+      else if (restoring && content && message.role === "user") {
+        addUserMessage(content);
+        state.messages.push({ role: "user", content: content });
+      } else if (restoring && content && message.role === "assistant") {
+        addAssistantText(content);
+        state.messages.push({ role: "assistant", content: content });
+      }
+    }
+    const status = text(body.status);
+    const had = state.handoff;
+    if (!restoring && had && status !== "escalated" && status !== "person") {
+      notice(status === "resolved" ? TEXT.handoffResolved : TEXT.handoffBack);
+    }
+    setHandoff(status, text(body.handoff_ref), author);
+    if (restoring) scrollToEnd(true);
+  }
+
+  function schedulePoll() {
+    if (state.pollTimer) return;
+    state.pollTimer = window.setTimeout(async () => {
+      if (!document.hidden) await readConversation(false);
+      state.pollTimer = 0;
+      if (state.handoff) schedulePoll();
+    }, POLL_MS);
+  }
+
+  async function askForPerson() {
+    if (state.busy || state.handoff) return;
+    setBusy(true);
+    const note = notice(TEXT.handoffAsking);
+    try {
+      let response;
+      try {
+        response = await request("handoff", { conversation_ref: ensureRef() });
+      } catch (err) {
+        note.textContent = TEXT.network;
+        note.classList.add("fahad-ai-msg-error");
+        return;
+      }
+      const body = await readJson(response);
+      if (!response.ok || !body || typeof body !== "object") {
+        note.textContent = responseError(response, body).text;
+        note.classList.add("fahad-ai-msg-error");
+        announce(note.textContent);
+        return;
+      }
+      if (typeof body.conversation_ref === "string" && body.conversation_ref) rememberRef(body.conversation_ref);
+      note.textContent = cleanMessage(body.message) || TEXT.handoffWaiting(text(body.handoff_ref));
+      announce(note.textContent);
+      setHandoff(text(body.status) || "escalated", text(body.handoff_ref), null);
+    } finally {
+      setBusy(false);
+      if (isOpen()) input.focus();
     }
   }
 
@@ -1258,8 +1510,12 @@
     setBusy(true);
     const userBubble = addUserMessage(message);
     state.messages.push({ role: "user", content: message });
-    const payload = { messages: state.messages.slice() };
-    if (state.conversationRef) payload.conversation_ref = state.conversationRef;
+    const payload = { messages: state.messages.slice(), conversation_ref: ensureRef() };
+    // The first question on a product page is about that product ("is it in stock?").
+    if (PAGE_PRODUCT && !state.pageAsked) {
+      payload.page_product = PAGE_PRODUCT.id;
+      state.pageAsked = true;
+    }
     const turn = new Turn(message, userBubble);
     try {
       if (state.useFallback) await viaMessage(payload, turn);
@@ -1366,6 +1622,7 @@
   launcher.addEventListener("click", () => (isOpen() ? closePanel() : openPanel()));
   closeButton.addEventListener("click", closePanel);
   viewCartButton.addEventListener("click", () => viewCart(false));
+  personButton.addEventListener("click", askForPerson);
   composer.addEventListener("submit", (event) => {
     event.preventDefault();
     submit();
@@ -1399,7 +1656,12 @@
     if (document.getElementById("fahad-ai-root")) return; // enqueued twice
     document.body.appendChild(root);
     applyColor();
-    if (window.location.hash === OPEN_HASH) openPanel();
+    const stored = session("get", REF_KEY);
+    if (stored) {
+      state.conversationRef = stored;
+      readConversation(true);
+    }
+    if (window.location.hash === OPEN_HASH || session("get", OPEN_KEY)) openPanel();
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", mount);

@@ -10,9 +10,12 @@ if ( ! defined( 'ABSPATH' ) ) {
 }
 
 /**
- * Builds the context payload: user id, capabilities, IP, time, cart token, rate limit.
+ * Builds the context payload: user id, capabilities, IP, time, cart token, chat client, rate limit.
  */
 final class Fahad_AI_Context {
+
+	// The shopper's chat client id: which conversations are theirs when they are not signed in.
+	const CLIENT_COOKIE = 'fahad_ai_client';
 
 	/**
 	 * The capabilities the bridge may ask about; only those the user has are sent, which
@@ -23,7 +26,7 @@ final class Fahad_AI_Context {
 	/**
 	 * The payload for a request.
 	 *
-	 * @param bool $with_cart Whether to include the shopper's cart token (storefront routes).
+	 * @param bool $with_cart Whether to include the shopper's cart token and chat client id (storefront routes).
 	 * @return array
 	 */
 	public static function payload( bool $with_cart ): array {
@@ -44,6 +47,7 @@ final class Fahad_AI_Context {
 			if ( '' !== $token ) {
 				$payload['cart_token'] = $token;
 			}
+			$payload['client'] = self::client_id();
 		}
 		$limit  = apply_filters( 'fahad_ai_rate_limit', null );
 		$window = apply_filters( 'fahad_ai_rate_window', null );
@@ -64,6 +68,34 @@ final class Fahad_AI_Context {
 		$ip = isset( $_SERVER['REMOTE_ADDR'] ) ? sanitize_text_field( wp_unslash( $_SERVER['REMOTE_ADDR'] ) ) : '';
 		$ip = (string) apply_filters( 'fahad_ai_client_ip', $ip );
 		return filter_var( $ip, FILTER_VALIDATE_IP ) ? $ip : '0.0.0.0';
+	}
+
+	/**
+	 * The shopper's chat client id from its cookie, minted (and the cookie set) on first use.
+	 * It is random and only ever travels inside the signed context, so the bridge can trust
+	 * it and no one can name another shopper's conversations by guessing.
+	 */
+	public static function client_id(): string {
+		$given = isset( $_COOKIE[ self::CLIENT_COOKIE ] ) ? sanitize_text_field( wp_unslash( $_COOKIE[ self::CLIENT_COOKIE ] ) ) : '';
+		if ( 1 === preg_match( '/^[A-Za-z0-9_-]{22,64}$/', $given ) ) {
+			return $given;
+		}
+		$minted = wp_generate_password( 32, false );
+		$_COOKIE[ self::CLIENT_COOKIE ] = $minted; // the same id for the rest of this request
+		if ( ! headers_sent() ) {
+			setcookie(
+				self::CLIENT_COOKIE,
+				$minted,
+				array(
+					'expires'  => time() + YEAR_IN_SECONDS,
+					'path'     => COOKIEPATH ? COOKIEPATH : '/',
+					'secure'   => is_ssl(),
+					'httponly' => true,
+					'samesite' => 'Lax',
+				)
+			);
+		}
+		return $minted;
 	}
 
 	/**

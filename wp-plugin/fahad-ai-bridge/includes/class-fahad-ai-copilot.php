@@ -1,7 +1,8 @@
 <?php
 /**
  * The admin copilot in wp-admin (WooCommerce > Copilot, or Dashboard > Copilot without
- * WooCommerce): assets/admin-copilot.js reading the /admin/* routes with the user's nonce.
+ * WooCommerce): the inbox, insights and store figures (assets/admin-kit.js, then a script per
+ * tab) reading and answering through the /admin/* routes with the user's nonce.
  *
  * @package FahadAiBridge
  */
@@ -17,6 +18,17 @@ final class Fahad_AI_Copilot {
 
 	const PAGE   = 'fahad-ai-copilot';
 	const HANDLE = 'fahad-ai-admin-copilot';
+
+	/**
+	 * The page's scripts in load order, each needing the one before: the kit, then one per
+	 * tab (admin_copilot/page.py loads the same for the standalone page).
+	 */
+	const SCRIPTS = array(
+		'fahad-ai-admin-kit'      => 'admin-kit.js',
+		'fahad-ai-admin-inbox'    => 'admin-inbox.js',
+		'fahad-ai-admin-insights' => 'admin-insights.js',
+		self::HANDLE              => 'admin-copilot.js',
+	);
 
 	/**
 	 * Registers the admin hooks.
@@ -52,14 +64,20 @@ final class Fahad_AI_Copilot {
 		}
 		$base = plugins_url( 'assets/', FAHAD_AI_BRIDGE_FILE );
 		wp_enqueue_style( self::HANDLE, $base . 'admin-copilot.css', array(), FAHAD_AI_BRIDGE_VERSION );
-		wp_enqueue_script( self::HANDLE, $base . 'admin-copilot.js', array(), FAHAD_AI_BRIDGE_VERSION, true );
+		$previous = array();
+		foreach ( self::SCRIPTS as $handle => $file ) {
+			wp_enqueue_script( $handle, $base . $file, $previous, FAHAD_AI_BRIDGE_VERSION, true );
+			$previous = array( $handle );
+		}
 		$config = array(
 			'restUrl'   => esc_url_raw( rest_url( Fahad_AI_Routes::NAMESPACE . '/' ) ),
 			'auth'      => 'nonce',
 			'nonce'     => wp_create_nonce( 'wp_rest' ),
 			'storeName' => get_bloginfo( 'name' ),
+			// Replies from the inbox are signed with the manager's own name.
+			'userName'  => wp_get_current_user()->display_name,
 		);
-		wp_add_inline_script( self::HANDLE, 'window.fahadAiAdmin = ' . wp_json_encode( $config, JSON_HEX_TAG | JSON_HEX_AMP | JSON_UNESCAPED_SLASHES ) . ';', 'before' );
+		wp_add_inline_script( 'fahad-ai-admin-kit', 'window.fahadAiAdmin = ' . wp_json_encode( $config, JSON_HEX_TAG | JSON_HEX_AMP | JSON_UNESCAPED_SLASHES ) . ';', 'before' );
 	}
 
 	/**
@@ -71,7 +89,7 @@ final class Fahad_AI_Copilot {
 		}
 		echo '<div class="wrap"><div id="fahad-ai-admin" class="fahad-admin" data-state="locked">';
 		echo '<header class="fahad-admin-header"><h1>' . esc_html( get_bloginfo( 'name' ) ) . ' <span>' . esc_html__( 'copilot', 'fahad-ai-bridge' ) . '</span></h1>';
-		echo '<p class="fahad-admin-muted">' . esc_html__( 'Read only: figures from your store, drafts for you to edit and post yourself.', 'fahad-ai-bridge' ) . '</p></header>';
+		echo '<p class="fahad-admin-muted">' . esc_html__( "Your shoppers' conversations, and figures from your store: the store itself is only read.", 'fahad-ai-bridge' ) . '</p></header>';
 		echo '<noscript><p>' . esc_html__( 'This page needs JavaScript to fetch your store\'s figures.', 'fahad-ai-bridge' ) . '</p></noscript>';
 		echo '</div></div>';
 	}
