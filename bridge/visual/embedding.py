@@ -159,6 +159,9 @@ class Embedder:
     def describe(self, images: list[Image.Image]) -> np.ndarray:
         return self.embed(images)
 
+    def warm(self) -> None:
+        load(self.model, self.threads)
+
     def query(self, image: Image.Image) -> tuple[np.ndarray, np.ndarray]:
         names = [name for name, weight in self.weights.items() if weight]
         session = load(self.model, self.threads)

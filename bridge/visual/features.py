@@ -147,3 +147,6 @@ class FeatureDescriber:
 
     def query(self, image: Image.Image) -> tuple[np.ndarray, np.ndarray]:
         return describe(image)[None], np.ones(1, np.float32)
+
+    def warm(self) -> None:
+        pass  # nothing to load

@@ -54,6 +54,13 @@ class VectorRanker:
         # date on demand; a remote store's are only computed by the sync (never per request).
         self.local_loader = local_loader
 
+    def warm(self) -> None:
+        """Make the first search as quick as the next: the model loaded, a local shop's
+        vectors made."""
+        self.vectors.describer.warm()
+        if self.local_loader is not None and self.vectors.pending():
+            self.vectors.sync(self.local_loader)
+
     def rank(self, query: Query) -> list[tuple[int, float]]:
         if self.local_loader is not None and self.vectors.pending():
             self.vectors.sync(self.local_loader)

@@ -66,6 +66,9 @@ class Describer(Protocol):
     def query(self, image: Image.Image) -> tuple[np.ndarray, np.ndarray]:
         """A shopper's photo -> (views, dim) unit rows and the weight of each view."""
 
+    def warm(self) -> None:
+        """Load what the first call would (a model), so that call is as quick as the next."""
+
 
 class VectorIndex:
     def __init__(self, index: CatalogIndex, describer: Describer):
