@@ -135,6 +135,7 @@ class Embedder:
 
     name = "embedding"
     dim = DIM
+    centred = True  # searched in the shop's own space (space.py)
 
     def __init__(self, model: str = MODEL, threads: int = 1, weights: dict | None = None):
         self.model = model
