@@ -125,8 +125,19 @@ WITHOUT_DATABASE = {
     "/whatsapp": 403, "/webhooks/woocommerce": 403,
     # Signed contexts only: an unsigned request is refused at the gate, before any storage.
     "/doctor": 403,
+    # The inbox lives in the bridge's database: a handoff, a shopper's view of their
+    # conversation and every inbox route wait for it.
+    "/handoff": 503, "/conversation": 503, "/admin/conversations": 503,
+    "/admin/conversation": 503, "/admin/conversation/reply": 503,
+    "/admin/conversation/take-over": 503, "/admin/conversation/hand-back": 503,
+    "/admin/conversation/resolve": 503, "/admin/conversation/erase": 503,
+    "/admin/webhook-deliveries": 503, "/admin/inbox-insights": 503,
 }
-QUERIES = {"/admin/product-context": "id=110", "/agent/search": "q=hoodie",
+# What the inbox's writes are sent (each names a conversation the database can't look up).
+ADMIN_BODIES = {"/admin/conversation/reply": {"id": "cv_gone", "text": "Hello"},
+                "/admin/conversation/resolve": {"id": "cv_gone", "summary": "done"}}
+QUERIES = {"/admin/product-context": "id=110", "/admin/conversation": "id=cv_gone",
+           "/conversation": "ref=gate-test-0001", "/agent/search": "q=hoodie",
            "/agent/product": "id=110", "/agent/checkout-handoff": "ids=101"}
 
 
@@ -134,7 +145,9 @@ def send(client, route):
     query = QUERIES.get(route.path, "")
     if route.path.startswith("/admin/"):
         wordpress = WordPress(client)
-        return wordpress.request("GET", route.path, query=query,
+        body = ADMIN_BODIES.get(route.path, {"id": "cv_gone"}) if route.method == "POST" \
+            else None
+        return wordpress.request(route.method, route.path, body, query=query,
                                  context=wordpress.context(caps=MANAGER))
     if route.path == "/agent/mcp":
         return client.post(route.url, json={"jsonrpc": "2.0", "id": 1, "method": "tools/list"},
@@ -145,7 +158,9 @@ def send(client, route):
         if isinstance(body, Upload):
             return shopper.post(route.path, raw=body.raw, content_type=body.content_type)
         return shopper.post(route.path, body)
-    return client.open(route.url + (f"?{query}" if query else ""), method=route.method)
+    headers = {"X-WP-Nonce": Shopper(client).nonce} if route.path == "/conversation" else {}
+    return client.open(route.url + (f"?{query}" if query else ""), method=route.method,
+                       headers=headers)
 
 
 def test_the_table_covers_every_route():
