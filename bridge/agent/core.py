@@ -185,7 +185,10 @@ class Agent:
                     sa.update(Conversation).where(Conversation.id == found.id).values(
                         **row, message_count=Conversation.message_count + 2,
                         status=sa.case((Conversation.status == "resolved", "open"),
-                                       else_=Conversation.status))).rowcount == 0:
+                                       else_=Conversation.status))
+                    # No Conversation object is in this session: nothing to refresh (else
+                    # SQLAlchemy reads the rows back to match them).
+                    .execution_options(synchronize_session=False)).rowcount == 0:
                 created = Conversation(
                     id=found.id, channel=request.channel, created_at=now, status="open",
                     client_key=request.client_key, customer=request.customer, message_count=2,
