@@ -46,7 +46,8 @@ def insights(session: Session, days: int, now: datetime | None = None) -> dict:
         if _day(day) in daily:
             daily[_day(day)].update(conversations=count, escalated=asked)
     intents, sentiments = _labels(session, start, daily)
-    rated = session.execute(sa.select(sa.func.avg(Conversation.csat), sa.func.count(Conversation.csat))
+    rated = session.execute(sa.select(sa.func.avg(Conversation.csat),
+                                      sa.func.count(Conversation.csat))
                             .where(Conversation.resolved_at >= start)).one()
     cost, cost_total = _cost(session, start)
     return {

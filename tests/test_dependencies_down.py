@@ -136,7 +136,8 @@ WITHOUT_DATABASE = {
     "/doctor": 403,
     # The inbox lives in the bridge's database: a handoff, a shopper's view of their
     # conversation and every inbox route wait for it.
-    "/handoff": 503, "/conversation": 503, "/admin/conversations": 503,
+    "/handoff": 503, "/conversation": 503, "/conversation/erase": 503,
+    "/admin/conversations": 503,
     "/admin/conversation": 503, "/admin/conversation/reply": 503,
     "/admin/conversation/take-over": 503, "/admin/conversation/hand-back": 503,
     "/admin/conversation/resolve": 503, "/admin/conversation/erase": 503,

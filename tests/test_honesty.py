@@ -88,7 +88,9 @@ def test_figures_with_no_lookup_are_withheld_on_stream_and_message(
         assert shown.startswith("Great choice! It is — I can't confirm that price here")
         assert shown.endswith("Anything else?")
     assert not any("FREE" in c or "$1" in c for c in chunks)
-    assert [e.detail["action"] for e in caught(claude_app)] == ["withheld", "withheld"]
+    actions = [(e.detail["kind"], e.detail["action"]) for e in caught(claude_app)]
+    assert actions == [("money", "withheld"), ("delivery", "withheld"), ("delivery", "withheld"),
+                       ("code", "withheld")] * 2
 
 
 def test_true_figures_arrive_intact(claude_shopper, claude_app, fake_anthropic):
@@ -165,7 +167,8 @@ def test_the_openai_sdk_path_is_checked_the_same_way(openai_app):
     _, chunks, text = stream(Shopper(app.test_client()), "jacket price?")
     assert "12.34" not in text and "SAVE20" not in text and "20%" not in text
     assert text.startswith(f"The {JACKET} is ${jacket.price:.2f}, or —")
-    assert [(e.provider, e.detail["model"]) for e in caught(app)] == [("openai", "gpt-test")] * 2
+    assert [(e.provider, e.detail["model"], e.detail["kind"]) for e in caught(app)] == [
+        ("openai", "gpt-test", kind) for kind in ("money", "percent", "code")]
 
 
 def test_a_lie_never_reaches_a_whatsapp_send(settings, fake_graph, fake_anthropic):

@@ -268,6 +268,20 @@ def test_erasing_a_conversation_deletes_what_it_said(inbox_app):
     assert poll(shopper, "erase-ref-1").status_code == 404
 
 
+def test_a_shopper_erases_their_own_conversation_and_no_one_elses(inbox_app):
+    owner, other = Shopper(inbox_app.test_client()), Shopper(inbox_app.test_client())
+    owner.say("socks", conversation_ref="mine-ref-01")
+    assert other.post("/conversation/erase",
+                      {"conversation_ref": "mine-ref-01"}).get_json() == {"erased": False}
+    assert poll(owner, "mine-ref-01").status_code == 200  # still there
+    assert owner.post("/conversation/erase",
+                      {"conversation_ref": "mine-ref-01"}).get_json() == {"erased": True}
+    assert poll(owner, "mine-ref-01").status_code == 404
+    with inbox_app.extensions["fahad"].sessions() as session:
+        assert session.scalar(sa.select(sa.func.count()).select_from(Message)) == 0
+    assert owner.post("/conversation/erase", {}).status_code == 400
+
+
 def test_the_inbox_never_writes_to_the_store(tmp_path):
     """Every inbox route, reads and writes, against a WooCommerce that records each call."""
     from bridge.catalog import sync

@@ -68,7 +68,8 @@ def test_a_person_answers_a_whatsapp_customer_from_the_inbox(settings, fake_grap
         settled(app, 4)
         with app.extensions["fahad"].sessions() as session:
             assert session.get(WhatsAppContact, PHONE).handoff_at is None
-            last = session.scalars(sa.select(WhatsAppInbound).order_by(WhatsAppInbound.id)).all()[-1]
+            last = session.scalars(sa.select(WhatsAppInbound)
+                                   .order_by(WhatsAppInbound.id)).all()[-1]
             assert last.outcome == "answered"
     finally:
         stop(app)

@@ -21,7 +21,7 @@ from bridge.store.base import CartIds
 from bridge.store.rules import MAX_QUANTITY
 from bridge.usage import reserve_turn
 
-from .inbox import conversation, handoff
+from .inbox import conversation, erase, handoff
 from .owner import client, customer, remember_client
 from .render import fold, sse_body, sse_frame
 
@@ -177,4 +177,5 @@ VIEWS = {
     "storefront.feedback": feedback,
     "storefront.handoff": handoff,
     "storefront.conversation": conversation,
+    "storefront.erase": erase,
 }

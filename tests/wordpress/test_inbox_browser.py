@@ -121,6 +121,8 @@ def test_a_person_answers_a_shopper_from_the_standalone_inbox(browser, inbox_bri
         expect(admin.locator("#fahad-ai-admin")).to_have_attribute("data-state", "locked")
         admin.fill("#fahad-admin-token", TOKEN)
         admin.click(".fahad-admin-token button")
+        expect(admin.locator("#fahad-admin-tab-inbox")).to_have_text("Inbox (1 waiting)",
+                                                                     timeout=15_000)
         answer_in_the_inbox(admin, ref, "Hi, I'm Sam from the shop. Which size do you need?",
                             "Sam")
         shot(admin, "inbox-2-replied")
@@ -207,6 +209,8 @@ def test_a_conversation_survives_a_reload_and_a_trip_to_the_checkout(browser, in
         expect(page.locator(".fahad-ai-msg-user")).to_have_count(2, timeout=15_000)
         assert page.locator(".fahad-ai-msg-user").all_inner_texts() == said
         expect(page.locator(".fahad-ai-msg-assistant[data-state=done]")).to_have_count(2)
+        # The answers' cards are drawn again, and they still add to the cart.
+        assert page.locator(".fahad-ai-restored .fahad-ai-card").count() >= 2
         # "the second one" still means what the restored answer showed.
         chat(page, "add the first one to my cart")
         page.goto(inbox_bridge.url + "/checkout-link/?products=1:1")

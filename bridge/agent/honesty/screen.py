@@ -46,6 +46,8 @@ class Screen:
         self.pending = ""
         self.muted = False
         self.whole_sentence = False  # hold the span to its sentence's end, not six words
+        self.dropped = ""  # the rest of a withheld figure's sentence, not shown
+        self.withheld_at = ""
         self.verdicts: list[Verdict] = []
 
     def feed(self, text: str, final: bool = False) -> str:
@@ -122,6 +124,8 @@ class Screen:
             out += self._show(verdict.replacement)
         else:
             lead = "" if (self.shown[-1:] or " ").isspace() else " "
+            # What the model wrote up to the figure, for judging what is dropped after it.
+            self.withheld_at = (self.shown + self.pending[start:end])[-CONTEXT:]
             out += self._show(lead + withheld(claim.kind, language(
                 self.question + " " + self.shown, self.preferred)))
             self.muted = True
@@ -145,16 +149,32 @@ class Screen:
         return judge(claim, facts, subject, fallback, sentence)
 
     def _skip_sentence(self, final: bool) -> bool:
-        """Drop the rest of a withheld figure's sentence; False while it has not ended."""
+        """Drop the rest of a withheld figure's sentence; False while it has not ended.
+        The figures dropped with it are judged too, so every invention is recorded."""
         end = SENTENCE_OVER.search(self.pending)
         if end is None:
             keep = self.pending[-1:] if self.pending[-1:] == "." and not final else ""
+            self.dropped += self.pending[:len(self.pending) - len(keep)]
             self.pending = keep
+            if final:
+                self._judge_dropped()
             return False
         newline = self.pending[end.start()] == "\n"
-        self.pending = self.pending[end.start() if newline else end.end():]
+        cut = end.start() if newline else end.end()
+        self.dropped += self.pending[:cut]
+        self.pending = self.pending[cut:]
         self.muted = False
+        self._judge_dropped()
         return True
+
+    def _judge_dropped(self) -> None:
+        context = self.withheld_at
+        text = context + self.dropped
+        for claim in read(text, since=len(context)):
+            verdict = self._verdict(claim, text)
+            if not verdict.ok:
+                self.verdicts.append(Verdict(claim, False, verdict.subject, verdict.fact))
+        self.dropped = ""
 
     def _show(self, text: str) -> str:
         self.shown += text

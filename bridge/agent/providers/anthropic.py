@@ -63,7 +63,8 @@ class AnthropicProvider:
             {"type": "text", "text": self.system, "cache_control": {"type": "ephemeral"}},
             {"type": "text", "text": turn_note(turn.channel, bool(turn.ctx.shopper_id),
                                                turn.language,
-                                               of_shopper(turn.messages, turn.language))},
+                                               of_shopper(turn.messages, turn.language),
+                                               turn.viewing)},
         ]
         for number in range(self.max_calls):
             last = number == self.max_calls - 1

@@ -1314,9 +1314,14 @@
     }
   }
 
-  function addAssistantText(content) {
+  /** A restored answer: its text and, drawn again from the catalogue, its cards. */
+  function addAssistantText(content, cards) {
     const bubble = h("div", { class: "fahad-ai-msg fahad-ai-msg-assistant", "data-state": "done" }, renderMarkdown(content));
-    log.appendChild(bubble);
+    const shown = Array.isArray(cards) ? cards.filter(isCard) : [];
+    log.appendChild(h("div", { class: "fahad-ai-turn fahad-ai-restored" }, [
+      bubble,
+      shown.length ? h("ul", { class: "fahad-ai-cards" }, shown.map(renderCard)) : null,
+    ]));
     return bubble;
   }
 
@@ -1367,7 +1372,7 @@
         addUserMessage(content);
         state.messages.push({ role: "user", content: content });
       } else if (restoring && content && message.role === "assistant") {
-        addAssistantText(content);
+        addAssistantText(content, message.cards);
         state.messages.push({ role: "assistant", content: content });
       }
     }
