@@ -56,7 +56,7 @@ SEED = 19
 class ColourHistogram:
     """The baseline: an HSV colour histogram of the whole photo (features.colour_part)."""
 
-    name, version, dim = "colour", 1, features.COLOUR_DIM
+    name, version, dim, centred = "colour", 1, features.COLOUR_DIM, False
 
     def _one(self, image):
         image = image.copy()

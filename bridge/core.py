@@ -32,6 +32,7 @@ from .settings import Settings
 from .store import make_store
 from .store.base import Store
 from .visual import VisualSearch
+from .visual.service import Warmup
 from .visual.sync import sync_images
 
 log = logging.getLogger(__name__)
@@ -117,6 +118,7 @@ def build_core(settings: Settings) -> Core:
     agent = Agent(store, index, providers, sessions, settings)
     visual = VisualSearch.build(settings, store, index, sessions)
     jobs = Jobs()
+    jobs.add(Warmup(visual))
     worker = None
     if store.local is None and settings.wc_background_sync:
         worker = CatalogWorker(

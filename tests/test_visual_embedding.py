@@ -6,6 +6,7 @@ import io
 import os
 import pickle
 import sys
+import zipfile
 
 import numpy as np
 import pytest
@@ -80,6 +81,10 @@ def test_a_file_that_is_no_checkpoint_is_refused(tmp_path):
     path = tmp_path / "x.pth"
     path.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 64)
     with pytest.raises(weights.WeightsError):
+        weights.load_state_dict(path)
+    with zipfile.ZipFile(path, "w") as archive:  # newer torch's layout: not read here
+        archive.writestr("archive/data.pkl", pickle.dumps({}))
+    with pytest.raises(weights.WeightsError, match="zip"):
         weights.load_state_dict(path)
 
 
@@ -179,6 +184,15 @@ def test_two_items_in_one_photo_find_both_kinds(model_app, store, shown):
     found = ids(search(model_app.test_client(), buffer.getvalue(), limit=6))
     kinds = {p.id: spec_for(p).kind for p in shown}
     assert {"tee", "trousers"} <= {kinds[pid] for pid in found}, [kinds[p] for p in found]
+
+
+def test_warming_up_loads_the_model_and_makes_the_demo_shops_vectors(model_app):
+    visual = model_app.extensions["fahad"].visual
+    (ranker,) = visual.rankers
+    assert ranker.vectors.pending()
+    visual.warm()
+    assert not ranker.vectors.pending() and ranker.vectors.count() > 50
+    assert embedding.MODEL in embedding._SESSIONS
 
 
 def test_healthz_lists_the_rankers_on(model_app, settings):

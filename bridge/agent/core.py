@@ -110,7 +110,7 @@ class Agent:
                           shopper_id=request.shopper_id, policies=self.policies, **memory)
         turn = Turn(messages=request.messages, tools=self.tools, ctx=ctx,
                     channel=request.channel, language=request.language,
-                    conversation_ref=found.ref)
+                    conversation_ref=found.ref, viewing=request.viewing)
         degraded = False
         if wants_person(turn.question) and "handoff_to_person" in self.tools:
             result = yield from turn.use("handoff_to_person", {"reason": "asked for a person"})
@@ -185,7 +185,10 @@ class Agent:
                     sa.update(Conversation).where(Conversation.id == found.id).values(
                         **row, message_count=Conversation.message_count + 2,
                         status=sa.case((Conversation.status == "resolved", "open"),
-                                       else_=Conversation.status))).rowcount == 0:
+                                       else_=Conversation.status))
+                    # No Conversation object is in this session: nothing to refresh (else
+                    # SQLAlchemy reads the rows back to match them).
+                    .execution_options(synchronize_session=False)).rowcount == 0:
                 created = Conversation(
                     id=found.id, channel=request.channel, created_at=now, status="open",
                     client_key=request.client_key, customer=request.customer, message_count=2,

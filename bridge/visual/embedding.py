@@ -135,6 +135,7 @@ class Embedder:
 
     name = "embedding"
     dim = DIM
+    centred = True  # searched in the shop's own space (space.py)
 
     def __init__(self, model: str = MODEL, threads: int = 1, weights: dict | None = None):
         self.model = model
@@ -158,6 +159,9 @@ class Embedder:
 
     def describe(self, images: list[Image.Image]) -> np.ndarray:
         return self.embed(images)
+
+    def warm(self) -> None:
+        load(self.model, self.threads)
 
     def query(self, image: Image.Image) -> tuple[np.ndarray, np.ndarray]:
         names = [name for name, weight in self.weights.items() if weight]

@@ -140,6 +140,7 @@ class FeatureDescriber:
     name = "features"
     version = VERSION
     dim = DIM
+    centred = False  # its parts are histograms: their cosines are meant as they are
 
     def describe(self, images: list[Image.Image]) -> np.ndarray:
         return np.stack([describe(image) for image in images]) if images else \
@@ -147,3 +148,6 @@ class FeatureDescriber:
 
     def query(self, image: Image.Image) -> tuple[np.ndarray, np.ndarray]:
         return describe(image)[None], np.ones(1, np.float32)
+
+    def warm(self) -> None:
+        pass  # nothing to load

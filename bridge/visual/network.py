@@ -93,6 +93,7 @@ def build(state: dict[str, np.ndarray], side: int) -> bytes:
             y = f"t{next(counter)}"
             nodes.append(helper.make_node("Add", [x, start], [y]))
             x = y
+    nodes.append(helper.make_node("Identity", [x], ["blocks"]))
     nodes.append(helper.make_node("Identity", [conv(x, "_conv_head.weight", "_bn1")],
                                   ["map"]))
     pooled = f"t{next(counter)}"
@@ -106,7 +107,8 @@ def build(state: dict[str, np.ndarray], side: int) -> bytes:
         [helper.make_tensor_value_info("image", TensorProto.FLOAT, ["n", 3, side, side])],
         [helper.make_tensor_value_info("features", TensorProto.FLOAT, ["n", 1280]),
          helper.make_tensor_value_info("logits", TensorProto.FLOAT, ["n", 1000]),
-         helper.make_tensor_value_info("map", TensorProto.FLOAT, ["n", 1280, "h", "w"])],
+         helper.make_tensor_value_info("map", TensorProto.FLOAT, ["n", 1280, "h", "w"]),
+         helper.make_tensor_value_info("blocks", TensorProto.FLOAT, ["n", 320, "h", "w"])],
         inits)
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)],
                               producer_name="fahad-ai-bridge")

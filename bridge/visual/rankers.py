@@ -54,10 +54,18 @@ class VectorRanker:
         # date on demand; a remote store's are only computed by the sync (never per request).
         self.local_loader = local_loader
 
+    def warm(self) -> None:
+        """Make the first search as quick as the next: the model loaded, a local shop's
+        vectors made."""
+        self.vectors.describer.warm()
+        if self.local_loader is not None and self.vectors.pending():
+            self.vectors.sync(self.local_loader)
+        self.vectors.searchable()  # read, and its space fitted
+
     def rank(self, query: Query) -> list[tuple[int, float]]:
         if self.local_loader is not None and self.vectors.pending():
             self.vectors.sync(self.local_loader)
-        ids, matrix = self.vectors.matrix()
+        ids, matrix, space = self.vectors.searchable()
         if not len(ids):
             return []
         keep = np.isin(ids, np.asarray(query.eligible, dtype=np.int64))
@@ -68,6 +76,8 @@ class VectorRanker:
         if views is None:
             views = query.notes[self.name] = self.vectors.describer.query(query.picture.image)
         vectors, weights = views
+        if space is not None:
+            vectors = space.apply(vectors)
         scores = matrix @ vectors.T
         scores = (scores * weights).max(axis=1) if len(weights) > 1 else scores[:, 0]
         # Score every row and mask the rest: cheaper than copying the eligible rows out.

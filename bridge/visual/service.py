@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import math
+import threading
 from typing import Callable
 
 from sqlalchemy.orm import sessionmaker
@@ -55,6 +56,16 @@ class VisualSearch:
         """Which rankers are on, in order, and why the others are off (for /healthz)."""
         return {"rankers": [r.name for r in self.rankers], "off": dict(self.off)}
 
+    def warm(self) -> None:
+        """Load the image model and make a local shop's vectors (the Warmup job does, when
+        the server starts), so the first shopper doesn't wait for them."""
+        for ranker in self.rankers:
+            if isinstance(ranker, ranking.VectorRanker):
+                try:
+                    ranker.warm()
+                except Exception as exc:  # the first search will try again
+                    log.warning("visual ranker %s did not warm up: %s", ranker.name, exc)
+
     def sync(self, load: Loader, budget: int | None = None) -> dict[str, dict[str, int]]:
         """Bring every stored-vector ranker's vectors in step with the index (at most
         ``budget`` images each): counts by ranker name."""
@@ -93,6 +104,19 @@ class VisualSearch:
         if failed:
             answer["degraded"] = True
         return answer
+
+
+class Warmup:
+    """A job of the core: warms the rankers in a thread of its own once the core starts."""
+
+    def __init__(self, visual: VisualSearch):
+        self.visual = visual
+
+    def start(self) -> None:
+        threading.Thread(target=self.visual.warm, name="visual-warmup", daemon=True).start()
+
+    def stop(self) -> None:
+        pass  # nothing to stop: the thread ends when the rankers are warm
 
 
 def _filters(category, min_price, max_price, limit):

@@ -23,6 +23,7 @@ from PIL import Image
 
 from ..catalog.index import CatalogIndex
 from ..errors import BridgeError
+from .space import Space, fit
 from .validate import decode
 
 log = logging.getLogger(__name__)
@@ -59,12 +60,16 @@ class Describer(Protocol):
     name: str  # its table is visual_<name>
     version: int  # raise when its vectors change: stored ones of another version are redone
     dim: int
+    centred: bool  # searched in the catalogue's own space (space.py), or as they are
 
     def describe(self, images: list[Image.Image]) -> np.ndarray:
         """Catalogue images -> (n, dim) float32 unit rows."""
 
     def query(self, image: Image.Image) -> tuple[np.ndarray, np.ndarray]:
         """A shopper's photo -> (views, dim) unit rows and the weight of each view."""
+
+    def warm(self) -> None:
+        """Load what the first call would (a model), so that call is as quick as the next."""
 
 
 class VectorIndex:
@@ -73,7 +78,7 @@ class VectorIndex:
         self.describer = describer
         self.table = f"visual_{describer.name}"
         self._local = threading.local()
-        self._cache: tuple[str, np.ndarray, np.ndarray] | None = None  # stamp, ids, matrix
+        self._cache: tuple | None = None  # stamp, ids, matrix, space
         self._lock = threading.Lock()
         self._db().executescript(SCHEMA.format(name=describer.name))
 
@@ -191,10 +196,16 @@ class VectorIndex:
 
     def matrix(self) -> tuple[np.ndarray, np.ndarray]:
         """(product ids, their vectors as rows), current as of the last write."""
+        ids, matrix, _ = self.searchable()
+        return ids, matrix
+
+    def searchable(self) -> tuple[np.ndarray, np.ndarray, Space | None]:
+        """The ids, the rows as searched and the space a query's vectors go into first
+        (None: as they are), all of one reload."""
         stamp = self.stamp()
         cached = self._cache
         if cached is not None and cached[0] == stamp:
-            return cached[1], cached[2]
+            return cached[1:]
         with self._lock:
             dim = self.describer.dim
             rows = self._db().execute(
@@ -205,8 +216,12 @@ class VectorIndex:
             for n, (_, blob) in enumerate(rows):  # row by row: no second copy of them all
                 matrix[n] = np.frombuffer(blob, np.float32)
             del rows
-            self._cache = (stamp, ids, matrix)
-            return ids, matrix
+            found = None
+            if self.describer.centred:
+                found = fit(matrix, self._cache[3] if self._cache else None)
+                matrix = found.apply(matrix)
+            self._cache = (stamp, ids, matrix, found)
+            return ids, matrix, found
 
     def count(self) -> int:
         return len(self.matrix()[0])

@@ -3,15 +3,14 @@
 A ``.pth`` file is pickled Python. Unpickled freely it can run any code; here only the names
 a state dict of plain tensors needs are let through (an ordered dict, the tensor rebuild
 function and the storage types), each replaced by a harmless stand-in, so a tampered file
-fails to load instead of executing. Both layouts torch has written are read: the legacy
-stream (torch < 1.6: pickles followed by the raw storages) and the zip archive (data.pkl
-beside one file per storage). Tensors keep their saved strides (weights converted from
+fails to load instead of executing. The layout read is torch's legacy stream (torch < 1.6:
+pickles followed by the raw storages), the one the weights package ships; a zip archive
+(newer torch) is refused by name. Tensors keep their saved strides (weights converted from
 TensorFlow are often stored transposed).
 """
 from __future__ import annotations
 
 import collections
-import io
 import pickle
 import zipfile
 from dataclasses import dataclass
@@ -90,8 +89,7 @@ def load_state_dict(path) -> dict[str, np.ndarray]:
     """The checkpoint's tensors by name, as numpy arrays."""
     with open(path, "rb") as handle:
         if zipfile.is_zipfile(handle):
-            handle.seek(0)
-            return _from_zip(zipfile.ZipFile(handle))
+            raise WeightsError("a zip checkpoint (torch >= 1.6) is not read here")
         handle.seek(0)
         return _from_legacy(handle)
 
@@ -118,20 +116,6 @@ def _from_legacy(handle: BinaryIO) -> dict[str, np.ndarray]:
         raw = handle.read(size)
         if count != storage.count or len(raw) != size:
             raise WeightsError(f"storage {key} is truncated")
-        storage.data = np.frombuffer(raw, storage.dtype)
-    return _arrays(state)
-
-
-def _from_zip(archive: zipfile.ZipFile) -> dict[str, np.ndarray]:
-    names = archive.namelist()
-    pkl = next((n for n in names if n.endswith("/data.pkl") or n == "data.pkl"), None)
-    if pkl is None:
-        raise WeightsError("the checkpoint archive has no data.pkl")
-    root = pkl[:-len("data.pkl")]
-    unpickler = _Restricted(io.BytesIO(archive.read(pkl)))
-    state = unpickler.load()
-    for key, storage in unpickler.storages.items():
-        raw = archive.read(f"{root}data/{key}")
         storage.data = np.frombuffer(raw, storage.dtype)
     return _arrays(state)
 

@@ -62,14 +62,17 @@ def conversation():
             raise BridgeError(UNKNOWN, "No conversation with that ref.", 404)
         rows = session.execute(
             sa.select(Message.id, Message.role, Message.content, Message.author,
-                      Message.created_at)
+                      Message.created_at, Message.product_ids)
             .where(Message.conversation_id == found.id, Message.id > after)
             .order_by(Message.id).limit(PAGE)).all()
+    index = current_core().index  # an answer's cards, so a reloaded chat draws them again
     response = jsonify({
         "conversation_ref": ref, "status": found.status, "handoff_ref": found.handoff_ref,
         "messages": [{"id": row.id, "role": row.role, "content": row.content,
                       "author": row.author if row.role == "person" else None,
-                      "created_at": row.created_at.isoformat()} for row in rows]})
+                      "created_at": row.created_at.isoformat(),
+                      "cards": index.cards(row.product_ids or []) if row.role == "assistant"
+                      else []} for row in rows]})
     response.headers["Cache-Control"] = "private, no-store"
     return response
 

@@ -107,3 +107,13 @@ def of_turn(messages: list[dict], preferred: str | None,
         if code in SUPPORTED:
             return code
     return "en"
+
+
+NAMES = {"en": "English", "es": "Spanish", "fr": "French", "de": "German", "pt": "Portuguese",
+         "it": "Italian", "ar": "Arabic"}
+
+
+def of_shopper(messages: list[dict], preferred: str | None) -> str:
+    """``of_turn`` with the curated lexicon's words as evidence (what providers call)."""
+    from .lexicon import scores
+    return of_turn(messages, preferred, scores())
