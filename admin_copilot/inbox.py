@@ -70,26 +70,18 @@ def listing(session: Session, filters: Filters, page: int, per_page: int) -> dic
     """One page of conversations, latest activity first, with the total that match."""
     where = _where(filters)
     total = session.scalar(sa.select(sa.func.count()).select_from(Conversation).where(*where))
-    rows = session.scalars(
-        sa.select(Conversation).where(*where)
+    # Each row's latest message with text, read by the page's own query: per conversation
+    # one probe of the messages' conversation index, whatever the planner knows.
+    preview = (sa.select(Message.content)
+               .where(Message.conversation_id == Conversation.id, Message.content != "")
+               .order_by(Message.id.desc()).limit(1).correlate(Conversation).scalar_subquery())
+    rows = session.execute(
+        sa.select(Conversation, preview).where(*where)
         .order_by(Conversation.updated_at.desc(), Conversation.id.desc())
         .limit(per_page).offset((page - 1) * per_page)).all()
-    previews = _previews(session, [row.id for row in rows])
     return {"total": total, "page": page, "per_page": per_page,
             "total_pages": -(-total // per_page) if total else 0,
-            "conversations": [summary(row, previews.get(row.id)) for row in rows]}
-
-
-def _previews(session: Session, ids: list[str]) -> dict[str, str]:
-    """Each conversation's latest message with text: one query for the page."""
-    if not ids:
-        return {}
-    latest = (sa.select(sa.func.max(Message.id))
-              .where(Message.conversation_id.in_(ids), Message.content != "")
-              .group_by(Message.conversation_id))
-    rows = session.execute(sa.select(Message.conversation_id, Message.content)
-                           .where(Message.id.in_(latest)))
-    return {conversation_id: content for conversation_id, content in rows}
+            "conversations": [summary(row, text) for row, text in rows]}
 
 
 def detail(session: Session, index: CatalogIndex, conversation_id: str) -> dict | None:
@@ -99,15 +91,17 @@ def detail(session: Session, index: CatalogIndex, conversation_id: str) -> dict 
         return None
     messages = session.scalars(sa.select(Message).where(Message.conversation_id == conversation_id)
                                .order_by(Message.id)).all()
-    turns = {}
+    turns, claims = {}, {}
     for event in session.scalars(sa.select(AnalyticsEvent).where(
             AnalyticsEvent.conversation_ref == conversation_id,
-            AnalyticsEvent.kind == "turn")):
+            AnalyticsEvent.kind.in_(("turn", "ungrounded")))):
         ref = (event.detail or {}).get("message_ref")
-        if ref:
+        if ref and event.kind == "turn":
             turns[ref] = event
+        elif ref:  # a figure the claim check stopped in that answer (api-15)
+            claims.setdefault(ref, []).append(event.detail)
     names = _names(index, {i for m in messages for i in (m.product_ids or [])})
-    entries = [_entry(m, turns.get(m.ref), names) for m in messages]
+    entries = [_entry(m, turns.get(m.ref), names, claims.get(m.ref, [])) for m in messages]
     cost = [t.cost_usd for t in turns.values()]
     return {
         "conversation": summary(conversation, messages[-1].content if messages else None),
@@ -127,7 +121,8 @@ def _names(index: CatalogIndex, ids: set[int]) -> dict[int, str]:
     return {card["id"]: card["name"] for card in index.cards(sorted(ids))} if ids else {}
 
 
-def _entry(message: Message, turn: AnalyticsEvent | None, names: dict[int, str]) -> dict:
+def _entry(message: Message, turn: AnalyticsEvent | None, names: dict[int, str],
+           claims: list[dict]) -> dict:
     entry = {"id": message.id, "ref": message.ref, "role": message.role,
              "content": message.content, "author": message.author, "intent": message.intent,
              "sentiment": message.sentiment, "created_at": _iso(message.created_at),
@@ -142,7 +137,7 @@ def _entry(message: Message, turn: AnalyticsEvent | None, names: dict[int, str])
             "cost_usd": None if turn.cost_usd is None else str(turn.cost_usd),
             "degraded": turn.degraded,
             "tools": info.get("calls") or [{"name": n} for n in info.get("tools", [])],
-            "cart_changed": bool(info.get("cart")), "claims": info.get("claims", [])}
+            "cart_changed": bool(info.get("cart")), "claims": claims}
     return entry
 
 

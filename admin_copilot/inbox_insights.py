@@ -46,7 +46,8 @@ def insights(session: Session, days: int, now: datetime | None = None) -> dict:
         if _day(day) in daily:
             daily[_day(day)].update(conversations=count, escalated=asked)
     intents, sentiments = _labels(session, start, daily)
-    rated = session.execute(sa.select(sa.func.avg(Conversation.csat), sa.func.count(Conversation.csat))
+    rated = session.execute(sa.select(sa.func.avg(Conversation.csat),
+                                      sa.func.count(Conversation.csat))
                             .where(Conversation.resolved_at >= start)).one()
     cost, cost_total = _cost(session, start)
     return {
@@ -89,12 +90,15 @@ def _unanswered(session: Session, start: datetime) -> list[dict]:
     """The latest questions the assistant had no answer for: a search that found nothing,
     an answer that says it doesn't know, or a claim the honesty check caught."""
     found = []
+    caught = set(session.scalars(
+        sa.select(AnalyticsEvent.detail["message_ref"].as_string())
+        .where(AnalyticsEvent.kind == "ungrounded", AnalyticsEvent.created_at >= start)))
     for event in _turns(session, start).yield_per(500):
         detail = event.detail or {}
         calls = detail.get("calls") or []
         searched = [c for c in calls if c.get("name") == "search_products"]
         reason = None
-        if detail.get("claims"):
+        if detail.get("message_ref") in caught:  # the claim check stopped a figure (api-15)
             reason = "caught_claim"
         elif searched and not any(c.get("cards") for c in calls):
             reason = "nothing_found"
@@ -121,9 +125,18 @@ def _funnel(session: Session, start: datetime, chats: int) -> dict:
         return session.scalar(sa.select(sa.func.count()).select_from(AnalyticsEvent)
                               .where(AnalyticsEvent.created_at >= start, *where)) or 0
     cart_turns = sum(1 for e in _turns(session, start) if (e.detail or {}).get("cart"))
+    # Orders are known only once WooCommerce sends its order webhooks; before that the
+    # figures are unknown (None), not zero.
+    told = session.scalar(sa.select(AnalyticsEvent.id)
+                          .where(AnalyticsEvent.kind == "order").limit(1)) is not None
+    orders = count(AnalyticsEvent.kind == "order") if told else None
+    after_chat = sum(1 for (detail,) in session.execute(
+        sa.select(AnalyticsEvent.detail).where(AnalyticsEvent.kind == "order",
+                                               AnalyticsEvent.created_at >= start))
+        if (detail or {}).get("after_chat")) if told else None
     return {"chats": chats, "cart_adds": count(AnalyticsEvent.kind == "cart_add") + cart_turns,
             "checkout_clicks": count(AnalyticsEvent.kind == "checkout_click"),
-            "orders": None}  # WooCommerce's order webhooks are not read yet: unknown, not 0
+            "orders": orders, "orders_after_chat": after_chat}
 
 
 def _cost(session: Session, start: datetime) -> tuple[list[dict], str | None]:

@@ -11,7 +11,6 @@ from bridge.core import current_core
 from bridge.errors import INVALID_PARAM, MISSING_PARAM, BridgeError, bad_request
 from bridge.inbox.handoff import STATUSES, UNKNOWN
 from bridge.inbox.intent import INTENTS, SENTIMENTS
-from bridge.inbox.retention import erase as erase_conversation
 from bridge.inputs import json_object, optional_int, optional_string, query_int, query_text
 from bridge.notify import EVENTS
 
@@ -136,7 +135,7 @@ def resolve():
 
 def erase():
     body = json_object()
-    if not erase_conversation(current_core().sessions, _body_id(body)):
+    if not current_core().handoffs.erase(_body_id(body)):
         raise BridgeError(UNKNOWN, "No conversation with that id.", 404)
     return _private({"erased": True})
 

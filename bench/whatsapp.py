@@ -4,7 +4,10 @@ The bridge serves real HTTP (threaded werkzeug) on loopback with the WhatsApp ch
 sending to the tests' loopback Graph API. A burst of signed deliveries (one new message from
 each of many customers) is posted by 4 concurrent clients while every turn takes 2 s (a
 slow provider: the offline planner after a 2 s sleep), and each delivery's time to its 200
-is noted. Baseline, in the same run and the same way: GET /healthz, which does nothing.
+is noted. Baseline, in the same run and the same way: GET /healthz, which does nothing,
+sent after each delivery on the same connection (interleaved, so a pause of the server
+shows on both). GC: the server's longest collector pause meanwhile (its heap frozen after
+start-up, as a server's worker does).
 The server runs in a forked child process so the load generator doesn't share its GIL.
 Then replies completed per second by the worker pool, over a fixed window.
     .venv/bin/python bench/whatsapp.py [--deliveries 500] [--workers 4] [--turn-seconds 2]
@@ -36,7 +39,8 @@ import requests  # noqa: E402
 import sqlalchemy as sa  # noqa: E402
 from werkzeug.serving import make_server  # noqa: E402
 
-from _stats import summary  # noqa: E402
+from _stats import GCPauses, gc_line, summary, window  # noqa: E402
+from bridge.server import freeze_heap  # noqa: E402
 from bridge import create_app, db  # noqa: E402
 from channels.whatsapp.models import WhatsAppInbound  # noqa: E402
 from bridge.settings import Settings  # noqa: E402
@@ -65,19 +69,32 @@ class SlowProvider:
 def serve(app):
     """Serve ``app`` from a forked child process, with its reply workers, so the load
     generator here doesn't share the server's interpreter lock. The parent only reads the
-    shared database."""
+    shared database. The child freezes its heap once started, as a server's worker does,
+    and answers ``gc_report(pipe)`` with its collector's pauses."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
-    child = multiprocessing.get_context("fork").Process(target=_serve_child, args=(app, server),
-                                                        daemon=True)
+    ours, theirs = multiprocessing.Pipe()
+    child = multiprocessing.get_context("fork").Process(
+        target=_serve_child, args=(app, server, theirs), daemon=True)
     child.start()
     server.socket.close()
+    child.pipe = ours
     return child, f"http://127.0.0.1:{server.server_port}"
 
 
-def _serve_child(app, server) -> None:
+def _serve_child(app, server, pipe) -> None:
     app.extensions["fahad"].engine.dispose(close=False)  # no connections shared across fork
     app.extensions["fahad"].start()  # as a server's worker does, after its fork
-    server.serve_forever(0.05)
+    freeze_heap()
+    pauses = GCPauses().install()
+    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
+    while True:
+        since, until = pipe.recv()
+        pipe.send(window(pauses.report(), since, until))
+
+
+def gc_report(child, since: float, until: float) -> dict:
+    child.pipe.send((since, until))
+    return child.pipe.recv()
 
 
 def fresh_database(url: str) -> str:
@@ -148,6 +165,15 @@ def health(count: int):
     return [lambda c: timed(c, "GET", "/healthz")] * count
 
 
+def interleaved(count: int, tag: str):
+    """Each delivery followed by a GET /healthz on the same connection: (kind, ms) each."""
+    calls = []
+    for call in deliveries(count, tag):
+        calls.append(lambda c, call=call: ("ack", call(c)))
+        calls.append(lambda c: ("health", timed(c, "GET", "/healthz")))
+    return calls
+
+
 def deliveries(count: int, tag: str):
     bodies = [json.dumps(meta.text(f"1555{tag}{n:06d}", f"hoodies under ${20 + n % 40}",
                                    id=f"wamid.{tag}{n:06d}")).encode() for n in range(count)]
@@ -203,19 +229,24 @@ def run(args) -> None:
         child, url = serve(app)
         wait_up(url)
         burst(url, health(100), args.clients)  # warm up
-        baseline = summary(burst(url, health(args.deliveries), args.clients))
-        acks = summary(burst(url, deliveries(args.deliveries, "1"), args.clients))
+        began = time.time()
+        mixed = burst(url, interleaved(args.deliveries, "1"), args.clients)
+        pauses = gc_report(child, began, time.time())
+        baseline = summary([ms for kind, ms in mixed if kind == "health"])
+        acks = summary([ms for kind, ms in mixed if kind == "ack"])
         rate, done = throughput(app, args.window)
         ceiling = args.workers / args.turn_seconds
         backend = "PostgreSQL" if args.database_url else "SQLite"
         print(f"WhatsApp webhook, {args.deliveries} signed deliveries from {args.clients} clients, "
               f"{args.workers} workers, {args.turn_seconds:g} s per turn, {backend}")
+        print("  (each ack followed by a GET /healthz on the same connection, interleaved)")
         print(f"  baseline GET /healthz          median {baseline['median']:7.2f} ms   "
               f"p99 {baseline['p99']:7.2f} ms")
         print(f"  POST /whatsapp ack             median {acks['median']:7.2f} ms   "
               f"p99 {acks['p99']:7.2f} ms   (target p99 < 50 ms)")
         print(f"  ack / healthz                  median x{acks['median'] / baseline['median']:5.2f}"
               f"   p99 x{acks['p99'] / baseline['p99']:5.2f}")
+        print(gc_line("  the server meanwhile", pauses))
         print(f"  replies completed              {rate:6.2f} /s over {args.window:g} s ({done} "
               f"replies; ceiling {args.workers} workers / {args.turn_seconds:g} s = "
               f"{ceiling:.2f} /s, x{rate / ceiling:.2f} of it)")

@@ -42,8 +42,12 @@ def peak_rss_mib() -> float:
     return int(line.split()[1]) / 1024
 
 
-def child(url: str, path: str) -> None:
-    """The sync itself, run in its own process; prints its figures as JSON."""
+def child(url: str, path: str, workers: str) -> None:
+    """The sync itself, run in its own process with ``workers`` reading variations;
+    prints its figures as JSON."""
+    from bridge.store.woocommerce import store as woo
+
+    woo.VARIATION_WORKERS = int(workers)
     store = WooCommerceStore(WooHttp(url, *READ, 30.0), "bench")
     before = peak_rss_mib()
     started = time.perf_counter()
@@ -97,7 +101,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--products", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=300)
-    parser.add_argument("--child", nargs=2, metavar=("URL", "INDEX"), help=argparse.SUPPRESS)
+    parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         return child(*args.child)
@@ -109,17 +113,24 @@ def main() -> None:
     fake = FakeWooCommerce().start()
     generation_figures(fake, args.products)
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "catalog.sqlite3"
-        fake.log.clear()
-        run = subprocess.run([sys.executable, __file__, "--child", fake.url, str(path)],
-                             capture_output=True, text=True, check=True)
-        figures = json.loads(run.stdout.strip().splitlines()[-1])
-        print(f"full sync: {figures['count']} products indexed in {figures['seconds']:.1f} s = "
-              f"{figures['count'] / figures['seconds']:.0f} products/s over "
-              f"{len(fake.log.entries)} requests ({len(fake.log.connections())} TCP connections)")
-        print(f"peak memory of the syncing process: {figures['max_rss_mib']:.0f} MiB peak RSS, "
-              f"{figures['max_rss_mib'] - figures['rss_before_mib']:.0f} MiB more than before "
-              f"the sync (imports alone: {figures['rss_before_mib']:.0f} MiB)")
+        from bridge.store.woocommerce.store import VARIATION_WORKERS
+
+        # The bridge's pool (one keep-alive connection per variation reader) against one
+        # connection doing everything, in the same run.
+        for workers in sorted({1, VARIATION_WORKERS}):
+            path = Path(tmp) / f"catalog-{workers}.sqlite3"
+            fake.log.clear()
+            run = subprocess.run([sys.executable, __file__, "--child", fake.url, str(path),
+                                  str(workers)], capture_output=True, text=True, check=True)
+            figures = json.loads(run.stdout.strip().splitlines()[-1])
+            print(f"full sync, {workers} connection(s) reading: {figures['count']} products "
+                  f"indexed in {figures['seconds']:.1f} s = "
+                  f"{figures['count'] / figures['seconds']:.0f} products/s over "
+                  f"{len(fake.log.entries)} requests ({len(fake.log.connections())} TCP "
+                  f"connections)")
+            print(f"  peak memory of the syncing process: {figures['max_rss_mib']:.0f} MiB "
+                  f"peak RSS, {figures['max_rss_mib'] - figures['rss_before_mib']:.0f} MiB more "
+                  f"than before the sync (imports alone: {figures['rss_before_mib']:.0f} MiB)")
 
         index = CatalogIndex(path)
         store = WooCommerceStore(WooHttp(fake.url, *READ, 30.0), "bench")

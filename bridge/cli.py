@@ -15,7 +15,7 @@ from channels.whatsapp.cli import meta_check, whatsapp
 
 from . import db
 from .security import issue_nonce
-from .settings import Settings, SettingsError, load_settings
+from .settings import WORKERS, Settings, SettingsError, load_settings
 
 if TYPE_CHECKING:
     from .core import Core
@@ -54,18 +54,24 @@ def main(ctx: click.Context) -> None:
 @click.option("--port", default=8080, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
               help="Worker processes; more than one needs Redis for shared rate limits.")
+@click.option("--worker", "worker_kind", type=click.Choice(WORKERS),
+              help="gevent: a greenlet per connection, hundreds of open /stream turns per "
+                   "worker; gthread: a thread per request, each open /stream holds one. "
+                   "[default: the worker setting, gevent]")
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 256),
-              help="Threads per worker; each open /stream holds one.")
+              help="Threads per gthread worker.")
+@click.option("--connections", default=1000, show_default=True,
+              type=click.IntRange(1, 100_000), help="Connections per gevent worker.")
 @click.pass_obj
-def serve(setup: Setup, host: str, port: int, workers: int, threads: int) -> None:
+def serve(setup: Setup, host: str, port: int, workers: int, worker_kind: str | None,
+          threads: int, connections: int) -> None:
     """Start the bridge (standalone on the embedded demo store unless configured)."""
     from gunicorn.app.base import BaseApplication
 
-    from .app import create_app
     from .server import logs, options
 
     url_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
-    settings = setup.settings()
+    settings = setup.settings(**({"worker": worker_kind} if worker_kind else {}))
     if not settings.public_url:
         settings = settings.replace(public_url=f"http://{url_host}:{port}")
         if url_host != host:
@@ -80,15 +86,19 @@ def serve(setup: Setup, host: str, port: int, workers: int, threads: int) -> Non
     class Server(BaseApplication):
         def load_config(self):
             chosen = {"bind": f"{host}:{port}", "workers": workers, "threads": threads,
-                      **options(settings)}
+                      "worker_connections": connections, **options(settings)}
             for key, value in chosen.items():
                 if key in self.cfg.settings:  # the control socket is new in gunicorn 25.1
                     self.cfg.set(key, value)
 
         def load(self):
+            # In the worker, after the gevent worker patched the standard library.
+            from .app import create_app
+
             return create_app(settings)
 
-    click.echo(f"fahad-ai bridge on http://{url_host}:{port}/ (store: {settings.store})")
+    click.echo(f"fahad-ai bridge on http://{url_host}:{port}/ (store: {settings.store}, "
+               f"{settings.worker} worker)")
     Server().run()
 
 

@@ -20,6 +20,7 @@ from sqlalchemy.orm import sessionmaker
 from . import db
 from .agent.core import Agent
 from .agent.providers import Provider, build_chain
+from .catalog import semantic
 from .catalog.index import CatalogIndex
 from .catalog.sync import sync_demo_index
 from .catalog.worker import CatalogWorker
@@ -106,7 +107,11 @@ def build_core(settings: Settings) -> Core:
     engine = db.make_engine(settings)
     sessions = sessionmaker(engine, expire_on_commit=False)
     store = make_store(settings, sessions)
-    index = CatalogIndex(settings.data_path / f"catalog-{settings.store}.sqlite3")
+    encoder, why = semantic.load(settings.search_model, settings.search_tokenizer) \
+        if settings.search_semantic else (None, "search_semantic is off")
+    if encoder is None:
+        log.info("search: lexical only (%s)", why)
+    index = CatalogIndex(settings.data_path / f"catalog-{settings.store}.sqlite3", encoder)
     if store.local is not None:  # a catalogue in this process: the index follows it now
         sync_demo_index(store, index)
     providers = build_chain(settings, store.name, store.currency)

@@ -1,9 +1,10 @@
 """GET /healthz: whether this bridge can serve, and the state of each dependency it checks.
 
-``{"ok": true, "checks": {"database": "ok", "ratelimit": "ok"}, "visual": {"rankers":
-["embedding"], "off": {"vision": "why"}}}``: ``visual`` says which visual search rankers
-are on, in order, and why each configured one that isn't is off (the image model without
-its extra installed, Claude without a key). A check is "ok",
+``{"ok": true, "checks": {"database": "ok", "ratelimit": "ok"}, "search": "hybrid",
+"visual": {"rankers": ["embedding"], "off": {"vision": "why"}}}``: ``search`` is how
+catalogue search ranks ("lexical" without the semantic extra); ``visual`` says which
+visual search rankers are on, in order, and why each configured one that isn't is off
+(the image model without its extra installed, Claude without a key). A check is "ok",
 "degraded" (serving without it: rate limits counted in this process's memory while their
 Redis is unreachable) or "down" (the routes that need it answer 503). The database is
 required: down, the answer is 503 with ``ok: false``. The store is not probed: that would
@@ -70,6 +71,8 @@ def init_app(app: Flask, core: "Core") -> None:
     def healthz():
         checks = health.checks()
         ok = all(checks[name] != "down" for name in REQUIRED)
-        response = jsonify({"ok": ok, "checks": checks, "visual": visual})
+        # How catalogue search ranks here: "hybrid" (words and vectors) or "lexical".
+        response = jsonify({"ok": ok, "checks": checks, "search": core.index.mode,
+                            "visual": visual})
         response.status_code = 200 if ok else 503
         return response

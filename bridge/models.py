@@ -61,6 +61,9 @@ class Conversation(Base):
 
 class Message(Base):
     __tablename__ = "messages"
+    # A conversation's latest messages, newest first, by one index probe (the inbox's
+    # previews, transcripts): without it PostgreSQL may walk the id index backwards instead.
+    __table_args__ = (sa.Index("ix_messages_conversation_latest", "conversation_id", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     ref: Mapped[str] = mapped_column(sa.String(40), unique=True)  # "msg_" + random token

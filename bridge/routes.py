@@ -50,6 +50,7 @@ ROUTES = (
           5 * 1024 * KIB + 64 * KIB),
     Route("POST", "/handoff", "storefront.handoff", Gate.STOREFRONT),
     Route("GET", "/conversation", "storefront.conversation", Gate.STOREFRONT_POLL),
+    Route("POST", "/conversation/erase", "storefront.erase", Gate.STOREFRONT),
     Route("GET", "/whatsapp", "whatsapp.handshake", Gate.WHATSAPP),
     # Meta batches at most a few hundred small updates per delivery.
     Route("POST", "/whatsapp", "whatsapp.webhook", Gate.WHATSAPP, 1024 * KIB),

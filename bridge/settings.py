@@ -67,6 +67,7 @@ class Settings:
     trusted_proxies: tuple[str, ...] = ()
     client_timeout: float = 10.0
     client_min_rate: int = 16384
+    worker: str = "gevent"  # gunicorn's worker kind: "gevent" or "gthread"
 
     rate_limit: int = 20
     rate_window: int = 60
@@ -103,6 +104,9 @@ class Settings:
     prices: dict = field(default_factory=dict, hash=False, compare=False)
     monthly_budget: float = 0.0
 
+    search_semantic: bool = True
+    search_model: str = ""
+    search_tokenizer: str = ""
     visual_rankers: tuple[str, ...] = ("embedding", "vision")
     visual_fallback: str = "features"
     visual_max_pixels: int = 40_000_000
@@ -179,6 +183,8 @@ class Settings:
         if self.client_timeout <= 0:
             raise SettingsError(f"{n('client_timeout')} must be positive")
         _check_positive(self, "client_min_rate")
+        if self.worker not in WORKERS:
+            raise SettingsError(f"{n('worker')} must be 'gevent' or 'gthread'")
         _check_positive(self, "visual_max_pixels", "visual_max_decode_mib", "visual_sync_batch")
         if self.visual_fetch_timeout <= 0:
             raise SettingsError(f"{n('visual_fetch_timeout')} must be positive")
@@ -225,6 +231,7 @@ class Settings:
         return dataclasses.replace(self, **changes)
 
 
+WORKERS = ("gevent", "gthread")
 WEBHOOK_EVENTS = ("conversation.escalated", "conversation.resolved", "feedback.created",
                   "cart.updated")
 

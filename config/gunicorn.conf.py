@@ -10,10 +10,14 @@ _settings = _load_settings()
 wsgi_app = "bridge:create_app()"
 bind = "127.0.0.1:8080"
 workers = 2
-threads = 8  # a /stream response holds its thread until the turn ends
-# The rest as `fahad-bridge serve` has it: the gthread worker with deadlines for slow
-# clients, logs with secrets masked, the access log on stdout, the trusted proxies, the
-# control socket in the data folder, and each worker starting its core's background work.
+# The worker kind is FAHAD_WORKER's: gevent (the default, a greenlet per connection, up to
+# worker_connections each) or gthread (threads each; an open /stream holds one).
+threads = 8
+worker_connections = 1000
+# The rest as `fahad-bridge serve` has it: that worker with deadlines for slow clients,
+# logs with secrets masked, the access log on stdout, the trusted proxies, the control
+# socket in the data folder, and each worker starting its core's background work and then
+# freezing its heap.
 globals().update(_options(_settings))
 
 

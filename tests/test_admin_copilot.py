@@ -47,13 +47,12 @@ def handlers_must_not_run(monkeypatch):
     for name in ("insights", "sale_candidates", "product_context"):
         monkeypatch.setattr(reports, name, refuse)
     monkeypatch.setattr(drafts, "review_drafts", refuse)
-    from admin_copilot import inbox, inbox_insights, inbox_views
+    from admin_copilot import inbox, inbox_insights
     from bridge.inbox.handoff import Handoffs
     for name in ("listing", "detail", "deliveries"):
         monkeypatch.setattr(inbox, name, refuse)
     monkeypatch.setattr(inbox_insights, "insights", refuse)
-    monkeypatch.setattr(inbox_views, "erase_conversation", refuse)
-    for name in ("reply", "take_over", "hand_back", "resolve"):
+    for name in ("reply", "take_over", "hand_back", "resolve", "erase"):
         monkeypatch.setattr(Handoffs, name, refuse)
 
 

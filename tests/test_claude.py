@@ -103,6 +103,19 @@ def test_the_prompt_and_tools_are_cached_and_settings_reach_the_request(
     assert float(headers["X-Stainless-Read-Timeout"]) == claude_settings.model_timeout
 
 
+def test_on_a_product_page_claude_is_told_the_products_id_outside_the_cached_prompt(
+        claude_shopper, fake_anthropic):
+    fake_anthropic.reply(Message([Text("Let me check.")]), Message([Text("Anything else?")]))
+    response = claude_shopper.post("/stream", {"messages": [
+        {"role": "user", "content": "is it in stock?"}], "page_product": 4242})
+    assert response.status_code == 200 and "event: done" in response.get_data(as_text=True)
+    stream(claude_shopper, "hi")  # off the page
+    on_page, off_page = fake_anthropic.requests
+    assert "page of product id 4242" in on_page["system"][1]["text"]
+    assert "page of product" not in off_page["system"][1]["text"]
+    assert on_page["system"][0] == off_page["system"][0]  # the cached prompt is untouched
+
+
 def test_the_static_prompt_is_the_same_bytes_every_turn(claude_shopper, fake_anthropic):
     fake_anthropic.reply(Message([Text("One.")]), Message([Text("Two.")]))
     stream(claude_shopper, "hi")

@@ -24,8 +24,9 @@ from conversations.language import LANGUAGES, StoreText, detect
 from conversations.runner import Offline, PlainSearch, ScriptedClaude, base_settings, run
 from conversations.selectors import CaseError, Shop, resolve
 
-# The dev pass rate below which this test fails. 0 until the build of issue 18 raises it.
-DEV_BAR = 0.0
+# The dev pass rate below which this test fails (issue 18 built: about 97% today; a handoff
+# reference without a digit fails the handoff property now and then, hence the margin).
+DEV_BAR = 0.9
 
 
 @pytest.fixture(scope="module")

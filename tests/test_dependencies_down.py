@@ -29,7 +29,16 @@ def poll_health(client):
     response = client.get("/healthz")
     body = response.get_json()
     assert set(body.pop("visual")) == {"rankers", "off"}
+    assert body.pop("search") in ("hybrid", "lexical")  # how search ranks: tested below
     return response.status_code, body
+
+
+def test_health_says_whether_search_is_hybrid_or_lexical(settings):
+    from bridge.catalog import semantic
+    lexical = make_app(settings.replace(search_semantic=False)).test_client()
+    assert lexical.get("/healthz").get_json()["search"] == "lexical"
+    expected = "lexical" if semantic.load()[0] is None else "hybrid"
+    assert make_app(settings).test_client().get("/healthz").get_json()["search"] == expected
 
 
 # -- the rate-limit store -------------------------------------------------------------
@@ -127,7 +136,8 @@ WITHOUT_DATABASE = {
     "/doctor": 403,
     # The inbox lives in the bridge's database: a handoff, a shopper's view of their
     # conversation and every inbox route wait for it.
-    "/handoff": 503, "/conversation": 503, "/admin/conversations": 503,
+    "/handoff": 503, "/conversation": 503, "/conversation/erase": 503,
+    "/admin/conversations": 503,
     "/admin/conversation": 503, "/admin/conversation/reply": 503,
     "/admin/conversation/take-over": 503, "/admin/conversation/hand-back": 503,
     "/admin/conversation/resolve": 503, "/admin/conversation/erase": 503,

@@ -31,6 +31,7 @@ BODIES = {
     "/cart": {"action": "view"},
     "/feedback": {"rating": "up"},
     "/handoff": {"conversation_ref": "gate-test-0001"},
+    "/conversation/erase": {"conversation_ref": "gate-test-0001"},
     "/visual-search": Upload(render_png(ImageSpec("hoodie", (30, 60, 140)))),
 }
 ids = [r.path for r in STOREFRONT]

@@ -88,7 +88,9 @@ def test_figures_with_no_lookup_are_withheld_on_stream_and_message(
         assert shown.startswith("Great choice! It is — I can't confirm that price here")
         assert shown.endswith("Anything else?")
     assert not any("FREE" in c or "$1" in c for c in chunks)
-    assert [e.detail["action"] for e in caught(claude_app)] == ["withheld", "withheld"]
+    actions = [(e.detail["kind"], e.detail["action"]) for e in caught(claude_app)]
+    assert actions == [("money", "withheld"), ("delivery", "withheld"), ("delivery", "withheld"),
+                       ("code", "withheld")] * 2
 
 
 def test_true_figures_arrive_intact(claude_shopper, claude_app, fake_anthropic):
@@ -165,7 +167,8 @@ def test_the_openai_sdk_path_is_checked_the_same_way(openai_app):
     _, chunks, text = stream(Shopper(app.test_client()), "jacket price?")
     assert "12.34" not in text and "SAVE20" not in text and "20%" not in text
     assert text.startswith(f"The {JACKET} is ${jacket.price:.2f}, or —")
-    assert [(e.provider, e.detail["model"]) for e in caught(app)] == [("openai", "gpt-test")] * 2
+    assert [(e.provider, e.detail["model"], e.detail["kind"]) for e in caught(app)] == [
+        ("openai", "gpt-test", kind) for kind in ("money", "percent", "code")]
 
 
 def test_a_lie_never_reaches_a_whatsapp_send(settings, fake_graph, fake_anthropic):
@@ -196,3 +199,66 @@ def test_admin_insights_count_the_caught_claims(claude_shopper, claude_app, fake
                          context=admin.context(caps=["manage_woocommerce"])).get_json()
     assert body["assistant"]["ungrounded_claims"] == 2
     assert body["assistant"]["ungrounded_by_kind"] == {"money": 2}
+
+
+def test_a_span_held_when_the_provider_fails_is_never_shown(claude_shopper, claude_app,
+                                                            fake_anthropic):
+    fake_anthropic.reply(Message([Text("The Quilted Liner Jacket costs $12.34 today, and more "
+                                       "words follow here")], cut_after=9))
+    _, chunks, text = stream(claude_shopper, "hi")
+    assert "$12" not in text and not any("$1" in c for c in chunks)
+    assert text.startswith("The Quilted Liner Jacket costs ")
+
+
+def test_the_conversation_is_saved_as_the_shopper_saw_it(claude_shopper, claude_app,
+                                                         fake_anthropic):
+    from bridge.models import Message as Row
+    fake_anthropic.reply(*lookup_then(lambda p: f"The {p['name']} costs $12.34."))
+    _, _, text = stream(claude_shopper, "the quilted liner jacket?")
+    with claude_app.extensions["fahad"].sessions() as session:
+        saved = session.scalars(sa.select(Row.content).where(Row.role == "assistant")).all()
+    assert saved == [text] and "12.34" not in text
+
+
+def _comma(value) -> str:
+    return f"{value}".replace(".", ",")
+
+
+LISTINGS = {
+    "en": lambda p: (f"- **{p['name']}**: ${p['price']}"
+                     + (f" (was ${p['regular_price']})" if p.get("on_sale") else "")
+                     + (f", {p['stock_quantity']} in stock" if p.get("stock_quantity") else "")
+                     + (f", rated {p['rating']} stars" if p.get("rating") else "")),
+    "es": lambda p: (f"- **{p['name']}**: {_comma(p['price'])} $"
+                     + (f" (antes {_comma(p['regular_price'])} $)" if p.get("on_sale") else "")
+                     + (f", quedan {p['stock_quantity']} unidades"
+                        if p.get("stock_quantity") else "")
+                     + (f", {_comma(p['rating'])} estrellas" if p.get("rating") else "")),
+    "fr": lambda p: (f"- **{p['name']}** : {_comma(p['price'])} $"
+                     + (f" (au lieu de {_comma(p['regular_price'])} $)"
+                        if p.get("on_sale") else "")
+                     + (f", {p['stock_quantity']} en stock" if p.get("stock_quantity") else "")
+                     + (f", noté {_comma(p['rating'])} sur 5" if p.get("rating") else "")),
+    "de": lambda p: (f"- **{p['name']}**: {_comma(p['price'])} $"
+                     + (f" (statt {_comma(p['regular_price'])} $)" if p.get("on_sale") else "")
+                     + (f", {p['stock_quantity']} auf Lager" if p.get("stock_quantity") else "")
+                     + (f", {_comma(p['rating'])} Sterne" if p.get("rating") else "")),
+}
+
+
+@pytest.mark.parametrize("lang", sorted(LISTINGS))
+def test_an_honest_listing_of_real_results_passes_unchanged_in_four_languages(
+        lang, claude_shopper, claude_app, fake_anthropic):
+    written = {}
+
+    def answer(request):
+        block = request["messages"][-1]["content"][0]["content"]
+        found = json.loads(block.removeprefix("<store_data>").removesuffix("</store_data>")
+                           .replace("\\u003c", "<").replace("\\u003e", ">"))
+        written["text"] = "\n".join(LISTINGS[lang](p) for p in found["products"])
+        return Message([Text(written["text"])])
+    fake_anthropic.reply(Message([ToolUse("search_products", {"query": "hoodie", "limit": 10})]),
+                         answer)
+    text = stream(claude_shopper, "hoodies")[2]
+    assert text == written["text"] and "$" in text
+    assert caught(claude_app) == []

@@ -66,7 +66,8 @@ def test_asking_in_words_escalates_with_a_ref_and_silences_the_assistant(workers
     asked = shopper.say("can I talk to a real person please?",
                         conversation_ref="chat-alpha-1").get_json()
     ref = asked["handoff"]["ref"]
-    assert asked["handoff"]["status"] == "escalated" and re.fullmatch(r"H-[A-Z2-9]{8}", ref)
+    assert asked["handoff"]["status"] == "escalated"
+    assert re.fullmatch(r"H-[A-HJ-NP-Z]{4}-[2-9]{4}", ref)
     assert ref in asked["message"] and not asked["cards"]
     silent = shopper.say("hello? anyone there?", conversation_ref="chat-alpha-1").get_json()
     assert silent["message"] == "" and silent["cards"] == []
@@ -267,6 +268,20 @@ def test_erasing_a_conversation_deletes_what_it_said(inbox_app):
     assert poll(shopper, "erase-ref-1").status_code == 404
 
 
+def test_a_shopper_erases_their_own_conversation_and_no_one_elses(inbox_app):
+    owner, other = Shopper(inbox_app.test_client()), Shopper(inbox_app.test_client())
+    owner.say("socks", conversation_ref="mine-ref-01")
+    assert other.post("/conversation/erase",
+                      {"conversation_ref": "mine-ref-01"}).get_json() == {"erased": False}
+    assert poll(owner, "mine-ref-01").status_code == 200  # still there
+    assert owner.post("/conversation/erase",
+                      {"conversation_ref": "mine-ref-01"}).get_json() == {"erased": True}
+    assert poll(owner, "mine-ref-01").status_code == 404
+    with inbox_app.extensions["fahad"].sessions() as session:
+        assert session.scalar(sa.select(sa.func.count()).select_from(Message)) == 0
+    assert owner.post("/conversation/erase", {}).status_code == 400
+
+
 def test_the_inbox_never_writes_to_the_store(tmp_path):
     """Every inbox route, reads and writes, against a WooCommerce that records each call."""
     from bridge.catalog import sync
@@ -326,3 +341,34 @@ def test_claude_hands_over_with_the_tool_and_the_ref_reaches_the_stream(claude_s
         assert view["messages"][1]["turn"]["tools"][0]["name"] == "handoff_to_person"
     finally:
         app.extensions["fahad"].engine.dispose()
+
+
+def test_caught_claims_and_the_funnel_reach_the_debug_view_and_insights(inbox_app):
+    from bridge.models import AnalyticsEvent
+    client = inbox_app.test_client()
+    shopper = Shopper(client)
+    answer = shopper.say("hoodies under $50", conversation_ref="claim-ref-1").get_json()
+    card = answer["cards"][0]  # a variable hoodie: added as one of its variations in stock
+    variation = next((v["id"] for v in card.get("variations", []) if v.get("in_stock", True)),
+                     None)
+    added = shopper.cart("add", product_id=card["id"], quantity=1,
+                         **({"variation_id": variation} if variation else {}))
+    assert added.status_code == 200, added.get_json()
+    assert client.get(f"/checkout-link/?products={answer['cards'][0]['id']}:1").status_code == 200
+    conversation_id = only_id(client)
+    claim = {"kind": "money", "claim": "$1.00", "action": "corrected",
+             "message_ref": answer["message_ref"]}
+    with inbox_app.extensions["fahad"].sessions.begin() as session:
+        session.add(AnalyticsEvent(kind="ungrounded", channel="storefront", detail=claim,
+                                   conversation_ref=conversation_id, provider="anthropic"))
+    view = admin_get(client, "/admin/conversation", f"id={conversation_id}").get_json()
+    assert view["messages"][1]["turn"]["claims"] == [claim]
+    insights = admin_get(client, "/admin/inbox-insights", "days=7").get_json()
+    assert insights["unanswered"] == [{**insights["unanswered"][0], "reason": "caught_claim",
+                                       "question": "hoodies under $50"}]
+    assert insights["funnel"] == {"chats": 1, "cart_adds": 1, "checkout_clicks": 1,
+                                  "orders": None, "orders_after_chat": None}
+    assert insights["conversations"] == 1 and insights["automation_rate"] == 1.0
+    assert insights["intents"] == {"product_search": 1}
+    assert insights["daily"][-1]["intents"] == {"product_search": 1}
+    assert len(insights["daily"]) == 7

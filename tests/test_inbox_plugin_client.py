@@ -46,3 +46,16 @@ def test_a_malformed_client_id_in_the_context_is_refused(wordpress, client):
                               context=wordpress.context(client=client))
     assert response.status_code == 403
     assert response.get_json()["code"] == "fahad_ai_invalid_signature"
+
+
+def test_reading_a_conversation_back_gives_each_answer_its_cards(wordpress):
+    """What a reloaded widget draws again: the same cards, published products only."""
+    context = wordpress.context(client=GUEST)
+    body = {"messages": [{"role": "user", "content": "hoodies"}], "conversation_ref": "wp-cards-01"}
+    shown = wordpress.post("/message", body, context=context).get_json()["cards"]
+    assert shown
+    messages = read(wordpress, "wp-cards-01", GUEST).get_json()["messages"]
+    user, answer = messages
+    assert user["cards"] == []
+    assert [c["id"] for c in answer["cards"]] == [c["id"] for c in shown]
+    assert answer["cards"][0]["name"] == shown[0]["name"] and "price" in answer["cards"][0]

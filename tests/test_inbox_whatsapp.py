@@ -68,7 +68,8 @@ def test_a_person_answers_a_whatsapp_customer_from_the_inbox(settings, fake_grap
         settled(app, 4)
         with app.extensions["fahad"].sessions() as session:
             assert session.get(WhatsAppContact, PHONE).handoff_at is None
-            last = session.scalars(sa.select(WhatsAppInbound).order_by(WhatsAppInbound.id)).all()[-1]
+            last = session.scalars(sa.select(WhatsAppInbound)
+                                   .order_by(WhatsAppInbound.id)).all()[-1]
             assert last.outcome == "answered"
     finally:
         stop(app)
@@ -94,5 +95,38 @@ def test_outside_the_24_hour_window_the_reply_is_kept_and_not_sent(settings, fak
             kept = session.scalars(sa.select(WhatsAppOutbound)
                                    .where(WhatsAppOutbound.inbound_id.is_(None))).all()
             assert [r.status for r in kept] == ["skipped"]
+    finally:
+        stop(app)
+
+
+def test_erasing_a_whatsapp_conversation_erases_the_customer_here(settings, fake_graph):
+    from channels.whatsapp.models import WhatsAppStatus
+    from channels.whatsapp.retention import delete_older
+    app, meta = start(settings, fake_graph)
+    client = app.test_client()
+    try:
+        meta.post(m.text("15550000001", "hoodies"))
+        meta.post(m.text(PHONE, "hoodies under $50"))
+        settled(app, 2)
+        mine = client.get(NAMESPACE + "/admin/conversations", headers=ADMIN).get_json()
+        [conversation_id] = [c["id"] for c in mine["conversations"]
+                             if c["customer"].get("phone") == PHONE]
+        assert client.post(NAMESPACE + "/admin/conversation/erase", headers=ADMIN,
+                           json={"id": conversation_id}).get_json() == {"erased": True}
+        sessions = app.extensions["fahad"].sessions
+        with sessions() as session:
+            for table, column in ((WhatsAppInbound, WhatsAppInbound.phone),
+                                  (WhatsAppOutbound, WhatsAppOutbound.phone),
+                                  (WhatsAppStatus, WhatsAppStatus.recipient)):
+                assert not session.scalars(sa.select(table).where(column == PHONE)).all()
+            assert session.get(WhatsAppContact, PHONE) is None
+            assert session.get(WhatsAppContact, "15550000001") is not None  # the other stays
+        # Retention: the other customer's answered messages, once old, go too.
+        with sessions.begin() as session:
+            for row in session.scalars(sa.select(WhatsAppInbound)):
+                row.received_at = utc_now() - timedelta(days=40)
+        assert delete_older(sessions, 30) > 0
+        with sessions() as session:
+            assert not session.scalars(sa.select(WhatsAppInbound)).all()
     finally:
         stop(app)

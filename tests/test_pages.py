@@ -104,3 +104,35 @@ def test_the_demo_names_an_openai_compatible_model(settings):
             app.test_client())
     finally:
         app.extensions["fahad"].engine.dispose()
+
+
+def test_a_product_page_carries_the_widget_knowing_its_product(client, store):
+    product = next(p for p in store.products().items if p.type == "simple" and p.in_stock)
+    html = client.get(f"/product/{product.slug}/").get_data(as_text=True)
+    config = json.loads(re.search(r"window\.fahadAiChatbot = (\{.*?\});", html).group(1))
+    assert config["product"] == {"id": product.id, "name": product.name}
+    check_nonce(SECRET, config["nonce"], 60)
+    assert "/assets/chat-widget.js" in html
+
+
+def test_on_a_product_page_it_means_that_product(client, store):
+    html = client.get("/").get_data(as_text=True)
+    nonce = json.loads(re.search(r"window\.fahadAiChatbot = (\{.*?\});", html).group(1))["nonce"]
+    product = next(p for p in store.products().items if p.type == "simple" and p.in_stock)
+
+    def ask(words, **extra):
+        return client.post(NAMESPACE + "/message", headers={"X-WP-Nonce": nonce},
+                           json={"messages": [{"role": "user", "content": words}], **extra})
+
+    body = ask("tell me more about it", page_product=product.id).get_json()
+    assert [c["id"] for c in body["cards"]] == [product.id]
+    assert product.name in body["message"]
+    # Off the page, the same words point at nothing in particular.
+    assert [c["id"] for c in ask("tell me more about it").get_json()["cards"]] != [product.id]
+    hidden = next(p for p in store.data.products if not p.published)
+    leaked = ask("tell me more about it", page_product=hidden.id).get_json()
+    assert hidden.name not in leaked["message"] and \
+        hidden.id not in [c["id"] for c in leaked["cards"]]
+    for bad in ("x", 0, -3, 2**31, True):
+        refused = ask("tell me more about it", page_product=bad)
+        assert refused.status_code == 400 and refused.get_json()["code"] == "rest_invalid_param"

@@ -142,10 +142,11 @@ STORE_TOOLS = {
 }
 
 
-def test_every_chat_tool_but_search_and_the_policies_reads_the_store():
-    # search reads the local index; the policies are the merchant's settings
-    assert set(STORE_TOOLS) == {t.name for t in STOREFRONT_TOOLS} - {"search_products",
-                                                                     "get_store_policies"}
+def test_every_chat_tool_but_search_policies_and_handoff_reads_the_store():
+    # search reads the local index, the policies are the merchant's settings, a handoff
+    # is the bridge's own record
+    assert set(STORE_TOOLS) == {t.name for t in STOREFRONT_TOOLS} - {
+        "search_products", "get_store_policies", "handoff_to_person"}
 
 
 @pytest.mark.parametrize("name", STORE_TOOLS)

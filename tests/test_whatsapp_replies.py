@@ -299,7 +299,8 @@ def test_handoff_stops_the_bot_until_the_store_releases_it(wa_app, meta, fake_gr
     meta.post(m.text(PHONE, "  Human "))
     settled(wa_app)
     [told] = fake_graph.texts()
-    assert told.startswith(policy.HANDOFF) and re.search(r"reference is H-[A-Z0-9]{8}\.$", told)
+    assert told.startswith(policy.HANDOFF)
+    assert re.search(r"reference is H-[A-Z]{4}-[2-9]{4}\.$", told)
     assert contact(wa_app).handoff_at is not None
     meta.post(m.text(PHONE, "hello? hoodies please"))
     settled(wa_app, 2)

@@ -340,3 +340,24 @@ def test_what_can_be_stored_is_stored_whatever_else_the_body_holds(any_db_woo_ap
         assert signed_post(any_db_woo_app, body).get_json() == {"received": True}
     assert changes(any_db_woo_app) == [(14, "product.updated"), (15, "product.updated"),
                                        (20, "product.updated"), (2147483647, "product.updated")]
+
+
+def test_order_webhooks_feed_the_inbox_funnel_once_each(woo_app):
+    from bridge.models import AnalyticsEvent
+    wordpress = WordPress(woo_app.test_client())
+    chat = {"messages": [{"role": "user", "content": "hoodies"}], "conversation_ref": "order-ref-1"}
+    assert wordpress.post("/message", chat, context=wordpress.context(uid=12)).status_code == 200
+    for body in (b'{"id": 501, "customer_id": 12, "total": "42.00", "status": "processing"}',
+                 b'{"id": 501, "customer_id": 12, "total": "42.00", "status": "processing"}',
+                 b'{"id": 502, "customer_id": 0, "total": "9.00"}',
+                 b'{"id": "x"}'):
+        assert signed_post(woo_app, body, "order.created").status_code == 200
+    with woo_app.extensions["fahad"].sessions() as session:
+        orders = session.scalars(sa.select(AnalyticsEvent)
+                                 .where(AnalyticsEvent.kind == "order")).all()
+    assert sorted((o.detail["order_id"], o.detail["after_chat"]) for o in orders) == \
+        [(501, True), (502, False)]
+    from admin_copilot import inbox_insights
+    with woo_app.extensions["fahad"].sessions() as session:
+        funnel = inbox_insights.insights(session, 7)["funnel"]
+    assert funnel["orders"] == 2 and funnel["orders_after_chat"] == 1

@@ -31,6 +31,7 @@ from ..usage import budget_spent, model_event
 from . import history
 from .events import Chunk, Done, Event
 from .honesty import ClaimCheck
+from .offline import person as offline_person
 from .policies import StorePolicies
 from .providers import Provider, run_chain
 from .tools import STOREFRONT_TOOLS
@@ -52,6 +53,10 @@ class TurnRequest:
     # key. None (tools, benchmarks) looks the ref up as the conversation's own id.
     client_key: str | None = None
     customer: dict | None = None  # who the inbox shows: wp_user_id, or phone and name
+    # The product whose page the shopper is on (the widget says so on a product page): what
+    # "it" and "this" mean in this turn. Tools read it through the store, so an id that is not
+    # published reads as unknown, as any other id would.
+    viewing: int | None = None
 
 
 @dataclass(frozen=True)
@@ -97,17 +102,21 @@ class Agent:
             yield Done(conversation_ref=found.ref, message_ref=message_ref,
                        handoff={"status": found.status, "ref": found.handoff_ref})
             return
+        memory = found.memory
+        if request.viewing:
+            memory = {**memory, "focus": request.viewing,
+                      "seen": list(dict.fromkeys([request.viewing, *memory.get("seen", [])]))}
         ctx = ToolContext(store=self.store, index=self.index, cart_ref=request.cart_ref,
-                          shopper_id=request.shopper_id, policies=self.policies,
-                          **found.memory)
+                          shopper_id=request.shopper_id, policies=self.policies, **memory)
         turn = Turn(messages=request.messages, tools=self.tools, ctx=ctx,
                     channel=request.channel, language=request.language,
-                    conversation_ref=found.ref)
+                    conversation_ref=found.ref, viewing=request.viewing)
         degraded = False
         if wants_person(turn.question) and "handoff_to_person" in self.tools:
             result = yield from turn.use("handoff_to_person", {"reason": "asked for a person"})
-            turn.text.append(result.content["say"])
-            yield Chunk(result.content["say"])
+            words = offline_person.sentence(turn, result.content["ref"])  # their language
+            turn.text.append(words)
+            yield Chunk(words)
             provider = "handoff"
         else:
             providers, degraded = self._chain()
@@ -176,7 +185,10 @@ class Agent:
                     sa.update(Conversation).where(Conversation.id == found.id).values(
                         **row, message_count=Conversation.message_count + 2,
                         status=sa.case((Conversation.status == "resolved", "open"),
-                                       else_=Conversation.status))).rowcount == 0:
+                                       else_=Conversation.status))
+                    # No Conversation object is in this session: nothing to refresh (else
+                    # SQLAlchemy reads the rows back to match them).
+                    .execution_options(synchronize_session=False)).rowcount == 0:
                 created = Conversation(
                     id=found.id, channel=request.channel, created_at=now, status="open",
                     client_key=request.client_key, customer=request.customer, message_count=2,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 
 from ..settings import Settings
+from .offline.language import NAMES
 from .tools.registry import Registry, ToolResult
 
 # The tag that fences store data; data can't close it early because "<" and ">" inside it
@@ -61,13 +62,21 @@ def system_prompt(settings: Settings, store_name: str, currency: str) -> str:
     return "\n\n".join(parts)
 
 
-def turn_note(channel: str, signed_in: bool, language: str | None) -> str:
-    """What changes per turn, kept out of the cached prompt."""
+def turn_note(channel: str, signed_in: bool, language: str | None,
+              writes_in: str | None = None, viewing: int | None = None) -> str:
+    """What changes per turn, kept out of the cached prompt: the shopper's language is read
+    from their latest message every turn, so a switch is followed at once."""
     note = [f"Channel: {channel}.",
             "The shopper is signed in to the store." if signed_in
             else "The shopper is a guest."]
     if language:
         note.append(f"Their browser prefers: {_escape(language[:40])}.")
+    if writes_in in NAMES:
+        note.append(f"The shopper writes in {NAMES[writes_in]} ({writes_in}): answer in "
+                    "it, and keep product names, prices and the store's own text verbatim.")
+    if viewing:  # an id only: what it is comes from get_product_details, like any product
+        note.append(f"They are on the page of product id {int(viewing)}: \"it\" or \"this\" "
+                    "may mean that product; look it up before saying anything about it.")
     return " ".join(note)
 
 

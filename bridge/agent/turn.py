@@ -38,6 +38,7 @@ class Turn:
     channel: str = "storefront"
     language: str | None = None  # the shopper's stated preference (Accept-Language)
     conversation_ref: str = ""  # the conversation this turn belongs to
+    viewing: int | None = None  # the product whose page the shopper is on, if the widget says
     calls: list[ToolCall] = field(default_factory=list)
     text: list[str] = field(default_factory=list)  # what the shopper has been shown so far
     usage: list[Usage] = field(default_factory=list)  # one entry per model call

@@ -1,6 +1,10 @@
 """The local product index and the card shapes built from store records.
 
 index: CatalogIndex (search, cards, replace_all, upsert, delete), SearchResult, fingerprint
+search: the read side (Searching): understand, BM25 candidates, vectors, re-rank
+understand: instruction phrasing, prices, numbers with units, colours, negations, relations
+rank: the re-ranking of candidates; lexical: BM25 on tantivy
+semantic, vectors: the optional sentence encoder and the vectors stored with the index
 cards: card, detail, catalogue_item, cart_payload, total_stock
 money: amount (the wire's "19.99"), display ("$19.99": SYMBOLS, the one table), minor_units
 text: query_terms, SYNONYMS, STOPWORDS, distance

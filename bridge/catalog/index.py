@@ -1,15 +1,13 @@
-"""The local product index: SQLite FTS5 with BM25, filters, and typo repair.
+"""The local product index: SQLite rows (cards, words for typo repair, vectors), with BM25
+on tantivy beside it (bridge.catalog.lexical); searching it is bridge.catalog.search.
 
 Only products the store may show enter it (bridge.store.visibility), each stored with its
 card, so search answers without asking the store; search finds the ones WooCommerce lets
 search show, the catalogue pages (``page``) list the ones it lets listings show.
 ``replace_all`` is a full sync, ``upsert``/``delete`` incremental.
 The file is local to each bridge host; SQLite's WAL lets every worker read while one writes.
-
-Rows are numbered (``pos``, the FTS rowid) in-stock first, then best sellers first, so FTS5
-walks its matches best-first and stops early: BM25 then ranks the first ``CANDIDATES``
-matches that pass the filters. A broad word in a big shop ("hoodie" among 50,000 products)
-costs the same as a narrow one.
+Rows are numbered (``pos``) in-stock first, then best sellers first: the order of listings
+and of searches without words.
 """
 from __future__ import annotations
 
@@ -18,7 +16,7 @@ import json
 import sqlite3
 import threading
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -26,14 +24,19 @@ from typing import Iterable, Sequence
 from ..store import visibility
 from ..store.base import Product
 from .cards import card, catalogue_item
-from . import rank
 from .lexical import FIELDS, LexicalIndex
-from .text import SYNONYMS, deletes, distance, max_typos, query_terms, words
-from .understand import understand
+from .search import COUNT_CAP, Searching, SearchResult, _filters
+
+__all__ = ["COUNT_CAP", "CatalogIndex", "Row", "SearchResult", "fingerprint", "prepare"]
+from .semantic import Encoder, product_text
+from .text import deletes, words
+from .vectors import SCHEMA as VECTORS_SCHEMA
+from .vectors import Vectors
 
 # Raise when SCHEMA changes: an index file of another version is dropped and rebuilt.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
+LISTED_INDEX = "CREATE INDEX IF NOT EXISTS products_listed ON products (listed, id)"
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS products (
     pos INTEGER PRIMARY KEY,            -- the FTS rowid: in stock, then best sellers, first
@@ -65,38 +68,13 @@ CREATE TABLE IF NOT EXISTS word_deletes (
     del TEXT NOT NULL, word TEXT NOT NULL, PRIMARY KEY (del, word)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-"""
-
-# The columns that say what a product is, as opposed to what its description mentions.
-NAMING_COLUMNS = ("name", "categories", "tags")
+""" + VECTORS_SCHEMA
 
 # BM25 column weights, in the order of products_fts: a hit in the name counts most.
 WEIGHTS = ", ".join(str(w) for w in FIELDS.values())
 
-# Best BM25 matches (over all matches) that are re-ranked per query: a few pages' worth.
-POOL = 100
-# Filtered totals are counted exactly up to here; beyond, the result says "more than".
-COUNT_CAP = 250
-
 # A product whose store gives no modification time counts as unchanged since long ago.
 EPOCH = datetime(2000, 1, 1, tzinfo=timezone.utc)
-
-# The filter every search starts from; products_fts holds only these rows.
-SEARCHED = "p.searched = 1"
-
-
-@dataclass(frozen=True)
-class SearchResult:
-    cards: list[dict]
-    total: int  # matches passing the filters; COUNT_CAP + 1 stands for "more than COUNT_CAP"
-    corrections: dict[str, str] = field(default_factory=dict)  # typed word -> catalogue word
-    ignored: list[str] = field(default_factory=list)  # words nothing in the catalogue matches
-    understood: dict = field(default_factory=dict)  # price, amounts, colours, exclusions read
-
-    @property
-    def total_is_exact(self) -> bool:
-        return self.total <= COUNT_CAP
-
 
 def indexable(product: Product) -> bool:
     """Whether the product may be shown at all (stores give only such products; the index
@@ -146,11 +124,13 @@ def _row_text(product: Product) -> tuple[str, ...]:
             f"{product.short_description} {product.description}")
 
 
-class CatalogIndex:
+class CatalogIndex(Searching):
     """Search over one store's published catalogue, stored in one SQLite file."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, encoder: Encoder | None = None):
         self.path = Path(path)
+        # With an encoder, products get vectors and search blends in their similarity.
+        self.vectors = Vectors(encoder) if encoder is not None else None
         self._local = threading.local()
         self.path.parent.mkdir(parents=True, exist_ok=True)
         db = self._db()
@@ -158,9 +138,13 @@ class CatalogIndex:
             # The index is a cache of the store: a file of another layout is rebuilt.
             db.executescript("DROP TABLE IF EXISTS products; DROP TABLE IF EXISTS products_fts;"
                              "DROP TABLE IF EXISTS words; DROP TABLE IF EXISTS word_deletes;"
-                             "DROP TABLE IF EXISTS meta;")
+                             "DROP TABLE IF EXISTS meta; DROP TABLE IF EXISTS vectors;")
             db.executescript(SCHEMA.format(weights=WEIGHTS))
             db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        # The catalogue's pages count and walk the listed products by id on this index, not
+        # on the table's rows (at 50,000 products the count alone read 180 MB: 140 ms).
+        # Added to files of this version as they are opened, so none needs rebuilding.
+        db.execute(LISTED_INDEX)
         self.lexical = LexicalIndex(self.path.with_name(self.path.name + ".tantivy"))
         self._seen = None  # the index's changed_at when this process last reloaded BM25
         with self._write() as db:
@@ -219,11 +203,12 @@ class CatalogIndex:
     def replace_rows(self, rows: list["Row"], fingerprint: str = "") -> int:
         """Full sync from prepared rows (a sync holds rows, not whole products)."""
         rows = sorted(rows, key=lambda r: r.order)
+        embedded = self._embed(rows)
         with self._write() as db:
             for table in ("products", "products_fts", "words", "word_deletes"):
                 db.execute(f"DELETE FROM {table}")
             count = self._insert(db, rows, {r.id: n for n, r in enumerate(rows, 1)},
-                                 everything=True)
+                                 everything=True, embedded=embedded)
             self._set_meta(db, "fingerprint", fingerprint)
         return count
 
@@ -235,6 +220,7 @@ class CatalogIndex:
         """
         products = list(products)
         rows = [row for p in products if (row := prepare(p, currency)) is not None]
+        embedded = self._embed(rows)
         with self._write() as db:
             places = self._remove(db, [p.id for p in products])
             removed = list(places.values())
@@ -243,14 +229,26 @@ class CatalogIndex:
                 if row.id not in places:
                     last += 1
                     places[row.id] = last
-            return self._insert(db, rows, places, removed)
+            return self._insert(db, rows, places, removed, embedded=embedded)
 
     def delete(self, product_ids: Sequence[int]) -> None:
         with self._write() as db:
-            self.lexical.write(remove=list(self._remove(db, product_ids).values()))
+            removed = list(self._remove(db, product_ids).values())
+            self.lexical.write(remove=removed)
+            if self.vectors is not None:
+                self.vectors.write(db, (), removed)
+
+    def _embed(self, rows: list["Row"]) -> dict[int, tuple]:
+        """Vectors of the rows search can find, by product id (none without an encoder);
+        made before the write transaction, as embedding takes a while."""
+        if self.vectors is None:
+            return {}
+        return self.vectors.prepare(self._db(), {
+            r.id: product_text(r.text[0], r.text[1], r.text[5]) for r in rows if r.searched})
 
     def _insert(self, db: sqlite3.Connection, rows: list["Row"], places: dict[int, int],
-                removed: Sequence[int] = (), everything: bool = False) -> int:
+                removed: Sequence[int] = (), everything: bool = False,
+                embedded: dict[int, tuple] | None = None) -> int:
         """Store rows at their places, in SQLite and in the BM25 index (after taking out
         ``removed`` places, or ``everything``)."""
         df: Counter[str] = Counter()
@@ -269,6 +267,9 @@ class CatalogIndex:
                                            row.columns[4], row.columns[6])))
         self._add_words(db, df)
         self.lexical.write(remove=removed, add=ranked, everything=everything)
+        if self.vectors is not None:
+            self.vectors.write(db, [(places[i], *e) for i, e in (embedded or {}).items()],
+                               removed, everything)
         return len(rows)
 
     def _add_words(self, db: sqlite3.Connection, df: Counter[str]) -> None:
@@ -310,6 +311,16 @@ class CatalogIndex:
                    " SET value = excluded.value", (key, value))
 
     # -- reads --
+
+    @property
+    def mode(self) -> str:
+        """"hybrid" (words and vectors) or "lexical" (words only), for /healthz."""
+        return "lexical" if self.vectors is None else "hybrid"
+
+    @property
+    def model(self) -> str:
+        """The name of the embedding model, "" without one."""
+        return "" if self.vectors is None else self.vectors.encoder.name
 
     def meta(self, key: str) -> str | None:
         row = self._db().execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
@@ -361,92 +372,6 @@ class CatalogIndex:
                                  (name.strip(),)).fetchone()
         return row[0] if row else None
 
-    def search(self, query: str = "", *, category: str | None = None,
-               min_price: float | None = None, max_price: float | None = None,
-               on_sale: bool | None = None, in_stock: bool | None = None,
-               limit: int = 10, offset: int = 0) -> SearchResult:
-        """Best matches first, with the total that matched (see bridge.catalog.rank).
-
-        Instruction phrasing is dropped and the query's price bounds apply unless bounds are
-        given (bridge.catalog.understand). Words nothing matches are repaired to the nearest
-        catalogue word when one is close, else ignored; a query made only of such words
-        matches nothing. What the shopper named exactly comes first, even past ``in_stock``.
-        """
-        understood = understand(query)
-        if min_price is None and max_price is None:
-            min_price, max_price = understood.min_price, understood.max_price
-        filters, params = _filters(category, min_price, max_price, on_sale, in_stock)
-        terms = list(dict.fromkeys(query_terms(understood.text)))  # a word said twice counts once
-        if not terms:
-            # Nothing but filters (or filler words): the best sellers that pass them.
-            rows = self._db().execute(
-                f"SELECT p.card FROM products p WHERE {filters} ORDER BY p.pos LIMIT ? OFFSET ?",
-                (*params, limit, offset)).fetchall()
-            total = self._db().execute(
-                f"SELECT count(*) FROM (SELECT 1 FROM products p WHERE {filters} LIMIT ?)",
-                (*params, COUNT_CAP + 1)).fetchone()[0]
-            return SearchResult([json.loads(c) for c, in rows], total,
-                                understood=understood.summary())
-
-        groups, corrections, ignored = self._groups(terms)
-        if not groups or (ignored and len(corrections) == len(groups)):
-            # Nothing matched as typed: a guess built only from repaired words ("spaceship
-            # parts" -> "pants") would be noise, not an answer.
-            return SearchResult([], 0, corrections, ignored, understood.summary())
-        # Bare numbers ("8 DDR5 slots", "Ryzen 9") help BM25, never alone.
-        numbers = [w for w in words(understood.text) if w.isdigit() and w not in terms]
-        groups += [[n] for n in dict.fromkeys(numbers) if self._matches(n)]
-        # Some words named nothing here ("Prototype Heated Vest"): the rest must hit what a
-        # product is, not a word in some description ("heated soles").
-        fields = NAMING_COLUMNS if ignored else tuple(FIELDS)
-        wanted = {"category": category, "min_price": min_price, "max_price": max_price,
-                  "on_sale": on_sale, "in_stock": in_stock}
-        self._fresh()
-        pool = max(POOL, offset + limit)
-        candidates = self._candidates(groups, fields, wanted, pool)
-        head = query_terms(understood.head)
-        if head and (head_groups := self._groups(head)[0]):
-            # "X that fits this Y": Y's long name would crowd out every X by BM25 alone.
-            known = {c.pos: c for c in candidates}
-            for c in self._candidates(head_groups, fields, wanted, pool):
-                if c.pos in known:
-                    known[c.pos].share = max(known[c.pos].share, c.share)
-                else:
-                    candidates.append(c)
-        if in_stock:
-            # An exact match of what the shopper named is shown even when out of stock.
-            known = {c.pos for c in candidates}
-            candidates += [c for c in self._candidates(groups, fields,
-                                                       {**wanted, "in_stock": None}, 5)
-                           if c.pos not in known and rank.exact(c, understood.named)]
-        ranked = rank.order(candidates, understood, terms, head)
-        total = min(COUNT_CAP + 1, self.lexical.count(groups, fields, wanted, True)
-                    or self.lexical.count(groups, fields, wanted, False))
-        page = ranked[offset:offset + limit]
-        return SearchResult(self.cards([c.id for c in page]), max(total, len(ranked)),
-                            corrections, ignored, understood.summary())
-
-    def _fresh(self) -> None:
-        """Reload BM25's reader when any process changed the index since this one looked."""
-        changed = self.meta("changed_at")
-        if changed != self._seen:
-            self.lexical.reload()
-            self._seen = changed
-
-    def _candidates(self, groups: list[list[str]], fields: Sequence[str], filters: dict,
-                    limit: int) -> list[rank.Candidate]:
-        """The ``limit`` best matches by BM25 over all matches passing the filters."""
-        top = self.lexical.top(groups, fields, filters, limit)
-        if not top:
-            return []
-        marks = ",".join("?" * len(top))
-        rows = {row[0]: row for row in self._db().execute(
-            f"SELECT pos, id, name, in_stock, naming, details, skus, price_min FROM products"
-            f" WHERE pos IN ({marks})", [pos for pos, _ in top])}
-        best = top[0][1] or 1.0
-        return [rank.Candidate(pos, row[1], score / best, *row[2:])
-                for pos, score in top if (row := rows.get(pos))]
-
     def filtered_ids(self, *, category: str | None = None, min_price: float | None = None,
                      max_price: float | None = None, on_sale: bool | None = None,
                      in_stock: bool | None = None) -> list[int]:
@@ -460,64 +385,6 @@ class CatalogIndex:
         return dict(self._db().execute(
             "SELECT id, json_extract(card, '$.image') FROM products"
             " WHERE searched = 1 AND json_extract(card, '$.image') IS NOT NULL"))
-
-    def _groups(self, terms: list[str]) -> tuple[list[list[str]], dict[str, str], list[str]]:
-        """One group per query word: the word or its synonyms, typo-repaired."""
-        groups, corrections, ignored = [], {}, []
-        for term in terms:
-            alternatives = SYNONYMS.get(term, (term,))
-            found = [a for a in alternatives if self._matches(a)]
-            if not found:
-                fixed = self._repair(term)
-                if fixed is None:
-                    ignored.append(term)
-                    continue
-                corrections[term] = fixed
-                found = list(SYNONYMS.get(fixed, (fixed,)))
-            groups.append(found)
-        return groups, corrections, ignored
-
-    def _matches(self, term: str) -> bool:
-        row = self._db().execute("SELECT 1 FROM products_fts WHERE products_fts MATCH ? LIMIT 1",
-                                 (f'"{term}"',)).fetchone()
-        return row is not None
-
-    def _repair(self, term: str) -> str | None:
-        limit = max_typos(term)
-        if not limit:
-            return None
-        keys = sorted(deletes(term) | {term})
-        marks = ",".join("?" * len(keys))
-        candidates = self._db().execute(
-            f"SELECT DISTINCT w.word, w.df FROM word_deletes d JOIN words w ON w.word = d.word"
-            f" WHERE d.del IN ({marks})", keys).fetchall()
-        scored = [(distance(term, word), -df, word) for word, df in candidates]
-        scored = [s for s in scored if s[0] <= limit]
-        return min(scored)[2] if scored else None
-
-
-def _filters(category: str | None, min_price: float | None, max_price: float | None,
-             on_sale: bool | None, in_stock: bool | None) -> tuple[str, list]:
-    """The SQL condition on ``products p`` for these filters (and search's visibility), and
-    its parameters."""
-    where, params = [SEARCHED], []
-    if category:
-        where.append("instr(p.category_keys, ?) > 0")
-        params.append("|" + category.strip().lower() + "|")
-    if min_price is not None:
-        where.append("p.price_max >= ?")
-        params.append(min_price)
-    if max_price is not None:
-        where.append("p.price_min <= ?")
-        params.append(max_price)
-    if on_sale is not None:
-        where.append("p.on_sale = ?")
-        params.append(int(on_sale))
-    if in_stock is not None:
-        where.append("p.in_stock = ?")
-        params.append(int(in_stock))
-    return " AND ".join(where), params
-
 
 def _float(value) -> float | None:
     return None if value is None else float(value)

@@ -16,7 +16,7 @@ from .understand import Understood, fit
 COVERAGE = 1.0  # all of the query's words in the name or categories
 MET = 0.25  # each amount or colour the product meets
 MISSED = 0.6  # each amount the product states and misses
-SEMANTIC = 1.0  # cosine similarity share (best = 1), when vectors are on
+SEMANTIC = 1.0  # cosine similarity, least to most similar candidate as 0 to 1 (hybrid)
 
 
 @dataclass
@@ -76,7 +76,10 @@ def order(candidates: list[Candidate], understood: Understood, terms: list[str],
     context = " ".join(_WORDS.findall(understood.context)) if head_terms else ""
     if head_terms:
         groups = [_forms(t) for t in head_terms]
-    top_similarity = max(similarity.values(), default=0.0) if similarity else 0.0
+    # Similarity counts by its place between the least and most similar candidate: raw
+    # cosines of one query bunch together (0.3-0.5), which would leave them no say.
+    low = min(similarity.values(), default=0.0) if similarity else 0.0
+    spread = (max(similarity.values(), default=0.0) - low) if similarity else 0.0
     kept = []
     for c in candidates:
         words = _WORDS.findall(fold(c.name))
@@ -87,8 +90,8 @@ def order(candidates: list[Candidate], understood: Understood, terms: list[str],
         covered = sum(1 for g in groups if not g.isdisjoint(present)) / len(groups) \
             if groups else 0.0
         c.score = c.share + COVERAGE * covered + MET * found.met - MISSED * found.missed
-        if similarity and top_similarity > 0:
-            c.score += SEMANTIC * max(0.0, similarity.get(c.pos, 0.0)) / top_similarity
+        if spread > 0:
+            c.score += SEMANTIC * (similarity.get(c.pos, low) - low) / spread
         if context and " ".join(words) in context:
             c.score -= COVERAGE
         c.exact = exact(c, understood.named, words)

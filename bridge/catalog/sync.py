@@ -63,7 +63,7 @@ def full_sync(store: Store, index: CatalogIndex,
 def sync_demo_index(store: Store, index: CatalogIndex) -> bool:
     """Rebuild the index when the demo catalogue differs from what it holds; True if rebuilt."""
     products = all_products(store)
-    digest = fingerprint(products)
+    digest = fingerprint(products) + index.model  # vectors of another model are rebuilt
     if index.meta("fingerprint") == digest:
         return False
     index.replace_all(products, store.currency, digest)

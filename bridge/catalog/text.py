@@ -33,6 +33,8 @@ SYNONYMS = {
     "coat": ("coat", "jacket"),
     "jumper": ("jumper", "sweater", "hoodie"),
     "mug": ("mug", "cup"),
+    "backpack": ("backpack", "daypack", "pack"),
+    "backpacks": ("backpack", "daypack", "pack"),
 }
 
 

@@ -24,13 +24,15 @@ from ..db import utc_now
 from ..errors import BridgeError
 from ..models import Conversation, Message
 from ..settings import Settings
+from . import retention
 
 log = logging.getLogger(__name__)
 
 STATUSES = ("open", "escalated", "person", "resolved")
 SILENT = ("escalated", "person")
 UNKNOWN = "fahad_ai_unknown_conversation"
-_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud on the phone
+_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"  # no I or O, and no 0 or 1: read aloud on the phone
+_DIGITS = "23456789"
 
 # What the shopper is told once a person has been asked for.
 ASKED = ("I've asked someone from the store to take over. They'll reply here as soon as they "
@@ -39,10 +41,14 @@ ASKED = ("I've asked someone from the store to take over. They'll reply here as 
 # A channel's delivery of a person's reply: (conversation id, text) -> "sent",
 # "window_closed" or "failed". Channels without one (the storefront) are polled: "poll".
 Deliver = Callable[[str, str], str]
+# A channel's own part of erasing a conversation (its tables), in the same transaction.
+Erase = Callable[[Session, Conversation], None]
 
 
 def new_ref() -> str:
-    return "H-" + "".join(secrets.choice(_ALPHABET) for _ in range(8))
+    """A reference like H-KQMX-4827: letters and digits both, so it reads as a reference."""
+    return ("H-" + "".join(secrets.choice(_LETTERS) for _ in range(4)) + "-"
+            + "".join(secrets.choice(_DIGITS) for _ in range(4)))
 
 
 def asked_sentence(ref: str) -> str:
@@ -104,10 +110,28 @@ class Handoffs:
         self.sessions = sessions
         self.settings = settings
         self._deliver: dict[str, Deliver] = {}
+        self._erase: dict[str, Erase] = {}
 
-    def register(self, channel: str, deliver: Deliver) -> None:
-        """How a person's replies reach the shoppers of ``channel`` (from its init_app)."""
+    def register(self, channel: str, deliver: Deliver, erase: Erase | None = None) -> None:
+        """How a person's replies reach the shoppers of ``channel``, and what else erasing
+        one of its conversations deletes (from the channel's init_app)."""
         self._deliver[channel] = deliver
+        if erase is not None:
+            self._erase[channel] = erase
+
+    def erase(self, conversation_id: str) -> bool:
+        """Delete a conversation and everything it said, the channel's records of it too
+        (privacy, on request); False when there is none."""
+        with self.sessions.begin() as session:
+            conversation = session.get(Conversation, conversation_id)
+            if conversation is None:
+                return False
+            channel_part = self._erase.get(conversation.channel)
+            if channel_part is not None:
+                channel_part(session, conversation)
+            retention.delete(session, [conversation_id])
+        log.info("conversation %s erased on request", conversation_id)
+        return True
 
     def _get(self, session: Session, conversation_id: str) -> Conversation:
         conversation = session.get(Conversation, conversation_id)

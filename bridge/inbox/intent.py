@@ -29,31 +29,53 @@ def _words(*patterns: str) -> re.Pattern:
     return re.compile(r"\b(?:" + "|".join(patterns) + r")\b", re.IGNORECASE)
 
 
+_SOMEONE = (r"(?:a|an|some|the)?\s*(?:real\s+|live\s+|human\s+)?(?:person|human|agent|"
+            r"some\w{0,3}(?:one|body)|som\w{0,3}one|somenoe|representative|operator|staff|"
+            r"manager|people|assistant)")
 _PERSON = _words(
-    r"(?:talk|speak|chat|write)\s+(?:to|with)\s+(?:a|an|some|the)?\s*(?:real\s+|live\s+|human\s+)?"
-    r"(?:person|human|agent|someone|somebody|representative|operator|staff|manager|people)",
+    r"(?:talk|speak|speaking|talking|chat|chatting|write|get\s+in\s+touch)\s+(?:to|with)\s+"
+    + _SOMEONE, r"contact(?:ing)?\s+" + _SOMEONE,
     r"(?:real|live|actual)\s+(?:person|human|agent)", r"human\s+(?:agent|please|support)",
-    r"customer\s+(?:service|support|care)", r"representative", r"operator",
-    r"hablar\s+con\s+(?:una\s+persona|alguien|un\s+agente)", r"parler\s+à\s+(?:quelqu'un|une\s+personne)",
-    r"mit\s+einem\s+menschen", r"falar\s+com\s+(?:uma\s+pessoa|alguém)",
-    r"parlare\s+con\s+(?:una\s+persona|qualcuno)")
+    r"customer\s*(?:serv\w*|se+rvice|sevrice|supp\w*|assist\w*|care)", r"representative",
+    r"operator", r"hablar\s+con\s+(?:una\s+persona|alguien|un\s+agente|un\s+humano)",
+    r"(?:servicio|atenci[oó]n)\s+al\s+cliente", r"agente\s+humano",
+    r"parler\s+(?:à|a|avec)\s+(?:quelqu'un|une\s+personne|un\s+conseiller|un\s+humain)",
+    r"service\s+client", r"conseiller",
+    r"mit\s+(?:einem|einer)\s+(?:menschen|mitarbeiter\w*|person)", r"kunden(?:service|dienst)",
+    r"falar\s+com\s+(?:uma\s+pessoa|algu[eé]m|um\s+atendente|um\s+humano)",
+    r"atendimento\s+ao\s+cliente", r"atendente",
+    r"parlare\s+con\s+(?:una\s+persona|qualcuno|un\s+operatore)", r"servizio\s+clienti",
+    r"operatore",
+    r"(?:التحدث|أتحدث|اتحدث|اكلم|أكلم|التكلم)\s+(?:مع\s+)?(?:شخص|موظف|إنسان|انسان|أحد|احد)",
+    r"خدمة\s+العملاء", r"موظف\s+حقيقي")
 # A bare word such as "human" asks for a person only when it is (nearly) the whole message.
 _PERSON_ALONE = re.compile(r"^\W*(?:human|agent|person|operator|representative|persona|humano|"
                            r"mensch|humain)\W*(?:please|pls|now)?\W*$", re.IGNORECASE)
 
 _RULES = (
-    ("returns", _words(r"return(?:s|ing|ed)?", r"refund(?:s|ed)?", r"exchange", r"money\s+back",
+    ("returns", _words(r"return(?:s|ing|ed)?", r"refu?n\w*", r"exchange", r"money\s+back",
+                       r"\w*imburs\w*", r"restitutions?", r"rebat\w*", r"compensations?",
+                       r"my\s+money",
                        r"send\s+(?:it\s+)?back", r"devoluci[oó]n", r"reembolso", r"remboursement",
                        r"rückgabe", r"rimborso")),
     ("order_status", _words(r"where\s+is\s+my\s+(?:order|package|parcel)", r"order\s+status",
                             r"track(?:ing)?(?:\s+(?:number|my|order))?", r"my\s+order",
                             r"order\s*#?\s*\d+", r"hasn'?t\s+(?:arrived|shipped)",
+                            r"status\s+of\s+(?:my\s+|the\s+)?(?:order|purchase)",
+                            r"(?:order|purchase)\s+(?:#?\d+\s+)?(?:current\s+)?status",
+                            r"locate\s+(?:my\s+|the\s+)?(?:order|purchase)", r"ETA",
+                            r"estimated\s+time\s+of\s+arrival", r"purchase\s+#?\d{5,}",
                             r"not\s+(?:arrived|delivered)", r"mi\s+pedido", r"ma\s+commande",
                             r"meine\s+bestellung")),
-    ("shipping", _words(r"ship(?:ping|ped|s)?", r"deliver(?:y|ies|ed)?", r"postage", r"courier",
+    ("shipping", _words(r"ship(?:ping|ped|s|ment|ments)?", r"deliver\w*", r"postage", r"courier",
+                        r"(?:when|how\s+long).{0,50}\barriv\w*", r"how\s+soon\s+can\s+i\s+expect",
+                        r"o+rder\s+from", r"deli\w*\s+to", r"ship\w*\s+to",
                         r"how\s+long\s+(?:does|will)\s+(?:it|delivery)\s+take", r"env[ií]o",
                         r"livraison", r"versand", r"spedizione", r"entrega")),
-    ("complaint", _words(r"complain(?:t)?", r"broken", r"damaged", r"defective", r"wrong\s+(?:size|item|product)",
+    ("complaint", _words(r"complain(?:t|ts|ing)?", r"(?:fil|lodg|mak|submit)\w*\s+(?:an?\s+)?"
+                         r"(?:\w+\s+){0,3}(?:claim|reclamation)", r"(?:consumer|customer)\s*claim",
+                         r"reclamation", r"broken", r"damaged", r"defective",
+                         r"wrong\s+(?:size|item|product)",
                          r"terrible", r"awful", r"worst", r"unacceptable", r"scam", r"rip\s*-?off",
                          r"disappointed", r"never\s+again", r"queja", r"plainte", r"beschwerde")),
     ("compare", _words(r"compare", r"comparison", r"versus", r"vs\.?", r"difference\s+between",
@@ -61,7 +83,8 @@ _RULES = (
     ("cart", _words(r"cart", r"basket", r"add\s+(?:it|this|that|them|one|two|\d+)",
                     r"remove", r"checkout", r"check\s+out", r"carrito", r"panier", r"warenkorb",
                     r"carrello")),
-    ("product_question", _words(r"(?:is|are)\s+(?:it|this|that|they)\s+\w+", r"does\s+(?:it|this|that)",
+    ("product_question", _words(r"(?:is|are)\s+(?:it|this|that|they)\s+\w+",
+                                r"does\s+(?:it|this|that)",
                                 r"what\s+(?:size|sizes|colou?rs?|material)", r"made\s+of",
                                 r"in\s+stock", r"available\s+in", r"reviews?", r"rating",
                                 r"tell\s+me\s+(?:more\s+)?about", r"details?", r"how\s+much\s+is")),

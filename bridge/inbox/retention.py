@@ -1,11 +1,12 @@
-"""How long conversations are kept: erased on request (privacy), and deleted by a background
-job once idle longer than ``retention_days``. Their messages and webhook deliveries go with
-them; analytics rows (tokens, cost, no text) stay for the figures."""
+"""How long conversations are kept: deleted by a background job once idle longer than
+``retention_days`` (and erased on request by ``Handoffs.erase``). Their messages and webhook
+deliveries go with them; analytics rows (tokens, cost, no text) stay for the figures."""
 from __future__ import annotations
 
 import logging
 import threading
 from datetime import datetime, timedelta
+from typing import Callable
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
@@ -19,20 +20,12 @@ BATCH = 500  # conversations per transaction: a big first sweep never holds a lo
 INTERVAL = 3600.0
 
 
-def _delete(session: Session, ids: list[str]) -> None:
+def delete(session: Session, ids: list[str]) -> None:
+    """Delete these conversations, their messages and webhook deliveries (in the caller's
+    transaction)."""
     session.execute(sa.delete(Message).where(Message.conversation_id.in_(ids)))
     session.execute(sa.delete(WebhookDelivery).where(WebhookDelivery.conversation_id.in_(ids)))
     session.execute(sa.delete(Conversation).where(Conversation.id.in_(ids)))
-
-
-def erase(sessions: sessionmaker, conversation_id: str) -> bool:
-    """Delete one conversation and everything it said; False when there is none."""
-    with sessions.begin() as session:
-        if session.get(Conversation, conversation_id) is None:
-            return False
-        _delete(session, [conversation_id])
-    log.info("conversation %s erased on request", conversation_id)
-    return True
 
 
 def delete_idle(sessions: sessionmaker, days: int, now: datetime | None = None) -> int:
@@ -45,18 +38,20 @@ def delete_idle(sessions: sessionmaker, days: int, now: datetime | None = None) 
                                        .where(Conversation.updated_at < cutoff).limit(BATCH)))
             if not ids:
                 return deleted
-            _delete(session, ids)
+            delete(session, ids)
         deleted += len(ids)
 
 
 class RetentionJob:
-    """Runs ``delete_idle`` at start and then hourly, in each bridge process (the deletes of
-    two processes racing just find less to delete)."""
+    """Runs ``sweep`` (``delete_idle``, or a channel's own for its tables) at start and then
+    hourly, in each bridge process (two processes racing just find less to delete)."""
 
-    def __init__(self, sessions: sessionmaker, days: int, interval: float = INTERVAL):
+    def __init__(self, sessions: sessionmaker, days: int, interval: float = INTERVAL,
+                 sweep: Callable[[sessionmaker, int], int] = delete_idle):
         self.sessions = sessions
         self.days = days
         self.interval = interval
+        self.sweep = sweep
         self.stopping = threading.Event()
         self.thread: threading.Thread | None = None
 
@@ -69,10 +64,10 @@ class RetentionJob:
     def _loop(self) -> None:
         while not self.stopping.is_set():
             try:
-                deleted = delete_idle(self.sessions, self.days)
+                deleted = self.sweep(self.sessions, self.days)
                 if deleted:
-                    log.info("retention: deleted %d conversations idle over %d days",
-                             deleted, self.days)
+                    log.info("retention: deleted %d rows older than %d days (%s)", deleted,
+                             self.days, getattr(self.sweep, "__qualname__", "sweep"))
             except Exception as exc:  # the database away for a moment: try next time
                 log.warning("retention sweep failed: %s", type(exc).__name__)
             self.stopping.wait(self.interval)

@@ -16,19 +16,16 @@ from __future__ import annotations
 import re
 import selectors
 import socket
-import time
 from collections import deque
 from functools import partial
 
-from gunicorn.http.errors import NoMoreData
 from gunicorn.http2 import negotiation
 from gunicorn.workers.gthread import ThreadWorker
 
 from ..bodies import TIMED_OUT, http_answer
 from ..routes import ROUTES
+from .sockets import ClientSocket
 
-# Longest a response may wait on a client that doesn't read it (nginx's send_timeout).
-SEND_TIMEOUT = 60.0
 # A request head longer than this goes to a thread unfinished: gunicorn's parser refuses it.
 HEAD_MAX = 32 * 1024
 # The most a request takes, head and body, to be gathered before a thread takes it: the
@@ -38,107 +35,6 @@ GATHER_MAX = HEAD_MAX + max(route.max_body for route in ROUTES)
 # request waits, unread, until there is room (its deadline starts again then).
 GATHER_BUDGET = 64 * 1024 * 1024
 _LENGTH = re.compile(rb"\r\ncontent-length[ \t]*:[ \t]*(\d{1,12})")
-
-
-class SlowClient(NoMoreData, TimeoutError):
-    """The client missed its deadline: gunicorn closes quietly (a NoMoreData), a body drain
-    gives up (a TimeoutError), and bridge/bodies.py answers 408."""
-
-    def __str__(self) -> str:
-        return "the client was too slow"
-
-
-class ClientSocket(socket.socket):
-    """A client connection whose reads keep to the request's deadline and whose writes give
-    up after ``SEND_TIMEOUT`` of silence."""
-
-    grace = 10.0
-    min_rate = 16384
-
-    @classmethod
-    def adopt(cls, sock: socket.socket, grace: float, min_rate: int) -> "ClientSocket":
-        timeout = sock.gettimeout()
-        adopted = cls(sock.family, sock.type, sock.proto, fileno=sock.detach())
-        adopted.settimeout(timeout)
-        adopted.grace, adopted.min_rate = grace, min_rate
-        adopted.begin()
-        return adopted
-
-    def begin(self) -> None:
-        """A request starts (or a thread takes it up): its deadline counts from now."""
-        self._started = self._heard = time.monotonic()
-        self._received = 0
-
-    def _remaining(self) -> float:
-        now = time.monotonic()
-        deadline = min(self._started + self.grace + self._received / self.min_rate,
-                       self._heard + self.grace)
-        return deadline - now
-
-    @property
-    def overdue(self) -> bool:
-        return self._remaining() <= 0
-
-    def _wait(self) -> float:
-        remaining = self._remaining()
-        if remaining <= 0:
-            raise SlowClient()
-        return remaining
-
-    def _count(self, size: int) -> None:
-        self._received += size
-        if size:
-            self._heard = time.monotonic()
-
-    def gather(self, size: int) -> bytes | None:
-        """What has arrived, up to ``size`` bytes, without waiting: None when nothing has,
-        b"" when the client has closed."""
-        self.setblocking(False)
-        try:
-            data = super().recv(size)
-        except (BlockingIOError, InterruptedError):
-            return None
-        self._count(len(data))
-        return data
-
-    def recv(self, size: int, flags: int = 0) -> bytes:
-        self.settimeout(self._wait())
-        try:
-            data = super().recv(size, flags)
-        except TimeoutError:
-            raise SlowClient() from None
-        self._count(len(data))
-        return data
-
-    def recv_into(self, buffer, nbytes: int = 0, flags: int = 0) -> int:
-        self.settimeout(self._wait())
-        try:
-            count = super().recv_into(buffer, nbytes, flags)
-        except TimeoutError:
-            raise SlowClient() from None
-        self._count(count)
-        return count
-
-    def send(self, data, flags: int = 0) -> int:
-        self.settimeout(SEND_TIMEOUT)
-        try:
-            return super().send(data, flags)
-        except TimeoutError:
-            raise SlowClient() from None
-
-    def sendall(self, data, flags: int = 0) -> None:
-        self.settimeout(SEND_TIMEOUT)
-        try:
-            super().sendall(data, flags)
-        except TimeoutError:
-            raise SlowClient() from None
-
-    def sendfile(self, file, offset: int = 0, count: int | None = None) -> int:
-        self.settimeout(SEND_TIMEOUT)
-        try:
-            return super().sendfile(file, offset, count)
-        except TimeoutError:
-            raise SlowClient() from None
 
 
 def request_size(data: bytes | bytearray) -> int | None:

@@ -166,6 +166,9 @@ def _embedding(settings: Settings, store: Store, index: CatalogIndex,
 
 def _vision(settings: Settings, store: Store, index: CatalogIndex,
             sessions: sessionmaker) -> ranking.Ranker:
+    if not settings.anthropic_api_key or "anthropic" not in settings.providers:
+        # As vision.factory says, without importing the SDK.
+        raise Off("Claude is not configured (no Anthropic key, or not among the providers)")
     from .vision import factory  # the SDK client is built only when this ranker is chosen
 
     ranker = factory(settings, index, sessions)

@@ -3,38 +3,47 @@
 Stateless JSON-response mode: every POST is answered on its own, so no session lives in one
 worker's memory. Each request gets the SDK's app and an event loop of its own, in the
 request's thread, for as long as the request lasts: no background thread, nothing kept.
+The SDK (half a second to import, and its objects on every worker's heap) loads with the
+first request to this route, not with the app.
 """
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
-import anyio
 from flask import Flask, Response, current_app, request
-from mcp.server.mcpserver import MCPServer
-from mcp.server.transport_security import TransportSecuritySettings
 
-from bridge.core import Core
+from bridge.core import Core, core_of
 
-from .mcp_server import build_server
+if TYPE_CHECKING:
+    from mcp.server.mcpserver import MCPServer
 
 EXTENSION = "fahad_mcp"
 ENDPOINT = "/mcp"  # the SDK app's own path; the request is handed to it there
 
-# The SDK guards local servers against DNS rebinding by checking Host and Origin. This one is
-# public, read only and takes no credentials, behind whatever host the store is served as.
-OPEN_HOSTS = TransportSecuritySettings(enable_dns_rebinding_protection=False)
-
 
 def init_app(app: Flask, core: Core) -> None:
-    app.extensions[EXTENSION] = build_server(app, core.settings)
+    app.extensions[EXTENSION] = None  # the server, built by the first request
     # The SDK logs its session manager starting and stopping at INFO, which here happens on
     # every request; warnings and errors still come through.
     for name in ("mcp.server.streamable_http_manager", "mcp.server.streamable_http"):
         logging.getLogger(name).setLevel(logging.WARNING)
 
 
+def _server() -> "MCPServer":
+    server = current_app.extensions[EXTENSION]
+    if server is None:  # two first requests at once build two: the same, and one is kept
+        from .mcp_server import build_server
+
+        app = current_app._get_current_object()
+        server = app.extensions[EXTENSION] = build_server(app, core_of(app).settings)
+    return server
+
+
 def mcp():
-    server: MCPServer = current_app.extensions[EXTENSION]
+    import anyio
+
+    server = _server()
     status, headers, body = anyio.run(_exchange, server, _scope(), request.get_data())
     if status is None:  # left to the app's handler for unexpected errors: a JSON 500
         raise RuntimeError("the MCP app ended without a response")
@@ -59,8 +68,14 @@ def _scope() -> dict:
 async def _exchange(server: MCPServer, scope: dict, body: bytes) -> tuple[int | None, list, bytes]:
     """Run one request through a fresh SDK app (its session manager runs only once, so it
     can't outlive this loop) and collect its response; status None when it sent none."""
+    import anyio
+    from mcp.server.transport_security import TransportSecuritySettings
+
+    # The SDK guards local servers against DNS rebinding by checking Host and Origin. This
+    # one is public, read only and takes no credentials, behind whatever host serves the store.
+    open_hosts = TransportSecuritySettings(enable_dns_rebinding_protection=False)
     app = server.streamable_http_app(streamable_http_path=ENDPOINT, stateless_http=True,
-                                     json_response=True, transport_security=OPEN_HOSTS)
+                                     json_response=True, transport_security=open_hosts)
     response = {"status": None, "headers": [], "body": []}
     answered = anyio.Event()
     unread = [body]

@@ -1,5 +1,6 @@
 """The shopper's side of the inbox: asking for a person with the widget's button (POST
-/handoff) and reading one's own conversation as a person answers it (GET /conversation).
+/handoff), reading one's own conversation as a person answers it (GET /conversation), and
+erasing it (POST /conversation/erase, privacy).
 
 Both find the conversation only within the client's own scope (owner.py): a ref alone,
 guessed or copied, reads nothing and escalates nothing of anyone else's.
@@ -61,13 +62,32 @@ def conversation():
             raise BridgeError(UNKNOWN, "No conversation with that ref.", 404)
         rows = session.execute(
             sa.select(Message.id, Message.role, Message.content, Message.author,
-                      Message.created_at)
+                      Message.created_at, Message.product_ids)
             .where(Message.conversation_id == found.id, Message.id > after)
             .order_by(Message.id).limit(PAGE)).all()
+    index = current_core().index  # an answer's cards, so a reloaded chat draws them again
     response = jsonify({
         "conversation_ref": ref, "status": found.status, "handoff_ref": found.handoff_ref,
         "messages": [{"id": row.id, "role": row.role, "content": row.content,
                       "author": row.author if row.role == "person" else None,
-                      "created_at": row.created_at.isoformat()} for row in rows]})
+                      "created_at": row.created_at.isoformat(),
+                      "cards": index.cards(row.product_ids or []) if row.role == "assistant"
+                      else []} for row in rows]})
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+def erase():
+    """Erase the client's own conversation with this ref, everything it said; erasing one
+    that isn't there (or isn't theirs) erases nothing and says so."""
+    body = json_object()
+    ref = scope.check_ref(optional_string(body, "conversation_ref", 128))
+    if ref is None:
+        raise bad_request(MISSING_PARAM, "Missing parameter: conversation_ref.")
+    key, _ = client()
+    core = current_core()
+    with core.sessions() as session:
+        found = scope.find(session, key, ref)
+        conversation_id = found.id if found is not None else None
+    erased = conversation_id is not None and core.handoffs.erase(conversation_id)
+    return jsonify({"erased": erased})

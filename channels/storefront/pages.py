@@ -11,6 +11,7 @@ from flask import Blueprint, Response, abort, render_template, request, send_fro
 from bridge.catalog.cards import card
 from bridge.catalog.money import display
 from bridge.core import current_core
+from bridge.models import AnalyticsEvent
 from bridge.routes import NAMESPACE
 from bridge.security import issue_nonce
 from bridge.store import rules
@@ -22,19 +23,23 @@ ASSETS = Path(__file__).resolve().parents[2] / "wp-plugin" / "fahad-ai-bridge" /
 FEATURED = 8
 
 
+WIDGET = {"widget_css": "/assets/chat-widget.css", "widget_js": "/assets/chat-widget.js"}
+
+
+def widget_config(core, **extra) -> dict:
+    """window.fahadAiChatbot for a demo page, as the plugin writes it on a WordPress one."""
+    return {"restUrl": core.settings.base_url + NAMESPACE + "/",
+            "nonce": issue_nonce(core.settings.bridge_secret),
+            "name": f"{core.settings.store_name} assistant", **extra}
+
+
 @bp.get("/")
 def home():
     core = current_core()
     featured = core.index.search("", in_stock=True, limit=FEATURED).cards
-    config = {
-        "restUrl": core.settings.base_url + NAMESPACE + "/",
-        "nonce": issue_nonce(core.settings.bridge_secret),
-        "name": f"{core.settings.store_name} assistant",
-    }
     return render_template("demo.html", store_name=core.settings.store_name,
-                           featured=featured, widget_config=config,
-                           assistant=answering(core.providers),
-                           widget_css="/assets/chat-widget.css", widget_js="/assets/chat-widget.js")
+                           featured=featured, widget_config=widget_config(core),
+                           assistant=answering(core.providers), **WIDGET)
 
 
 def answering(providers) -> dict:
@@ -80,8 +85,11 @@ def product(slug: str):
     found = shop.product_by_slug(slug) if shop is not None else None
     if found is None:
         abort(404)
+    # The widget knows the page's product: "is it in stock?" means this one.
+    config = widget_config(core, product={"id": found.id, "name": found.name})
     return render_template("product.html", store_name=core.settings.store_name,
-                           product=found, card=card(found, core.store.currency))
+                           product=found, card=card(found, core.store.currency),
+                           widget_config=config, **WIDGET)
 
 
 @bp.get("/checkout-link/")
@@ -98,6 +106,10 @@ def checkout_link():
             price = (variation or product).price
             items.append({"name": product.label(variation), "quantity": quantity,
                           "price": price, "total": price * quantity})
+    if items:  # the funnel's last step in the inbox insights (chat -> cart -> checkout)
+        with core.sessions.begin() as session:
+            session.add(AnalyticsEvent(kind="checkout_click", channel="storefront",
+                                       detail={"items": len(items)}))
     return render_template("checkout.html", store_name=core.settings.store_name, items=items,
                            currency=core.store.currency,
                            total=sum((i["total"] for i in items), 0))

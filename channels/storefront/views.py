@@ -21,7 +21,7 @@ from bridge.store.base import CartIds
 from bridge.store.rules import MAX_QUANTITY
 from bridge.usage import reserve_turn
 
-from .inbox import conversation, handoff
+from .inbox import conversation, erase, handoff
 from .owner import client, customer, remember_client
 from .render import fold, sse_body, sse_frame
 
@@ -62,6 +62,7 @@ def _turn() -> tuple[TurnRequest, str | None, bool, str | None]:
     body = json_object()
     history = messages(body)
     conversation_ref = check_ref(optional_string(body, "conversation_ref", REF_MAX))
+    viewing = optional_int(body, "page_product", 1, MAX_ID)
     core = current_core()
     with core.sessions() as session:
         granted = reserve_turn(session, core.settings.daily_cap)
@@ -73,7 +74,7 @@ def _turn() -> tuple[TurnRequest, str | None, bool, str | None]:
     turn = TurnRequest(messages=history, channel="storefront", conversation_ref=conversation_ref,
                        cart_ref=cart_ref, shopper_id=g.identity.uid,
                        language=request.headers.get("Accept-Language"), client_key=key,
-                       customer=customer())
+                       customer=customer(), viewing=viewing)
     return turn, cart_ref, new, issued
 
 
@@ -176,4 +177,5 @@ VIEWS = {
     "storefront.feedback": feedback,
     "storefront.handoff": handoff,
     "storefront.conversation": conversation,
+    "storefront.erase": erase,
 }

@@ -1,4 +1,5 @@
-"""Webhooks the store sends: WooCommerce's product events keep every host's index fresh.
+"""Webhooks the store sends: WooCommerce's product events keep every host's index fresh;
+its order events feed the inbox's funnel (orders.py).
 
 Each delivery is verified by the channel's gate (``gate``: the webhook secret's signature,
 or the unsigned creation ping), recorded in the shared change log, and answered 200 at
@@ -20,6 +21,8 @@ from bridge.gates import register
 from bridge.inputs import JsonError, parse_json
 from bridge.routes import Gate
 from bridge.security import woocommerce_signed
+
+from .orders import ORDER_TOPICS, record_order
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +56,14 @@ def woocommerce():
     if _is_ping():
         return jsonify({"received": True})
     topic = request.headers.get("X-WC-Webhook-Topic", "")
+    if topic in ORDER_TOPICS:
+        try:
+            record_order(current_core().sessions,
+                         parse_json(request.get_data(cache=True), surrogates=True))
+        except JsonError as exc:
+            log.warning("WooCommerce %s delivery dropped: %s", topic, exc)
+            return jsonify({"received": True, "ignored": "no order id in the body"})
+        return jsonify({"received": True})
     if topic not in PRODUCT_TOPICS:
         return jsonify({"received": True, "ignored": topic or "no topic"})
     try:

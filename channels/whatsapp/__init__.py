@@ -3,10 +3,10 @@
 The webhook (views, behind the channel's gate) stores each message and answers 200 at once;
 a job runner (runner) runs the job (job) of answering it: the policy (policy) decides what
 to say, by the agent core, a button's action (actions) or a visual search (photos),
-rendered for WhatsApp (render) and sent with pywa (graph); handoff: a person from the
-store answering through the inbox. The database (ledger, over the
-channel's tables in models) makes each message answered exactly once. cli: the
-`fahad-bridge whatsapp` commands.
+rendered for WhatsApp (render) and sent with pywa (graph). The database (ledger, over the
+channel's tables in models) makes each message answered exactly once. handoff: a person
+from the store answering through the inbox; retention: the channel's tables' share of
+retention and erasure. cli: the `fahad-bridge whatsapp` commands.
 """
 from __future__ import annotations
 
@@ -16,12 +16,14 @@ from flask import Flask
 
 from bridge.core import Core
 from bridge.gates import register
+from bridge.inbox.retention import RetentionJob
 from bridge.routes import Gate
 
 from . import runner as runners
 from .actions import Actions
 from .graph import make_client
 from .handoff import Deliverer
+from .retention import delete_older, erase_contact
 from .job import Responder
 from .photos import Photos
 from .policy import Policy
@@ -65,6 +67,9 @@ def init_app(app: Flask, core: Core) -> None:
     channel = build(core)
     app.extensions[EXTENSION] = channel
     register(app, core, VIEWS, gates={Gate.WHATSAPP: gate})
-    core.handoffs.register("whatsapp", Deliverer(channel.wa, core.sessions))
+    core.handoffs.register("whatsapp", Deliverer(channel.wa, core.sessions), erase=erase_contact)
+    if core.settings.retention_days:
+        core.jobs.add(RetentionJob(core.sessions, core.settings.retention_days,
+                                   sweep=delete_older))
     if core.settings.whatsapp_enabled:
         core.jobs.add(channel.runner)

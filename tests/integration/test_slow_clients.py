@@ -1,4 +1,5 @@
-"""Slow and oversized request bodies against the real server (`fahad-bridge serve`): clients
+"""Slow and oversized request bodies against the real server (`fahad-bridge serve`, with each
+worker kind): clients
 that trickle are cut (408) instead of holding every thread, /healthz still answers, a
 chunked body is held to its route's cap (413), and a client sending a 6 MiB photo reads its
 413 instead of a reset connection."""
@@ -26,10 +27,11 @@ ENV = {"FAHAD_BRIDGE_SECRET": SECRET, "FAHAD_CLIENT_TIMEOUT": "1",
 PATIENCE = 60
 
 
-@pytest.fixture(scope="module")
-def bridge(tmp_path_factory):
-    server = ServedBridge(tmp_path_factory.mktemp("slow") / "bridge", ENV,
-                          threads=THREADS).start()
+@pytest.fixture(scope="module", params=["gthread", "gevent"])
+def bridge(tmp_path_factory, request):
+    # gevent has no threads to hold, but the same deadlines and the same body budget
+    server = ServedBridge(tmp_path_factory.mktemp("slow") / "bridge",
+                          {**ENV, "FAHAD_WORKER": request.param}, threads=THREADS).start()
     yield server
     server.stop()
 

@@ -249,3 +249,22 @@ def test_pages_follow_on_without_overlap(tmp_path):
 def test_a_long_agent_query_is_searched_not_refused(index):
     query = "Find all offers for a classic pullover hoodie " + "in any size please " * 50
     assert ids(index.search(query[:1000]))[0] == 1
+
+
+def test_bm25_files_lost_or_stale_are_rebuilt_from_sqlite(index):
+    import shutil
+    shutil.rmtree(index.lexical.path)
+    again = CatalogIndex(index.path)
+    assert ids(again.search("stoneware mug")) == [5]
+    assert again.lexical.size() == 5
+    (again.lexical.path / "meta.json").write_text("not json{")  # a file cut short
+    assert ids(CatalogIndex(index.path).search("stoneware mug")) == [5]
+
+
+def test_a_change_written_by_another_process_is_searched_at_once(index):
+    other = CatalogIndex(index.path)  # another worker on the same host
+    assert ids(other.search("mug")) == [5]
+    index.upsert([product(9, "Enamel Camp Mug", "12.00", MUGS)], "USD")
+    assert set(ids(other.search("mug"))) == {5, 9}
+    index.delete([5])
+    assert ids(other.search("mug")) == [9]

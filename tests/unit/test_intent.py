@@ -7,7 +7,10 @@ from bridge.inbox.intent import INTENTS, SENTIMENTS, classify, label, wants_pers
 
 @pytest.mark.parametrize("text", ["can I talk to a real person?", "human", "HUMAN please",
                                   "I want to speak with someone", "customer service",
-                                  "quiero hablar con una persona"])
+                                  "quiero hablar con una persona", "je veux parler à un conseiller",
+                                  "ich möchte mit einem Mitarbeiter sprechen",
+                                  "quero falar com um atendente", "posso parlare con un operatore?",
+                                  "أريد التحدث مع موظف", "servicio al cliente por favor"])
 def test_explicit_requests_for_a_person(text):
     assert wants_person(text) and classify(text)[0] == "person"
 

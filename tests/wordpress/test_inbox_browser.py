@@ -121,6 +121,8 @@ def test_a_person_answers_a_shopper_from_the_standalone_inbox(browser, inbox_bri
         expect(admin.locator("#fahad-ai-admin")).to_have_attribute("data-state", "locked")
         admin.fill("#fahad-admin-token", TOKEN)
         admin.click(".fahad-admin-token button")
+        expect(admin.locator("#fahad-admin-tab-inbox")).to_have_text("Inbox (1 waiting)",
+                                                                     timeout=15_000)
         answer_in_the_inbox(admin, ref, "Hi, I'm Sam from the shop. Which size do you need?",
                             "Sam")
         shot(admin, "inbox-2-replied")
@@ -207,6 +209,8 @@ def test_a_conversation_survives_a_reload_and_a_trip_to_the_checkout(browser, in
         expect(page.locator(".fahad-ai-msg-user")).to_have_count(2, timeout=15_000)
         assert page.locator(".fahad-ai-msg-user").all_inner_texts() == said
         expect(page.locator(".fahad-ai-msg-assistant[data-state=done]")).to_have_count(2)
+        # The answers' cards are drawn again, and they still add to the cart.
+        assert page.locator(".fahad-ai-restored .fahad-ai-card").count() >= 2
         # "the second one" still means what the restored answer showed.
         chat(page, "add the first one to my cart")
         page.goto(inbox_bridge.url + "/checkout-link/?products=1:1")
@@ -266,3 +270,41 @@ def test_a_person_answers_a_shopper_from_the_inbox_in_wp_admin(browser, site):
         shop_context.close()
         admin_context.close()
     assert not shop_errors and not admin_errors, shop_errors + admin_errors
+
+
+def test_what_shoppers_asked_lists_only_questions_about_the_product(browser, inbox_bridge):
+    from playwright.sync_api import expect
+
+    from bridge.models import Conversation, Message
+
+    core = inbox_bridge.app.extensions["fahad"]
+    products = [p for p in core.store.products(per_page=100).items if p.in_stock]
+    hoodie = next(p for p in products if "Hoodie" in p.name)
+    other = next(p for p in products if "Hoodie" not in p.name)
+    said = [("hoodies for the winter", [hoodie.id, other.id], None),  # names it
+            ("anything for a rainy day?", [other.id, hoodie.id], None),  # only lists it
+            ("tell me more about the first one", [hoodie.id], hoodie.id)]  # about it
+    with core.sessions.begin() as session:
+        conversation = Conversation(id="cv_asked_browser", channel="storefront")
+        session.add(conversation)
+        for i, (question, ids, focus) in enumerate(said):
+            session.add(Message(ref=f"msg_bq{i}", conversation=conversation, role="user",
+                                content=question))
+            session.add(Message(ref=f"msg_ba{i}", conversation=conversation, role="assistant",
+                                content="...", product_ids=ids, focus_id=focus))
+    context, admin, errors = new_page(browser)
+    try:
+        admin.goto(inbox_bridge.url + "/admin#store")
+        admin.fill("#fahad-admin-token", TOKEN)
+        admin.click(".fahad-admin-token button")
+        admin.fill("#fahad-admin-product-id", str(hoodie.id))
+        admin.click(".fahad-admin-inline button[type=submit]")
+        out = admin.locator(".fahad-admin-product")
+        expect(out).to_contain_text("What shoppers asked", timeout=30_000)
+        asked = out.locator("ul").last.locator("li").all_inner_texts()
+        # (Other tests' shoppers asked about hoodies in this bridge too.)
+        assert asked[:2] == ["tell me more about the first one", "hoodies for the winter"], asked
+        assert "anything for a rainy day?" not in asked
+    finally:
+        context.close()
+    assert not errors, errors

@@ -145,3 +145,19 @@ def test_a_long_answer_is_shown_from_its_start(page, bridge):
     top = turn.bounding_box()["y"] - log.bounding_box()["y"]
     assert 0 <= top <= 24, top  # its first words at the top, not its last card
     shot(page, "fixes-long-answer")
+
+
+def test_on_a_product_page_the_widget_knows_the_product(page, bridge):
+    from playwright.sync_api import expect
+
+    page.goto(bridge.url + "/")
+    href = page.locator("a[href*='/product/']").first.get_attribute("href")
+    page.goto(href if href.startswith("http") else bridge.url + href)
+    name = page.locator("h1").inner_text()
+    page.click("#fahad-ai-launcher")
+    expect(page.locator(".fahad-ai-msg-page")).to_contain_text(name)
+    ask(page, "is it in stock?")
+    cards = page.locator(".fahad-ai-turn").last.locator(".fahad-ai-card")
+    expect(cards).to_have_count(1)
+    assert cards.first.get_attribute("aria-label") == name
+    shot(page, "fixes-product-page")

@@ -115,3 +115,32 @@ def test_a_guest_gets_a_chat_client_id_that_the_signed_context_carries(site, bri
     clients = [c.get("client") for c in seen]
     assert clients[0] == clients[1] == cookie  # the same shopper, the same id
     assert clients[2] and clients[2] != cookie  # another shopper, another id
+
+
+def test_a_shopper_asking_for_a_person_reaches_the_store_as_an_email(site, wp_tmp):
+    """End to end: the bridge's webhook worker signs the escalation, WordPress mails it."""
+    from bridge.routes import NAMESPACE
+    from bridge.security import issue_nonce
+
+    from .conftest import bridge_settings, serve_bridge
+
+    tmp = wp_tmp / "notify-bridge"
+    tmp.mkdir()
+    hooks = {"wordpress": {"url": site.rest + "/notify", "secret": SECRET,
+                           "events": ["conversation.escalated"]}}
+    server = serve_bridge(bridge_settings(tmp, providers=("offline",), webhooks=hooks,
+                                          webhook_poll_interval=0.2))
+    try:
+        site.set_option("fahad_test_mail", None)
+        asked = requests.post(server.url + NAMESPACE + "/handoff",
+                              json={"conversation_ref": "notify-e2e-1", "reason": "Lost parcel"},
+                              headers={"X-WP-Nonce": issue_nonce(SECRET)}, timeout=30)
+        assert asked.status_code == 200, asked.text
+        ref = asked.json()["handoff_ref"]
+        deadline = time.monotonic() + 60
+        while not mails(site) and time.monotonic() < deadline:
+            time.sleep(0.5)
+        [mail] = mails(site)
+        assert ref in mail["subject"] and "Lost parcel" in mail["message"]
+    finally:
+        server.stop()

@@ -31,6 +31,15 @@ SENTENCE_END = re.compile(r"[.!?](?=\s)|\n")
 NOT_A_PRODUCT = re.compile(r"\b(?:ship|deliver|total|cart|order|budget|subtotal|carrito|pedido|"
                            r"env[ií]o|presupuesto|panier|commande|livraison|warenkorb|"
                            r"bestellung|versand|lieferung|insgesamt)", re.I)
+# The shopper's own figures may be said back in a sentence about their budget.
+BUDGET = re.compile(r"\b(?:budget|presupuesto|price range|rango|fourchette|preisrahmen|"
+                    r"you (?:asked|said|mentioned)|pediste|dijiste|vous avez dit|sie sagten)",
+                    re.I)
+# Arithmetic on prices: no single price corrects it; multiples and sums may ground it.
+COMPUTED = re.compile(r"(?:\b(?:each|together|both|combined|altogether|in total|for (?:two|"
+                      r"three|four|\d+)|two|three|four|five|cada uno|juntos|ambos|dos|tres|"
+                      r"ensemble|les deux|deux|trois|zusammen|beide|zwei|drei)\b|\d\s?[x×]\s|"
+                      r"[x×]\s?\d)", re.I)
 
 
 @dataclass(frozen=True)
@@ -91,25 +100,7 @@ def judge(claim: Claim, facts: Facts, subject: Subject | None,
         known = facts.loose.get(kind, set()) | facts.said.get(kind, set())
         return Verdict(claim, matches(claim, known))
     if kind in ("money", "percent", "stock", "rating"):
-        if kind == "money" and not _same_currency(claim.currency, facts.currency):
-            return _mismatch(claim, facts, subject or fallback)
-        said = facts.said.get(kind, set()) if (claim.bound or subject is None) else set()
-        if subject is not None:
-            own = _own(subject, kind, claim)
-            # A policy's or the cart's figure is no product's price ("the hoodie is $75"
-            # where $75 is the free-shipping threshold), unless the sentence is about them.
-            if NOT_A_PRODUCT.search(sentence) or kind != "money":
-                own = own | facts.loose.get(kind, set())
-            if matches(claim, own | said):
-                return Verdict(claim, True, subject)
-            return _mismatch(claim, facts, subject)
-        # A discount or stock count that names no product is the product the reply is
-        # about, or the policies' own; a price may be any price the store stated.
-        known = facts.all_of(kind) if kind in ("money", "rating") else \
-            facts.loose.get(kind, set()) | _own(fallback, kind, claim)
-        if matches(claim, known | said):
-            return Verdict(claim, True)
-        return _mismatch(claim, facts, fallback)
+        return _figure(claim, facts, subject, fallback, sentence)
     if kind == "code":
         return Verdict(claim, claim.value in facts.tokens)
     if kind == "delivery":
@@ -117,6 +108,64 @@ def judge(claim: Claim, facts: Facts, subject: Subject | None,
     if kind == "link":
         return Verdict(claim, _known_link(claim.value, facts))
     return Verdict(claim, True)
+
+
+def _figure(claim: Claim, facts: Facts, subject: Subject | None, fallback: Subject | None,
+            sentence: str) -> Verdict:
+    kind = claim.kind
+    if kind == "money" and not _same_currency(claim.currency, facts.currency):
+        return _mismatch(claim, facts, subject or fallback)
+    said = facts.said.get(kind, set()) \
+        if (claim.bound or subject is None or BUDGET.search(sentence)) else set()
+    if claim.bound in ("below", "above") and _within(claim, facts, subject):
+        return Verdict(claim, True, subject)
+    computed = kind == "money" and bool(COMPUTED.search(sentence))
+    if subject is not None:
+        own = _own(subject, kind, claim)
+        # A policy's or the cart's figure is no product's price ("the hoodie is $75" where
+        # $75 is the free-shipping threshold), unless the sentence is about them.
+        if NOT_A_PRODUCT.search(sentence) or kind != "money":
+            own = own | facts.loose.get(kind, set())
+        if computed:
+            own = own | _arithmetic(facts, sentence)
+        if matches(claim, own | said):
+            return Verdict(claim, True, subject)
+        return _mismatch(claim, facts, None if computed else subject)
+    # A discount or stock count that names no product is the product the reply is about,
+    # or the policies' own; a price may be any price the store stated.
+    known = facts.all_of(kind) if kind in ("money", "rating") else \
+        facts.loose.get(kind, set()) | _own(fallback, kind, claim)
+    if computed:
+        known, fallback = known | _arithmetic(facts, sentence), None
+    if matches(claim, known | said):
+        return Verdict(claim, True)
+    return _mismatch(claim, facts, fallback)
+
+
+def _within(claim: Claim, facts: Facts, subject: Subject | None) -> bool:
+    """Whether a limit is true of what it is about: the named product, else every product
+    the store returned (none returned: only a figure someone stated grounds it)."""
+    products = [subject] if subject is not None else facts.products()
+    prices = [(p.price, p.price_max or p.price) for p in products if p.price is not None]
+    if not prices or (claim.kind != "money"):
+        return False
+    if claim.bound == "below":
+        return all(high <= claim.value for _, high in prices) if subject is None \
+            else prices[0][0] <= claim.value
+    return all(low >= claim.value for low, _ in prices) if subject is None \
+        else prices[0][1] >= claim.value
+
+
+def _arithmetic(facts: Facts, sentence: str) -> set:
+    """What a sentence doing sums may arrive at: up to ten of one product, or the products
+    it names added together."""
+    named = [s for _, s in facts.named_in(sentence)] or facts.products()
+    prices = [s.price for s in named if s.price is not None]
+    totals = {p * k for p in prices for k in range(2, 11)}
+    if len(prices) > 1:
+        totals.add(sum(prices))
+        totals |= {a + b for i, a in enumerate(prices) for b in prices[i + 1:]}
+    return totals
 
 
 def _own(subject: Subject | None, kind: str, claim: Claim) -> set:
@@ -144,7 +193,7 @@ def _known_link(url: str, facts: Facts) -> bool:
 
 def _mismatch(claim: Claim, facts: Facts, subject: Subject | None) -> Verdict:
     """A wrong figure: corrected to the subject's own when the store has one, else withheld."""
-    if subject is None:
+    if subject is None or claim.bound:  # a wrong limit has no right value to put instead
         return Verdict(claim, False)
     kind = claim.kind
     if kind == "money" and subject.price is not None and not claim.off:

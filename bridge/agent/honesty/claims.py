@@ -77,11 +77,13 @@ LINK = re.compile(r"\bhttps?://[^\s)\]>\"'<]+|\bwww\.[^\s)\]>\"'<]+", re.I)
 HEDGE = re.compile(r"(?:about|around|roughly|approx(?:imately|\.)?|nearly|almost|circa|ca\.|~|"
                    r"alrededor de|aproximadamente|cerca de|unos|unas|environ|à peu près|"
                    r"près de|etwa|ungefähr|rund)\s*$", re.I)
-BOUND = re.compile(r"(?:under|below|less than|up to|over|above|more than|at least|at most|"
-                   r"max(?:imum)?|within|budget(?: of)?|menos de|hasta|por debajo de|"
-                   r"más de|mas de|presupuesto de|moins de|jusqu'à|plus de|au-delà de|"
-                   r"budget de|unter|bis zu|bis|über|mehr als|weniger als|höchstens|"
-                   r"mindestens)\s*$", re.I)
+# Limits: "under $50" is true of a $40 product, whoever named the $50.
+BELOW = re.compile(r"(?:under|below|less than|up to|at most|max(?:imum)?|within|menos de|"
+                   r"hasta|por debajo de|moins de|jusqu'à|unter|bis zu|bis|weniger als|"
+                   r"höchstens)\s*$", re.I)
+ABOVE = re.compile(r"(?:over|above|more than|at least|más de|mas de|plus de|au-delà de|über|"
+                   r"mehr als|mindestens)\s*$", re.I)
+BOUND = re.compile(r"(?:budget(?: of)?|presupuesto de|budget de)\s*$", re.I)
 FROM = re.compile(r"(?:from|starting at|desde|a partir de|dès|ab)\s*$", re.I)
 OFF = re.compile(r"^\s?(?:off\b|discount|de descuento|de réduction|de remise|rabatt|"
                  r"nachlass|günstiger|cheaper|less\b|menos)", re.I)
@@ -105,7 +107,8 @@ class Claim:
     currency: str | None = None  # money: an ISO code, or "$" for any dollar
     decimals: int = 0  # as written: "$94" 0, "$94.00" 2
     hedged: bool = False  # "about $90"
-    bound: bool = False  # "under $50", "between 20 and 40": a limit, not a price
+    bound: str | None = None  # a limit, not a price: "below" ("under $50"), "above",
+    # "range" ("between 20 and 40"), "budget" ("a budget of $50")
     start_from: bool = False  # "from $40"
     off: bool = False  # "20% off", "$15 off": a reduction
 
@@ -238,8 +241,9 @@ def _context(text: str, start: int, end: int) -> dict:
     before = text[max(0, start - 40):start]
     before = re.split(r"[.!?\n:;]\s", before)[-1]
     return {"hedged": bool(HEDGE.search(before)),
-            "bound": bool(BOUND.search(before)) or bool(re.search(
-                r"\b(?:between|entre|zwischen)\b", before, re.I)),
+            "bound": "below" if BELOW.search(before) else "above" if ABOVE.search(before)
+            else "budget" if BOUND.search(before) else "range" if re.search(
+                r"\b(?:between|entre|zwischen)\b", before, re.I) else None,
             "start_from": bool(FROM.search(before)),
             "off": bool(OFF.match(text[end:end + 16]))}
 

@@ -5,15 +5,13 @@ the same chunk.
 
 A span is complete once six more words, a sentence's end or the model's pause (a tool
 call, the end of the reply) follow its first sign; so text waits only behind a figure, and
-at most a few words. ``ClaimCheck.screen`` wraps one provider's events; what it held when
-the provider failed was never shown, and the next provider continues from what was.
+at most a few words. ``ClaimCheck.screen`` (guard.py) feeds it one provider's chunks; what
+it held when the provider failed was never shown, and the next provider continues from what
+was.
 """
 from __future__ import annotations
 
 import re
-from typing import Iterator
-
-from ..events import Chunk, Event
 from .check import NOT_A_PRODUCT, Verdict, judge, sentence_of, subject_of
 from .claims import read
 from .facts import Facts
@@ -31,8 +29,9 @@ TRIGGER_WORDS = ("usd", "eur", "gbp", "cad", "aud", "chf", "jpy", "inr", "sar", 
 WORDS_AFTER = 6  # a claim's words after its first sign: "2 to 3 business days"
 CONTEXT = 300  # characters of shown text a claim is read with (its sentence, its product)
 MAX_HELD = 400  # a span held this long is judged as it is
-# A sentence's end; not a dot after a digit, which may be "$12." of "$12.34" or "3. März".
-END = re.compile(r"[!?\n]|(?<!\d)\.(?=\s|$)")
+# A sentence's end: a dot before a space, not after a digit ("3. März"); a dot that ends
+# what came so far may still be "www." or "$12." of "$12.34", so the next chunk decides.
+END = re.compile(r"[!?\n]|(?<!\d)\.(?=\s)")
 SENTENCE_OVER = re.compile(r"[!?\n]|\.(?=\s)")  # where a withheld figure's sentence ends
 
 
@@ -47,6 +46,8 @@ class Screen:
         self.pending = ""
         self.muted = False
         self.whole_sentence = False  # hold the span to its sentence's end, not six words
+        self.dropped = ""  # the rest of a withheld figure's sentence, not shown
+        self.withheld_at = ""
         self.verdicts: list[Verdict] = []
 
     def feed(self, text: str, final: bool = False) -> str:
@@ -123,6 +124,8 @@ class Screen:
             out += self._show(verdict.replacement)
         else:
             lead = "" if (self.shown[-1:] or " ").isspace() else " "
+            # What the model wrote up to the figure, for judging what is dropped after it.
+            self.withheld_at = (self.shown + self.pending[start:end])[-CONTEXT:]
             out += self._show(lead + withheld(claim.kind, language(
                 self.question + " " + self.shown, self.preferred)))
             self.muted = True
@@ -146,34 +149,33 @@ class Screen:
         return judge(claim, facts, subject, fallback, sentence)
 
     def _skip_sentence(self, final: bool) -> bool:
-        """Drop the rest of a withheld figure's sentence; False while it has not ended."""
+        """Drop the rest of a withheld figure's sentence; False while it has not ended.
+        The figures dropped with it are judged too, so every invention is recorded."""
         end = SENTENCE_OVER.search(self.pending)
         if end is None:
             keep = self.pending[-1:] if self.pending[-1:] == "." and not final else ""
+            self.dropped += self.pending[:len(self.pending) - len(keep)]
             self.pending = keep
+            if final:
+                self._judge_dropped()
             return False
         newline = self.pending[end.start()] == "\n"
-        self.pending = self.pending[end.start() if newline else end.end():]
+        cut = end.start() if newline else end.end()
+        self.dropped += self.pending[:cut]
+        self.pending = self.pending[cut:]
         self.muted = False
+        self._judge_dropped()
         return True
+
+    def _judge_dropped(self) -> None:
+        context = self.withheld_at
+        text = context + self.dropped
+        for claim in read(text, since=len(context)):
+            verdict = self._verdict(claim, text)
+            if not verdict.ok:
+                self.verdicts.append(Verdict(claim, False, verdict.subject, verdict.fact))
+        self.dropped = ""
 
     def _show(self, text: str) -> str:
         self.shown += text
         return text
-
-
-def screened(events: Iterator[Event], screen: Screen) -> Iterator[Event]:
-    """The events with every chunk checked; held text goes out before any other event."""
-    for event in events:
-        if isinstance(event, Chunk):
-            text = screen.feed(event.content)
-            if text:
-                yield Chunk(text)
-            continue
-        text = screen.feed("", final=True)
-        if text:
-            yield Chunk(text)
-        yield event
-    text = screen.feed("", final=True)
-    if text:
-        yield Chunk(text)

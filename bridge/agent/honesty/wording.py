@@ -1,4 +1,5 @@
-"""How a withheld figure reads, in the reply's own language.
+"""How a withheld figure reads, in the reply's own language (the seven the offline assistant
+speaks).
 
 The figure is cut where it stood and the rest of its sentence with it (it was built on the
 figure), and the sentence ends instead on a clause that says the figure can't be confirmed
@@ -19,6 +20,10 @@ WITHHELD = {
           "moment de payer.",
     "de": "— {thing} kann ich hier nicht bestätigen; bitte prüfen Sie das auf der Produktseite "
           "oder an der Kasse.",
+    "pt": "— não posso confirmar {thing} aqui; verifique na página do produto ou no checkout.",
+    "it": "— non posso confermare {thing} qui; controlla nella pagina del prodotto o al "
+          "pagamento.",
+    "ar": "— لا يمكنني تأكيد {thing} هنا؛ يرجى التحقق منه في صفحة المنتج أو عند الدفع.",
 }
 THINGS = {
     "en": {"money": "price", "percent": "discount", "code": "code", "stock": "stock level",
@@ -32,6 +37,15 @@ THINGS = {
     "de": {"money": "Diesen Preis", "percent": "Diesen Rabatt", "code": "Diesen Code",
            "stock": "Diesen Lagerbestand", "rating": "Diese Bewertung",
            "delivery": "Diese Lieferzusage", "link": "Diesen Link"},
+    "pt": {"money": "esse preço", "percent": "esse desconto", "code": "esse código",
+           "stock": "esse estoque", "rating": "essa avaliação",
+           "delivery": "esse prazo de entrega", "link": "esse link"},
+    "it": {"money": "questo prezzo", "percent": "questo sconto", "code": "questo codice",
+           "stock": "questa disponibilità", "rating": "questa valutazione",
+           "delivery": "questi tempi di consegna", "link": "questo link"},
+    "ar": {"money": "هذا السعر", "percent": "هذا الخصم", "code": "هذا الرمز",
+           "stock": "هذه الكمية", "rating": "هذا التقييم", "delivery": "موعد التوصيل هذا",
+           "link": "هذا الرابط"},
 }
 _COMMON = {
     "en": {"the", "and", "is", "it", "you", "your", "for", "with", "this", "of", "to", "are",
@@ -45,14 +59,22 @@ _COMMON = {
     "de": {"der", "die", "das", "und", "ist", "ein", "eine", "für", "mit", "sie", "ihr", "nicht",
            "kostet", "dieser", "diese", "dieses", "auch", "aber", "nur", "wir", "ich", "den",
            "dem", "im", "wie", "viel", "suche"},
+    "pt": {"o", "os", "um", "uma", "não", "você", "seu", "sua", "custa", "está", "também",
+           "mas", "do", "da", "em", "quanto", "procuro", "é"},
+    "it": {"il", "lo", "gli", "un", "una", "non", "che", "è", "costa", "anche", "ma", "del",
+           "della", "per", "quanto", "cerco", "sono"},
 }
-_WORDS = re.compile(r"[a-záéíóúñàâçèêëîïôûüäöß]+")
+_ARABIC = re.compile(r"[\u0600-\u06FF]")
+_WORDS = re.compile(r"[a-záéíóúñàâçèêëîïôûüäößãõò]+")
 
 
 def language(text: str, preferred: str | None = None) -> str:
-    """The reply's language among en, es, fr, de, by its most common small words; else the
-    shopper's preferred one (Accept-Language), else English."""
-    words = _WORDS.findall(text.lower()[-600:])
+    """The reply's language among en, es, fr, de, pt, it (by their most common small words)
+    and ar (by its script); else the shopper's preferred one (Accept-Language), else English."""
+    tail = text[-600:]
+    if len(_ARABIC.findall(tail)) > len(tail) / 4:
+        return "ar"
+    words = _WORDS.findall(tail.lower())
     scores = {lang: sum(w in common for w in words) for lang, common in _COMMON.items()}
     best = max(scores, key=scores.get)
     if scores[best] and list(scores.values()).count(scores[best]) == 1:

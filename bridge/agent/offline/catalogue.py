@@ -7,7 +7,8 @@ from typing import Iterator
 
 from ...catalog.text import query_terms
 from ...store.base import option_label
-from ..events import Event
+from ..events import Event, Products, ToolCalled
+from ..tools.registry import ToolResult
 from . import needs, parse, say, targets
 from .talk import Talk
 
@@ -28,8 +29,9 @@ def search(talk: Talk, query: str | None = None, on_sale: bool = False) -> Itera
     if foreign and not sells:
         yield from _not_sold(talk, " ".join(foreign), {"limit": 3})
         return
-    missing = None if sells else needs.unsold(rest, ctx.index, ctx.index.search(
-        rest, limit=1).ignored)
+    situation = not sells and needs.is_need(rest)
+    missing = None if situation else needs.unsold(
+        rest, ctx.index, ctx.index.search(rest, limit=1).ignored, lang)
     if missing:
         yield from _not_sold(talk, missing, {"limit": 3})
         return
@@ -46,11 +48,21 @@ def search(talk: Talk, query: str | None = None, on_sale: bool = False) -> Itera
     category = None if need else _category(ctx, rest)
     if category:
         args["category"] = category
-    result = yield from talk.turn.use("search_products", args)
+    yield ToolCalled("search_products")
+    result = talk.turn.execute("search_products", {**args, "limit": 10}) if not need \
+        else _need_search(talk, need, args)
     found = result.content
     if not result.ok:
         yield from talk.say(f"Sorry, I couldn't search the catalogue just now: {found['error']}")
         return
+    pairs = _with_options(list(zip(found["products"], result.cards)), rest, ctx)
+    if len(pairs) < len(result.cards):  # the options named ("in XL", "in black") narrow it
+        found = {**found, "total": len(pairs), "showing": min(len(pairs), SEARCH_LIMIT)}
+    pairs = pairs[:SEARCH_LIMIT]
+    found = {**found, "products": [b for b, _ in pairs], "showing": len(pairs)}
+    if pairs:
+        ctx.shown = [c["id"] for _, c in pairs]
+        yield Products(tuple(c for _, c in pairs))
     within = say.budget_phrase(limits.low, limits.high, ctx.store.currency, lang)
     if found["total"] == 0:
         yield from _nothing_found(talk, args, within)
@@ -58,16 +70,63 @@ def search(talk: Talk, query: str | None = None, on_sale: bool = False) -> Itera
     lines = []
     fixed = found.get("spelling_corrected", {})
     if fixed:
-        pairs = ", ".join(talk.t("spelled_pair", right=r, wrong=w) for w, r in fixed.items())
-        lines.append(talk.t("spelled", pairs=pairs))
+        said = ", ".join(talk.t("spelled_pair", right=r, wrong=w) for w, r in fixed.items())
+        lines.append(talk.t("spelled", pairs=said))
     total, showing = found["total"], found["showing"]
     key = "found_one" if total == 1 else "found_all" if total <= showing else "found_top"
     lines.append(talk.t(key, total=total, showing=showing, within=within))
-    for i, (brief, card) in enumerate(zip(found["products"], result.cards), 1):
+    for i, (brief, card) in enumerate(pairs, 1):
         note = _budget_note(talk, card, limits, rest) if limits.high is not None else ""
         lines.append(say.product_line(i, brief, lang, note))
     lines.append(talk.t("follow_up"))
     yield from talk.say(*lines)
+
+
+def _need_search(talk: Talk, need: str, args: dict):
+    """A need's catalogue words searched one by one and taken in turns, so each part of
+    the need ("coffee", "pour", "tumbler") shows its best match rather than one word
+    crowding out the rest."""
+    results = [talk.turn.execute("search_products", {**args, "query": word, "limit": 3})
+               for word in need.split()]
+    results = [r for r in results if r.ok]
+    if not results:
+        return talk.turn.execute("search_products", {**args, "limit": 10})
+    pairs, seen = [], set()
+    for rank in range(3):
+        for r in results:
+            if rank < len(r.cards) and r.cards[rank]["id"] not in seen:
+                seen.add(r.cards[rank]["id"])
+                pairs.append((r.content["products"][rank], r.cards[rank]))
+    content = {"total": len(pairs), "showing": min(len(pairs), SEARCH_LIMIT),
+               "products": [b for b, _ in pairs]}
+    return ToolResult(content=content, cards=tuple(c for _, c in pairs))
+
+
+def _with_options(pairs: list, words: str, ctx) -> list:
+    """The products that come in the options the words name (a size, a colour), in stock;
+    all of them when the words name none or nothing has them."""
+    values = {v for _, card in pairs for var in card.get("variations") or ()
+              for v in var["attributes"].values() if parse.mentioned(v, words)}
+    if not values:
+        return pairs
+    kept = []
+    for brief, card in pairs:
+        variations = card.get("variations") or []
+        own = {v for var in variations for v in var["attributes"].values()}
+        wanted = [v for v in values if v in own]
+        if variations and wanted and any(
+                var.get("in_stock", True) and set(wanted) <= set(var["attributes"].values())
+                for var in variations) and len(wanted) == len(
+                {_option_of(card, v) for v in values if _option_of(card, v)}):
+            kept.append((brief, card))
+        elif not variations and all(parse.mentioned(v, card["name"]) for v in values):
+            kept.append((brief, card))
+    return kept or pairs
+
+
+def _option_of(card: dict, value: str) -> str | None:
+    return next((name for var in card.get("variations") or ()
+                 for name, v in var["attributes"].items() if v == value), None)
 
 
 def _budget_note(talk: Talk, card: dict, limits: parse.Budget, words: str) -> str:

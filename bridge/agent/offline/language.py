@@ -82,8 +82,13 @@ def detect(text: str, extra: dict[str, dict[str, float]] | None = None) -> str |
     ranked = sorted(found.items(), key=lambda pair: -pair[1])
     best, score = ranked[0]
     runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
-    if score < 1.0 or score <= runner_up:
+    if score < 1.0:
         return None
+    if score <= runner_up:
+        # Tied (Spanish and Portuguese share many words): the first tied language other
+        # than English, in SUPPORTED order, rather than no answer.
+        tied = [lang for lang, value in ranked if value == score]
+        return min(tied, key=SUPPORTED.index) if "en" not in tied else None
     return best
 
 
@@ -102,3 +107,13 @@ def of_turn(messages: list[dict], preferred: str | None,
         if code in SUPPORTED:
             return code
     return "en"
+
+
+NAMES = {"en": "English", "es": "Spanish", "fr": "French", "de": "German", "pt": "Portuguese",
+         "it": "Italian", "ar": "Arabic"}
+
+
+def of_shopper(messages: list[dict], preferred: str | None) -> str:
+    """``of_turn`` with the curated lexicon's words as evidence (what providers call)."""
+    from .lexicon import scores
+    return of_turn(messages, preferred, scores())

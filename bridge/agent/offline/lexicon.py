@@ -25,6 +25,8 @@ def _rules(lang: str) -> list[tuple[re.Pattern, str]]:
         left, right = line.split("=", 1)
         pairs += [(phrase.strip(), right.strip()) for phrase in left.split("|")
                   if phrase.strip()]
+    if lang == "ar":  # "ارجاع" also as "الارجاع"
+        pairs += [("ال" + p, e) for p, e in pairs if not p.startswith("ال") and " " not in p]
     pairs.sort(key=lambda pair: -len(pair[0]))
     return [(re.compile(rf"(?<![\w$\x00\x01]){re.escape(phrase)}(?![\w\x00\x01])"), english)
             for phrase, english in pairs]
@@ -34,7 +36,7 @@ def to_english(text: str, lang: str) -> str:
     """The message in the reader's English; English text is returned as it is."""
     if lang == "en" or lang not in TABLES:
         return text
-    text = text.replace("\u2019", "'")
+    text = text.replace("\u2019", "'").replace("ß", "ss")
     folded = fold(text) if lang != "ar" else _arabic(text)
     folded = re.sub(r"\bl'", "le ", folded)  # l'article -> le article ("L" stays a size)
     folded = re.sub(r"\b(qu|[djcnsmt])'", r"\1 ", folded)  # c'est -> c est
@@ -66,6 +68,7 @@ def scores() -> dict[str, dict[str, float]]:
                 found.setdefault(word, set()).add(lang)
     english = set(re.findall(r"[a-z]+", " ".join(
         e for lang in TABLES for _, e in _rules(lang))))
+    english |= {w + "s" for w in english} | {w[:-1] for w in english if w.endswith("s")}
     return {w: {lang: 1 / len(langs) for lang in langs} for w, langs in found.items()
             if w not in english and lang_of_word_ok(w)}
 

@@ -13,17 +13,31 @@ import re
 from ...catalog.text import SYNONYMS, query_terms, words
 
 NEEDS = (
-    (r"\b(cosy|cozy|snug|comfy|evenings?|cold|chilly|freezing|warm|winter|desk|office)\b",
-     "hoodie sweatshirt fleece wool blanket slippers scarf"),
     (r"\b(cold|warm)\b.*\bfeet\b|\bfeet\b.*\b(cold|warm)\b", "socks slippers wool"),
+    (r"\b(hands?|fingers)\b", "gloves scarf"),
+    (r"\b(ears|head)\b.*\b(cold|warm|freezing)\b", "beanie scarf"),
+    (r"\b(cosy|cozy|snug|comfy|evenings?|cold|chilly|freezing|warm|winter|desk|office|"
+     r"snow|snows|snowy|frost|frosty)\b",
+     "hoodie fleece wool blanket scarf sweatshirt"),
+    (r"\b(rain|rainy|raining|wet|dry|waterproof|storm|drizzle)\b",
+     "rain waterproof softshell waxed"),
+    (r"\b(commute|commuting|commuter|bike|cycling|cycle|bicycle)\b",
+     "commuter rolltop rain packable"),
+    (r"\b(lounge|lounging|relax|relaxing|couch|sofa|chill|chilling|movie|home)\b",
+     "blanket candle pillow slippers jogger waffle"),
+    (r"\b(gift|gifts|present|presents|birthday|anniversary|christmas|girlfriend|"
+     r"boyfriend|wife|husband|mum|mom|mother|dad|father)\b",
+     "scarf candle wallet mug blanket beanie"),
+    (r"\b(festival|concert|picnic|park)\b", "bucket sunglasses tote linen"),
     (r"\b(beach|holiday|vacation|summer|sunny|pool|swim)\b",
-     "beach swim sun linen sunglasses tote"),
+     "beach swim sunglasses sun linen tote"),
+    (r"\b(hike|hiking|hiker|trek|trekking|camping|camp|tent|outdoors|mountains?)\b",
+     "hiking trail camp expedition"),
     (r"\b(flight|flights|plane|travel|travelling|traveling|trip|airport)\b",
      "travel compression packable daypack tumbler"),
-    (r"\b(coffee|tea|espresso|brew)\b", "coffee mug pour tumbler"),
-    (r"\b(run|running|jog|jogging|marathon|gym|workout)\b", "running runner performance"),
-    (r"\b(hike|hiking|hiker|trek|trekking|camping|outdoors|mountains?)\b",
-     "hiking trail camp expedition"),
+    (r"\b(coffee|tea|espresso|brew)\b", "mug ceramic tumbler"),
+    (r"\b(run|running|jog|jogging|marathon|gym|workout|work out|sweat|sweating|exercise|"
+     r"fitness|training|sport|sports)\b", "running runner performance"),
 )
 # Words that carry a need but never a kind of product.
 NEED_WORDS = frozenset("""cosy cozy snug comfy evening evenings cold chilly freezing warm winter
@@ -33,7 +47,13 @@ NEED_WORDS = frozenset("""cosy cozy snug comfy evening evenings cold chilly free
     girlfriend husband wife loves love likes hike hiking hiker trek trekking camping
     outdoors mountain mountains gym workout calentito invierno going ideas suggestions
     recommend recommendation morning mornings night nights weekend day days always
-    really very enough keep keeps kind sort he she his her him they their""".split())
+    commute commuting commuter bike cycling cycle bicycle lounge lounging relax relaxing
+    couch sofa chill chilling movie home gifts presents birthday anniversary christmas
+    festival concert picnic park starting start nice trip trips hands hand fingers ears
+    head sweat sweating exercise fitness training sport sports freezing
+    really very enough keep keeps kind sort he she his her him they their rain rainy wet
+    dry waterproof walks walk walking snow snows snowy live lot suggestion gym started
+    just""".split())
 # Last words of a name that say little on their own ("Towel Set", "Pillow Cover").
 GENERIC_HEADS = frozenset({"set", "pack", "cover", "strap", "holder", "3", "pack)"})
 # Words that ask for a range, not a kind ("leather goods", "what accessories").
@@ -46,6 +66,11 @@ STOP_AT = re.compile(r"\b(for|with|to|in|on|under|below|over|that|which|from|lik
 
 _kinds: dict[tuple, frozenset[str]] = {}
 _homes: dict[tuple, dict[str, str]] = {}
+_naming: dict[tuple, frozenset[str]] = {}
+
+
+# Lines that only frame a need ("a gift for...", "at home"): a hobby named beside them wins.
+FRAMING = ("scarf candle wallet mug blanket beanie", "blanket candle pillow slippers jogger waffle")
 
 
 def need_query(text: str) -> str | None:
@@ -53,8 +78,22 @@ def need_query(text: str) -> str | None:
     found = [query for pattern, query in NEEDS if re.search(pattern, text, re.I)]
     if not found:
         return None
-    cold_feet = NEEDS[1][1]
-    return cold_feet if cold_feet in found else found[0]
+    cold_feet = "socks slippers wool"
+    if cold_feet in found:
+        return cold_feet
+    specific = [q for q in found if q not in FRAMING]
+    return (specific or found)[0]
+
+
+def is_need(text: str) -> bool:
+    """A situation rather than a kind: a need fits and the request ends on its words
+    ("something for running in the mornings"), not on a kind ("coffee beans")."""
+    if not need_query(text):
+        return False
+    asked = ASKS.search(text)
+    terms = query_terms(text[asked.end():] if asked else text)
+    return not terms or terms[-1] in NEED_WORDS or bool(re.search(
+        r"\b(for|to|in|on|at|during|when)\b", text, re.I))
 
 
 def kinds(index) -> frozenset[str]:
@@ -79,7 +118,19 @@ def kinds(index) -> frozenset[str]:
         _kinds[key] = frozenset(singular(k) for k in found)
         _homes.clear()
         _homes[key] = _home_categories(index)
+        _naming.clear()
+        _naming[key] = frozenset(singular(w) for card in index.cards(index.ids())
+                                 for w in words(card["name"]) + [
+                                     x for c in card.get("categories") or ()
+                                     for x in words(c if isinstance(c, str) else
+                                                    c.get("name", ""))])
     return _kinds[key]
+
+
+def naming(index) -> frozenset[str]:
+    """Every word of a product name or category (singular): what products are called."""
+    kinds(index)
+    return next(iter(_naming.values()), frozenset())
 
 
 def homes(index) -> dict[str, str]:
@@ -105,16 +156,37 @@ def sells_kind(text: str, index) -> bool:
     return any(_is_kind(t, sold) for t in query_terms(text))
 
 
-def unsold(text: str, index, ignored: list[str]) -> str | None:
+# How a shopper asks for a kind of thing ("do you sell X", "I need a X", "any X?"); the
+# kind is the words right after it. A message without one is a kind only when it is short.
+ASKS = re.compile(r"\b(?:do|does) (?:you|u|ya|they) (?:sell|have|carry|stock|offer|got)|"
+                  r"\bhave you got\b|\bgot any\b|\byou (?:sell|carry|stock)\b|"
+                  r"\blooking for\b|\bsearching for\b|\bi (?:want|need|would like|'?d like)\b|"
+                  r"\bi want\b|\bsell\b|\bany\b|\bshow me\b|\bwhere (?:can i find|are)\b",
+                  re.I)
+
+
+def unsold(text: str, index, ignored: list[str], lang: str = "en") -> str | None:
     """The words of a kind the store doesn't sell, as the shopper wrote them, or None."""
+    asked = ASKS.search(text)
+    if asked:
+        text = text[asked.end():]
+    elif len(query_terms(text)) > 3:
+        return None
     head_part = STOP_AT.split(text.lower(), maxsplit=1)[0]
-    terms = [t for t in query_terms(head_part) if t not in NEED_WORDS]
+    every = query_terms(head_part)
+    if need_query(head_part) and every and every[-1] in NEED_WORDS:
+        return None  # a need ("a present for my dad who loves hiking"), not a kind
+    terms = [t for t in every if t not in NEED_WORDS]
     if not terms:
         return None
     sold = kinds(index)
     head = terms[-1]
     if any(_is_kind(t, sold) for t in terms):
-        if _is_kind(head, sold) and len(terms) > 1 and terms[-2] in ignored:
+        # (in English only: elsewhere a leftover word is more often a word the lexicon
+        # lacks than a modifier)
+        if lang == "en" and _is_kind(head, sold) and len(terms) > 1 and \
+                terms[-2] not in GENERAL and (
+                terms[-2] in ignored or singular(terms[-2]) not in naming(index)):
             return " ".join(terms[-2:])  # "sleeping bag": bags are sold, sleeping bags not
         return None
     if head in GENERAL or any(t in GENERAL for t in terms):
@@ -128,9 +200,10 @@ def _is_kind(word: str, sold: frozenset[str]) -> bool:
 
 def _repairs_to_kind(word: str, sold: frozenset[str]) -> bool:
     """A typo of a kind the store sells ("hoodei") is that kind."""
-    from ...catalog.text import distance, max_typos
-    limit = max_typos(word)
-    return any(distance(singular(word), k) <= limit for k in sold) if limit else False
+    from ...catalog.text import distance
+    if len(word) < 6:
+        return False  # "beans" is not a typo of "jeans"
+    return any(k[:1] == word[:1] and distance(singular(word), k) <= 1 for k in sold)
 
 
 def singular(word: str) -> str:

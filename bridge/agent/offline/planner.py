@@ -14,14 +14,16 @@ from typing import Iterator
 from ...catalog.text import query_terms
 from ..events import Event
 from ..turn import Turn
-from . import cart, catalogue, needs, parse, product, say, service, targets
+from . import cart, catalogue, needs, parse, person, product, say, service, targets
 from .language import detect
 from .lexicon import to_english
 from .talk import Talk
 
+PEOPLE = (r"(person|human|someone|somebody|agent|representative|staff|people|operator|"
+          r"advisor|manager|supervisor|owner|employee)")
 PERSON = re.compile(
-    r"\b(talk|speak|chat|get|connect|put)\b.{0,30}\b(person|human|someone|somebody|agent|"
-    r"representative|staff|people|operator|advisor)\b|\b(real person|a human|human being|"
+    rf"\b(talk|speak|chat|get|connect|put|transfer)\b.{{0,30}}\b{PEOPLE}\b|"
+    rf"\b{PEOPLE}\b.{{0,25}}\b(talk|speak|chat)\b|\b(real person|a human|human being|"
     r"customer (service|support|care)|live (agent|chat|person)|representative)\b|"
     r"^\W*(an? )?(agent|human|person)( please)?\W*$", re.I)
 YES = re.compile(r"^\W*(yes|yeah|yep|yup|sure|ok|okay|please|go on|go ahead|why not|sounds "
@@ -29,6 +31,7 @@ YES = re.compile(r"^\W*(yes|yeah|yep|yup|sure|ok|okay|please|go on|go ahead|why 
 NO = re.compile(r"^\W*(no|nope|nah|not now|not really|no thanks|maybe later|i'?m good)\b", re.I)
 FOLLOW_UP = re.compile(r"^\W*(and |ok,? |so |then )?(what|how) about\b|^\W*and (the )?\w",
                        re.I)
+QUESTION = re.compile(r"\?\s*$|^\W*(do|does|is|are|have|has|can|could|any)\b", re.I)
 OF_THOSE = re.compile(r"\b(of those|of these|of them|of the two|of the first|of the last|"
                       r"which one|which of|between (them|those)|the two|both|ones?)\b", re.I)
 ORDINAL_OR_RANK = re.compile(r"\b(first|second|third|fourth|fifth|last|cheapest|"
@@ -59,6 +62,9 @@ class Planner:
         if parse.HELP.match(text):
             return talk.say(talk.t("help"))
         kind = service.topic(text) or self.service_follow_up()
+        if kind == "shipping" and parse.ORDERS.search(text) and not service.mentions_place(
+                talk.raw + " " + text):
+            kind = None  # "where is my order?" is about an order, not the policy
         if kind and not _about_products(text):
             return service.answer(talk, kind)
         if parse.ORDERS.search(text):
@@ -92,12 +98,40 @@ class Planner:
         if rank:
             return self.ranked(rank)
         if product.options_for_focus(talk) and not _new_kind(talk):
-            return cart.add(talk, [self.ctx.focus])
+            if QUESTION.search(text):  # "do you have the grey one in L?" asks, not buys
+                return product.availability(talk)
+            return cart.add(talk, [product.in_focus(talk)])
         pointed = bool(self.ctx.shown) and bool(parse.ordinals(text, len(self.ctx.shown)))
         if parse.DETAILS.search(text) or targets.points_at_shown(turn, text) or \
                 _names_known_product(talk) or pointed and not _new_kind(talk):
             return product.details(talk)
-        return catalogue.search(talk)
+        return self.refine() or catalogue.search(talk)
+
+    def refine(self) -> Iterator[Event] | None:
+        """"Under $50 please", "any in black?", "on sale?" right after a search narrows that
+        search: the words name a filter and no kind or need of their own."""
+        talk, index = self.talk, self.ctx.index
+        text = talk.text
+        limits, rest = parse.budget(text)
+        filters = bool(limits) or bool(parse.SALE_WORDS.search(text)) or bool(
+            re.search(rf"\b({'|'.join(targets.COLOUR_WORDS)})\b", text, re.I))
+        if not filters or needs.sells_kind(rest, index) or needs.need_query(rest) or \
+                len(query_terms(rest)) > 3:
+            return None
+        earlier = self.earlier_request()
+        return catalogue.search(talk, earlier + " " + text) if earlier else None
+
+    def earlier_request(self) -> str:
+        """The shopper's latest earlier message that asked for a kind or described a need."""
+        index = self.ctx.index
+        for message in reversed(self.turn.messages[:-1]):
+            if message.get("role") != "user":
+                continue
+            earlier = parse.budget(to_english(str(message.get("content", "")),
+                                              self.talk.lang))[1]
+            if needs.sells_kind(earlier, index) or needs.need_query(earlier):
+                return earlier
+        return ""
 
     def previous_question(self) -> str:
         """The shopper's message before this one, in the reader's English."""
@@ -153,11 +187,7 @@ class Planner:
         return None
 
     def person(self) -> Iterator[Event]:
-        talk, policies = self.talk, self.ctx.policies
-        ref = self.turn.conversation_ref
-        if policies.contact:
-            return talk.say(talk.t("handoff", contact=policies.contact, ref=ref))
-        return talk.say(talk.t("handoff_no_contact", ref=ref))
+        return person.hand_off(self.turn, "asked for a person")
 
     def compare(self) -> Iterator[Event]:
         talk = self.talk
@@ -235,18 +265,25 @@ def _points_at_product(talk: Talk) -> bool:
 
 
 def _names_known_product(talk: Talk) -> bool:
-    found = talk.ctx.index.search(talk.text, limit=3).cards
-    return bool(targets._by_name(talk.text, found)) and len(query_terms(talk.text)) <= 7 \
-        and not ORDINAL_OR_RANK.search(talk.text) and bool(
-            re.search(r"\b(the|is|are|about|it)\b", talk.text, re.I))
+    """Whether the words name one product ("the Leather Belt", "Je regarde le X")."""
+    text = talk.text
+    if len(query_terms(text)) > 7 or ORDINAL_OR_RANK.search(text):
+        return False
+    found = talk.ctx.index.search(text, limit=3).cards
+    if re.search(r"\b(the|is|are|about|it)\b", text, re.I):
+        return bool(targets._by_name(text, found))
+    said = set(query_terms(text))
+    return any(set(query_terms(c["name"])) <= said for c in found)
 
 
 def _budget_question(talk: Talk) -> bool:
+    """"Which sizes of X fit that?", "is X in XL under 100?": one product against a budget
+    stated now or earlier."""
     text = talk.text
     if not product.BUDGET_ASK.search(text):
         return False
-    if re.search(r"\b(which|what) sizes?\b|\bsize\b|\bin (xs|s|m|l|xl|xxl|\d{1,2})\b|"
-                 r"\bthat budget\b|\bthat price\b|\bfit\b", text, re.I) is None:
-        return False
-    return bool(targets.products(talk.turn, text)) and bool(
-        parse.budget(text)[0] or talk.state.budget)
+    stated = bool(parse.budget(text)[0]) or bool(re.search(r"\b(under|below) \d", text))
+    earlier = bool(talk.state.budget) and re.search(
+        r"\b(which|what) sizes?\b|\bsizes?\b|\b(xs|s|m|l|xl|xxl)\b|\bthat budget\b|"
+        r"\bthat price\b|\bfit\b|\bwithin\b", text, re.I) is not None
+    return (stated or earlier) and bool(targets.products(talk.turn, text))

@@ -95,7 +95,9 @@ def budget_fit(talk: Talk) -> Iterator[Event]:
         yield from talk.say(talk.t("which_product"))
         return
     limits, _ = parse.budget(talk.text)
-    limits = limits or talk.state.budget
+    if not limits:
+        bare = re.search(r"\b(?:under|below) (\d+(?:\.\d\d)?)\b", talk.text)
+        limits = parse.Budget(None, float(bare.group(1))) if bare else talk.state.budget
     named = _named_options(p, talk.text) if p.get("variations") else {}
     if not p.get("variations") or not limits:
         yield from (details_of(talk, p) if not named else _variants(talk, p, named))
@@ -158,9 +160,15 @@ def _within(price, limits: parse.Budget) -> bool:
         (limits.high is None or value <= limits.high)
 
 
+def in_focus(talk: Talk) -> int | None:
+    """The product the conversation is about: the one looked at, or the only one shown."""
+    shown = talk.ctx.shown
+    return talk.ctx.focus or (shown[0] if len(shown) == 1 else None)
+
+
 def options_for_focus(talk: Talk) -> bool:
     """Whether a short message names options of the product in focus ("in a 9", "M, black")."""
-    focus = talk.ctx.focus
+    focus = in_focus(talk)
     if focus is None or len(talk.text.split()) > 8:
         return False
     cards = talk.ctx.index.cards([focus])

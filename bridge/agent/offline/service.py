@@ -23,7 +23,8 @@ TOPICS = (
                             r"warehouse|dispatch|delivery times?|take to get|get there|"
                             r"how (?:many|much) days)\b", re.I)),
     ("shipping", re.compile(r"\b(ship|ships|shipping|deliver|delivery|postage|send to|"
-                            r"shipping cost)\b", re.I)),
+                            r"shipping cost|internationally|abroad|overseas)\b|"
+                            r"\b(send|post|mail)\b.{0,25}\bto\b", re.I)),
 )
 COUNTRIES = {
     "United States": "united states|usa|u\\.s\\.a?|\\bus\\b|america|estados unidos|etats unis|"
@@ -60,6 +61,10 @@ METHODS = {
 }
 NEGATIVE = re.compile(r"\b(don'?t|do not|doesn'?t|does not|not|no|never|cannot|can'?t)\b",
                       re.I)
+
+
+def mentions_place(text: str) -> bool:
+    return _country(fold(text)) is not None
 
 
 def topic(text: str) -> str | None:

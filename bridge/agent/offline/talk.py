@@ -2,12 +2,13 @@
 reader's English), their language and the dialogue state."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Iterator
 
 from ..events import Event
 from ..turn import Turn
-from . import dialogue, language, lexicon, say
+from . import dialogue, language, lexicon, say, targets
 from .phrases import t
 
 
@@ -22,7 +23,9 @@ class Talk:
     @classmethod
     def of(cls, turn: Turn) -> "Talk":
         raw = turn.question.strip()
-        lang = language.of_turn(turn.messages, turn.language, lexicon.scores())
+        # Product names are the store's words, in whatever language: they tell nothing.
+        messages = turn.messages[:-1] + [{"role": "user", "content": _unnamed(turn, raw)}]
+        lang = language.of_turn(messages, turn.language, lexicon.scores())
         return cls(turn, raw, lexicon.to_english(raw, lang), lang,
                    dialogue.read(turn, lang))
 
@@ -35,3 +38,11 @@ class Talk:
 
     def say(self, *lines: str) -> Iterator[Event]:
         return say.chunks("\n".join(line for line in lines if line))
+
+
+def _unnamed(turn: Turn, text: str) -> str:
+    for pid in targets.said_in_full(turn):
+        card = turn.ctx.index.cards([pid])
+        if card:
+            text = re.sub(re.escape(card[0]["name"]), " ", text, flags=re.I)
+    return text

@@ -23,12 +23,21 @@ def products(turn: Turn, text: str, want: int = 1) -> list[int]:
         return ranked[:want]
     if positions:
         return [shown[i] for i in positions]
+    if not shown and ctx.focus and re.search(r"\b(first|1st|last|top)\b", text, re.I):
+        return [ctx.focus]  # one product looked at: "the first one" is that one
+    exact = said_in_full(turn)
+    if exact:
+        return exact[:want]
     seen = ctx.index.cards(_seen(turn, shown))
-    named = _by_name(text, seen)
+    # A name said in full wins over a word it shares with something seen ("the Slim Leather
+    # Wallet" after "the Leather Belt"), so the catalogue's own matches compete too.
+    terms = query_terms(_without_intent_words(text))
+    found = ctx.index.search(" ".join(terms), limit=5).cards if terms else []
+    named = _by_name(text, seen + [c for c in found if c["id"] not in {s["id"] for s in seen}])
     if named:
         return named[:want]
-    described = _by_attribute(text, ctx.index.cards(
-        ([ctx.focus] if ctx.focus else []) + [i for i in shown if i != ctx.focus]))
+    near = ([ctx.focus] if ctx.focus else []) + [i for i in shown if i != ctx.focus]
+    described = _by_attribute(text, [item for i in near if (item := ctx.index.item(i))])
     if described:
         return described[:want]
     headed = _by_head(text, seen)
@@ -45,6 +54,22 @@ def products(turn: Turn, text: str, want: int = 1) -> list[int]:
         strong = _by_name(" ".join(terms), found)
         return strong or ([c["id"] for c in found] if want > 1 else [])
     return []
+
+
+def said_in_full(turn: Turn) -> list[int]:
+    """Products whose whole name the shopper wrote, as written ("do you still have the
+    Leather Belt?"), longest names first."""
+    tokens = re.findall(r"[\w'&().-]+", turn.question)[:24]
+    found: list[int] = []
+    for size in range(min(len(tokens), 6), 0, -1):
+        for start in range(len(tokens) - size + 1):
+            name = " ".join(tokens[start:start + size]).strip(".,;:!?'")
+            if len(name) < 4:
+                continue
+            pid = turn.ctx.index.id_by_name(name)
+            if pid and pid not in found:
+                found.append(pid)
+    return found
 
 
 def points_at_shown(turn: Turn, text: str) -> bool:
@@ -137,12 +162,12 @@ def superlative(text: str) -> str | None:
 def _by_name(text: str, cards: list[dict]) -> list[int]:
     said = set(words(text))
     scored = []
-    for card in cards:
+    for order, card in enumerate(cards):
         name = [w for w in words(card["name"]) if len(w) > 1]
         hits = sum(1 for w in name if w in said or w.rstrip("s") in said
                    or w + "s" in said)
         if name and hits / len(name) >= NAME_MATCH:
-            scored.append((-hits / len(name), -hits, card["id"]))
+            scored.append((-hits / len(name), -hits, order, card["id"]))
     return [pid for *_, pid in sorted(scored)]
 
 
@@ -153,6 +178,8 @@ def _by_attribute(text: str, cards: list[dict]) -> list[int]:
     for card in cards:
         values = {value for v in card.get("variations") or ()
                   for name, value in v["attributes"].items() if "size" not in name.lower()}
+        values |= {value for name, options in (card.get("attributes") or {}).items()
+                   if "size" not in name.lower() for value in options}
         values |= {w for w in words(card["name"]) if w in COLOUR_WORDS}
         if any(parse.mentioned(value, text) for value in values):
             found.append(card["id"])

@@ -2,21 +2,38 @@
 
 base: Provider, ProviderError, run_chain, SORRY; anthropic, openai_compat, offline: the
 providers; clients: the SDK clients, built only there.
+
+A model provider's module (and its SDK: about a second and 100,000 objects on the heap for
+each) is imported only when its provider is configured, so a bridge without keys carries
+neither.
 """
 from __future__ import annotations
 
+from importlib import import_module
 from typing import Callable
 
 from ...settings import Settings, SettingsError, env_name
-from . import anthropic, openai_compat
 from .base import Provider, ProviderError, run_chain
 from .offline import OfflineProvider
 
+Factory = Callable[[Settings, str, str], Provider | None]
+
+
+def _when(configured: Callable[[Settings], bool], module: str) -> Factory:
+    """The factory of ``module``, imported once ``configured(settings)`` says it can run."""
+    def factory(settings: Settings, store_name: str, currency: str) -> Provider | None:
+        if not configured(settings):
+            return None
+        return import_module(f"{__name__}.{module}").factory(settings, store_name, currency)
+    return factory
+
+
 # name -> factory(settings, store name, currency) returning a provider, or None when its
-# key is not configured.
-FACTORIES: dict[str, Callable[[Settings, str, str], Provider | None]] = {
-    "anthropic": anthropic.factory,
-    "openai": openai_compat.factory,
+# key is not configured (each module's own factory says the same).
+FACTORIES: dict[str, Factory] = {
+    "anthropic": _when(lambda s: bool(s.anthropic_api_key), "anthropic"),
+    "openai": _when(lambda s: bool(s.openai_model and (s.openai_base_url or s.openai_api_key)),
+                    "openai_compat"),
 }
 
 

@@ -15,6 +15,7 @@ import httpx2
 from ...settings import Settings
 from ...usage import Usage
 from ..events import Chunk, Event
+from ..offline.language import of_shopper
 from ..prompt import system_prompt, tool_definitions, tool_text, turn_note
 from ..turn import Turn
 from .base import ProviderError
@@ -61,7 +62,9 @@ class AnthropicProvider:
         system = [
             {"type": "text", "text": self.system, "cache_control": {"type": "ephemeral"}},
             {"type": "text", "text": turn_note(turn.channel, bool(turn.ctx.shopper_id),
-                                               turn.language)},
+                                               turn.language,
+                                               of_shopper(turn.messages, turn.language),
+                                               turn.viewing)},
         ]
         for number in range(self.max_calls):
             last = number == self.max_calls - 1

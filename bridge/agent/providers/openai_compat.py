@@ -17,6 +17,7 @@ import openai
 from ...settings import Settings
 from ...usage import Usage
 from ..events import Chunk, Event
+from ..offline.language import of_shopper
 from ..prompt import system_prompt, tool_definitions, tool_text, turn_note
 from ..turn import Turn
 from .base import ProviderError
@@ -88,7 +89,8 @@ class OpenAICompatProvider:
     def _run(self, turn: Turn) -> Iterator[Event]:
         # One system message, the static prompt first, so its bytes lead every request
         # (prefix caching) and chat templates that allow a single system message accept it.
-        note = turn_note(turn.channel, bool(turn.ctx.shopper_id), turn.language)
+        note = turn_note(turn.channel, bool(turn.ctx.shopper_id), turn.language,
+                         of_shopper(turn.messages, turn.language), turn.viewing)
         messages = [{"role": "system", "content": f"{self.system}\n\n{note}"}, *history(turn)]
         tools = [{"type": "function",
                   "function": {"name": t["name"], "description": t["description"],

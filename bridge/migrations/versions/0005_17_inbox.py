@@ -36,6 +36,7 @@ def upgrade() -> None:
         batch_op.create_index('ix_conversations_channel_updated', ['channel', 'updated_at'], unique=False)
 
     with op.batch_alter_table('messages', schema=None) as batch_op:
+        batch_op.create_index('ix_messages_conversation_latest', ['conversation_id', 'id'], unique=False)
         batch_op.add_column(sa.Column('author', sa.String(length=120), nullable=True))
         batch_op.add_column(sa.Column('intent', sa.String(length=20), nullable=True))
         batch_op.add_column(sa.Column('sentiment', sa.String(length=12), nullable=True))
@@ -67,6 +68,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table('webhook_deliveries')
     with op.batch_alter_table('messages', schema=None) as batch_op:
+        batch_op.drop_index('ix_messages_conversation_latest')
         batch_op.drop_column('sentiment')
         batch_op.drop_column('intent')
         batch_op.drop_column('author')

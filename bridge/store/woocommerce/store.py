@@ -22,7 +22,10 @@ from .http import WooHttp
 
 # Seconds a product read stays fresh: long enough for one turn, short for stock to move.
 PRODUCT_TTL = 20.0
-# Parallel variation reads during a sync; WooCommerce serves each product's separately.
+# WooCommerce serves each product's variations separately: a page's variable products are
+# read this many at once, each reader on a keep-alive connection of the session's pool that
+# it reuses for the whole sync: 8 took a full sync of 10,000 products 14.8 s against 18.3 s
+# on one (bench/woocommerce_sync.py).
 VARIATION_WORKERS = 8
 
 

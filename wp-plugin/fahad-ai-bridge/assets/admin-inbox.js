@@ -1,8 +1,8 @@
 /*
  * fahad-ai admin inbox: every conversation on every channel, filterable and paged; one
  * conversation turn by turn with what the assistant did; reply, take over, hand back,
- * resolve, erase; the webhook delivery log. Reads and writes /admin/conversation* (the
- * bridge's own database only, never the store). Needs admin-kit.js.
+ * resolve, erase. Reads and writes /admin/conversation* (the bridge's own database only,
+ * never the store). Needs admin-kit.js.
  */
 (function () {
   "use strict";
@@ -18,6 +18,7 @@
   var STATUS_TEXT = { open: "assistant", escalated: "waiting for a person", person: "with a person", resolved: "resolved" };
   var ROLE_TEXT = { user: "Shopper", assistant: "Assistant", person: "Person" };
   var REFRESH_MS = 5000; // an open conversation is re-read this often, to see the shopper's new words
+  var LIST_MS = 15000; // and the list, with the count of shoppers waiting for a person
   var AUTHOR_KEY = "fahadAiInboxAuthor";
 
   var filters = { page: 1, per_page: 20 };
@@ -26,6 +27,7 @@
   var detail = el("div", { class: "fahad-inbox-detail", "aria-live": "polite" });
   var current = null; // the open conversation's id
   var timer = null;
+  var refreshing = 0;
   var listStatus = el("p", { class: "fahad-admin-muted", role: "status" });
 
   function label(value) { return value ? String(value).replace(/_/g, " ") : ""; }
@@ -68,12 +70,6 @@
     return form;
   }
 
-  function query(params) {
-    return Object.keys(params).map(function (k) {
-      return encodeURIComponent(k) + "=" + encodeURIComponent(params[k]);
-    }).join("&");
-  }
-
   function pill(kind, text) {
     return text ? el("span", { class: "fahad-admin-pill fahad-inbox-" + kind, "data-value": text, text: label(text) }) : null;
   }
@@ -98,9 +94,9 @@
     ]);
   }
 
-  function loadList() {
-    listStatus.textContent = "Loading conversations…";
-    return kit.api("admin/conversations?" + query(filters)).then(function (body) {
+  function loadList(quiet) {
+    if (!quiet) listStatus.textContent = "Loading conversations…";
+    return kit.api("admin/conversations?" + kit.query(filters)).then(function (body) {
       list.replaceChildren.apply(list, body.conversations.map(summaryItem));
       listStatus.textContent = body.total ? body.total + (body.total === 1 ? " conversation" : " conversations") :
         "No conversation matches.";
@@ -132,8 +128,11 @@
         t.ok === false ? " failed" : "",
       ]);
     });
+    // A caught claim (api-15): what the model wrote, what the store says instead, what was done.
     var claims = (turn.claims || []).map(function (c) {
-      return el("li", { text: typeof c === "string" ? c : (c.text || c.claim || JSON.stringify(c)) });
+      if (typeof c === "string") return el("li", { text: c });
+      return el("li", { text: (c.claim || "") + " → " + (c.fact || "withheld") +
+        " (" + [c.action, c.kind].filter(Boolean).join(", ") + ")" });
     });
     return el("details", { class: "fahad-inbox-turn" }, [
       el("summary", { text: "What the assistant did" + (tools.length ? ": " + tools.length + " tool calls" : "") +
@@ -154,22 +153,6 @@
         pill("intent", m.intent), " ", pill("sentiment", m.sentiment)]),
       el("p", { class: "fahad-inbox-text", text: m.content }),
       m.turn ? turnDetails(m.turn, m.products) : null,
-    ]);
-  }
-
-  function deliveryTable(deliveries, caption) {
-    if (!deliveries.length) return el("p", { class: "fahad-admin-muted", text: "No webhook deliveries." });
-    return el("table", { class: "fahad-inbox-deliveries" }, [
-      el("caption", { text: caption }),
-      el("thead", {}, [el("tr", {}, ["Event", "Endpoint", "Status", "Attempts", "Answer", "Created", "Next or done"].map(function (h) {
-        return el("th", { scope: "col", text: h });
-      }))]),
-      el("tbody", {}, deliveries.map(function (d) {
-        return el("tr", { "data-status": d.status }, [el("th", { scope: "row", text: d.event }),
-          el("td", { text: d.endpoint }), el("td", { text: d.status }), el("td", { class: "num", text: String(d.attempts) }),
-          el("td", { text: d.response_status ? String(d.response_status) : (d.error || "") }),
-          el("td", { text: when(d.created_at) }), el("td", { text: when(d.delivered_at || d.next_attempt_at) })]);
-      })),
     ]);
   }
 
@@ -259,7 +242,7 @@
       })),
       messages,
       el("div", { class: "fahad-inbox-actions" }, actions(c)),
-      deliveryTable(body.deliveries || [], "Webhook deliveries of this conversation")
+      kit.deliveryTable(body.deliveries || [], "Webhook deliveries of this conversation")
     );
   }
 
@@ -305,44 +288,31 @@
     }, REFRESH_MS);
   }
 
-  // -- the delivery log --
-
-  function deliveries(panel) {
-    var out = el("div", {});
-    var status = el("select", { id: "fahad-deliveries-status" }, ["", "pending", "delivered", "failed"].map(function (s) {
-      return el("option", { value: s, text: s || "any status" });
-    }));
-    var page = 1;
-    function load() {
-      var params = { page: page, per_page: 50 };
-      if (status.value) params.status = status.value;
-      kit.api("admin/webhook-deliveries?" + query(params)).then(function (body) {
-        out.replaceChildren(deliveryTable(body.deliveries, body.total + " deliveries, newest first"),
-          el("div", { class: "fahad-admin-inline" }, [
-            el("button", { type: "button", text: "Previous", disabled: page <= 1, onclick: function () { page -= 1; load(); } }),
-            el("span", { text: "Page " + body.page + " of " + Math.max(body.total_pages || 1, 1) }),
-            el("button", { type: "button", text: "Next", disabled: page >= (body.total_pages || 1), onclick: function () { page += 1; load(); } }),
-          ]));
-      }, function (error) { out.replaceChildren(el("p", { class: "fahad-admin-error", text: error.message })); });
-    }
-    status.addEventListener("change", function () { page = 1; load(); });
-    panel.appendChild(el("div", { class: "fahad-admin-card" }, [
-      el("h2", { text: "Webhook deliveries" }),
-      el("p", { class: "fahad-admin-muted", text: "What the bridge told your endpoints, with retries." }),
-      el("div", { class: "fahad-admin-inline" }, [el("label", { for: "fahad-deliveries-status", text: "Status" }), status]),
-      out,
-    ]));
-    load();
+  /** "Inbox (2 waiting)": shoppers who asked for a person and have nobody yet. */
+  function countWaiting() {
+    return kit.api("admin/conversations?status=escalated&per_page=1").then(function (body) {
+      inboxTab.button.textContent = body.total ? "Inbox (" + body.total + " waiting)" : "Inbox";
+    }, function () { /* the list says what went wrong */ });
   }
 
-  kit.addTab("inbox", "Inbox", function (panel) {
+  function refresh() {
+    var busy = document.activeElement && document.activeElement.closest &&
+      document.activeElement.closest(".fahad-inbox-filters, .fahad-inbox-list");
+    if (document.hidden || busy || !kit.root.querySelector("#fahad-admin-panel-inbox:not([hidden])")) return;
+    loadList(true);
+    countWaiting();
+  }
+
+  var inboxTab = kit.addTab("inbox", "Inbox", function (panel) {
     panel.appendChild(el("div", { class: "fahad-inbox" }, [
       el("div", { class: "fahad-admin-card fahad-inbox-side" }, [el("h2", { text: "Conversations" }), filterForm(),
         listStatus, list, pager]),
       el("div", { class: "fahad-admin-card fahad-inbox-main" }, [detail]),
     ]));
-    detail.appendChild(el("p", { class: "fahad-admin-muted", text: "Choose a conversation to read it turn by turn." }));
+    current = null;
+    detail.replaceChildren(el("p", { class: "fahad-admin-muted", text: "Choose a conversation to read it turn by turn." }));
     loadList();
+    countWaiting();
+    if (!refreshing) refreshing = window.setInterval(refresh, LIST_MS);
   });
-  kit.addTab("deliveries", "Webhooks", deliveries, 100); // after the other tabs
 })();

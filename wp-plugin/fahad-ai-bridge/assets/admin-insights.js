@@ -22,18 +22,6 @@
       [el("h2", { id: id, text: title })].concat(children));
   }
 
-  function table(caption, head, rows) {
-    return el("table", {}, [
-      el("caption", { text: caption }),
-      el("thead", {}, [el("tr", {}, head.map(function (h, i) { return el("th", { scope: "col", class: i ? "num" : null, text: h }); }))]),
-      el("tbody", {}, rows.map(function (r) {
-        return el("tr", {}, r.map(function (cell, i) {
-          return i ? el("td", { class: "num", text: String(cell) }) : el("th", { scope: "row", text: String(cell) });
-        }));
-      })),
-    ]);
-  }
-
   function figures(data) {
     var rows = [
       ["Conversations", String(data.conversations)],
@@ -74,11 +62,11 @@
       el("p", { class: "fahad-admin-legend" }, [el("span", { class: "fahad-admin-key-bar" }), "Conversations ",
         el("span", { class: "fahad-admin-key-dot" }), "Asked for a person"]),
       graphic,
-      el("details", {}, [el("summary", { text: "Show the figures as a table" }), table("Per day, with shopper messages by intent",
+      el("details", {}, [el("summary", { text: "Show the figures as a table" }), kit.table("Per day, with shopper messages by intent",
         ["Date", "Conversations", "Asked for a person"].concat(intents.map(label)),
         rows.map(function (d) {
           return [d.date, d.conversations, d.escalated].concat(intents.map(function (k) { return (d.intents || {})[k] || 0; }));
-        }))]),
+        }), [1, 2].concat(intents.map(function (k, i) { return i + 3; })))]),
     ];
   }
 
@@ -97,7 +85,7 @@
 
   function unanswered(data) {
     if (!data.unanswered.length) return [el("p", { class: "fahad-admin-muted", text: "Every question found an answer." })];
-    return [table("Questions the assistant couldn't answer, newest first", ["Question", "Why", "When"],
+    return [kit.table("Questions the assistant couldn't answer, newest first", ["Question", "Why", "When"],
       data.unanswered.map(function (u) { return [u.question, REASONS[u.reason] || label(u.reason), kit.when(u.at)]; }))];
   }
 
@@ -109,10 +97,10 @@
 
   function cost(data) {
     if (!data.cost.length) return [el("p", { class: "fahad-admin-muted", text: "No model calls in this window." })];
-    return [table("Model cost by day and model (US dollars)", ["Date", "Model", "Turns", "Cost"],
+    return [kit.table("Model cost by day and model (US dollars)", ["Date", "Model", "Turns", "Cost"],
       data.cost.map(function (c) {
         return [c.date, c.model || "unknown", c.turns, c.cost_usd === null ? "unknown" : kit.money(c.cost_usd, "USD", 4)];
-      }))];
+      }), [2, 3])];
   }
 
   function load() {

@@ -71,6 +71,44 @@ window.fahadAiAdminKit = (function () {
     return isNaN(date) ? iso : date.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
   }
 
+  /** A query string from {name: value}. */
+  function query(params) {
+    return Object.keys(params).map(function (k) {
+      return encodeURIComponent(k) + "=" + encodeURIComponent(params[k]);
+    }).join("&");
+  }
+
+  /** A table: the first cell of each row is its header; `numeric` lists right-aligned columns. */
+  function table(caption, head, rows, numeric) {
+    var nums = numeric || [];
+    return el("table", {}, [
+      el("caption", { text: caption }),
+      el("thead", {}, [el("tr", {}, head.map(function (h, i) {
+        return el("th", { scope: "col", class: nums.indexOf(i) >= 0 ? "num" : null, text: h });
+      }))]),
+      el("tbody", {}, rows.map(function (r) {
+        return el("tr", {}, r.map(function (cell, i) {
+          var text = cell === null || cell === undefined ? "" : String(cell);
+          return i ? el("td", { class: nums.indexOf(i) >= 0 ? "num" : null, text: text })
+            : el("th", { scope: "row", text: text });
+        }));
+      })),
+    ]);
+  }
+
+  /** Webhook deliveries (the inbox's conversation and the Webhooks tab show them alike). */
+  function deliveryTable(deliveries, caption) {
+    if (!deliveries.length) return el("p", { class: "fahad-admin-muted", text: "No webhook deliveries." });
+    var out = table(caption, ["Event", "Endpoint", "Status", "Attempts", "Answer", "Created", "Next or done"],
+      deliveries.map(function (d) {
+        return [d.event, d.endpoint, d.status, d.attempts, d.response_status ? d.response_status : (d.error || ""),
+          when(d.created_at), when(d.delivered_at || d.next_attempt_at)];
+      }), [3]);
+    out.classList.add("fahad-inbox-deliveries");
+    Array.prototype.forEach.call(out.tBodies[0].rows, function (row, i) { row.setAttribute("data-status", deliveries[i].status); });
+    return out;
+  }
+
   function request(method, path, body) {
     var headers = { Accept: "application/json" };
     if (config.auth === "nonce") headers["X-WP-Nonce"] = config.nonce;
@@ -144,6 +182,7 @@ window.fahadAiAdminKit = (function () {
     if (focus) tab.button.focus();
     if (!tab.loaded) {
       tab.loaded = true;
+      tab.panel.replaceChildren(); // after a new token, the tab is built afresh
       tab.load(tab.panel);
     }
   }
@@ -207,5 +246,5 @@ window.fahadAiAdminKit = (function () {
   }
 
   return { config: config, root: root, el: el, svg: svg, money: money, ticks: ticks, when: when,
-    api: api, post: post, addTab: addTab, setState: setState };
+    query: query, table: table, deliveryTable: deliveryTable, api: api, post: post, addTab: addTab, setState: setState };
 })();

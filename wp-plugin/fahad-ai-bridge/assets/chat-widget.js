@@ -34,6 +34,9 @@
 
   const REST_URL = config.restUrl.endsWith("/") ? config.restUrl : config.restUrl + "/";
   const NAME = text(config.name).trim() || "Shop assistant";
+  // On a product page, the product the shopper is looking at ({id, name}); else null.
+  const PAGE_PRODUCT = config.product && Number.isInteger(Number(config.product.id)) && Number(config.product.id) > 0
+    ? { id: Number(config.product.id), name: text(config.product.name).trim() } : null;
 
   // Every sentence the shopper can see, in one place.
   const TEXT = {
@@ -114,6 +117,7 @@
     handoffBack: "The assistant is back to help you.",
     handoffResolved: "A person from the store has resolved this conversation. Write again any time.",
     person: "Store team",
+    aboutProduct: (name) => "Questions about " + name + "? Ask me about sizes, stock or delivery, or to add it to your cart.",
   };
   // The site's own words (the WordPress plugin passes them translated).
   if (config.strings && typeof config.strings === "object") {
@@ -589,6 +593,11 @@
       if (!state.greeted) {
         state.greeted = true;
         log.appendChild(h("div", { class: "fahad-ai-msg fahad-ai-msg-greeting" }, renderMarkdown(TEXT.greeting)));
+      }
+      if (PAGE_PRODUCT && !state.pageNoted) {
+        state.pageNoted = true;
+        log.appendChild(h("div", { class: "fahad-ai-msg fahad-ai-msg-greeting fahad-ai-msg-page",
+          "data-product-id": String(PAGE_PRODUCT.id) }, renderMarkdown(TEXT.aboutProduct(PAGE_PRODUCT.name || TEXT.productFallback(PAGE_PRODUCT.id)))));
       }
       scrollToEnd(true);
     }
@@ -1305,9 +1314,14 @@
     }
   }
 
-  function addAssistantText(content) {
+  /** A restored answer: its text and, drawn again from the catalogue, its cards. */
+  function addAssistantText(content, cards) {
     const bubble = h("div", { class: "fahad-ai-msg fahad-ai-msg-assistant", "data-state": "done" }, renderMarkdown(content));
-    log.appendChild(bubble);
+    const shown = Array.isArray(cards) ? cards.filter(isCard) : [];
+    log.appendChild(h("div", { class: "fahad-ai-turn fahad-ai-restored" }, [
+      bubble,
+      shown.length ? h("ul", { class: "fahad-ai-cards" }, shown.map(renderCard)) : null,
+    ]));
     return bubble;
   }
 
@@ -1358,7 +1372,7 @@
         addUserMessage(content);
         state.messages.push({ role: "user", content: content });
       } else if (restoring && content && message.role === "assistant") {
-        addAssistantText(content);
+        addAssistantText(content, message.cards);
         state.messages.push({ role: "assistant", content: content });
       }
     }
@@ -1502,6 +1516,11 @@
     const userBubble = addUserMessage(message);
     state.messages.push({ role: "user", content: message });
     const payload = { messages: state.messages.slice(), conversation_ref: ensureRef() };
+    // The first question on a product page is about that product ("is it in stock?").
+    if (PAGE_PRODUCT && !state.pageAsked) {
+      payload.page_product = PAGE_PRODUCT.id;
+      state.pageAsked = true;
+    }
     const turn = new Turn(message, userBubble);
     try {
       if (state.useFallback) await viaMessage(payload, turn);

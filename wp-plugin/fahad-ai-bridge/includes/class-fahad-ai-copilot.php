@@ -28,6 +28,7 @@ final class Fahad_AI_Copilot {
 		'fahad-ai-admin-inbox'    => 'admin-inbox.js',
 		'fahad-ai-admin-insights' => 'admin-insights.js',
 		self::HANDLE              => 'admin-copilot.js',
+		'fahad-ai-admin-webhooks' => 'admin-webhooks.js',
 	);
 
 	/**

@@ -35,6 +35,7 @@ final class Fahad_AI_Routes {
 			'/visual-search'          => array( 'POST', self::STOREFRONT ),
 			'/handoff'                => array( 'POST', self::STOREFRONT ),
 			'/conversation'           => array( 'GET', self::STOREFRONT ),
+			'/conversation/erase'     => array( 'POST', self::STOREFRONT ),
 			'/admin/insights'         => array( 'GET', self::ADMIN ),
 			'/admin/sale-candidates'  => array( 'GET', self::ADMIN ),
 			'/admin/product-context'  => array( 'GET', self::ADMIN ),

@@ -48,6 +48,13 @@ final class Fahad_AI_Widget {
 		if ( function_exists( 'wc_get_checkout_url' ) ) {
 			$config['checkoutUrl'] = esc_url_raw( wc_get_checkout_url() );
 		}
+		// On a product page the widget knows the product: "is it in stock?" means this one.
+		if ( function_exists( 'is_product' ) && is_product() ) {
+			$config['product'] = array(
+				'id'   => (int) get_queried_object_id(),
+				'name' => wp_strip_all_tags( get_the_title( get_queried_object_id() ) ),
+			);
+		}
 		return (array) apply_filters( 'fahad_ai_widget_config', $config );
 	}
 

@@ -37,7 +37,7 @@ T = {
                  "nenn mir den Namen.",
     "which_compare": "Welche Produkte soll ich vergleichen? Such zuerst etwas und sag dann "
                      "zum Beispiel, dass ich die ersten zwei vergleichen soll.",
-    "compare_intro": "Hier ist der Vergleich von {names}:",
+    "compare_intro": "Hier ist der Vergleich von {names}:", "and": "und",
     "compare_cheapest": "- {name} ist am günstigsten, für {price}.",
     "compare_best": "- {name} ist am besten bewertet ({rating} von 5).",
     "compare_out": "- {name} ist ausverkauft.",
@@ -65,11 +65,8 @@ T = {
     "how_many": "Wie viele {name} möchtest du?",
     "change_failed": "Ich konnte deinen Warenkorb nicht ändern: {error}",
     "emptied": "Dein Warenkorb ist jetzt leer.",
-    "handoff": "Natürlich. Um mit einer Person zu sprechen, kontaktiere das Team des Shops: "
-               "{contact}. Nenne die Referenz {ref}: damit finden sie diese Unterhaltung.",
-    "handoff_no_contact": "Natürlich. Der Shop hat hier keine Kontaktdaten angegeben, aber "
-                          "eine Person aus seinem Team findet diese Unterhaltung mit der "
-                          "Referenz {ref}.",
+    "handoff": "Natürlich: Ich habe eine Person aus dem Team des Shops gebeten, dieses Gespräch zu übernehmen. Deine Referenz ist {ref}; sie antworten dir hier.",
+    "handoff_contact": "Du erreichst sie auch hier: {contact}.",
     "policy_intro": "Das sagt der Shop dazu:",
     "ship_yes": "Ja, wir liefern nach {country}.",
     "ship_no": "Nein, wir liefern leider nicht nach {country}.",

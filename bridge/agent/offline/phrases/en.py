@@ -66,11 +66,8 @@ T = {
     "how_many": "How many {name} would you like?",
     "change_failed": "I couldn't change your cart: {error}",
     "emptied": "Your cart is now empty.",
-    "handoff": "Of course. To talk to a person, contact the store's team: {contact}. Mention "
-               "the reference {ref}: it points them to this conversation.",
-    "handoff_no_contact": "Of course. The store hasn't given its contact details here, but "
-                          "a person from its team can find this conversation by the "
-                          "reference {ref}.",
+    "handoff": "Of course: I've asked a person from the store's team to take over this conversation. Your reference is {ref}; they will answer you here.",
+    "handoff_contact": "You can also reach them at {contact}.",
     "policy_intro": "Here is what the store says:",
     "ship_yes": "Yes, we ship to {country}.",
     "ship_no": "No, we don't ship to {country}.",

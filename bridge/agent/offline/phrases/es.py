@@ -61,11 +61,8 @@ T = {
     "how_many": "¿Cuántos {name} quieres?",
     "change_failed": "No pude cambiar tu carrito: {error}",
     "emptied": "Tu carrito ya está vacío.",
-    "handoff": "Claro. Para hablar con una persona, contacta con el equipo de la tienda: "
-               "{contact}. Menciona la referencia {ref}: les lleva a esta conversación.",
-    "handoff_no_contact": "Claro. La tienda no ha dado aquí sus datos de contacto, pero una "
-                          "persona de su equipo puede encontrar esta conversación con la "
-                          "referencia {ref}.",
+    "handoff": "Claro: he pedido a una persona del equipo de la tienda que continúe esta conversación. Tu referencia es {ref}; te responderán aquí.",
+    "handoff_contact": "También puedes contactar con ellos en {contact}.",
     "policy_intro": "Esto es lo que dice la tienda:",
     "ship_yes": "Sí, enviamos a {country}.",
     "ship_no": "No, no enviamos a {country}.",
@@ -80,7 +77,7 @@ T = {
     "topic_contact": "cómo contactar",
     "contact_is": "Puedes contactar con el equipo de la tienda en {contact}.",
     "budget_some": "solo algunas opciones entran en ese presupuesto, como {options}",
-    "budget_fits": "**{name}** dentro de ese presupuesto: {options}.",
+    "budget_fits": "Estas opciones de **{name}** entran en ese presupuesto: {options}.",
     "budget_none": "No, ninguna opción disponible de **{name}** entra en ese presupuesto.",
     "variant_over": "No, **{label}** cuesta {price}, más que ese presupuesto.",
     "variant_within": "Sí, **{label}** cuesta {price}, dentro de ese presupuesto.",

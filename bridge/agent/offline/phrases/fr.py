@@ -65,11 +65,8 @@ T = {
     "how_many": "Combien de {name} voulez-vous ?",
     "change_failed": "Je n'ai pas pu modifier votre panier : {error}",
     "emptied": "Votre panier est maintenant vide.",
-    "handoff": "Bien sûr. Pour parler à une personne, contactez l'équipe de la boutique : "
-               "{contact}. Donnez la référence {ref} : elle les mène à cette conversation.",
-    "handoff_no_contact": "Bien sûr. La boutique n'a pas donné ses coordonnées ici, mais une "
-                          "personne de son équipe peut retrouver cette conversation avec la "
-                          "référence {ref}.",
+    "handoff": "Bien sûr : j'ai demandé à une personne de l'équipe de la boutique de reprendre cette conversation. Votre référence est {ref} ; elle vous répondra ici.",
+    "handoff_contact": "Vous pouvez aussi les joindre : {contact}.",
     "policy_intro": "Voici ce que dit la boutique :",
     "ship_yes": "Oui, nous livrons à destination de {country}.",
     "ship_no": "Non, nous ne livrons pas à destination de {country}.",

@@ -22,7 +22,7 @@ T = {
     "closest": "Le cose più vicine che abbiamo:",
     "store_has": "Questo negozio ha: {categories}.",
     "spelled": "(Ho cercato {pairs}.)", "spelled_pair": "\"{right}\" invece di \"{wrong}\"",
-    "from": "dai {price}",
+    "from": "dai {price}", "was": "(prima {price})", "only_left": "ne rimangono solo {n}",
     "out_of_stock": "esaurito", "partner": "venduto sul sito di un partner",
     "in_stock": "disponibile", "n_in_stock": "ne rimangono {n}",
     "options": "Opzioni: {options}.",
@@ -62,11 +62,8 @@ T = {
     "how_many": "Quanti {name} vuoi nel carrello?",
     "change_failed": "Non sono riuscito a cambiare il carrello: {error}",
     "emptied": "Il tuo carrello ora è vuoto.",
-    "handoff": "Certo. Per parlare con una persona, contatta il team del negozio: "
-               "{contact}. Indica il riferimento {ref}: li porta a questa conversazione.",
-    "handoff_no_contact": "Certo. Il negozio non ha indicato qui i suoi contatti, ma una "
-                          "persona del team può trovare questa conversazione con il "
-                          "riferimento {ref}.",
+    "handoff": "Certo: ho chiesto a una persona del team del negozio di continuare questa conversazione. Il tuo riferimento è {ref}; ti risponderanno qui.",
+    "handoff_contact": "Puoi anche contattarli qui: {contact}.",
     "policy_intro": "Ecco che cosa dice il negozio:",
     "ship_yes": "Sì, spediamo in {country}.",
     "ship_no": "No, non spediamo in {country}.",

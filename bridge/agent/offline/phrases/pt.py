@@ -61,10 +61,8 @@ T = {
     "how_many": "Quantos {name} você quer?",
     "change_failed": "Não consegui mudar seu carrinho: {error}",
     "emptied": "Seu carrinho está vazio agora.",
-    "handoff": "Claro. Para falar com uma pessoa, entre em contato com a equipe da loja: "
-               "{contact}. Informe a referência {ref}: ela leva a esta conversa.",
-    "handoff_no_contact": "Claro. A loja não deu aqui os dados de contato, mas uma pessoa da "
-                          "equipe pode encontrar esta conversa pela referência {ref}.",
+    "handoff": "Claro: pedi a uma pessoa da equipe da loja para continuar esta conversa. A sua referência é {ref}; vão responder aqui.",
+    "handoff_contact": "Você também pode falar com a equipe em {contact}.",
     "policy_intro": "Isto é o que a loja diz:",
     "ship_yes": "Sim, enviamos para {country}.",
     "ship_no": "Não, não enviamos para {country}.",

@@ -1,6 +1,23 @@
 """Arabic shopping words for the lexicon: ``phrase | phrase = english``, folded."""
 
 TABLE = """
+احتاج | ابحث = i want
+شيئا = something
+للمطر | المطر | مطر = rain
+ابي | والدي = dad
+امي | والدتي = mom
+يدي | يداي = hands
+شيء | شي | اي شيء = something
+للشتاء | في الشتاء = winter
+للشاطئ | للبحر = beach
+للجري | الجري | للركض = running
+هدية = gift
+للبرد | البرد = cold
+اقل = under
+دولار = dollars
+سياسة | سياسه = policy
+اعلى تقييما | افضل تقييم | الافضل تقييما = best rated
+مساء | المساء | الليل = evening
 مرحبا | اهلا | السلام عليكم | اهلا وسهلا = hello
 شكرا | شكرا جزيلا = thanks
 نعم | اجل | ايوه | طيب | حسنا | بالتاكيد = yes

@@ -1,6 +1,17 @@
 """German shopping words for the lexicon: ``phrase | phrase = english``, folded."""
 
 TABLE = """
+vater | papa = dad
+mutter | mama = mom
+freundin | freund = girlfriend
+meine | meinen | meinem | meiner = 
+hande = hands
+rucksacke = backpack
+sprechen | reden | sprechen mit = talk
+beste bewertungen | besten bewertungen | am besten bewertete = best rated
+abend | abends = evening
+regen | regenjacke = rain
+schnee = snow
 wie viel macht das | insgesamt = show my cart
 zuruckzuschicken | zuruckzugeben | zuruckzusenden = returns
 was kosten die | was kostet der | was kostet die | was kostet das = how much is

@@ -1,6 +1,17 @@
 """Spanish shopping words for the lexicon: ``phrase | phrase = english``, folded."""
 
 TABLE = """
+padre | papa = dad
+madre | mama = mom
+novia | novio = girlfriend
+manos = hands
+pies = feet
+mejores resenas | mejor resenas | mejores opiniones | mejor valoradas = best rated
+noche | noches | tarde = evening
+lluvia = rain
+nieve = snow
+mochila | mochilas = backpack
+recomiendas | recomiendan | sugieres = i want
 cuanto es | en total = show my cart
 zapatillas de deporte = shoes
 el | la | los | las | un | una | unos | unas | de | del | al | para | por | con = 

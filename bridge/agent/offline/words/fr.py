@@ -1,6 +1,17 @@
 """French shopping words for the lexicon: ``phrase | phrase = english``, folded."""
 
 TABLE = """
+pere | papa = dad
+mere | maman = mom
+copine | copain = girlfriend
+mains = hands
+pieds = feet
+meilleures notes | mieux notees = best rated
+soir | soiree | soirees = evening
+pluie = rain
+neige = snow
+toujours = 
+j ai = i have
 ca fait combien | au total = show my cart
 le | la | les | un | une | des | du | de | au | aux | pour | avec | en | et | ou = 
 mon | ma | mes | votre | vos | je | que | est | ce | cette | ces | il | elle = 

@@ -1,6 +1,18 @@
 """Italian shopping words for the lexicon: ``phrase | phrase = english``, folded."""
 
 TABLE = """
+padre | papa = dad
+madre | mamma = mom
+fidanzata | ragazza = girlfriend
+mani = hands
+piedi = feet
+qual = which
+recensioni migliori | migliori recensioni | le migliori recensioni | piu votata | piu votato = best rated
+ha = 
+sera = evening
+pioggia = rain
+neve = snow
+operatore = a person
 quanto fa in totale | quanto fa | in totale | totale = show my cart
 il | lo | la | i | gli | le | un | una | uno | di | del | della | dei | delle = 
 per | con | in | e | o | mio | mia | che | qualcosa | mi | ti | ci | a | al = 

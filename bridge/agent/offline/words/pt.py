@@ -1,6 +1,18 @@
 """Portuguese shopping words for the lexicon: ``phrase | phrase = english``, folded."""
 
 TABLE = """
+mae | mamae = mom
+namorada | namorado = girlfriend
+maos = hands
+pes = feet
+qual = which
+adora | adoro | ama | gosta de = loves
+melhores avaliacoes | melhor avaliacao = best rated
+noite | noites = evening
+chuva = rain
+neve = snow
+trilhas | caminhadas = hiking
+pai = dad
 quanto fica | no total = show my cart
 e sobre | e quanto a = what about
 o | os | as | um | uma | uns | umas | de | do | da | dos | das | em | no | na = 
@@ -78,7 +90,7 @@ caneca | canecas = mug
 garrafa = bottle
 vela = candle
 manta | cobertor = blanket
-carteira | carteiras = wallet
+carteira | carteiras = wallet holder
 porta cartoes = card holder
 cinto = belt
 cachecol = scarf

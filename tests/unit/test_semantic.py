@@ -1,0 +1,83 @@
+"""Hybrid search: sentence vectors stored with the index, kept in step, blended with BM25.
+
+Runs on the model the semantic extra installs (all-MiniLM-L6-v2, int8 ONNX), offline."""
+import pytest
+
+from bridge.catalog import semantic
+from bridge.catalog.index import CatalogIndex
+
+from test_catalog_index import CATALOGUE, MUGS, TEES, ids, product
+
+ENCODER, WHY = semantic.load()
+pytestmark = pytest.mark.skipif(ENCODER is None, reason=f"semantic search unavailable: {WHY}")
+
+
+@pytest.fixture
+def hybrid(tmp_path):
+    index = CatalogIndex(tmp_path / "catalog.sqlite3", ENCODER)
+    index.replace_all(CATALOGUE, "USD", "v1")
+    return index
+
+
+def vectors(index):
+    return dict(index._db().execute(
+        "SELECT p.id, v.digest FROM vectors v JOIN products p ON p.pos = v.pos"))
+
+
+def test_the_encoder_puts_like_meanings_near():
+    hood, sweat, mug = ENCODER.encode(["black hoodie", "a warm sweatshirt with a hood",
+                                       "stoneware coffee mug"])
+    assert hood @ sweat > hood @ mug + 0.2
+    assert abs(float(hood @ hood) - 1.0) < 1e-3
+
+
+def test_every_searchable_product_has_a_vector_and_only_those(hybrid):
+    assert set(vectors(hybrid)) == {1, 2, 3, 4, 5}
+    assert hybrid.mode == "hybrid" and CatalogIndex(hybrid.path).mode == "lexical"
+
+
+def test_vectors_follow_upserts_and_deletes(hybrid):
+    before = vectors(hybrid)
+    hybrid.upsert([product(5, "Glass Tea Cup", "9.00", MUGS)], "USD")
+    after = vectors(hybrid)
+    assert after[5] != before[5] and after[1] == before[1]
+    hybrid.upsert([product(9, "Linen Shirt", "30.00", TEES)], "USD")
+    hybrid.delete([4])
+    assert set(vectors(hybrid)) == {1, 2, 3, 5, 9}
+    assert ids(hybrid.search("tea cup"))[0] == 5
+
+
+def test_a_full_sync_embeds_only_what_changed(hybrid, monkeypatch):
+    embedded = []
+    real = ENCODER._batch
+    monkeypatch.setattr(ENCODER, "_memo", {})
+    monkeypatch.setattr(ENCODER, "_batch", lambda texts: embedded.extend(texts) or real(texts))
+    changed = [p if p.id != 4 else product(4, "Everyday Crew Tee, Navy", "18.00", TEES)
+               for p in CATALOGUE]
+    hybrid.replace_all(changed, "USD", "v2")
+    assert len(embedded) == 1 and embedded[0].startswith("Everyday Crew Tee, Navy")
+
+
+def test_similarity_reorders_word_matches(tmp_path):
+    bottles = [product(1, "Beta Bottle", "12.00", MUGS,
+                       description="A clear glass bottle for display shelves and flowers."),
+               product(2, "Alpha Steel Bottle", "25.00", MUGS,
+                       description="Vacuum insulated: keeps drinks ice cold for 24 hours.")]
+    found = {}
+    for name, encoder in (("hybrid", ENCODER), ("lexical", None)):
+        index = CatalogIndex(tmp_path / f"{name}.sqlite3", encoder)
+        index.replace_all(bottles, "USD")
+        found[name] = ids(index.search("a bottle for chilled beverages on a hike"))
+    assert found["lexical"] == [1, 2]  # the shorter name wins on words alone
+    assert found["hybrid"] == [2, 1]  # the meaning of the rest of the query decides
+
+
+def test_search_without_the_extra_says_lexical(monkeypatch):
+    semantic.load.cache_clear()
+    monkeypatch.setitem(__import__("sys").modules, "onnxruntime", None)
+    try:
+        encoder, why = semantic.load()
+        assert encoder is None and "semantic extra" in why
+    finally:
+        semantic.load.cache_clear()
+    assert semantic.load("/no/such/model.onnx")[0] is None
