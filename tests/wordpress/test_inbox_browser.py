@@ -96,6 +96,7 @@ def the_person_answers(shopper, reply: str, author: str) -> None:
 
     person = shopper.locator(".fahad-ai-msg-person")
     expect(person).to_contain_text(reply, timeout=PERSON_WAIT)
+    expect(person.last).to_be_in_viewport()  # brought into view, even after a long answer
     expect(person.locator(".fahad-ai-msg-author")).to_have_text(author)
     expect(shopper.locator("#fahad-ai-handoff")).to_contain_text(author + " is answering you")
 
@@ -305,6 +306,34 @@ def test_what_shoppers_asked_lists_only_questions_about_the_product(browser, inb
         # (Other tests' shoppers asked about hoodies in this bridge too.)
         assert asked[:2] == ["tell me more about the first one", "hoodies for the winter"], asked
         assert "anything for a rainy day?" not in asked
+    finally:
+        context.close()
+    assert not errors, errors
+
+
+def test_a_shopper_deletes_their_own_conversation(browser, inbox_bridge):
+    from playwright.sync_api import expect
+
+    context, page, errors = new_page(browser)
+    try:
+        page.goto(inbox_bridge.url + "/")
+        page.click("#fahad-ai-launcher")
+        chat(page, "mugs")
+        ref = page.evaluate("Object.entries(sessionStorage).find(([k]) => "
+                            "k.startsWith('fahadAiConversation'))[1]")
+        page.once("dialog", lambda dialog: dialog.accept())
+        page.click("#fahad-ai-erase")
+        expect(page.locator(".fahad-ai-msg-notice").last).to_contain_text("was deleted")
+        assert page.locator(".fahad-ai-msg-user").count() == 0
+        page.reload()
+        page.wait_for_timeout(1000)  # the restore would have drawn it by now
+        assert page.locator(".fahad-ai-msg-user").count() == 0
+        with inbox_bridge.app.extensions["fahad"].sessions() as session:
+            import sqlalchemy as sa
+
+            from bridge.models import Conversation
+            assert session.scalar(sa.select(sa.func.count()).select_from(Conversation)
+                                  .where(Conversation.client_ref == ref)) == 0
     finally:
         context.close()
     assert not errors, errors

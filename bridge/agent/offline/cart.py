@@ -11,7 +11,8 @@ from . import parse, say, targets
 from .talk import Talk
 
 
-def add(talk: Talk, ids: list[int] | None = None, count: int | None = None) -> Iterator[Event]:
+def add(talk: Talk, ids: list[int] | None = None, count: int | None = None,
+        words: str | None = None) -> Iterator[Event]:
     text = talk.text
     want = 2 if re.search(r"\b(both|all of them)\b", text, re.I) else 1
     ids = ids or targets.products(talk.turn, text, want=want)
@@ -20,10 +21,10 @@ def add(talk: Talk, ids: list[int] | None = None, count: int | None = None) -> I
         return
     count = count or parse.quantity(text) or 1
     for product_id in ids:
-        yield from _add_one(talk, product_id, count)
+        yield from _add_one(talk, product_id, count, words or text)
 
 
-def _add_one(talk: Talk, product_id: int, count: int) -> Iterator[Event]:
+def _add_one(talk: Talk, product_id: int, count: int, words: str) -> Iterator[Event]:
     turn, lang = talk.turn, talk.lang
     result = yield from turn.use("get_product_details", {"product_id": product_id})
     if not result.ok:
@@ -33,7 +34,7 @@ def _add_one(talk: Talk, product_id: int, count: int) -> Iterator[Event]:
     args = {"product_id": product_id, "quantity": count}
     label = product["name"]
     if product.get("variations"):
-        variation, open_choice = targets.variation(product, talk.text)
+        variation, open_choice = targets.variation(product, words)
         if variation is None:
             yield from talk.say(talk.t("choose_option", name=product["name"],
                                        choice=open_choice))

@@ -25,7 +25,8 @@ OFFER_KINDS = (
     ("more", re.compile(r"know more|more about|tell you more|en savoir plus|mehr wissen|"
                         r"saber m[aá]s|saperne di pi[uù]|detail", re.I)),
     ("show", re.compile(r"\bsee\b|\bshow\b|narrow|muestre|mostrar|montre|voir|zeige|sehen|"
-                        r"mostr|\bver\b|أعرض|اعرض|عرض", re.I)),
+                        r"anschauen|mostr|\bver\b|verl[oa]s|mirar|veder|أعرض|اعرض|عرض",
+                        re.I)),
 )
 SALE = re.compile(r"\bsale\b|on sale|promo|rebaj|oferta|solde|angebot|reduziert|saldo|"
                   r"sconto|تخفيض", re.I)
@@ -39,6 +40,7 @@ class Offer:
     on_sale: bool = False
     words: list[str] = field(default_factory=list)  # a narrowing the offer named ("black")
     query: str = ""  # what the shopper had asked for when the offer was made
+    question: str = ""  # the question itself ("Shall I add the M in black?")
 
 
 @dataclass
@@ -111,5 +113,5 @@ def _offer(text: str, messages: list[dict]) -> Offer | None:
     for scope in (question, text):
         for kind, pattern in OFFER_KINDS:
             if pattern.search(scope):
-                return Offer(kind, bool(SALE.search(question)), words, asked)
+                return Offer(kind, bool(SALE.search(question)), words, asked, question)
     return None

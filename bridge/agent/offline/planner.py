@@ -172,17 +172,23 @@ class Planner:
         offer, text = self.talk.state.offer, self.talk.text
         if offer is None or len(text.split()) > 8:
             return None
+        rest = YES.sub(" ", NO.sub(" ", text)).strip(" ,.!")
         if NO.match(text) and not YES.match(text):
-            return self.talk.say(self.talk.t("declined"))
+            # "no thanks" ends the offer; "no, but show me caps" asks for something else
+            return self.talk.say(self.talk.t("declined")) if len(query_terms(rest)) < 2 \
+                else None
         if not YES.match(text) and not re.match(r"^\W*(tell me more|more)\W*$", text, re.I):
             return None
-        if offer.kind == "add" and self.ctx.focus:
-            return cart.add(self.talk, [self.ctx.focus], count=_count(text))
-        if offer.kind == "more" and self.ctx.focus:
-            return product.details(self.talk, self.ctx.focus)
+        focus = product.in_focus(self.talk)
+        if offer.kind == "add" and focus:
+            # "Shall I add the M in black?" "yes": the options are the question's words
+            return cart.add(self.talk, [focus], count=_count(text),
+                            words=f"{offer.question} {text}")
+        if offer.kind == "more" and focus:
+            return product.details(self.talk, focus)
         if offer.kind == "show":
             asked = to_english(offer.query, detect(offer.query) or self.talk.lang)
-            query = " ".join([asked, *offer.words, *re.findall(r"\bsale\b", text)])
+            query = " ".join([asked, *offer.words, rest])
             return catalogue.search(self.talk, query, on_sale=offer.on_sale)
         return None
 

@@ -22,6 +22,10 @@ TOPICS = (
     ("delivery", re.compile(r"\b(how long|when will|arrive|leave your warehouse|leaves? the "
                             r"warehouse|dispatch|delivery times?|take to get|get there|"
                             r"how (?:many|much) days)\b", re.I)),
+    ("other", re.compile(r"\b(opening hours|open on|are you open|business hours|your "
+                         r"address|where are you (?:located|based)|physical (?:store|shop)|"
+                         r"pick ?up|collect in store|gift wrap\w*|warranty|guarantee|size "
+                         r"(?:guide|chart)|price match)\b", re.I)),
     ("shipping", re.compile(r"\b(ship|ships|shipping|deliver|delivery|postage|send to|"
                             r"shipping cost|internationally|abroad|overseas)\b|"
                             r"\b(send|post|mail)\b.{0,25}\bto\b", re.I)),
@@ -82,6 +86,10 @@ def answer(talk: Talk, kind: str) -> Iterator[Event]:
         else:
             yield from talk.say(talk.t("policy_silent", topic=talk.t("topic_contact")))
         return
+    if kind == "other":
+        found = dict(TOPICS)["other"].search(talk.text)
+        yield from _other(talk, found.group(0) if found else "")
+        return
     lines = policies.about(kind)
     if kind in ("shipping", "delivery"):
         # Where it goes and how long it takes are read together ("do you ship to Canada?"
@@ -129,3 +137,17 @@ def _method_answer(talk: Talk, method: str, lines: list[str]) -> str:
             negative = NEGATIVE.search(sentence)
             return talk.t("pay_no" if negative else "pay_yes", method=method)
     return talk.t("pay_unlisted", method=method)
+
+
+def _other(talk: Talk, asked: str) -> Iterator[Event]:
+    """A question the policies may answer in passing (opening hours, warranty): the lines
+    that mention it, else that the store hasn't said, and a person."""
+    policies = talk.ctx.policies
+    key = asked.split()[-1].rstrip("s").lower() if asked else ""
+    lines = [line for line in (f"{t}: {b}" if t else b for t, b in policies.sections())
+             if key and key in line.lower()]
+    if lines:
+        yield from talk.say(talk.t("policy_intro"), *lines)
+        return
+    contact = talk.t("contact_is", contact=policies.contact) if policies.contact else ""
+    yield from talk.say(talk.t("policy_silent", topic=talk.t("topic_other")), contact)

@@ -151,7 +151,8 @@
       el("div", { class: "fahad-inbox-line" }, [el("strong", { text: who }), " ",
         el("span", { class: "fahad-admin-muted", text: when(m.created_at) }), " ",
         pill("intent", m.intent), " ", pill("sentiment", m.sentiment)]),
-      el("p", { class: "fahad-inbox-text", text: m.content }),
+      // The widget draws **bold**; here the words read plainly (text only, never markup).
+      el("p", { class: "fahad-inbox-text", text: String(m.content || "").replace(/\*\*/g, "") }),
       m.turn ? turnDetails(m.turn, m.products) : null,
     ]);
   }

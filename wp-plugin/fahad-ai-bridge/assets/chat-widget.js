@@ -117,6 +117,9 @@
     handoffBack: "The assistant is back to help you.",
     handoffResolved: "A person from the store has resolved this conversation. Write again any time.",
     person: "Store team",
+    erase: "Delete this chat",
+    eraseConfirm: "Delete this conversation from the shop's records? This can't be undone.",
+    erased: "This conversation was deleted. You can start a new one any time.",
     aboutProduct: (name) => "Questions about " + name + "? Ask me about sizes, stock or delivery, or to add it to your cart.",
   };
   // The site's own words (the WordPress plugin passes them translated).
@@ -489,6 +492,9 @@
     id: "fahad-ai-person",
     class: "fahad-ai-person",
   }, [icon(ICON.person), h("span", { text: TEXT.talkToPerson })]);
+  // Privacy: the shopper erases their own conversation from the bridge (POST conversation/erase).
+  const eraseButton = h("button", { type: "button", id: "fahad-ai-erase", class: "fahad-ai-person fahad-ai-erase",
+    text: TEXT.erase });
   // Says that a person will answer, or is answering; hidden while the assistant has the chat.
   const handoffBar = h("p", { id: "fahad-ai-handoff", class: "fahad-ai-handoff", hidden: true });
   const composer = h("form", { class: "fahad-ai-composer", novalidate: true }, [
@@ -518,7 +524,7 @@
     composer,
     h("div", { class: "fahad-ai-footer" }, [
       h("p", { class: "fahad-ai-disclaimer", text: TEXT.disclaimer }),
-      personButton,
+      h("div", { class: "fahad-ai-footer-actions" }, [eraseButton, personButton]),
     ]),
   ]);
   // Announces whole messages and outcomes once; the log itself holds streaming text back.
@@ -631,6 +637,7 @@
     sendButton.disabled = busy;
     imageButton.disabled = busy;
     personButton.disabled = busy;
+    eraseButton.disabled = busy;
   }
 
   // -- cart --
@@ -1290,7 +1297,7 @@
     const node = h("div", { class: "fahad-ai-msg fahad-ai-msg-notice" + (error ? " fahad-ai-msg-error" : ""), text: message });
     log.appendChild(node);
     announce(message);
-    scrollToEnd(false);
+    scrollToEnd(true);
     return node;
   }
 
@@ -1334,7 +1341,7 @@
     if (state.handoff) state.handoff.author = text(message.author).trim();
     if (!isOpen()) root.setAttribute("data-unread", "true");
     announce(name + ": " + plain(text(message.content)));
-    scrollToEnd(false);
+    scrollToEnd(true); // a person's reply is always brought into view
   }
 
   /** Read the bridge's side of this tab's conversation: on load (`restoring`: every message
@@ -1421,6 +1428,37 @@
     } finally {
       setBusy(false);
       if (isOpen()) input.focus();
+    }
+  }
+
+  async function eraseConversation() {
+    if (state.busy || !state.conversationRef || !window.confirm(TEXT.eraseConfirm)) return;
+    setBusy(true);
+    try {
+      let response;
+      try {
+        response = await request("conversation/erase", { conversation_ref: state.conversationRef });
+      } catch (err) {
+        notice(TEXT.network, true);
+        return;
+      }
+      if (!response.ok) {
+        notice(responseError(response, await readJson(response)).text, true);
+        return;
+      }
+      // Gone on the bridge: gone here too, and the next message starts a new conversation.
+      setHandoff("", "", null);
+      state.messages = [];
+      state.conversationRef = null;
+      state.lastId = 0;
+      state.shownIds.clear();
+      session("remove", REF_KEY);
+      for (const node of Array.from(log.children)) {
+        if (!node.classList.contains("fahad-ai-msg-greeting")) node.remove();
+      }
+      notice(TEXT.erased);
+    } finally {
+      setBusy(false);
     }
   }
 
@@ -1628,6 +1666,7 @@
   closeButton.addEventListener("click", closePanel);
   viewCartButton.addEventListener("click", () => viewCart(false));
   personButton.addEventListener("click", askForPerson);
+  eraseButton.addEventListener("click", eraseConversation);
   composer.addEventListener("submit", (event) => {
     event.preventDefault();
     submit();

@@ -76,6 +76,7 @@ T = {
     "policy_silent": "Der Shop hat hier nichts zu {topic} veröffentlicht, deshalb kann ich "
                      "es dir nicht sagen. Eine Person aus dem Team des Shops kann es: bitte "
                      "mich, dich mit einer Person zu verbinden.",
+    "topic_other": "dieses Thema",
     "topic_returns": "Rückgaben", "topic_shipping": "Versand",
     "topic_delivery": "Lieferzeiten", "topic_payment": "Zahlungsarten",
     "topic_contact": "Kontaktmöglichkeiten",

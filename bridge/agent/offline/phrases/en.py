@@ -77,6 +77,7 @@ T = {
     "policy_silent": "The store hasn't published anything about {topic} here, so I can't "
                      "tell you myself. A person from the store's team can: ask me to talk to "
                      "a person.",
+    "topic_other": "that",
     "topic_returns": "returns", "topic_shipping": "shipping", "topic_delivery": "delivery "
                      "times", "topic_payment": "payment", "topic_contact": "how to contact it",
     "contact_is": "You can reach the store's team at {contact}.",

@@ -72,6 +72,7 @@ T = {
     "policy_silent": "La tienda no ha publicado aquí nada sobre {topic}, así que no puedo "
                      "decírtelo yo. Una persona del equipo de la tienda sí: pídeme hablar con "
                      "una persona.",
+    "topic_other": "eso",
     "topic_returns": "devoluciones", "topic_shipping": "envíos",
     "topic_delivery": "plazos de entrega", "topic_payment": "formas de pago",
     "topic_contact": "cómo contactar",

@@ -76,6 +76,7 @@ T = {
     "policy_silent": "La boutique n'a rien publié ici sur {topic}, je ne peux donc pas vous "
                      "répondre moi-même. Une personne de son équipe le peut : demandez-moi "
                      "de parler à une personne.",
+    "topic_other": "ce sujet",
     "topic_returns": "les retours", "topic_shipping": "la livraison",
     "topic_delivery": "les délais de livraison", "topic_payment": "le paiement",
     "topic_contact": "la façon de la contacter",

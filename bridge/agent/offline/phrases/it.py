@@ -73,6 +73,7 @@ T = {
     "policy_silent": "Il negozio non ha pubblicato qui nulla su {topic}, quindi non posso "
                      "dirtelo io. Una persona del team del negozio sì: chiedimi di parlare "
                      "con una persona.",
+    "topic_other": "questo",
     "topic_returns": "i resi", "topic_shipping": "la spedizione",
     "topic_delivery": "i tempi di consegna", "topic_payment": "i pagamenti",
     "topic_contact": "come contattarlo",

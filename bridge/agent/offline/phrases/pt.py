@@ -72,6 +72,7 @@ T = {
     "policy_silent": "A loja não publicou nada aqui sobre {topic}, então não posso dizer "
                      "por conta própria. Uma pessoa da equipe da loja pode: peça para falar "
                      "com uma pessoa.",
+    "topic_other": "isso",
     "topic_returns": "devoluções", "topic_shipping": "envio",
     "topic_delivery": "prazos de entrega", "topic_payment": "formas de pagamento",
     "topic_contact": "como entrar em contato",
