@@ -43,10 +43,10 @@ from bridge.catalog.index import CatalogIndex  # noqa: E402
 from bridge.store.demo.data import generate, generate_catalogue  # noqa: E402
 from bridge.store.demo.images import render_png, spec_for  # noqa: E402
 from bridge.visual import features  # noqa: E402
-from bridge.visual.rankers import FeatureRanker  # noqa: E402
+from bridge.visual.rankers import VectorRanker  # noqa: E402
 from bridge.visual.service import VisualSearch  # noqa: E402
 from bridge.visual.validate import decode  # noqa: E402
-from bridge.visual.vectors import FeatureIndex  # noqa: E402
+from bridge.visual.vectors import VectorIndex  # noqa: E402
 
 
 def _rgb(data: bytes) -> Image.Image:
@@ -139,7 +139,7 @@ def build(count: int, folder: Path):
     with ProcessPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         raw = list(pool.map(_vector_of, pictures, chunksize=64))
     took = time.perf_counter() - started
-    vectors = FeatureIndex(index)
+    vectors = VectorIndex(index, features.FeatureDescriber())
     vectors.put([(p.id, f"http://shop.test/img/{p.id}.png",
                   np.frombuffer(r, dtype=np.float32)) for p, r in zip(products, raw)])
     print(f"indexed {count} products; rendered and described {count} images in {took:.1f} s "
@@ -159,7 +159,7 @@ def speed(count: int, repeat: int) -> None:
     with tempfile.TemporaryDirectory() as folder:
         products, pictures, index, vectors = build(count, Path(folder))
         settings = SimpleNamespace(visual_max_pixels=40_000_000, visual_max_decode_mib=96)
-        ranker = FeatureRanker(vectors)
+        ranker = VectorRanker(vectors)
         service = VisualSearch(settings, index, [ranker])
         rng = np.random.default_rng(5)
         # Shopper photos of in-stock products (out-of-stock ones are never returned).
@@ -193,7 +193,7 @@ def speed(count: int, repeat: int) -> None:
         from bridge.visual.rankers import Query
         from bridge.visual.validate import Picture
         q = Query(Picture(Image.new("RGB", (1, 1)), "PNG", 1, 1), eligible)
-        q.notes["vector"] = query
+        q.notes["features"] = (query[None], np.ones(1, np.float32))
 
         ranking = summary(measure(lambda: ranker.rank(q), repeat))
         ids, matrix = vectors.matrix()
