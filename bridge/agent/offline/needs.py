@@ -64,9 +64,7 @@ GENERAL = frozenset("""goods clothes clothing gear apparel accessories accessory
 STOP_AT = re.compile(r"\b(for|with|to|in|on|under|below|over|that|which|from|like|than|"
                      r"between|around|about|too|then|instead|please)\b")
 
-_kinds: dict[tuple, frozenset[str]] = {}
-_homes: dict[tuple, dict[str, str]] = {}
-_naming: dict[tuple, frozenset[str]] = {}
+_vocabularies: dict[tuple, tuple] = {}  # the last index read: (kinds, homes, naming)
 
 
 # Lines that only frame a need ("a gift for...", "at home"): a hobby named beside them wins.
@@ -98,45 +96,48 @@ def is_need(text: str) -> bool:
 
 def kinds(index) -> frozenset[str]:
     """The kinds of product the store sells: the head word of each name and category."""
-    key = (id(index), index.count(), index.meta("fingerprint"), index.meta("change_cursor"))
-    if key not in _kinds:
-        found: set[str] = set()
-        for card in index.cards(index.ids()):
-            name = words(card["name"])
-            heads = [w for w in name if not w.isdigit()]
-            if heads:
-                found.add(heads[-1])
-                if heads[-1] in GENERIC_HEADS and len(heads) > 1:
-                    found.add(heads[-2])
-            for category in card.get("categories") or ():
-                label = category if isinstance(category, str) else category.get("name", "")
-                found.update(words(label))
-        for word, alternatives in SYNONYMS.items():
-            if any(singular(a) in {singular(k) for k in found} for a in alternatives):
-                found.add(word)
-        _kinds.clear()
-        _kinds[key] = frozenset(singular(k) for k in found)
-        _homes.clear()
-        _homes[key] = _home_categories(index)
-        _naming.clear()
-        _naming[key] = frozenset(singular(w) for card in index.cards(index.ids())
-                                 for w in words(card["name"]) + [
-                                     x for c in card.get("categories") or ()
-                                     for x in words(c if isinstance(c, str) else
-                                                    c.get("name", ""))])
-    return _kinds[key]
+    return _vocabulary(index)[0]
 
 
 def naming(index) -> frozenset[str]:
     """Every word of a product name or category (singular): what products are called."""
-    kinds(index)
-    return next(iter(_naming.values()), frozenset())
+    return _vocabulary(index)[2]
 
 
 def homes(index) -> dict[str, str]:
     """Kind word -> the one category every product of that kind is in ("sneaker" -> Shoes)."""
-    kinds(index)
-    return next(iter(_homes.values()), {})
+    return _vocabulary(index)[1]
+
+
+def _vocabulary(index) -> tuple[frozenset[str], dict[str, str], frozenset[str]]:
+    """(kinds, homes, naming) of the index as it is now, read once per change of it. The
+    cache holds one entry, replaced whole, so threads answering at once never see a part."""
+    key = (id(index), index.count(), index.meta("fingerprint"), index.meta("change_cursor"))
+    known = _vocabularies.get(key)
+    if known is not None:
+        return known
+    cards = index.cards(index.ids())
+    found: set[str] = set()
+    for card in cards:
+        name = words(card["name"])
+        heads = [w for w in name if not w.isdigit()]
+        if heads:
+            found.add(heads[-1])
+            if heads[-1] in GENERIC_HEADS and len(heads) > 1:
+                found.add(heads[-2])
+        for category in card.get("categories") or ():
+            label = category if isinstance(category, str) else category.get("name", "")
+            found.update(words(label))
+    for word, alternatives in SYNONYMS.items():
+        if any(singular(a) in {singular(k) for k in found} for a in alternatives):
+            found.add(word)
+    known = (frozenset(singular(k) for k in found), _home_categories(index),
+             frozenset(singular(w) for card in cards for w in words(card["name"]) + [
+                 x for c in card.get("categories") or ()
+                 for x in words(c if isinstance(c, str) else c.get("name", ""))]))
+    _vocabularies.clear()
+    _vocabularies[key] = known
+    return known
 
 
 def _home_categories(index) -> dict[str, str]:
