@@ -171,10 +171,12 @@ def doctor(setup: Setup, wordpress: str | None) -> None:
     from .doctor.checks import Doctor
 
     settings = setup.settings()
-    checks = [*Doctor(settings, wordpress).checks(), partial(meta_check, settings)]
+    doctor = Doctor(settings, wordpress)
+    checks = [*doctor.checks(), partial(meta_check, settings)]
 
     def report(finding: checkup.Finding) -> None:
-        click.echo(f"{finding.status:<5} {finding.check:<15} {finding.detail}")
+        # Whatever a store or Meta said in a message, no configured secret is printed.
+        click.echo(f"{finding.status:<5} {finding.check:<15} {doctor.redact(finding.detail)}")
 
     found = checkup.run(checks, report)
     failed = [f for f in found if f.status == checkup.FAIL]

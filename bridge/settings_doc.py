@@ -12,11 +12,25 @@ from .settings import DEFAULT_TOML, ENV_FILE_VAR, env_name
 HEADER = """# Every setting
 
 Generated from [`config/default.toml`](../config/default.toml) by `scripts/settings-doc`
-(`tests/test_settings_doc.py` fails when the two differ). Each setting is read from, highest
-first: the command line's options, the environment, the env file (`.env` in the folder the
-bridge starts from, or the file `{env_file}` names: one `NAME=value` a line), then
-`config/default.toml`. Empty means not set. Secrets (keys, tokens, passwords) are never
-logged or returned.
+(`tests/test_settings_doc.py` fails when the two differ). Empty means not set.
+
+An environment variable overrides each setting: `FAHAD_` plus the key in capitals (a few
+keep their provider's own name, such as `ANTHROPIC_API_KEY`). The same variables can also
+live in an env file, one `NAME=value` a line (`#` comments, quotes and `export` allowed, `$`
+taken literally): `.env` in the folder the bridge starts from (`scripts/serve` starts from
+the project folder), or the file `{env_file}` names. It is read once at start.
+Precedence, highest first: the command line's options, the environment, the env file,
+`config/default.toml`. A name in the file that the bridge doesn't read is refused, and
+every error names the variable you set (`FAHAD_WC_URL`, never `wc_url`).
+`bridge/settings.py` is the only reader of all three.
+
+Nothing secret is ever logged or returned; `Settings` leaves secrets out of its `repr`.
+Under `fahad-bridge serve` and `config/gunicorn.conf.py` every log line (the access log,
+gunicorn's error log and the app's own loggers, tracebacks included) passes through one
+filter (`bridge/redact.py`) that masks the values of the secret settings and of passwords in
+configured URLs, and the values of query parameters and headers whose names say they are
+credentials: the access log shows `hub.verify_token=[redacted]&hub.challenge=[redacted]`
+for Meta's handshake, never the token.
 """
 _SECTION = re.compile(r"# --- (.+?) -+$")
 _KEY = re.compile(r"^(\w+) = ")

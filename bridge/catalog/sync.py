@@ -21,6 +21,8 @@ from .index import CatalogIndex, fingerprint, prepare
 log = logging.getLogger(__name__)
 
 PAGE = 100
+# The WooCommerce webhook topics whose deliveries go into the change log (record_change).
+PRODUCT_TOPICS = ("product.created", "product.updated", "product.deleted", "product.restored")
 # Reconciles look this much further back than the last one, for clock skew between hosts.
 SLACK = timedelta(minutes=2)
 

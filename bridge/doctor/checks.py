@@ -15,6 +15,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 from .. import db
+from ..redact import Redactor, secrets_of
+from ..catalog.sync import PRODUCT_TOPICS
 from ..routes import NAMESPACE
 from ..security import sign_context
 from ..settings import Settings, env_name
@@ -23,8 +25,7 @@ from ..store.woocommerce.http import WooHttp
 from . import FAIL, OK, SKIP, WARN, Check, Finding
 from .probe import proof
 
-# The product topics the bridge's index follows (bridge/catalog/sync.py applies them).
-WEBHOOK_TOPICS = ("product.created", "product.updated", "product.deleted", "product.restored")
+WEBHOOK_TOPICS = PRODUCT_TOPICS  # each needs an active webhook to this bridge
 WEBHOOK_PATH = NAMESPACE + "/webhooks/woocommerce"
 PROBE_PATH = NAMESPACE + "/doctor"
 TIMEOUT = 10.0
@@ -43,6 +44,7 @@ class Doctor:
                                         else "")).rstrip("/")
         self.session = session or requests.Session()
         self.session.headers["User-Agent"] = "fahad-bridge doctor"
+        self.redact = Redactor(secrets_of(settings)).text  # passwords in URLs, tokens
 
     def checks(self) -> list[Check]:
         return [self.database, self.redis, self.store_keys, self.store_webhooks,
@@ -85,13 +87,13 @@ class Doctor:
             return Finding("redis", SKIP, "not used: rate limits count in memory, WhatsApp "
                            "replies run in threads")
         for name, url in urls.items():
-            shown = _without_password(url)
+            shown = self.redact(url)
             try:
                 redis.Redis.from_url(url, socket_connect_timeout=3, socket_timeout=3).ping()
             except redis.RedisError as exc:
                 return Finding("redis", FAIL, f"{shown} ({name}) does not answer "
                                f"({type(exc).__name__})")
-        return Finding("redis", OK, ", ".join(f"{_without_password(u)} ({n})"
+        return Finding("redis", OK, ", ".join(f"{self.redact(u)} ({n})"
                                              for n, u in urls.items()) + " answers")
 
     # -- the store --
@@ -233,12 +235,3 @@ def _proved(response: requests.Response, secret: str, challenge: str) -> bool:
     except (ValueError, AttributeError):
         return False
     return hmac.compare_digest(given.encode(), proof(secret, challenge).encode())
-
-
-def _without_password(url: str) -> str:
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    netloc = f"{parts.username or ''}:***@{parts.hostname}" + (
-        f":{parts.port}" if parts.port else "")
-    return parts._replace(netloc=netloc).geturl()

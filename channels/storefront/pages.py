@@ -48,9 +48,10 @@ def answering(providers) -> dict:
     first = providers[0]
     if first.name == "offline":
         return {"model": False, "who": "the built-in assistant",
-                "what": "No AI model and no API key: it matches what you type against patterns "
-                        "(searches with a budget, details, comparisons, the cart, greetings) "
-                        "and answers from the store. Nothing leaves this machine.",
+                "what": "No AI model and no API key: it reads what you type by rules (searches "
+                        "with a budget, details, comparisons, the cart, the store's policies, "
+                        "in seven languages) and answers from the store. Nothing leaves this "
+                        "machine.",
                 "switch": "To let Claude answer, put ANTHROPIC_API_KEY=sk-ant-... in the .env "
                           "file of the project folder (or the environment) and restart "
                           "scripts/serve."}

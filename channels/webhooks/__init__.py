@@ -14,7 +14,7 @@ import re
 
 from flask import Flask, jsonify, request
 
-from bridge.catalog.sync import record_change
+from bridge.catalog.sync import PRODUCT_TOPICS, record_change
 from bridge.core import Core, current_core
 from bridge.errors import INVALID_SIGNATURE, WEBHOOKS_DISABLED, BridgeError
 from bridge.gates import register
@@ -26,7 +26,6 @@ from .orders import ORDER_TOPICS, record_order
 
 log = logging.getLogger(__name__)
 
-PRODUCT_TOPICS = ("product.created", "product.updated", "product.deleted", "product.restored")
 MAX_ID = 2**31 - 1  # the change log's INTEGER column, and WordPress's own post ids
 
 

@@ -69,8 +69,8 @@ def worker(setup, burst: bool) -> None:
     core = setup.core()
     channel = build(core)
     if not isinstance(channel.runner, runner.RQRunner):
-        raise click.ClickException('set whatsapp_runner = "rq" (FAHAD_WHATSAPP_RUNNER=rq) '
-                                   "and whatsapp_redis_url first")
+        raise click.ClickException("set FAHAD_WHATSAPP_RUNNER=rq and FAHAD_WHATSAPP_REDIS_URL "
+                                   "(redis://...) first")
     if core.settings.whatsapp_enabled:
         core.jobs.add(channel.runner)  # its sweep queues again what lost its job
     core.start()

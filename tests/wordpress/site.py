@@ -1,5 +1,5 @@
 """A real WordPress 6.8 on MariaDB served by `php -S`, with the plugin active: set up and torn
-down by the tests (README, "The WordPress plugin"). WordPress's files come from
+down by the tests (docs/wordpress-plugin.md, "Tests"). WordPress's files come from
 scripts/system-deps (Debian trixie's package, unpacked)."""
 from __future__ import annotations
 
