@@ -21,7 +21,6 @@ from sqlalchemy.orm import sessionmaker
 from .. import notify
 from ..catalog.index import CatalogIndex
 from ..db import utc_now
-from ..inbox import scope
 from ..inbox.handoff import SILENT, add_shopper_message, escalate
 from ..inbox.intent import label, wants_person
 from ..models import AnalyticsEvent, Conversation, Message

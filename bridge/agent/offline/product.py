@@ -28,6 +28,15 @@ def _target(talk: Talk, pid: int | None = None) -> dict | None:
     return result.content
 
 
+def _asked(talk: Talk) -> dict | None:
+    """The product the shopper points at, or None once the reply is said (which product
+    they mean, or why it couldn't be looked up)."""
+    p = yield from _target(talk)
+    if p is None:
+        yield from talk.say(talk.t("which_product"))
+    return p or None
+
+
 def details(talk: Talk, pid: int | None = None) -> Iterator[Event]:
     p = yield from _target(talk, pid)
     if p is False:
@@ -66,11 +75,8 @@ def _stock_state(talk: Talk, p: dict) -> str:
 
 def availability(talk: Talk) -> Iterator[Event]:
     """"Do you still have X?": names X and says yes (with the count) or no."""
-    p = yield from _target(talk)
-    if p is False:
-        return
+    p = yield from _asked(talk)
     if p is None:
-        yield from talk.say(talk.t("which_product"))
         return
     if p.get("variations"):
         named = _named_options(p, talk.text)
@@ -88,11 +94,8 @@ def availability(talk: Talk) -> Iterator[Event]:
 
 def budget_fit(talk: Talk) -> Iterator[Event]:
     """"Which sizes of X fit that?" against the budget stated now or earlier."""
-    p = yield from _target(talk)
-    if p is False:
-        return
+    p = yield from _asked(talk)
     if p is None:
-        yield from talk.say(talk.t("which_product"))
         return
     limits, _ = parse.budget(talk.text)
     if not limits:

@@ -123,7 +123,6 @@ def variation(product: dict, text: str) -> tuple[dict | None, str]:
 
 def _superlative(turn: Turn, text: str, shown: list[int]) -> list[int]:
     """"the cheapest", "the most expensive", "the best rated" among the last list shown."""
-    lowered = text.lower()
     cards = turn.ctx.index.cards(shown)
     kind = superlative(text)
     if kind == "cheapest":
