@@ -109,14 +109,24 @@ class VisualSearch:
 class Warmup:
     """A job of the core: warms the rankers in a thread of its own once the core starts."""
 
+    # How long stop() waits for a warm-up still under way.
+    STOP_WAIT = 30.0
+
     def __init__(self, visual: VisualSearch):
         self.visual = visual
+        self.thread: threading.Thread | None = None
 
     def start(self) -> None:
-        threading.Thread(target=self.visual.warm, name="visual-warmup", daemon=True).start()
+        self.thread = threading.Thread(target=self.visual.warm, name="visual-warmup",
+                                       daemon=True)
+        self.thread.start()
 
     def stop(self) -> None:
-        pass  # nothing to stop: the thread ends when the rankers are warm
+        # A short-lived process (a burst of the WhatsApp worker, a CLI command) must not
+        # exit while the model is being built: onnxruntime aborts the process ("terminate
+        # called without an active exception") when its native threads are torn down mid-call.
+        if self.thread is not None:
+            self.thread.join(self.STOP_WAIT)
 
 
 def _filters(category, min_price, max_price, limit):
