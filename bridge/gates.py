@@ -65,13 +65,18 @@ def signed_context(settings: Settings) -> Context | None:
                         request.method, raw_path(), request.get_data(cache=True))
 
 
+def shopper(context: Context) -> Identity:
+    """The storefront shopper a verified context names."""
+    return Identity(via="context", ip=context.ip, uid=context.uid, caps=context.caps,
+                    cart_token=context.cart_token, rate_limit=context.rate_limit,
+                    client=context.client)
+
+
 def storefront_identity(settings: Settings) -> Identity:
     context = signed_context(settings)
     if context is not None:
         # WordPress checked its own wp_rest nonce before forwarding.
-        return Identity(via="context", ip=context.ip, uid=context.uid, caps=context.caps,
-                        cart_token=context.cart_token, rate_limit=context.rate_limit,
-                        client=context.client)
+        return shopper(context)
     check_nonce(settings.bridge_secret, request.headers.get("X-WP-Nonce"), settings.nonce_ttl)
     return Identity(via="nonce", ip=request.remote_addr or "unknown")
 
@@ -154,6 +159,11 @@ def public(core: "Core") -> None:
     pass
 
 
+def websocket(core: "Core") -> None:
+    """Nothing before the upgrade (a browser can't send headers with one): the connection's
+    first frame proves who it is, then each turn passes /stream's gates in order."""
+
+
 GATES: dict[Gate, GateCheck] = {
     Gate.STOREFRONT: storefront,
     Gate.STOREFRONT_BILLABLE: storefront,  # then the daily cap, after the rate limit
@@ -162,6 +172,7 @@ GATES: dict[Gate, GateCheck] = {
     Gate.AGENT: agent,
     Gate.SIGNED: signed,
     Gate.PUBLIC: public,
+    Gate.WEBSOCKET: websocket,
 }
 
 
@@ -209,6 +220,7 @@ def register(app: Flask, core: "Core", views: dict[str, Callable],
     for route in ROUTES:
         view = views.get(route.endpoint)
         if view is not None:
+            # werkzeug matches an upgrade only to a rule marked websocket, and nothing else to it.
             app.add_url_rule(route.url, route.endpoint,
                              guard(core, route, view, checks[route.gate]),
-                             methods=[route.method])
+                             methods=[route.method], websocket=route.gate is Gate.WEBSOCKET)

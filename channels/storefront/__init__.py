@@ -1,6 +1,6 @@
 """The storefront channel: the shopper's chat routes and, standalone, the demo shop pages.
 
-views: message, stream, cart, feedback (VIEWS); visual: /visual-search; render: sse_frame, sse_body, fold;
+views: message, stream, cart, feedback (VIEWS); visual: /visual-search; socket_chat: /ws; render: sse_frame, sse_body, fold;
 pages: the demo page at /, product and checkout-link pages, widget assets, demo images.
 """
 from flask import Flask
@@ -9,10 +9,12 @@ from bridge.core import Core
 from bridge.gates import register
 
 from . import pages
+from .socket_chat import websocket
 from .views import VIEWS
 from .visual import visual_search
 
 
 def init_app(app: Flask, core: Core) -> None:
-    register(app, core, {**VIEWS, "storefront.visual_search": visual_search})
+    register(app, core, {**VIEWS, "storefront.visual_search": visual_search,
+                         "storefront.websocket": websocket})
     app.register_blueprint(pages.bp)
