@@ -26,6 +26,17 @@ from wsproto.utilities import ProtocolError
 # Close codes of RFC 6455 the bridge sends.
 NORMAL, GOING_AWAY, TOO_BIG, TRY_LATER = 1000, 1001, 1009, 1013
 READ_SIZE = 64 * 1024
+# Longest wait for a frame before looking whether the worker is stopping.
+TICK = 1.0
+_stopping = False
+
+
+def going_away() -> None:
+    """The worker is stopping (SIGTERM): each WebSocket closes with 1001 at its next wait
+    for a frame (a turn under way finishes first), so the worker exits within its graceful
+    timeout and clients know to reconnect."""
+    global _stopping
+    _stopping = True
 
 
 class NotUpgradable(Exception):
@@ -95,13 +106,16 @@ class WebSocket:
             if self.closed:
                 raise self.closed
             now = time.monotonic()
+            if _stopping:
+                self.close(GOING_AWAY, "the server is restarting")
+                continue
             if now - self._heard > self.silence:
                 self.close(GOING_AWAY, "no answer to ping")
                 continue
             if now - max(self._heard, self._pinged) >= self.ping_every:
                 self._pinged = now
                 self._send_event(Ping())
-            wait = min(deadline, self._heard + self.silence,
+            wait = min(deadline, self._heard + self.silence, now + TICK,
                        max(self._heard, self._pinged) + self.ping_every) - now
             if deadline <= now:
                 return None

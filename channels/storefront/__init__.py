@@ -1,6 +1,6 @@
 """The storefront channel: the shopper's chat routes and, standalone, the demo shop pages.
 
-views: message, stream, cart, feedback (VIEWS); visual: /visual-search; socket_chat: /ws; render: sse_frame, sse_body, fold;
+views: message, stream, cart, feedback (VIEWS); visual: /visual-search; socket_chat: /ws;
 pages: the demo page at /, product and checkout-link pages, widget assets, demo images.
 """
 from flask import Flask

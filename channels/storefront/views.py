@@ -9,6 +9,7 @@ from flask import Response, g, jsonify, request
 from bridge import notify
 from bridge.agent.core import TurnRequest
 from bridge.agent.events import Error
+from bridge.agent.render import fold, sse_body, sse_frame
 from bridge.catalog.cards import cart_payload
 from bridge.core import current_core
 from bridge.inbox.scope import check_ref
@@ -23,7 +24,6 @@ from bridge.usage import reserve_turn
 
 from .inbox import conversation, erase, handoff
 from .owner import client, customer, remember_client
-from .render import fold, sse_body, sse_frame
 
 CART_COOKIE = "fahad_cart"
 CART_HEADER = "X-Fahad-Cart"

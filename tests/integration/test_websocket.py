@@ -2,6 +2,7 @@
 sockets on loopback: two gevent workers, the same events as /stream, the auth frame and its
 close codes, the per-connection limits, bad frames, and gthread's cap on connections."""
 import json
+import os
 import time
 
 import pytest
@@ -167,6 +168,50 @@ def test_a_bad_turn_body_answers_as_stream_does(two_workers):
     assert streamed.status_code == 400 and frames == sse_events(streamed.text)
 
 
+# The browser client of docs/websocket.md, on the demo page (its nonce in window.fahadAiChatbot).
+BROWSER_CLIENT = """() => new Promise((resolve) => {
+  const ws = new WebSocket(location.origin.replace("http", "ws") + "/wp-json/fahad-ai/v1/ws");
+  const events = [];
+  ws.onopen = () => ws.send(JSON.stringify({type: "auth", nonce: window.fahadAiChatbot.nonce}));
+  ws.onmessage = ({data}) => {
+    const event = JSON.parse(data);
+    events.push(event);
+    if (event.type === "ready") {
+      ws.send(JSON.stringify({type: "message",
+                              messages: [{role: "user", content: "hoodies under $50"}]}));
+    } else if (event.type === "done" || event.type === "error") {
+      ws.close();
+      resolve({events});
+    }
+  };
+  ws.onclose = ({code}) => resolve({closed: code, events});
+})"""
+
+
+def test_a_browser_chats_with_the_nonce_in_its_first_frame(two_workers):
+    import shutil
+
+    from conftest import service_missing
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        service_missing("the playwright package (pip install -e '.[test]')")
+    chromium = os.environ.get("FAHAD_CHROMIUM", "/usr/bin/chromium")
+    if not shutil.which(chromium):
+        service_missing(f"chromium at {chromium} (scripts/system-deps installs it)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        try:
+            page = browser.new_page()
+            page.goto(two_workers.url + "/")
+            result = page.evaluate(BROWSER_CLIENT)
+        finally:
+            browser.close()
+    types = [e["type"] for e in result["events"]]
+    assert "closed" not in result, result
+    assert types[0] == "ready" and "products" in types and types[-1] == "done"
+
+
 def test_a_plain_get_is_told_to_upgrade(two_workers):
     response = requests.get(two_workers.url + PATH, timeout=10)
     assert response.status_code == 426
@@ -268,3 +313,21 @@ def test_a_gthread_worker_holds_at_most_half_its_threads_in_websockets(tmp_path)
         assert _connects_again(bridge)  # the slots are given back
 
     assert "Traceback" not in bridge.output()
+
+
+@pytest.mark.parametrize("kind", ["gevent", "gthread"])
+def test_a_stopping_worker_closes_its_websockets_with_1001(tmp_path, kind):
+    import threading
+
+    bridge = ServedBridge(tmp_path / "bridge", {**ENV, "FAHAD_WORKER": kind}, threads=4).start()
+    try:
+        with connect(bridge) as ws:
+            assert ws.receive()["type"] == "ready"
+            stopping = threading.Thread(target=bridge.stop)
+            stopping.start()
+            assert ws.receive() is None
+            stopping.join()
+        assert ws.close_code == 1001
+        assert "Traceback" not in bridge.output()
+    finally:
+        bridge.stop()

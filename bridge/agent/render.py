@@ -1,5 +1,6 @@
-"""Renderers of a turn's events for the storefront: ``live`` (the events as they come, for
-/stream's SSE frames and the WebSocket's JSON ones), one JSON for /message."""
+"""Renderers of a turn's events shared by the HTTP channels: SSE frames for a stream, one JSON
+for a message (the storefront's /stream and /message, the apps' /app/stream and /app/message),
+and ``live``, the events as they come, for SSE frames and the WebSocket's (bridge/chat_socket.py)."""
 from __future__ import annotations
 
 import json
@@ -8,8 +9,8 @@ import queue
 import threading
 from typing import Iterable, Iterator
 
-from bridge.agent.events import Done, Error, Event, collect, wire
-from bridge.errors import STREAM_FAILED
+from .events import Done, Error, Event, collect, wire
+from ..errors import STREAM_FAILED
 
 log = logging.getLogger(__name__)
 
