@@ -9,6 +9,7 @@ one gunicorn worker in a process of its own (bench/_served.py, as `fahad-bridge 
 1. Latency: ``--turns`` (30) turns of ``WORDS`` words ``--pace`` ms apart, one at a time,
    alternating /stream and the WebSocket (one connection for all its turns). Baseline, in
    the same run: the anthropic SDK reading the same model directly.
+   Then the same turns on one WebSocket while N - 1 (``--counts``) are held open, idle.
 2. Load: N connections (``--counts``, 1,50,200) open at once on the gevent worker, every one
    running a turn of ``--turn-seconds`` (5) at the same moment; token-to-frame latency over
    every token, time to the first, GET /healthz meanwhile. /stream with the same N beside it.
@@ -221,6 +222,23 @@ def load_run(url: str, n: int, kind: str) -> dict:
             "health": summary(health or [0.0]), "complete": done[0], "n": n}
 
 
+def held_run(url: str, n: int, turns: int) -> dict:
+    """``n`` - 1 WebSockets open and idle (authenticated, between turns) while one more
+    runs ``turns`` turns: what holding connections costs the ones that talk."""
+    nonce = issue_nonce(SECRET)
+    idle = [ws_connect(url, nonce) for _ in range(n - 1)]
+    talker, tokens, health, stop = ws_connect(url, nonce), [], [], threading.Event()
+    prober = threading.Thread(target=probe, args=(url, stop, health), daemon=True)
+    prober.start()
+    for _ in range(turns):
+        tokens += ws_turn(talker)[0]
+    stop.set()
+    prober.join()
+    for c in idle + [talker]:
+        c.close()
+    return {"tokens": summary(tokens), "health": summary(health or [0.0])}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--turns", type=int, default=30)
@@ -242,6 +260,14 @@ def main() -> None:
                 print(f"1. {args.turns} turns each x {WORDS} words, {args.pace:.0f} ms apart,"
                       " one at a time, gevent worker")
                 latency_run(bridge.url, model_url, args.turns)
+                print("   the same, 10 turns on one WebSocket while N - 1 others are held open")
+                base = None
+                for n in counts:
+                    r = held_run(bridge.url, n, 10)
+                    base = base or r["tokens"]
+                    print(line(f"{n} open: token to frame", r["tokens"]) +
+                          f"   x{r['tokens']['median'] / base['median']:.2f} of 1 open")
+                    print(line(f"{n} open: GET /healthz meanwhile", r["health"]))
             finally:
                 bridge.stop()
         model.terminate()

@@ -90,7 +90,9 @@ def _http_error(exc: HTTPException):
     if isinstance(exc, WebsocketMismatch):
         # werkzeug's answer to a plain request for the WebSocket route (or an upgrade
         # elsewhere, which no other route takes: that is WordPress's 404).
-        if request.environ.get("HTTP_UPGRADE", "").lower() == "websocket":
+        environ = request.environ  # werkzeug's test of an upgrade
+        if (environ.get("HTTP_UPGRADE", "").lower() == "websocket"
+                and "upgrade" in environ.get("HTTP_CONNECTION", "").lower()):
             return _http_error(NotFound())
         return error_response(BridgeError(
             WEBSOCKET_ONLY, "This route takes a WebSocket upgrade.", 426,
