@@ -205,6 +205,16 @@ def test_policies_add_the_stores_address_email_and_published_pages(fake, woo):
     assert "shipping_zones" not in returns
 
 
+def test_payment_answers_name_only_the_gateways_the_checkout_offers(fake, woo):
+    content = call(woo, "get_store_policies", topic="payment").content
+    assert content["payment_methods"] == ["Cash on delivery"]  # bank transfer, cheque are off
+    assert "shipping_zones" not in content and "pages" not in content
+    fake.shipping.gateways[0]["enabled"] = True
+    fresh = WooCommerceStore(WooHttp(fake.url, *READ, 5.0), "Recorded Shop")
+    assert call(fresh, "get_store_policies", topic="payment").content["payment_methods"] == [
+        "Direct bank transfer", "Cash on delivery"]
+
+
 def test_with_the_store_down_the_merchants_own_words_still_answer(fake, woo):
     fake.stop()
     result = call(woo, "get_store_policies", topic="delivery")
@@ -215,8 +225,9 @@ def test_with_the_store_down_the_merchants_own_words_still_answer(fake, woo):
 def test_when_nobody_says_anything_the_tool_says_so(fake, woo):
     tool = STOREFRONT_TOOLS["get_store_policies"]
     ctx = ToolContext(store=woo, index=None)
-    content = tool.handler(ctx, {"topic": "payment"}).content
+    content = tool.handler(ctx, {"topic": "delivery"}).content
     assert content["policies"] == "" and "published nothing" in content["note"]
+    assert set(content) == {"policies", "support_contact", "store", "note"}
 
 
 # -- the demo store ------------------------------------------------------------------------
