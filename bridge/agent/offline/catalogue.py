@@ -63,7 +63,8 @@ def search(talk: Talk, query: str | None = None, on_sale: bool = False) -> Itera
     if pairs:
         ctx.shown = [c["id"] for _, c in pairs]
         yield Products(tuple(c for _, c in pairs))
-    within = say.budget_phrase(limits.low, limits.high, ctx.store.currency, lang)
+    within = say.budget_phrase(limits.low, limits.high, ctx.store.currency, lang,
+                              limits.spoken)
     if found["total"] == 0:
         yield from _nothing_found(talk, args, within)
         return

@@ -16,6 +16,8 @@ NEEDS = (
     (r"\b(cold|warm)\b.*\bfeet\b|\bfeet\b.*\b(cold|warm)\b", "socks slippers wool"),
     (r"\b(hands?|fingers)\b", "gloves scarf"),
     (r"\b(ears|head)\b.*\b(cold|warm|freezing)\b", "beanie scarf"),
+    (r"\b(cook|cooks|cooking|kitchen|chef|bake|baking|baker|recipes?|foodie)\b",
+     "kitchen pour mug ceramic"),
     (r"\b(cosy|cozy|snug|comfy|evenings?|cold|chilly|freezing|warm|winter|desk|office|"
      r"snow|snows|snowy|frost|frosty)\b",
      "hoodie fleece wool blanket scarf sweatshirt"),
@@ -23,7 +25,8 @@ NEEDS = (
      "rain waterproof softshell waxed"),
     (r"\b(commute|commuting|commuter|bike|cycling|cycle|bicycle)\b",
      "commuter rolltop rain packable"),
-    (r"\b(lounge|lounging|relax|relaxing|couch|sofa|chill|chilling|movie|home)\b",
+    (r"\b(lounge|lounging|relax|relaxing|couch|sofa|chill|chilling|movie|home|"
+     r"comfortable)\b",
      "blanket candle pillow slippers jogger waffle"),
     (r"\b(gift|gifts|present|presents|birthday|anniversary|christmas|girlfriend|"
      r"boyfriend|wife|husband|mum|mom|mother|dad|father)\b",
@@ -53,7 +56,8 @@ NEED_WORDS = frozenset("""cosy cozy snug comfy evening evenings cold chilly free
     head sweat sweating exercise fitness training sport sports freezing
     really very enough keep keeps kind sort he she his her him they their rain rainy wet
     dry waterproof walks walk walking snow snows snowy live lot suggestion gym started
-    just""".split())
+    just cook cooks cooking kitchen chef bake baking baker recipe recipes foodie comfortable
+    stay staying""".split())
 # Last words of a name that say little on their own ("Towel Set", "Pillow Cover").
 GENERIC_HEADS = frozenset({"set", "pack", "cover", "strap", "holder", "3", "pack)"})
 # Words that ask for a range, not a kind ("leather goods", "what accessories").
@@ -154,7 +158,8 @@ def _home_categories(index) -> dict[str, str]:
 def sells_kind(text: str, index) -> bool:
     """Whether the words name a kind of product the store sells."""
     sold = kinds(index)
-    return any(_is_kind(t, sold) for t in query_terms(text))
+    # "home" names a category ("Home & Kitchen") but, said, a situation ("at home")
+    return any(_is_kind(t, sold) for t in query_terms(text) if t not in NEED_WORDS)
 
 
 # How a shopper asks for a kind of thing ("do you sell X", "I need a X", "any X?"); the

@@ -288,6 +288,10 @@ def _budget_question(talk: Talk) -> bool:
     text = talk.text
     if not product.BUDGET_ASK.search(text):
         return False
+    rest = parse.budget(text)[1]
+    if needs.sells_kind(rest, talk.ctx.index) and not targets.said_in_full(talk.turn) and \
+            not targets.GENERIC.search(rest) and not parse.ordinals(rest, len(talk.ctx.shown)):
+        return False  # "shorts under 40" asks for a kind, not about one product
     stated = bool(parse.budget(text)[0]) or bool(re.search(r"\b(under|below) \d", text))
     earlier = bool(talk.state.budget) and re.search(
         r"\b(which|what) sizes?\b|\bsizes?\b|\b(xs|s|m|l|xl|xxl)\b|\bthat budget\b|"

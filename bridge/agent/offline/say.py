@@ -38,7 +38,10 @@ def product_line(position: int, product: dict, lang: str = "en", note: str = "")
             + (f", {extra}" if extra else ""))
 
 
-def budget_phrase(low: float | None, high: float | None, currency: str, lang: str = "en") -> str:
+def budget_phrase(low: float | None, high: float | None, currency: str, lang: str = "en",
+                  spoken: bool = False) -> str:
+    if spoken and (low is not None or high is not None):
+        return t(lang, "within_budget")  # "under sixty": the shopper's words, not a figure
     def m(value):
         return money(f"{value:.2f}", currency)
     if low is not None and high is not None:

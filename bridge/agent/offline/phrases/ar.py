@@ -79,4 +79,6 @@ T = {
     "variant_over": "لا، **{label}** سعره {price}، أكثر من هذه الميزانية.",
     "variant_within": "نعم، **{label}** سعره {price}، ضمن هذه الميزانية.",
     "variant_price": "**{label}** سعره {price}.",
+    "within_budget": " ضمن ميزانيتك",
+    "ask_person": "يمكن لشخص من فريق المتجر أن يخبرك: اطلب مني التحدث مع شخص.",
 }
