@@ -87,17 +87,6 @@ def need_query(text: str) -> str | None:
     return (specific or found)[0]
 
 
-def is_need(text: str) -> bool:
-    """A situation rather than a kind: a need fits and the request ends on its words
-    ("something for running in the mornings"), not on a kind ("coffee beans")."""
-    if not need_query(text):
-        return False
-    asked = ASKS.search(text)
-    terms = query_terms(text[asked.end():] if asked else text)
-    return not terms or terms[-1] in NEED_WORDS or bool(re.search(
-        r"\b(for|to|in|on|at|during|when)\b", text, re.I))
-
-
 def kinds(index) -> frozenset[str]:
     """The kinds of product the store sells: the head word of each name and category."""
     return _vocabulary(index)[0]
@@ -187,6 +176,9 @@ def unsold(text: str, index, ignored: list[str], lang: str = "en") -> str | None
         return None
     sold = kinds(index)
     head = terms[-1]
+    combination = _unsold_combination(terms, index, sold)
+    if combination:
+        return combination
     if any(_is_kind(t, sold) for t in terms):
         # (in English only: elsewhere a leftover word is more often a word the lexicon
         # lacks than a modifier)
@@ -198,6 +190,43 @@ def unsold(text: str, index, ignored: list[str], lang: str = "en") -> str | None
     if head in GENERAL or any(t in GENERAL for t in terms):
         return None
     return " ".join(terms[-2:])
+
+
+# Words that describe a kind rather than name one: what it is made of, its colour.
+DESCRIBING = frozenset("""leather wool cotton linen canvas suede denim merino silk cashmere
+    velvet fleece down nylon corduroy waxed black white grey gray navy red blue green brown
+    cream beige olive pink yellow orange purple charcoal sand tan khaki burgundy teal
+    mustard lavender""".split())
+
+
+def _unsold_combination(terms: list[str], index, sold: frozenset[str]) -> str | None:
+    """"A leather jacket" when jackets and leather goods are sold but no leather jacket:
+    the describing words and the kind, in the shopper's order, or None."""
+    kinds_said = [t for t in terms if _is_kind(t, sold) and t not in DESCRIBING]
+    describing = [t for t in terms if t in DESCRIBING]
+    if len(kinds_said) != 1 or not describing:
+        return None
+    kind = singular(kinds_said[0])
+    for card in index.cards(index.ids()):
+        labels = [c if isinstance(c, str) else c.get("name", "")
+                  for c in card.get("categories") or ()]
+        if kind not in {singular(w) for w in words(card["name"]) + words(" ".join(labels))}:
+            continue
+        own = set(words(card["name"]))
+        own |= {w for values in (card.get("attributes") or {}).values()
+                for value in values for w in words(value)}
+        own |= {w for v in card.get("variations") or () for value in v["attributes"].values()
+                for w in words(value)}
+        if all(d in own or (d == "gray" and "grey" in own) for d in describing):
+            return None
+    return " ".join(t for t in terms if t in describing or t in kinds_said)
+
+
+def kind_in(text: str, index) -> str | None:
+    """The kind of product the words name, if one ("jackets" of "leather jackets")."""
+    sold = kinds(index)
+    found = [t for t in query_terms(text) if _is_kind(t, sold) and t not in DESCRIBING]
+    return found[-1] if found else None
 
 
 def _is_kind(word: str, sold: frozenset[str]) -> bool:

@@ -2,6 +2,7 @@
 comes from a tool result and every sentence from ``phrases``."""
 from __future__ import annotations
 
+import re
 from typing import Iterator
 
 from ...catalog.money import display as money
@@ -36,6 +37,15 @@ def product_line(position: int, product: dict, lang: str = "en", note: str = "")
     extra = ", ".join(x for x in (extra, note) if x)
     return (f"{position}. **{product['name']}**: {price(product, lang)}"
             + (f", {extra}" if extra else ""))
+
+
+def kind_of(name: str) -> str:
+    """The kind a product name ends in: "beanie" of "Wool Fisherman Beanie", "socks" of
+    "Everyday Crew Socks (3-Pack)"."""
+    words = [w for w in re.findall(r"[a-z]+", re.sub(r"\([^)]*\)", " ", name.lower()))]
+    while len(words) > 1 and words[-1] in ("set", "pack", "cover", "strap", "holder"):
+        words.pop()
+    return words[-1] if words else ""
 
 
 def budget_phrase(low: float | None, high: float | None, currency: str, lang: str = "en",

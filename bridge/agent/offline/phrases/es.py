@@ -85,4 +85,6 @@ T = {
     "variant_price": "El precio de **{label}** es {price}.",
     "within_budget": " dentro de tu presupuesto",
     "ask_person": "Una persona del equipo de la tienda puede decírtelo: pídeme hablar con una persona.",
+    "alternatives": "En su lugar tenemos en stock lo más parecido:",
+    "no_alternatives": "Ahora mismo no tenemos en stock nada parecido a **{name}**.",
 }

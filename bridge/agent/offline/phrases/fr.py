@@ -89,4 +89,6 @@ T = {
     "variant_price": "Le prix de **{label}** est de {price}.",
     "within_budget": " dans votre budget",
     "ask_person": "Une personne de l'équipe de la boutique peut vous le dire : demandez-moi de parler à une personne.",
+    "alternatives": "À la place, voici ce que nous avons de plus proche en stock :",
+    "no_alternatives": "Nous n'avons rien d'autre en stock de proche de **{name}** pour le moment.",
 }

@@ -86,4 +86,6 @@ T = {
     "variant_price": "Il prezzo di **{label}** è {price}.",
     "within_budget": " nel tuo budget",
     "ask_person": "Una persona del team del negozio può dirtelo: chiedimi di parlare con una persona.",
+    "alternatives": "Al suo posto abbiamo disponibili i più simili:",
+    "no_alternatives": "Al momento non abbiamo nient'altro di simile a **{name}** disponibile.",
 }

@@ -85,4 +85,6 @@ T = {
     "variant_price": "O preço de **{label}** é {price}.",
     "within_budget": " dentro do seu orçamento",
     "ask_person": "Uma pessoa da equipe da loja pode te dizer: peça para falar com uma pessoa.",
+    "alternatives": "No lugar, temos em estoque o mais parecido:",
+    "no_alternatives": "No momento não temos em estoque nada parecido com **{name}**.",
 }

@@ -102,4 +102,6 @@ TABLE = """
 العمل = work
 هوديات = hoodies
 تيشيرتات = tees
+مشابه | مشابهة | شبيه | بديل | بدائل = similar
+شيء اخر | شي ثاني = something else
 """

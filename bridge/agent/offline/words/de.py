@@ -157,4 +157,6 @@ geschenkverpackung | als geschenk verpacken = gift wrapping
 studentenrabatt = student discount
 kryptowahrung | krypto = bitcoin
 paar = pairs
+ahnlich | ahnliches | ahnliche | alternative | alternativen = similar
+etwas anderes | was anderes | sonst noch = something else
 """

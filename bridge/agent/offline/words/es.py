@@ -168,4 +168,6 @@ trabajo | oficina = work
 bici | bicicleta = bike
 llueve | lluvioso = rain
 criptomonedas | cripto = bitcoin
+parecido | parecida | parecidos | similar | similares | alternativa | alternativas | algo parecido = similar
+otra cosa | algo mas = something else
 """

@@ -154,4 +154,6 @@ velo = bike
 travail | bureau = work
 pleut | pluvieux = rain
 cryptomonnaie | cryptomonnaies | crypto | bitcoins = bitcoin
+similaire | similaires | semblable | pareil | une alternative | alternative | alternatives = similar
+autre chose | quoi d autre = something else
 """

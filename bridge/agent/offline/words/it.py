@@ -152,4 +152,6 @@ piove = rain
 criptovalute | criptovaluta | cripto = bitcoin
 ne = 
 paia = pairs
+simile | simili | alternativa | alternative = similar
+qualcos altro | qualcosa d altro | altro = something else
 """

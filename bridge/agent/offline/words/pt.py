@@ -148,4 +148,6 @@ bermuda | bermudas = shorts
 levo = add
 pares = pairs
 criptomoedas | cripto = bitcoin
+parecido | parecida | semelhante | similar | alternativa | alternativas = similar
+outra coisa | algo mais = something else
 """
