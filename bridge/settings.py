@@ -43,6 +43,7 @@ _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 # A host name (letters, digits, hyphens, dots), or "*." and one for all its subdomains.
 _LABEL = r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?"
+_ORIGIN = re.compile(r"https?://[a-z0-9.-]+(:[0-9]{1,5})?|https?://\[[0-9a-f:.]+\](:[0-9]{1,5})?")
 _HOST_NAME = re.compile(rf"(?:\*\.)?{_LABEL}(?:\.{_LABEL})*\.?", re.IGNORECASE)
 
 
@@ -75,6 +76,7 @@ class Settings:
     daily_cap: int = 0
     paused: bool = False
     nonce_ttl: int = 43200
+    storefront_origins: tuple[str, ...] = ()
     admin_token: str = _secret()
     agent_rate_limit: int = 120
     agent_rate_window: int = 60
@@ -195,6 +197,10 @@ class Settings:
         if self.retention_days < 0:
             raise SettingsError(f"{n('retention_days')} must be 0 (keep) or more")
         _check_webhooks(self.webhooks)
+        for origin in self.storefront_origins:
+            if not _ORIGIN.fullmatch(origin):
+                raise SettingsError(f"{n('storefront_origins')}: {origin!r} is not an origin "
+                                    "(scheme://host[:port], no path)")
         for host in self.image_hosts:
             if not _HOST_NAME.fullmatch(host):
                 raise SettingsError(f"{n('image_hosts')} takes host names such as "

@@ -43,7 +43,7 @@ def _cart_ref() -> tuple[str | None, bool]:
         # WordPress puts in the signed context; without one there is no cart to read or change.
         return g.identity.cart_token, False
     secret = settings.bridge_secret
-    given = request.headers.get(CART_HEADER) or request.cookies.get(CART_COOKIE)
+    given = g.identity.cart_id or request.headers.get(CART_HEADER) or request.cookies.get(CART_COOKIE)
     ref = check_cart_id(secret, given)
     return (ref, False) if ref else (issue_cart_id(secret), True)
 
