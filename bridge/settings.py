@@ -142,6 +142,7 @@ class Settings:
     assistant_tone: str = "friendly, concise and practical"
     store_policies: str = ""
     support_contact: str = ""
+    personas: dict = field(default_factory=dict, hash=False, compare=False)
 
     def __post_init__(self) -> None:
         # Every message names the variable a person sets (FAHAD_WC_URL, not wc_url).
@@ -201,6 +202,7 @@ class Settings:
             if not _ORIGIN.fullmatch(origin):
                 raise SettingsError(f"{n('storefront_origins')}: {origin!r} is not an origin "
                                     "(scheme://host[:port], no path)")
+        _check_personas(self.personas)
         for host in self.image_hosts:
             if not _HOST_NAME.fullmatch(host):
                 raise SettingsError(f"{n('image_hosts')} takes host names such as "
@@ -240,6 +242,22 @@ class Settings:
 WORKERS = ("gevent", "gthread")
 WEBHOOK_EVENTS = ("conversation.escalated", "conversation.resolved", "feedback.created",
                   "cart.updated")
+
+
+def _check_personas(personas: dict) -> None:
+    """Each persona: a name a request can send, a tone, optional instructions."""
+    for name, persona in personas.items():
+        if not (isinstance(name, str) and re.fullmatch(r"[a-z0-9_-]{1,40}", name)):
+            raise SettingsError("FAHAD_PERSONAS: each persona's name is 1-40 lowercase letters, "
+                                "digits, _ or -")
+        if not isinstance(persona, dict) or not isinstance(persona.get("tone"), str) \
+                or not 0 < len(persona["tone"]) <= 200:
+            raise SettingsError(f"FAHAD_PERSONAS {name} needs a tone (1-200 characters)")
+        extra = set(persona) - {"tone", "instructions"}
+        instructions = persona.get("instructions", "")
+        if extra or not isinstance(instructions, str) or len(instructions) > 2000:
+            raise SettingsError(f"FAHAD_PERSONAS {name} takes a tone and instructions (text "
+                                "of at most 2000 characters)")
 
 
 def _check_webhooks(webhooks: dict) -> None:

@@ -14,7 +14,8 @@ from typing import Iterator
 from ...catalog.text import query_terms
 from ..events import Event
 from ..turn import Turn
-from . import cart, catalogue, needs, orders, parse, person, product, say, service, targets
+from . import (cart, catalogue, more, needs, orders, parse, person, product, say, service,
+               targets)
 from .language import detect
 from .lexicon import to_english
 from .talk import Talk
@@ -59,6 +60,8 @@ class Planner:
         reply = self.offer_reply()
         if reply is not None:
             return reply
+        if more.asks_more(text):
+            return more.answer(talk)
         if parse.THANKS.match(text):
             return talk.say(talk.t("thanks"))
         if parse.HELP.match(text):
