@@ -2,16 +2,18 @@
 shopper proves who they are with the auth frame, as /stream's headers would, and each turn
 is /stream's (``views._turn``), counted in the same storefront bucket.
 
-The auth frame: a storefront ``nonce``; or a signed ``context`` and ``signature`` over
-``GET <this path>`` and an empty body (what the plugin signs for a GET); or neither, with the
-same proof in the upgrade's headers (server clients). ``cart`` and ``client`` name the ids
-the bridge issued before; ``ready`` names those it issues now.
+The auth frame: the plugin's stream ``token`` with the page's ``nonce``, from an origin in
+storefront_origins (what the widget streams /stream with, bridge/stream_token.py); or a
+storefront ``nonce`` alone (standalone); or a signed ``context`` and ``signature`` over
+``GET <this path>`` and an empty body (what the plugin signs for a GET); or none of these,
+with the same proof in the upgrade's headers (server clients). ``cart`` and ``client`` name
+the ids the bridge issued before; ``ready`` names those it issues now.
 """
 from __future__ import annotations
 
 from flask import g, request
 
-from bridge import chat_socket
+from bridge import chat_socket, stream_token
 from bridge.agent.core import TurnRequest
 from bridge.core import current_core
 from bridge.gates import Identity, raw_path, shopper, storefront_identity
@@ -41,6 +43,12 @@ class StorefrontChat:
 
     def _identity(self, frame: dict) -> Identity:
         settings = self.core.settings
+        ip = request.remote_addr or "unknown"
+        if "token" in frame:  # a WordPress page's: the turns /stream would take it for
+            return shopper(stream_token.read(
+                settings.bridge_secret, chat_socket.text_field(frame, "token") or "",
+                chat_socket.text_field(frame, "nonce"), request.headers.get("Origin"),
+                settings.storefront_origins, ip), "stream-token")
         if "context" in frame or "signature" in frame:
             return shopper(read_context(
                 settings.bridge_secret, chat_socket.text_field(frame, "context"),
@@ -48,7 +56,7 @@ class StorefrontChat:
         if "nonce" in frame:
             check_nonce(settings.bridge_secret, chat_socket.text_field(frame, "nonce"),
                         settings.nonce_ttl)
-            return Identity(via="nonce", ip=request.remote_addr or "unknown")
+            return Identity(via="nonce", ip=ip)
         return storefront_identity(settings)
 
     def hit(self) -> None:

@@ -9,12 +9,15 @@ import pytest
 import requests
 
 from bridge.routes import NAMESPACE
+from bridge import stream_token
 from bridge.security import issue_nonce, sign_context
 from served import ServedBridge
 from ws_client import Rejected, WSClient
 
 SECRET = "websocket-test-secret"
-ENV = {"FAHAD_BRIDGE_SECRET": SECRET, "FAHAD_RATE_LIMIT": "100000"}
+SHOP = "https://shop.example"
+ENV = {"FAHAD_BRIDGE_SECRET": SECRET, "FAHAD_RATE_LIMIT": "100000",
+       "FAHAD_STOREFRONT_ORIGINS": SHOP}
 PATH = NAMESPACE + "/ws"
 HOODIES = {"messages": [{"role": "user", "content": "hoodies under $50"}]}
 
@@ -38,9 +41,15 @@ def sse_events(text: str) -> list[dict]:
 
 
 def without_refs(events: list[dict]) -> list[dict]:
-    """The events with the done frame's refs left out (each turn gets its own)."""
-    return [{k: v for k, v in e.items() if k not in ("conversation_ref", "message_ref")}
-            for e in events]
+    """The events with what is each turn's own left out: the done frame's refs and its
+    measured latency."""
+    kept = []
+    for event in events:
+        event = {k: v for k, v in event.items() if k not in ("conversation_ref", "message_ref")}
+        if "metadata" in event:
+            event["metadata"] = {k: v for k, v in event["metadata"].items() if k != "latency_ms"}
+        kept.append(event)
+    return kept
 
 
 def connect(bridge, auth: dict | None = None, headers: dict | None = None) -> WSClient:
@@ -112,6 +121,22 @@ def test_the_proof_may_come_in_the_upgrades_headers_from_a_server(two_workers):
         assert ws.receive()["type"] == "ready"
 
 
+def test_a_wordpress_page_authenticates_with_its_stream_token_and_nonce(two_workers):
+    page_nonce = "a-wp-rest-nonce"
+    token = stream_token.mint(SECRET, {"uid": 12, "caps": []}, SHOP, page_nonce)
+    with connect(two_workers, {"token": token, "nonce": page_nonce},
+                 headers={"Origin": SHOP}) as ws:
+        ready = ws.receive()
+        assert ready["type"] == "ready" and "client" not in ready  # WordPress's user 12
+        assert ws.turn(HOODIES)[-1]["type"] == "done"
+    for origin, nonce_sent in (("https://elsewhere.example", page_nonce), (SHOP, "another")):
+        with connect(two_workers, {"token": token, "nonce": nonce_sent},
+                     headers={"Origin": origin}) as ws:
+            error = ws.receive()
+            assert ws.receive() is None and ws.close_code == 4001
+        assert error["code"] in ("fahad_ai_origin_refused", "fahad_ai_invalid_token")
+
+
 @pytest.mark.parametrize("auth", [
     {"nonce": "forged"},
     {},  # no proof at all
@@ -148,7 +173,8 @@ def test_bad_frames_get_an_error_frame_and_the_connection_stays(two_workers):
         ws.send_bytes(b"\x00\x01")
         assert ws.receive()["code"] == "fahad_ai_invalid_frame"
         for body in ({"messages": []}, {"messages": [{"role": "user", "content": 5}]},
-                     {"messages": "hi"}, {"conversation_ref": 5, **HOODIES}):
+                     {"messages": "hi"}, {"conversation_ref": 5, **HOODIES},
+                     {"preferences": "cheap", **HOODIES}):
             frames = ws.turn(body)
             assert len(frames) == 1 and frames[0]["type"] == "error"
             assert frames[0]["code"] in ("invalid_messages", "rest_invalid_param")
