@@ -56,6 +56,8 @@ class TurnRequest:
     # "it" and "this" mean in this turn. Tools read it through the store, so an id that is not
     # published reads as unknown, as any other id would.
     viewing: int | None = None
+    # False for a test-mode API key on a live store: the turn's cart tools refuse.
+    cart_writes: bool = True
 
 
 @dataclass(frozen=True)
@@ -106,7 +108,8 @@ class Agent:
             memory = {**memory, "focus": request.viewing,
                       "seen": list(dict.fromkeys([request.viewing, *memory.get("seen", [])]))}
         ctx = ToolContext(store=self.store, index=self.index, cart_ref=request.cart_ref,
-                          shopper_id=request.shopper_id, policies=self.policies, **memory)
+                          shopper_id=request.shopper_id, policies=self.policies,
+                          cart_writes=request.cart_writes, **memory)
         turn = Turn(messages=request.messages, tools=self.tools, ctx=ctx,
                     channel=request.channel, language=request.language,
                     conversation_ref=found.ref, viewing=request.viewing)
