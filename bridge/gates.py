@@ -18,7 +18,7 @@ from flask import Flask, g, request
 
 from .apikeys import authenticate, require_scope
 from .errors import (BROWSER_KEY, DAILY_CAP, DISABLED, FORBIDDEN, INVALID_API_KEY,
-                     INVALID_SIGNATURE, BridgeError)
+                     INVALID_SIGNATURE, NOT_LOGGED_IN, BridgeError)
 from .ratelimit import (agent_limit, api_key_limit, client_key, ip_key, key_key, poll_limit,
                         storefront_limit)
 from .routes import API_KEY_GATES, BILLABLE_GATES, ROUTES, STOREFRONT_GATES, Gate, Route
@@ -150,6 +150,15 @@ def storefront(core: "Core") -> None:
     not_paused(core.settings)
 
 
+def shopper(core: "Core") -> None:
+    """A signed-in shopper: WordPress vouches for the user (a nonce names no one)."""
+    g.identity = storefront_identity(core.settings)
+    if g.identity.uid < 1:
+        raise BridgeError(NOT_LOGGED_IN, "Sign in to the store to see your orders and "
+                          "addresses.", 401)
+    not_paused(core.settings)
+
+
 def storefront_poll(core: "Core") -> None:
     # No soft pause: a shopper waiting for a person still gets the person's replies.
     g.identity = storefront_identity(core.settings)
@@ -189,6 +198,7 @@ GATES: dict[Gate, GateCheck] = {
     Gate.STOREFRONT: storefront,
     Gate.STOREFRONT_BILLABLE: storefront,  # then the daily cap, after the rate limit
     Gate.STOREFRONT_POLL: storefront_poll,
+    Gate.SHOPPER: shopper,
     Gate.ADMIN: admin,
     Gate.AGENT: agent,
     Gate.SIGNED: signed,
@@ -212,7 +222,7 @@ def guard(core: "Core", route: Route, view, check: GateCheck):
             return view(**kwargs)
         inner = capped
     limiter = core.limiter
-    if route.gate in STOREFRONT_GATES:
+    if route.gate in STOREFRONT_GATES or route.gate is Gate.SHOPPER:
         inner = limiter.shared_limit(storefront_limit(core.settings), scope="storefront",
                                      key_func=client_key)(inner)
     elif route.gate is Gate.STOREFRONT_POLL:

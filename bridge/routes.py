@@ -18,6 +18,7 @@ class Gate(StrEnum):
     STOREFRONT = "storefront"  # nonce or signed context, soft pause, rate limit
     STOREFRONT_BILLABLE = "storefront+cap"  # the same, then the daily cap
     STOREFRONT_POLL = "storefront-poll"  # nonce or signed context, a rate bucket of its own
+    SHOPPER = "shopper"  # a signed-in shopper's signed context, soft pause, the storefront limit
     ADMIN = "admin"  # signed context with manage_woocommerce
     WHATSAPP = "whatsapp"  # verify token / X-Hub-Signature-256
     STORE_WEBHOOK = "store-webhook"  # X-WC-Webhook-Signature
@@ -81,9 +82,9 @@ ROUTES = (
     Route("POST", "/agent/mcp", "agent_gateway.mcp", Gate.AGENT, 64 * KIB),
     Route("GET", "/doctor", "doctor.probe", Gate.SIGNED),
     # A signed-in shopper's own orders and saved addresses (read only).
-    Route("GET", "/orders", "storefront.orders", Gate.STOREFRONT),
-    Route("GET", "/order", "storefront.order", Gate.STOREFRONT),
-    Route("GET", "/addresses", "storefront.addresses", Gate.STOREFRONT),
+    Route("GET", "/orders", "storefront.orders", Gate.SHOPPER),
+    Route("GET", "/order", "storefront.order", Gate.SHOPPER),
+    Route("GET", "/addresses", "storefront.addresses", Gate.SHOPPER),
     # Apps and headless shops, with a server-side API key and their own user id.
     Route("POST", "/app/message", "app_api.message", Gate.API_KEY_BILLABLE, 256 * KIB,
           scope="chat"),

@@ -7,7 +7,7 @@ from __future__ import annotations
 from .base import Store
 
 READS = ("product", "products", "variation_parent", "categories", "reviews", "orders",
-         "order", "customer", "coupons")
+         "order", "coupons")
 
 
 class ReadOnlyStore:
