@@ -232,3 +232,33 @@ def test_the_spec_names_each_api_key_routes_scope():
     for route in ROUTES:
         assert documented[(route.path, route.method)] == route.scope
         assert (route.scope is not None) == (route.gate in API_KEY_GATES)
+
+
+def test_a_key_is_masked_in_log_lines_and_never_logged_by_a_request(app, manager, caplog):
+    import logging
+
+    from bridge.redact import MASK, Redactor
+
+    made = manager.create()
+    assert Redactor().text(f"GET /x?k={made['key']} then {made['key']}.") == \
+        f"GET /x?k={MASK} then {MASK}."
+    with caplog.at_level(logging.DEBUG):
+        AppServer(app.test_client(), made["key"]).say("hi")
+        AppServer(app.test_client(), made["key"]).say("hi", headers={"Origin": "https://x.test"})
+        manager.post("/admin/api-keys/revoke", {"id": made["id"]})
+        AppServer(app.test_client(), made["key"]).say("hi")
+    assert made["key"] not in caplog.text and made["key"][12:] not in caplog.text
+
+
+def test_with_redis_two_workers_count_a_key_in_one_bucket(settings, redis_url, tmp_path):
+    shared = f"sqlite:///{tmp_path / 'shared.sqlite3'}"
+    apps = [make_app(settings.replace(ratelimit_storage=redis_url, database_url=shared,
+                                      data_dir=str(tmp_path / f"w{n}"))) for n in range(2)]
+    try:
+        made = Manager(apps[0].test_client()).create(rate_limit=3, rate_window=60)
+        servers = [AppServer(a.test_client(), made["key"]) for a in apps]
+        statuses = [servers[n % 2].get("/app/conversations").status_code for n in range(4)]
+        assert statuses == [200, 200, 200, 429]
+    finally:
+        for a in apps:
+            a.extensions["fahad"].engine.dispose()
