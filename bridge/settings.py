@@ -85,6 +85,8 @@ class Settings:
     admin_token: str = _secret()
     agent_rate_limit: int = 120
     agent_rate_window: int = 60
+    api_key_rate_limit: int = 60
+    api_key_rate_window: int = 60
 
     store: str = "demo"
     wc_url: str = ""
@@ -153,7 +155,8 @@ class Settings:
         # Every message names the variable a person sets (FAHAD_WC_URL, not wc_url).
         n = env_name
         _check_positive(self, "rate_limit", "rate_window", "nonce_ttl", "model_max_tokens",
-                        "model_max_calls", "agent_rate_limit", "agent_rate_window")
+                        "model_max_calls", "agent_rate_limit", "agent_rate_window",
+                        "api_key_rate_limit", "api_key_rate_window")
         if self.model_timeout <= 0 or self.model_max_retries < 0 or self.monthly_budget < 0:
             raise SettingsError(f"{n('model_timeout')} must be positive; "
                                 f"{n('model_max_retries')} and {n('monthly_budget')} 0 or more")
