@@ -100,6 +100,7 @@ def test_a_disabled_method_is_not_offered_and_shipping_countries_are_respected(f
                 setting["value"] = ["CA"]
     us = call(woo, "get_shipping_options", country="US").content
     assert us["ships"] is False  # a zone exists, but the store ships only to Canada
+    assert call(woo, "get_store_policies", topic="shipping").content["ships_only_to"] == ["CA"]
 
 
 def test_without_a_country_every_served_zone_is_listed(fake, woo):

@@ -59,6 +59,11 @@ def _from_store(ctx: ToolContext, topic: str) -> dict:
     if served:
         found["shipping_zones"] = served
         found["currency"] = ctx.store.currency
+        # The store's own limits on where it ships, when it set any (country codes).
+        if details.ships_to is not None:
+            found["ships_only_to"] = list(details.ships_to)
+        if details.ships_except:
+            found["never_ships_to"] = list(details.ships_except)
     return found
 
 
