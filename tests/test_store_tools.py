@@ -103,6 +103,15 @@ def test_a_disabled_method_is_not_offered_and_shipping_countries_are_respected(f
     assert call(woo, "get_store_policies", topic="shipping").content["ships_only_to"] == ["CA"]
 
 
+def test_a_store_with_shipping_switched_off_ships_nowhere(fake, woo):
+    with fake.catalog.lock:
+        next(s for s in fake.shop.settings
+             if s["id"] == "woocommerce_ship_to_countries")["value"] = "disabled"
+    result = call(woo, "get_shipping_options", country="US")
+    assert result.ok and result.content["ships"] is False
+    assert call(woo, "get_shipping_options").content["zones"] == []
+
+
 def test_without_a_country_every_served_zone_is_listed(fake, woo):
     fake.shipping.add_zone("Canada", [("country", "CA")], [("flat_rate", {"cost": "12"})])
     content = call(woo, "get_shipping_options").content
