@@ -243,6 +243,8 @@ def test_with_the_store_down_the_merchants_own_words_still_answer(fake, woo):
     result = call(woo, "get_store_policies", topic="delivery")
     assert result.ok and result.content["policies"] == "Delivery: 2-4 working days in the US."
     assert result.content["store_unavailable"] and "could not be read" in result.content["note"]
+    unsaid = call(woo, "get_store_policies", topic="payment").content  # settings say nothing
+    assert "can't tell yet" in unsaid["note"] and "published nothing" not in unsaid["note"]
 
 
 def test_when_nobody_says_anything_the_tool_says_so(fake, woo):
