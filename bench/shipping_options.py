@@ -1,6 +1,7 @@
 """get_shipping_options against the loopback WooCommerce: a turn's shipping answer with the
 store's zones cached (the shipped behaviour, 10 minutes) against reading them afresh each time
-(the baseline: zones, then each zone's locations and methods, then the settings and pages).
+(the baseline: zones, then each zone's locations and methods, then the settings and pages),
+and that fresh read with ZONE_WORKERS zones at once against one at a time.
 
 The fake serves its recorded zone plus ``--zones`` more, each with a location and two methods,
 over OAuth 1.0a on plain http, as a small shop's server would. Prints median and p99 per call
@@ -23,6 +24,7 @@ from _stats import line, measure, summary  # noqa: E402
 from bridge.agent.tools import STOREFRONT_TOOLS  # noqa: E402
 from bridge.agent.tools.registry import ToolContext  # noqa: E402
 from bridge.store.woocommerce import WooCommerceStore, WooHttp  # noqa: E402
+from bridge.store.woocommerce import shipping  # noqa: E402
 from fakes.woocommerce import READ, FakeWooCommerce  # noqa: E402
 
 TOOL = STOREFRONT_TOOLS["get_shipping_options"]
@@ -56,6 +58,9 @@ def main() -> None:
         afresh()
         per_cold = len(fake.log.to("/wp-json/")) - before
         cold = summary(measure(afresh, args.repeat, warmup=2))
+        workers, shipping.ZONE_WORKERS = shipping.ZONE_WORKERS, 1
+        serial = summary(measure(afresh, args.repeat, warmup=2))
+        shipping.ZONE_WORKERS = workers
         cached()
         before = len(fake.log.to("/wp-json/"))
         warm = summary(measure(cached, args.repeat * 10, warmup=5))
@@ -63,7 +68,8 @@ def main() -> None:
     finally:
         fake.stop()
     print(f"{args.zones + 1} zones plus the catch-all, OAuth over http, {args.repeat} cold calls")
-    print(line(f"read afresh ({per_cold} requests a call)", cold))
+    print(line("read afresh, one zone at a time", serial))
+    print(line(f"read afresh, {workers} zones at once ({per_cold} requests)", cold, serial))
     print(line(f"cached ({per_warm:.0f} requests a call)", warm, cold))
 
 
