@@ -17,10 +17,12 @@ from urllib.parse import quote
 from flask import Flask, g, request
 
 from . import stream_token
-from .errors import (DAILY_CAP, DISABLED, FORBIDDEN, INVALID_SIGNATURE, INVALID_TOKEN,
-                     BridgeError)
-from .ratelimit import agent_limit, client_key, ip_key, poll_limit, storefront_limit
-from .routes import ROUTES, STOREFRONT_GATES, Gate, Route
+from .apikeys import authenticate, require_scope
+from .errors import (BROWSER_KEY, DAILY_CAP, DISABLED, FORBIDDEN, INVALID_API_KEY,
+                     INVALID_SIGNATURE, INVALID_TOKEN, NOT_LOGGED_IN, BridgeError)
+from .ratelimit import (agent_limit, api_key_limit, client_key, ip_key, key_key, poll_limit,
+                        storefront_limit)
+from .routes import API_KEY_GATES, BILLABLE_GATES, ROUTES, STOREFRONT_GATES, Gate, Route
 from .security import Context, check_nonce, read_context
 from .settings import Settings
 from .usage import cap_reached
@@ -140,10 +142,38 @@ def agent_identity(settings: Settings) -> Identity:
     return Identity(via="direct", ip=request.remote_addr or "unknown")
 
 
+def api_key_identity(core: "Core") -> Identity:
+    """A server with an API key (``Authorization: Bearer sk_...``); ``g.principal`` is the
+    key's. Sent from a browser (an ``Origin`` header) it is refused before it is read: a key
+    in a web page is a key anyone can copy."""
+    if request.headers.get("Origin") is not None:
+        raise BridgeError(BROWSER_KEY, "API keys are for servers only; this request came from "
+                          "a browser (it has an Origin header). Call the bridge from your "
+                          "server, or use the storefront widget.", 403)
+    header = request.headers.get("Authorization", "")
+    raw = header[7:].strip() if header.startswith("Bearer ") else ""
+    principal = authenticate(raw, core.sessions) if raw else None
+    if principal is None:
+        raise BridgeError(INVALID_API_KEY, "Missing, unknown or revoked API key: send "
+                          "\"Authorization: Bearer sk_live_...\".", 401,
+                          headers={"WWW-Authenticate": 'Bearer realm="fahad-ai"'})
+    g.principal = principal
+    return Identity(via="api_key", ip=request.remote_addr or "unknown")
+
+
 # -- the gate functions ----------------------------------------------------------------
 
 def storefront(core: "Core") -> None:
     g.identity = storefront_identity(core.settings)
+    not_paused(core.settings)
+
+
+def shopper(core: "Core") -> None:
+    """A signed-in shopper: WordPress vouches for the user (a nonce names no one)."""
+    g.identity = storefront_identity(core.settings)
+    if g.identity.uid < 1:
+        raise BridgeError(NOT_LOGGED_IN, "Sign in to the store to see your orders and "
+                          "addresses.", 401)
     not_paused(core.settings)
 
 
@@ -169,6 +199,15 @@ def signed(core: "Core") -> None:
     g.identity = Identity(via="context", ip=context.ip, uid=context.uid, caps=context.caps)
 
 
+def api_key(core: "Core") -> None:
+    g.identity = api_key_identity(core)
+
+
+def api_key_billable(core: "Core") -> None:
+    g.identity = api_key_identity(core)
+    not_paused(core.settings)
+
+
 def public(core: "Core") -> None:
     pass
 
@@ -177,9 +216,12 @@ GATES: dict[Gate, GateCheck] = {
     Gate.STOREFRONT: storefront,
     Gate.STOREFRONT_BILLABLE: storefront,  # then the daily cap, after the rate limit
     Gate.STOREFRONT_POLL: storefront_poll,
+    Gate.SHOPPER: shopper,
     Gate.ADMIN: admin,
     Gate.AGENT: agent,
     Gate.SIGNED: signed,
+    Gate.API_KEY: api_key,
+    Gate.API_KEY_BILLABLE: api_key_billable,  # then the scope, rate limit and daily cap
     Gate.PUBLIC: public,
 }
 
@@ -191,14 +233,14 @@ def guard(core: "Core", route: Route, view, check: GateCheck):
     the function it wraps, and one name per route keeps one bucket hit per request.
     """
     inner = view
-    if route.gate is Gate.STOREFRONT_BILLABLE:
+    if route.gate in BILLABLE_GATES:
         @wraps(view)
         def capped(**kwargs):
             under_daily_cap(core)
             return view(**kwargs)
         inner = capped
     limiter = core.limiter
-    if route.gate in STOREFRONT_GATES:
+    if route.gate in STOREFRONT_GATES or route.gate is Gate.SHOPPER:
         inner = limiter.shared_limit(storefront_limit(core.settings), scope="storefront",
                                      key_func=client_key)(inner)
     elif route.gate is Gate.STOREFRONT_POLL:
@@ -207,11 +249,15 @@ def guard(core: "Core", route: Route, view, check: GateCheck):
     elif route.gate is Gate.AGENT:
         inner = limiter.shared_limit(agent_limit(core.settings), scope="agent",
                                      key_func=ip_key)(inner)
+    elif route.gate in API_KEY_GATES:
+        inner = limiter.shared_limit(api_key_limit, scope="api-key", key_func=key_key)(inner)
 
     @wraps(view)
     def gated(**kwargs):
         request.max_content_length = route.max_body
         check(core)
+        if route.scope is not None:  # a key without the route's scope consumes nothing
+            require_scope(g.get("principal"), route.scope)
         return inner(**kwargs)
 
     return gated

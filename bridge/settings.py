@@ -80,6 +80,8 @@ class Settings:
     admin_token: str = _secret()
     agent_rate_limit: int = 120
     agent_rate_window: int = 60
+    api_key_rate_limit: int = 60
+    api_key_rate_window: int = 60
 
     store: str = "demo"
     wc_url: str = ""
@@ -142,12 +144,14 @@ class Settings:
     assistant_tone: str = "friendly, concise and practical"
     store_policies: str = ""
     support_contact: str = ""
+    personas: dict = field(default_factory=dict, hash=False, compare=False)
 
     def __post_init__(self) -> None:
         # Every message names the variable a person sets (FAHAD_WC_URL, not wc_url).
         n = env_name
         _check_positive(self, "rate_limit", "rate_window", "nonce_ttl", "model_max_tokens",
-                        "model_max_calls", "agent_rate_limit", "agent_rate_window")
+                        "model_max_calls", "agent_rate_limit", "agent_rate_window",
+                        "api_key_rate_limit", "api_key_rate_window")
         if self.model_timeout <= 0 or self.model_max_retries < 0 or self.monthly_budget < 0:
             raise SettingsError(f"{n('model_timeout')} must be positive; "
                                 f"{n('model_max_retries')} and {n('monthly_budget')} 0 or more")
@@ -201,6 +205,7 @@ class Settings:
             if not _ORIGIN.fullmatch(origin):
                 raise SettingsError(f"{n('storefront_origins')}: {origin!r} is not an origin "
                                     "(scheme://host[:port], no path)")
+        _check_personas(self.personas)
         for host in self.image_hosts:
             if not _HOST_NAME.fullmatch(host):
                 raise SettingsError(f"{n('image_hosts')} takes host names such as "
@@ -240,6 +245,22 @@ class Settings:
 WORKERS = ("gevent", "gthread")
 WEBHOOK_EVENTS = ("conversation.escalated", "conversation.resolved", "feedback.created",
                   "cart.updated")
+
+
+def _check_personas(personas: dict) -> None:
+    """Each persona: a name a request can send, a tone, optional instructions."""
+    for name, persona in personas.items():
+        if not (isinstance(name, str) and re.fullmatch(r"[a-z0-9_-]{1,40}", name)):
+            raise SettingsError("FAHAD_PERSONAS: each persona's name is 1-40 lowercase letters, "
+                                "digits, _ or -")
+        if not isinstance(persona, dict) or not isinstance(persona.get("tone"), str) \
+                or not 0 < len(persona["tone"]) <= 200:
+            raise SettingsError(f"FAHAD_PERSONAS {name} needs a tone (1-200 characters)")
+        extra = set(persona) - {"tone", "instructions"}
+        instructions = persona.get("instructions", "")
+        if extra or not isinstance(instructions, str) or len(instructions) > 2000:
+            raise SettingsError(f"FAHAD_PERSONAS {name} takes a tone and instructions (text "
+                                "of at most 2000 characters)")
 
 
 def _check_webhooks(webhooks: dict) -> None:

@@ -16,13 +16,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ...db import utc_now
 from ...models import DemoCart, DemoCartItem
-from ..base import (Cart, CartIds, CartItemNotFound, Category, Coupon, NoCart, Order, Product,
-                    ProductPage, Review)
+from ..base import (Cart, CartIds, CartItemNotFound, Category, Coupon, Customer, NoCart, Order,
+                    Product, ProductPage, Review)
 from .. import rules, visibility
 from . import carts
 from ..details import StoreDetails
 from ..shipping import ShippingZone
 from .data import anchor_for, generate
+from .history import make_customer
 from .shipping import DEMO_DETAILS, DEMO_ZONES
 from .images import render_png
 
@@ -117,6 +118,9 @@ class DemoStore:
 
     def order(self, order_id: int) -> Order | None:
         return next((o for o in self.data.orders if o.id == order_id), None)
+
+    def customer(self, customer_id: int) -> Customer | None:
+        return make_customer(customer_id)
 
     def coupons(self) -> Sequence[Coupon]:
         return self.data.coupons

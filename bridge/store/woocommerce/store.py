@@ -14,8 +14,8 @@ from datetime import datetime, timezone
 from decimal import Decimal
 from typing import Sequence
 
-from ..base import (Cart, CartIds, Category, Coupon, NoCart, Order, Product, ProductPage, Review,
-                    StoreUnavailable)
+from ..base import (Cart, CartIds, Category, Coupon, Customer, NoCart, Order, Product,
+                    ProductPage, Review, StoreUnavailable)
 from ..details import StoreDetails
 from ..shipping import ShippingZone
 from .. import rules
@@ -163,6 +163,11 @@ class WooCommerceStore:
     def order(self, order_id: int) -> Order | None:
         data = self.http.get(f"orders/{order_id}") if order_id > 0 else None
         return self._order(data) if data else None
+
+    def customer(self, customer_id: int) -> Customer | None:
+        """wc/v3's customer (any WordPress user: a customer id is a user id), with addresses."""
+        data = self.http.get(f"customers/{customer_id}") if customer_id > 0 else None
+        return records.customer(data) if data else None
 
     def _order(self, data: dict) -> Order:
         # An order lists its refunds without their dates; the refunds route has them.

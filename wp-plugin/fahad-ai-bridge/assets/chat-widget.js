@@ -108,6 +108,9 @@
     comparisonRegion: "Product comparison",
     productFallback: (id) => "Product " + id,
     products: (n) => n === 1 ? "Showing 1 product." : "Showing " + n + " products.",
+    refine: "Narrow the results",
+    more: "Show more",
+    moreMessage: "Show me more",
     feedbackGroup: "Was this answer helpful?",
     helpful: "Helpful",
     notHelpful: "Not helpful",
@@ -1169,6 +1172,7 @@
         case "products":
           this.hideStatus();
           this.addCards(data.products);
+          this.addSearch(data.search);
           break;
         case "comparison":
           this.hideStatus();
@@ -1198,8 +1202,37 @@
       if (!cards.length) return;
       this.hasContent = true;
       this.cardCount += cards.length;
+      this.currency = cards[0].currency;
       for (const c of cards) this.cardIds.push(String(c.id));
       this.container.insertBefore(h("ul", { class: "fahad-ai-cards" }, cards.map(renderCard)), this.status);
+      this.layout();
+    }
+
+    // The search's refinement chips and its "more" button: each sends the token the bridge
+    // signed for that search, so the next page leaves out what was shown.
+    addSearch(search) {
+      if (!search || typeof search !== "object") return;
+      if (this.refineBar) this.refineBar.remove();
+      const chips = [];
+      const facets = Array.isArray(search.facets) ? search.facets : [];
+      for (const facet of facets) {
+        const values = facet && Array.isArray(facet.values) ? facet.values : [];
+        for (const v of values) {
+          if (!v || typeof v.page_token !== "string" || chips.length >= 8) continue;
+          const label = facet.kind === "price" ? money(v.min, this.currency) + (v.max == null ? "+" : "–" + money(v.max, this.currency))
+            : facet.kind === "attribute" ? text(facet.name) + ": " + text(v.value) : text(v.value);
+          chips.push(h("button", { type: "button", class: "fahad-ai-chip", "data-facet": text(facet.kind),
+            "data-min": facet.kind === "price" ? Number(v.min) : null, "data-max": facet.kind === "price" && v.max != null ? Number(v.max) : null,
+            onclick: () => runTurn(label, { page_token: v.page_token }) }, label + " (" + Number(v.count) + ")"));
+        }
+      }
+      if (typeof search.next_page_token === "string" && search.next_page_token) {
+        chips.push(h("button", { type: "button", class: "fahad-ai-chip fahad-ai-more",
+          onclick: () => runTurn(TEXT.moreMessage, { page_token: search.next_page_token }) }, TEXT.more));
+      }
+      if (!chips.length) return;
+      this.refineBar = h("div", { class: "fahad-ai-refine", role: "group", "aria-label": TEXT.refine }, chips);
+      this.container.insertBefore(this.refineBar, this.status);
       this.layout();
     }
 
@@ -1561,6 +1594,7 @@
     if (!body || typeof body !== "object") return turn.fail(TEXT.generic);
     turn.appendText(text(body.message));
     turn.addCards(body.cards);
+    turn.addSearch(body.search);
     turn.addComparison(body.comparison);
     return turn.finish(body);
   }
@@ -1639,14 +1673,15 @@
     }
   }
 
-  async function runTurn(message) {
+  async function runTurn(message, extra) {
+    if (state.busy) return;
     setBusy(true);
     const userBubble = addUserMessage(message);
     state.messages.push({ role: "user", content: message });
-    const payload = { messages: state.messages.slice(), conversation_ref: ensureRef() };
+    const payload = Object.assign({ messages: state.messages.slice(), conversation_ref: ensureRef() }, extra || {});
     // The first question on a product page is about that product ("is it in stock?").
     if (PAGE_PRODUCT && !state.pageAsked) {
-      payload.page_product = PAGE_PRODUCT.id;
+      payload.context = { page: "product", product_ids: [PAGE_PRODUCT.id] };
       state.pageAsked = true;
     }
     const turn = new Turn(message, userBubble);

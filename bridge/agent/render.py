@@ -1,4 +1,5 @@
-"""Renderers of a turn's events for the storefront: SSE frames for /stream, one JSON for /message."""
+"""Renderers of a turn's events shared by the HTTP channels: SSE frames for a stream, one JSON
+for a message (the storefront's /stream and /message, the apps' /app/stream and /app/message)."""
 from __future__ import annotations
 
 import json
@@ -7,8 +8,8 @@ import queue
 import threading
 from typing import Iterable, Iterator
 
-from bridge.agent.events import Done, Error, Event, collect, wire
-from bridge.errors import STREAM_FAILED
+from .events import Done, Error, Event, collect, wire
+from ..errors import STREAM_FAILED
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +63,8 @@ def fold(events: Iterable[Event]) -> dict:
     answer = collect(events)
     payload = {"message": answer.text, "cards": list(answer.cards),
                "comparison": list(answer.rows)}
+    if answer.search is not None:
+        payload["search"] = answer.search
     if answer.done is not None:
         payload.update(wire(answer.done))
         payload.pop("type")
