@@ -70,7 +70,7 @@ def signed_context(settings: Settings) -> Context | None:
                         request.method, raw_path(), request.get_data(cache=True))
 
 
-def context_identity(context: Context, via: str = "context") -> Identity:
+def shopper_identity(context: Context, via: str = "context") -> Identity:
     """The storefront shopper a verified context (or stream token) names."""
     return Identity(via=via, ip=context.ip, uid=context.uid, caps=context.caps,
                     cart_token=context.cart_token, rate_limit=context.rate_limit,
@@ -97,7 +97,7 @@ def storefront_identity(settings: Settings) -> Identity:
         context, via = token_context(settings), "stream-token"
     if context is not None:
         # WordPress checked its own wp_rest nonce before forwarding (or minting the token).
-        return context_identity(context, via)
+        return shopper_identity(context, via)
     check_nonce(settings.bridge_secret, request.headers.get("X-WP-Nonce"), settings.nonce_ttl)
     return Identity(via="nonce", ip=request.remote_addr or "unknown")
 

@@ -17,6 +17,7 @@ from .visual import visual_search
 
 
 def init_app(app: Flask, core: Core) -> None:
-    register(app, core, {**VIEWS, **account.VIEWS, "storefront.visual_search": visual_search,
+    register(app, core, {**VIEWS, **account.VIEWS,
+                         "storefront.visual_search": visual_search,
                          "storefront.websocket": websocket})
     app.register_blueprint(pages.bp)

@@ -16,7 +16,7 @@ from flask import g, request
 from bridge import chat_socket, stream_token
 from bridge.agent.core import TurnRequest
 from bridge.core import current_core
-from bridge.gates import Identity, context_identity, raw_path, storefront_identity
+from bridge.gates import Identity, raw_path, shopper_identity, storefront_identity
 from bridge.ratelimit import storefront_limit
 from bridge.security import check_nonce, read_context
 
@@ -45,12 +45,12 @@ class StorefrontChat:
         settings = self.core.settings
         ip = request.remote_addr or "unknown"
         if "token" in frame:  # a WordPress page's: the turns /stream would take it for
-            return context_identity(stream_token.read(
+            return shopper_identity(stream_token.read(
                 settings.bridge_secret, chat_socket.text_field(frame, "token") or "",
                 chat_socket.text_field(frame, "nonce"), request.headers.get("Origin"),
                 settings.storefront_origins, ip), "stream-token")
         if "context" in frame or "signature" in frame:
-            return context_identity(read_context(
+            return shopper_identity(read_context(
                 settings.bridge_secret, chat_socket.text_field(frame, "context"),
                 chat_socket.text_field(frame, "signature"), "GET", raw_path(), b""))
         if "nonce" in frame:
