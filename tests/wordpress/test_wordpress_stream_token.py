@@ -118,6 +118,28 @@ def test_without_a_browser_url_there_is_no_token(site):
     assert "direct" not in config
 
 
+@pytest.mark.parametrize("given, saved", [("http://bridge.example:8080/", "http://bridge.example:8080"),
+                                          ("javascript:alert(1)", "")])
+def test_the_settings_page_saves_the_browser_url(given, saved, site, bridge):
+    session, _ = site.login("admin")
+    page = session.get(site.url + "/wp-admin/options-general.php?page=fahad-ai-bridge", timeout=30)
+    assert 'name="fahad_ai_direct_url"' in page.text
+    form = dict(re.findall(
+        r"""name=["'](_wpnonce|_wp_http_referer|option_page|action)["'] value=["']([^"']*)["']""",
+        page.text))
+    form.update({"fahad_ai_bridge_url": bridge.url, "fahad_ai_secret": "", "fahad_ai_timeout": "30",
+                 "fahad_ai_enabled": "1", "fahad_ai_direct_url": given})
+    saved_page = session.post(site.url + "/wp-admin/options.php", data=form, timeout=30,
+                              allow_redirects=False)
+    assert saved_page.status_code == 302
+    try:
+        _, config = site.guest()
+        assert config.get("direct", {}).get("url", "") == (
+            saved + "/wp-json/fahad-ai/v1/" if saved else "")
+    finally:
+        site.set_option("fahad_ai_direct_url", None)
+
+
 def test_forged_expired_and_misplaced_tokens_are_refused(site, direct):
     bridge = direct()
     _, config, token = returning_guest(site)
