@@ -291,7 +291,8 @@ def test_a_refused_token_sends_the_turn_through_wordpress(refused, page, site, d
     page.goto(site.url + "/")
     page.click("#fahad-ai-launcher")
     view_cart(page)  # the guest's cookies, and a token kept for the tab
-    key = page.evaluate("Object.keys(sessionStorage).find(k => k.startsWith('fahadAiStreamToken:'))")
+    key = page.evaluate(
+        "Object.keys(sessionStorage).find(k => k.startsWith('fahadAiStreamToken:'))")
     kept = json.loads(page.evaluate("k => sessionStorage.getItem(k)", key))
     value, signature = kept["token"].split(".")[1:]
     if refused == "forged":
