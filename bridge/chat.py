@@ -32,9 +32,10 @@ class TurnBody:
         return self.asks.viewing
 
 
-def read_body(settings) -> TurnBody:
-    """The turn's fields from the request's JSON body; bad input is a 400."""
-    body = json_object()
+def read_body(settings, body: dict | None = None) -> TurnBody:
+    """The turn's fields from the request's JSON body (or a WebSocket frame's); bad input is
+    a 400."""
+    body = json_object() if body is None else body
     history = messages(body)
     ref = check_ref(optional_string(body, "conversation_ref", REF_MAX))
     return TurnBody(history, ref, read_asks(body, settings))
