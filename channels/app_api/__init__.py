@@ -3,7 +3,7 @@ with an API key (bridge.apikeys) and their own user id.
 
 views: /app/message, /app/stream, /app/conversations, /app/conversation, /app/orders,
 /app/order, /app/addresses (VIEWS); socket_chat: /app/ws, the chat over a WebSocket; manage: /app/personas, /app/handoff,
-/app/conversation/erase; owner: the key, the app user, their conversations' key
+/app/feedback, /app/conversation/erase; owner: the key, the app user, their conversations' key
 and their cart; admin: a store manager's /admin/api-keys routes.
 """
 from flask import Flask
