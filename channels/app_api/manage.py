@@ -93,12 +93,7 @@ def erase():
     """Erasing one that isn't there, or isn't this user's, erases nothing and says so."""
     ref = _ref(json_object())
     owner = client_key(principal(), app_user())
-    core = current_core()
-    with core.sessions() as session:
-        found = scope.find(session, owner, ref)
-        conversation_id = found.id if found is not None else None
-    erased = conversation_id is not None and core.handoffs.erase(conversation_id)
-    return jsonify({"erased": erased})
+    return jsonify({"erased": scope.erase_own(current_core(), owner, ref)})
 
 
 VIEWS = {
