@@ -3,7 +3,8 @@ with an API key (bridge.apikeys) and their own user id.
 
 views: /app/message, /app/stream, /app/conversations, /app/conversation, /app/orders,
 /app/order, /app/addresses (VIEWS); owner: the key, the app user, their conversations' key
-and their cart; admin: a store manager's /admin/api-keys routes.
+and their cart; analytics: /app/analytics, the key's own usage; admin: a store manager's
+/admin/api-keys routes.
 """
 from flask import Flask
 
@@ -11,8 +12,9 @@ from bridge.core import Core
 from bridge.gates import register
 
 from . import admin
+from .analytics import analytics
 from .views import VIEWS
 
 
 def init_app(app: Flask, core: Core) -> None:
-    register(app, core, {**VIEWS, **admin.VIEWS})
+    register(app, core, {**VIEWS, **admin.VIEWS, "app_api.analytics": analytics})
