@@ -11,28 +11,29 @@ from flask import Response, jsonify
 
 from .agent.events import Error, Event
 from .agent.render import fold, sse_body, sse_frame
+from .asks import Asks, read_asks
 from .errors import DAILY_CAP, BridgeError
 from .inbox.scope import check_ref
-from .inputs import json_object, messages, optional_int, optional_string
+from .inputs import json_object, messages, optional_string
+from .settings import Settings
 from .usage import reserve_turn
 
 REF_MAX = 128
-MAX_ID = 2**31 - 1
 
 
 @dataclass(frozen=True)
 class TurnBody:
     messages: list[dict]
     conversation_ref: str | None
-    viewing: int | None  # the product whose page the shopper is on
+    asks: Asks  # preferences, page context (what is being viewed), persona, page token
 
 
-def read_body() -> TurnBody:
+def read_body(settings: Settings) -> TurnBody:
     """The turn's fields from the request's JSON body; bad input is a 400."""
     body = json_object()
     history = messages(body)
     ref = check_ref(optional_string(body, "conversation_ref", REF_MAX))
-    return TurnBody(history, ref, optional_int(body, "page_product", 1, MAX_ID))
+    return TurnBody(history, ref, read_asks(body, settings))
 
 
 def reserve(sessions, daily_cap: int) -> None:

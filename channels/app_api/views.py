@@ -25,10 +25,10 @@ PAGE = 100
 def _turn() -> tuple[TurnRequest, str | None]:
     """The turn (bad input refused before it is counted against the daily cap) and a cart
     id just issued, if any."""
-    body = chat.read_body()
+    core = current_core()
+    body = chat.read_body(core.settings)
     key, user = principal(), app_user()
     cart_ref, writes, issued = cart(key)
-    core = current_core()
     chat.reserve(core.sessions, core.settings.daily_cap)
     owner = client_key(key, user)
     history = body.messages
@@ -43,7 +43,7 @@ def _turn() -> tuple[TurnRequest, str | None]:
                        cart_ref=cart_ref, shopper_id=shopper,
                        language=request.headers.get("Accept-Language"), client_key=owner,
                        customer={"app_user": user, "api_key": key.key_id, "mode": key.mode},
-                       viewing=body.viewing, cart_writes=writes)
+                       viewing=body.asks.viewing, asks=body.asks, cart_writes=writes)
     return turn, issued
 
 

@@ -39,7 +39,7 @@ def _cart_ref() -> tuple[str | None, bool]:
         # WordPress puts in the signed context; without one there is no cart to read or change.
         return g.identity.cart_token, False
     secret = settings.bridge_secret
-    given = request.headers.get(CART_HEADER) or request.cookies.get(CART_COOKIE)
+    given = g.identity.cart_id or request.headers.get(CART_HEADER) or request.cookies.get(CART_COOKIE)
     ref = check_cart_id(secret, given)
     return (ref, False) if ref else (issue_cart_id(secret), True)
 
@@ -55,8 +55,8 @@ def _remember_cart(response: Response, ref: str | None, new: bool) -> Response:
 def _turn() -> tuple[TurnRequest, str | None, bool, str | None]:
     """Read the turn's body, then count it against the daily cap (bad input is never billed);
     (the turn, the cart ref, whether it is new, a client id just issued)."""
-    body = chat.read_body()
     core = current_core()
+    body = chat.read_body(core.settings)
     chat.reserve(core.sessions, core.settings.daily_cap)
     cart_ref, new = _cart_ref()
     key, issued = client()
@@ -64,7 +64,7 @@ def _turn() -> tuple[TurnRequest, str | None, bool, str | None]:
                        conversation_ref=body.conversation_ref, cart_ref=cart_ref,
                        shopper_id=g.identity.uid,
                        language=request.headers.get("Accept-Language"), client_key=key,
-                       customer=customer(), viewing=body.viewing)
+                       customer=customer(), viewing=body.asks.viewing, asks=body.asks)
     return turn, cart_ref, new, issued
 
 
