@@ -277,3 +277,13 @@ def test_analytics_count_only_the_keys_own_conversations(app, manager):
     assert chat_only.get("/app/analytics").status_code == 403
     assert AppServer(app.test_client(), first["key"]).get("/app/analytics", "days=x") \
         .status_code == 400
+
+
+def test_an_apps_preferences_shape_its_search_as_on_the_storefront(server, store):
+    def ask(**extra):
+        return server.post("/app/message", {
+            "messages": [{"role": "user", "content": "hoodies"}], **extra})
+    capped = ask(preferences={"price_range": {"max": 45}}).get_json()
+    assert capped["cards"] and all(float(c["price"]) <= 45 for c in capped["cards"])
+    refused = ask(preferences={"price_range": {"min": 50, "max": 10}})
+    assert refused.status_code == 400 and refused.get_json()["code"] == "rest_invalid_param"
