@@ -15,7 +15,6 @@ from .asks import Asks, read_asks
 from .errors import DAILY_CAP, BridgeError
 from .inbox.scope import check_ref
 from .inputs import json_object, messages, optional_string
-from .settings import Settings
 from .usage import reserve_turn
 
 REF_MAX = 128
@@ -25,12 +24,18 @@ REF_MAX = 128
 class TurnBody:
     messages: list[dict]
     conversation_ref: str | None
-    asks: Asks  # preferences, page context (what is being viewed), persona, page token
+    asks: Asks  # preferences, page context, persona, page token (bridge.asks)
+
+    @property
+    def viewing(self) -> int | None:
+        """The product whose page the shopper is on."""
+        return self.asks.viewing
 
 
-def read_body(settings: Settings) -> TurnBody:
-    """The turn's fields from the request's JSON body; bad input is a 400."""
-    body = json_object()
+def read_body(settings, body: dict | None = None) -> TurnBody:
+    """The turn's fields from the request's JSON body (or a WebSocket frame's); bad input is
+    a 400."""
+    body = json_object() if body is None else body
     history = messages(body)
     ref = check_ref(optional_string(body, "conversation_ref", REF_MAX))
     return TurnBody(history, ref, read_asks(body, settings))

@@ -70,6 +70,13 @@ def signed_context(settings: Settings) -> Context | None:
                         request.method, raw_path(), request.get_data(cache=True))
 
 
+def shopper_identity(context: Context, via: str = "context") -> Identity:
+    """The storefront shopper a verified context (or stream token) names."""
+    return Identity(via=via, ip=context.ip, uid=context.uid, caps=context.caps,
+                    cart_token=context.cart_token, rate_limit=context.rate_limit,
+                    client=context.client, cart_id=context.cart_id)
+
+
 TOKEN_HEADER = "X-Fahad-Token"
 
 
@@ -90,9 +97,7 @@ def storefront_identity(settings: Settings) -> Identity:
         context, via = token_context(settings), "stream-token"
     if context is not None:
         # WordPress checked its own wp_rest nonce before forwarding (or minting the token).
-        return Identity(via=via, ip=context.ip, uid=context.uid, caps=context.caps,
-                        cart_token=context.cart_token, rate_limit=context.rate_limit,
-                        client=context.client, cart_id=context.cart_id)
+        return shopper_identity(context, via)
     check_nonce(settings.bridge_secret, request.headers.get("X-WP-Nonce"), settings.nonce_ttl)
     return Identity(via="nonce", ip=request.remote_addr or "unknown")
 
@@ -212,6 +217,11 @@ def public(core: "Core") -> None:
     pass
 
 
+def websocket(core: "Core") -> None:
+    """Nothing before the upgrade (a browser can't send headers with one): the connection's
+    first frame proves who it is, then each turn passes /stream's gates in order."""
+
+
 GATES: dict[Gate, GateCheck] = {
     Gate.STOREFRONT: storefront,
     Gate.STOREFRONT_BILLABLE: storefront,  # then the daily cap, after the rate limit
@@ -223,6 +233,7 @@ GATES: dict[Gate, GateCheck] = {
     Gate.API_KEY: api_key,
     Gate.API_KEY_BILLABLE: api_key_billable,  # then the scope, rate limit and daily cap
     Gate.PUBLIC: public,
+    Gate.WEBSOCKET: websocket,
 }
 
 
@@ -274,6 +285,7 @@ def register(app: Flask, core: "Core", views: dict[str, Callable],
     for route in ROUTES:
         view = views.get(route.endpoint)
         if view is not None:
+            # werkzeug matches an upgrade only to a rule marked websocket, and nothing else to it.
             app.add_url_rule(route.url, route.endpoint,
                              guard(core, route, view, checks[route.gate]),
-                             methods=[route.method])
+                             methods=[route.method], websocket=route.gate is Gate.WEBSOCKET)

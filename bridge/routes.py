@@ -23,6 +23,7 @@ class Gate(StrEnum):
     WHATSAPP = "whatsapp"  # verify token / X-Hub-Signature-256
     STORE_WEBHOOK = "store-webhook"  # X-WC-Webhook-Signature
     AGENT = "agent"  # public and read only, with its own per-IP rate limit
+    WEBSOCKET = "websocket"  # the upgrade; its first frame proves who (storefront/socket_chat.py)
     SIGNED = "signed"  # a signed context and nothing else (fahad-bridge doctor's round trip)
     API_KEY = "api-key"  # a server's API key (no browser Origin), its scope, its rate limit
     API_KEY_BILLABLE = "api-key+cap"  # the same, then soft pause and the daily cap
@@ -54,6 +55,8 @@ ROUTES = (
           5 * 1024 * KIB + 64 * KIB),
     Route("POST", "/handoff", "storefront.handoff", Gate.STOREFRONT),
     Route("GET", "/conversation", "storefront.conversation", Gate.STOREFRONT_POLL),
+    # The chat over a WebSocket; its frames are capped by websocket_max_message.
+    Route("GET", "/ws", "storefront.websocket", Gate.WEBSOCKET),
     Route("POST", "/conversation/erase", "storefront.erase", Gate.STOREFRONT),
     Route("GET", "/whatsapp", "whatsapp.handshake", Gate.WHATSAPP),
     # Meta batches at most a few hundred small updates per delivery.

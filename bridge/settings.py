@@ -76,6 +76,11 @@ class Settings:
     daily_cap: int = 0
     paused: bool = False
     nonce_ttl: int = 43200
+    websocket_max_message: int = 262144
+    websocket_frames_per_minute: int = 60
+    websocket_max_turns: int = 200
+    websocket_idle_timeout: float = 300.0
+    websocket_connections: int = 1000
     storefront_origins: tuple[str, ...] = ()
     admin_token: str = _secret()
     agent_rate_limit: int = 120
@@ -188,7 +193,11 @@ class Settings:
             raise SettingsError(f"{n('trusted_proxies')}: {exc}") from None
         if self.client_timeout <= 0:
             raise SettingsError(f"{n('client_timeout')} must be positive")
-        _check_positive(self, "client_min_rate")
+        _check_positive(self, "client_min_rate", "websocket_max_message",
+                        "websocket_frames_per_minute", "websocket_max_turns",
+                        "websocket_connections")
+        if self.websocket_idle_timeout <= 0:
+            raise SettingsError(f"{n('websocket_idle_timeout')} must be positive")
         if self.worker not in WORKERS:
             raise SettingsError(f"{n('worker')} must be 'gevent' or 'gthread'")
         _check_positive(self, "visual_max_pixels", "visual_max_decode_mib", "visual_sync_batch")

@@ -416,8 +416,9 @@ class Store(Protocol):
 
     def categories(self) -> Sequence[Category]: ...
 
-    def reviews(self, product_id: int | None = None, status: str = "approved") -> Sequence[Review]:
-        """Reviews of published products, newest first."""
+    def reviews(self, product_id: int | None = None, status: str = "approved",
+                limit: int | None = None) -> Sequence[Review]:
+        """Reviews of published products, newest first; at most ``limit`` when given."""
 
     def orders(self, after: datetime, before: datetime | None = None,
                customer_id: int | None = None) -> Sequence[Order]:

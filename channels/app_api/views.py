@@ -43,7 +43,7 @@ def _turn() -> tuple[TurnRequest, str | None]:
                        cart_ref=cart_ref, shopper_id=shopper,
                        language=request.headers.get("Accept-Language"), client_key=owner,
                        customer={"app_user": user, "api_key": key.key_id, "mode": key.mode},
-                       viewing=body.asks.viewing, asks=body.asks, cart_writes=writes)
+                       viewing=body.viewing, asks=body.asks, cart_writes=writes)
     return turn, issued
 
 

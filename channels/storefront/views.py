@@ -30,8 +30,9 @@ FEEDBACK_REASON_MAX = 500  # CONTRACT.md: the reason is capped, not refused
 REF_MAX = 128
 
 
-def _cart_ref() -> tuple[str | None, bool]:
-    """The shopper's cart: WordPress's Cart-Token, else the standalone cookie; (ref, new?)."""
+def _cart_ref(given: str | None = None) -> tuple[str | None, bool]:
+    """The shopper's cart: WordPress's Cart-Token, else the standalone cookie (or header, or
+    ``given``: what a WebSocket's auth frame names); (ref, new?)."""
     core = current_core()
     settings = core.settings
     if g.identity.cart_token or core.store.cart_ids is not CartIds.ISSUED:
@@ -39,7 +40,8 @@ def _cart_ref() -> tuple[str | None, bool]:
         # WordPress puts in the signed context; without one there is no cart to read or change.
         return g.identity.cart_token, False
     secret = settings.bridge_secret
-    given = g.identity.cart_id or request.headers.get(CART_HEADER) or request.cookies.get(CART_COOKIE)
+    given = (given or g.identity.cart_id or request.headers.get(CART_HEADER)
+             or request.cookies.get(CART_COOKIE))
     ref = check_cart_id(secret, given)
     return (ref, False) if ref else (issue_cart_id(secret), True)
 
@@ -52,19 +54,22 @@ def _remember_cart(response: Response, ref: str | None, new: bool) -> Response:
     return response
 
 
-def _turn() -> tuple[TurnRequest, str | None, bool, str | None]:
+def _turn(body: dict | None = None, cart_given: str | None = None,
+          client_given: str | None = None) -> tuple[TurnRequest, str | None, bool, str | None]:
     """Read the turn's body, then count it against the daily cap (bad input is never billed);
-    (the turn, the cart ref, whether it is new, a client id just issued)."""
+    (the turn, the cart ref, whether it is new, a client id just issued). /message and
+    /stream read the request's body; the WebSocket (socket_chat.py) hands in a frame's,
+    with the ids its auth frame named."""
     core = current_core()
-    body = chat.read_body(core.settings)
+    body = chat.read_body(core.settings, body)
     chat.reserve(core.sessions, core.settings.daily_cap)
-    cart_ref, new = _cart_ref()
-    key, issued = client()
+    cart_ref, new = _cart_ref(cart_given)
+    key, issued = client(client_given)
     turn = TurnRequest(messages=body.messages, channel="storefront",
                        conversation_ref=body.conversation_ref, cart_ref=cart_ref,
                        shopper_id=g.identity.uid,
                        language=request.headers.get("Accept-Language"), client_key=key,
-                       customer=customer(), viewing=body.asks.viewing, asks=body.asks)
+                       customer=customer(), viewing=body.viewing, asks=body.asks)
     return turn, cart_ref, new, issued
 
 

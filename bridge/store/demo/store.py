@@ -101,12 +101,13 @@ class DemoStore:
     def categories(self) -> Sequence[Category]:
         return self._categories
 
-    def reviews(self, product_id: int | None = None, status: str = "approved") -> Sequence[Review]:
+    def reviews(self, product_id: int | None = None, status: str = "approved",
+                limit: int | None = None) -> Sequence[Review]:
         """Reviews of published products, newest first; ``status="all"`` keeps every status."""
         found = [r for r in self.data.reviews if r.product_id in self._shown
                  and (status == "all" or r.status == status)
                  and (product_id is None or r.product_id == product_id)]
-        return sorted(found, key=lambda r: (r.date_created, r.id), reverse=True)
+        return sorted(found, key=lambda r: (r.date_created, r.id), reverse=True)[:limit]
 
     def orders(self, after: datetime, before: datetime | None = None,
                customer_id: int | None = None) -> Sequence[Order]:

@@ -139,11 +139,19 @@ class WooCommerceStore:
 
     # -- reviews, orders, coupons --
 
-    def reviews(self, product_id: int | None = None, status: str = "approved") -> Sequence[Review]:
+    def reviews(self, product_id: int | None = None, status: str = "approved",
+                limit: int | None = None) -> Sequence[Review]:
+        """Newest first; with ``limit``, one page of that many (a product with thousands of
+        reviews costs one request, not one per hundred)."""
         params = {"status": status}
         if product_id is not None:
             params["product"] = product_id
-        found = [records.review(r) for r in self.http.every("products/reviews", **params)]
+        if limit is not None:
+            rows = self.http.page("products/reviews", 1, limit, orderby="date_gmt",
+                                  order="desc", **params).items
+        else:
+            rows = self.http.every("products/reviews", **params)
+        found = [records.review(r) for r in rows]
         if product_id is not None:  # one product: its own (cached) read says if it is shown
             public = {product_id} if found and self.product(product_id) else set()
         else:

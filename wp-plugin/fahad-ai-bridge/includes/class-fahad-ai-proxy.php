@@ -122,7 +122,7 @@ final class Fahad_AI_Proxy {
 			'handle'    => null,
 			'decided'   => false,
 			'streaming' => false,
-			'token'     => Fahad_AI_Token::renew( $request ),
+			'token'     => $outgoing['storefront'] ? Fahad_AI_Token::renew( $request ) : '',
 		);
 		$on_send   = static function ( &$handle ) use ( $state ) {
 			$state->handle = $handle;
