@@ -70,6 +70,7 @@ final class Fahad_AI_Routes {
 			'/app/orders'             => array( 'GET', self::OPEN ),
 			'/app/order'              => array( 'GET', self::OPEN ),
 			'/app/addresses'          => array( 'GET', self::OPEN ),
+			'/app/analytics'          => array( 'GET', self::OPEN ),
 			'/admin/api-keys'         => array( 'GET, POST', self::ADMIN ),
 			'/admin/api-keys/revoke'  => array( 'POST', self::ADMIN ),
 			'/admin/api-keys/customer' => array( 'POST', self::ADMIN ),
