@@ -115,6 +115,10 @@ def test_a_persona_setting_is_checked_at_start(tmp_path):
     with pytest.raises(SettingsError):
         Settings(data_dir=str(tmp_path), personas={"ok": {"instructions": "no tone"}})
     assert Settings(data_dir=str(tmp_path), personas=PERSONAS).personas == PERSONAS
+    from bridge.settings import load_settings
+    loaded = load_settings(environ={"FAHAD_PERSONAS": json.dumps(PERSONAS),
+                                    "FAHAD_DATA_DIR": str(tmp_path)})
+    assert loaded.personas == PERSONAS
 
 
 # -- actions, intent, metadata --
