@@ -63,7 +63,7 @@ SEARCH_PRODUCTS = Tool(
                                     "most expensive, rating for the best rated."},
             "page_token": {"type": "string", "maxLength": MAX_TOKEN,
                            "description": "next_page_token of an earlier search: its next "
-                                          "page (the other arguments but limit are ignored)."},
+                                          "page (the other arguments are ignored)."},
         },
     },
     handler=search_products,
