@@ -39,7 +39,7 @@ def store(sessions: sessionmaker, message: Inbound) -> int | None:
     database refused its data, logged: inbound.parse leaves out what it knows can't be kept).
 
     One INSERT (no ORM unit of work): this runs inside the webhook, before its 200, so on
-    PostgreSQL it is one round trip whose commit doesn't wait for the disk (``insert_one``).
+    PostgreSQL it is one autocommitted round trip (``insert_one``).
     """
     row = dict(
         wamid=message.wamid[:255], phone=message.phone[:64],
