@@ -6,6 +6,7 @@ The index hands over its top matches by exact BM25 (``Candidate``), best first.
 """
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 
@@ -14,6 +15,7 @@ from .understand import Understood, fit
 
 # Weights of the parts of a candidate's score, next to its BM25 share (best match = 1).
 COVERAGE = 1.0  # all of the query's words in the name or categories
+KIND = 1.0  # all of the words saying what the product is ("ssds" of "SSDs with fast reads")
 MET = 0.25  # each amount or colour the product meets
 MISSED = 0.6  # each amount the product states and misses
 SEMANTIC = 1.0  # cosine similarity, least to most similar candidate as 0 to 1 (hybrid)
@@ -62,15 +64,23 @@ def exact(candidate: Candidate, named: str, name_words: list[str] | None = None)
     if not named:
         return False
     words = name_words if name_words is not None else _WORDS.findall(fold(candidate.name))
-    return named == " ".join(words) or bool(candidate.sku) and \
+    return named == " ".join(words) or _same(named) == _same(candidate.name) or \
+        bool(candidate.sku) and \
         named.replace(" ", "") in _PUNCTUATION.sub("", fold(candidate.sku)).split()
 
 
+def _same(name: str) -> str:
+    """A product's name as offers of it in other shops write it ("&amp;amp;" is "&")."""
+    return " ".join(w for w in _WORDS.findall(fold(html.unescape(html.unescape(name))))
+                    if w != "amp")
+
+
 def order(candidates: list[Candidate], understood: Understood, terms: list[str],
-          head_terms: list[str] = (), similarity: dict[int, float] | None = None
-          ) -> list[Candidate]:
+          head_terms: list[str] = (), similarity: dict[int, float] | None = None,
+          kind_terms: list[str] = ()) -> list[Candidate]:
     """The candidates best first; excluded ones are dropped."""
     groups = [_forms(t) for t in terms]
+    kinds = [_forms(t) for t in kind_terms]
     # "X that fits this Y": the words that must name the product are X's, and Y itself is
     # what the shopper has, not what they want.
     context = " ".join(_WORDS.findall(understood.context)) if head_terms else ""
@@ -90,6 +100,8 @@ def order(candidates: list[Candidate], understood: Understood, terms: list[str],
         covered = sum(1 for g in groups if not g.isdisjoint(present)) / len(groups) \
             if groups else 0.0
         c.score = c.share + COVERAGE * covered + MET * found.met - MISSED * found.missed
+        if kinds:
+            c.score += KIND * sum(1 for g in kinds if not g.isdisjoint(present)) / len(kinds)
         if spread > 0:
             c.score += SEMANTIC * (similarity.get(c.pos, low) - low) / spread
         if context and " ".join(words) in context:
@@ -97,8 +109,12 @@ def order(candidates: list[Candidate], understood: Understood, terms: list[str],
         c.exact = exact(c, understood.named, words)
         kept.append(c)
     if understood.cheapest:
-        # Equally good matches (the same product at other prices) cheapest first.
-        kept.sort(key=lambda c: (not c.exact, not c.in_stock, -round(c.score, 1),
+        # Equally good matches (the same product at other prices) cheapest first: offers of
+        # one name count as good as the best of them (shops' texts differ, not the product).
+        best: dict[str, float] = {}
+        for c in kept:
+            best[_same(c.name)] = max(best.get(_same(c.name), c.score), c.score)
+        kept.sort(key=lambda c: (not c.exact, not c.in_stock, -round(best[_same(c.name)], 1),
                                  c.price if c.price is not None else float("inf")))
     else:
         kept.sort(key=lambda c: (not c.exact, not c.in_stock, -c.score))

@@ -85,6 +85,9 @@ class Searching:
         wanted = {"category": category, "min_price": min_price, "max_price": max_price,
                   "on_sale": on_sale, "in_stock": in_stock}
         self._fresh()
+        # The query's vector is computed meanwhile, on another thread.
+        vector = self.vectors.encoder.query(_semantic_text(understood)) \
+            if self.vectors is not None else None
         pool = max(POOL, offset + limit)
         candidates = self._candidates(groups, fields, wanted, pool)
         head = query_terms(understood.head)
@@ -96,6 +99,13 @@ class Searching:
                     known[c.pos].share = max(known[c.pos].share, c.share)
                 else:
                     candidates.append(c)
+        kind = [t for t in query_terms(understood.kind) if t in terms or t in head]
+        if kind and kind != terms and (kind_groups := self._groups(kind)[0]):
+            # "SSDs with the highest read speed": what names the product must find it, even
+            # when the describing words match many other things ("high speed cables").
+            known = {c.pos: c for c in candidates}
+            candidates += [c for c in self._candidates(kind_groups, NAMING_COLUMNS, wanted, pool)
+                           if c.pos not in known]
         if in_stock:
             # An exact match of what the shopper named is shown even when out of stock.
             known = {c.pos for c in candidates}
@@ -103,9 +113,10 @@ class Searching:
                                                        {**wanted, "in_stock": None}, 5)
                            if c.pos not in known and rank.exact(c, understood.named)]
         similarity = None
-        if self.vectors is not None:
-            similarity = self._similar(candidates, understood)
-        ranked = rank.order(candidates, understood, terms, head, similarity)
+        if vector is not None:
+            similarity = self.vectors.similarities(self._db(), [c.pos for c in candidates],
+                                                   vector)
+        ranked = rank.order(candidates, understood, terms, head, similarity, kind)
         total = min(COUNT_CAP + 1, self.lexical.count(groups, fields, wanted, True)
                     or self.lexical.count(groups, fields, wanted, False))
         page = ranked[offset:offset + limit]
@@ -118,13 +129,6 @@ class Searching:
         if changed != self._seen:
             self.lexical.reload()
             self._seen = changed
-
-    def _similar(self, candidates: list[rank.Candidate], understood) -> dict[int, float]:
-        """Cosine similarity of the query to each candidate, by pos. Vectors re-rank what
-        the words found; on WebMall, adding the nearest non-matching products changed no
-        top 10, and it would make "nothing matches" untrue."""
-        text = " ".join(f"{understood.head} {understood.context}".split()) or understood.text
-        return self.vectors.similarities(self._db(), [c.pos for c in candidates], text)
 
     def _candidates(self, groups: list[list[str]], fields: Sequence[str], filters: dict,
                     limit: int) -> list[rank.Candidate]:
@@ -149,6 +153,9 @@ class Searching:
         groups, corrections, ignored = [], {}, []
         for term in terms:
             alternatives = SYNONYMS.get(term, (term,))
+            # The plural of an acronym ("SSDs", "GPUs") has no stem by English rules.
+            alternatives += tuple(dict.fromkeys(
+                b for b in map(rank.stem, alternatives) if b not in alternatives))
             found = [a for a in alternatives if self._matches(a)]
             if not found:
                 fixed = self._repair(term)
@@ -177,6 +184,13 @@ class Searching:
         scored = [(distance(term, word), -df, word) for word, df in candidates]
         scored = [s for s in scored if s[0] <= limit]
         return min(scored)[2] if scored else None
+
+
+def _semantic_text(understood) -> str:
+    """What the query's vector is made from: its words without the instruction phrasing.
+    Vectors re-rank what the words found; on WebMall, adding the nearest non-matching
+    products changed no top 10, and it would make "nothing matches" untrue."""
+    return " ".join(f"{understood.head} {understood.context}".split()) or understood.text
 
 
 def _filters(category: str | None, min_price: float | None, max_price: float | None,

@@ -35,6 +35,16 @@ SYNONYMS = {
     "mug": ("mug", "cup"),
     "backpack": ("backpack", "daypack", "pack"),
     "backpacks": ("backpack", "daypack", "pack"),
+    # Electronics: what shoppers say and what names and categories write.
+    "gpu": ("gpu", "graphics"),
+    "gpus": ("gpu", "graphics"),
+    "ram": ("ram", "memory"),
+    "adapter": ("adapter", "converter"),
+    "adapters": ("adapter", "converter"),
+    "cpu": ("cpu", "processor"),
+    "cpus": ("cpu", "processor"),
+    "processor": ("processor", "cpu"),
+    "processors": ("processor", "cpu"),
 }
 
 

@@ -268,3 +268,28 @@ def test_a_change_written_by_another_process_is_searched_at_once(index):
     assert set(ids(other.search("mug"))) == {5, 9}
     index.delete([5])
     assert ids(other.search("mug")) == [9]
+
+
+def test_the_words_naming_the_product_outweigh_the_describing_ones(tmp_path):
+    # "high speed" and "data" name dozens of cables; the shopper asked for SSDs.
+    cables = [product(100 + n, f"High Speed Data Cable {n}, 3 Metres", "5.00", TEES)
+              for n in range(150)]
+    ssds = [product(1, "Team 1TB MP44 M.2 NVMe SSD, R/W 7400/6500 MB/s", "99.00", TEES),
+            product(2, "Kingston 1TB NV2 M.2 NVMe SSD, R/W 3500/2100 MB/s", "60.00", TEES)]
+    index = CatalogIndex(tmp_path / "ssd.sqlite3")
+    index.replace_all(cables + ssds, "USD")
+    found = ids(index.search("Find all offers for SSDs with the highest available data read speed"))
+    assert set(found[:2]) == {1, 2}
+
+
+def test_the_cheapest_of_one_product_across_shops_comes_first(tmp_path):
+    # The same cooler in three shops, one writing its name's "&" twice escaped.
+    name = "Arctic Liquid Freezer III 360mm Liquid CPU Cooler, P12 PWM PST Fans &amp; Pump"
+    offers = [product(1, name, "109.99", TEES, description="A cooler. " * 30),
+              product(2, name, "99.99", TEES),
+              product(3, name.replace("&amp;", "&amp;amp;"), "71.50", TEES),
+              product(4, "Arctic Liquid Freezer III 240mm Liquid CPU Cooler", "60.00", TEES)]
+    index = CatalogIndex(tmp_path / "cool.sqlite3")
+    index.replace_all(offers, "USD")
+    found = ids(index.search(f"Find the cheapest offer for this specific product: {name}"))
+    assert found[:3] == [3, 2, 1]
