@@ -95,7 +95,8 @@ def test_the_prompt_and_tools_are_cached_and_settings_reach_the_request(
     assert [t["name"] for t in request["tools"]] == [
         "search_products", "get_product_details", "compare_products", "view_cart",
         "add_to_cart", "update_cart_item", "remove_from_cart", "order_status",
-        "handoff_to_person", "get_store_policies"]
+        "handoff_to_person", "get_store_policies", "get_shipping_options",
+        "get_product_reviews"]
     headers = fake_anthropic.headers[0]
     assert headers.get("X-Api-Key") == "sk-test-key" or \
         headers.get("Authorization") == "Bearer sk-test-key"

@@ -212,7 +212,8 @@ def test_settings_reach_the_request(openai_shopper, fake_openai, openai_settings
     assert [t["function"]["name"] for t in request["tools"]] == [
         "search_products", "get_product_details", "compare_products", "view_cart",
         "add_to_cart", "update_cart_item", "remove_from_cart", "order_status",
-        "handoff_to_person", "get_store_policies"]
+        "handoff_to_person", "get_store_policies", "get_shipping_options",
+        "get_product_reviews"]
     assert all(t["type"] == "function" and t["function"]["parameters"]["type"] == "object"
                for t in request["tools"])
     headers = fake_openai.headers[0]

@@ -144,12 +144,14 @@ STORE_TOOLS = {
     "update_cart_item": {"cart_item_key": "0" * 32, "quantity": 2},
     "remove_from_cart": {"cart_item_key": "0" * 32},
     "order_status": {},
+    "get_shipping_options": {"country": "US"},
+    "get_product_reviews": {"product_id": PUBLISHED},
 }
 
 
 def test_every_chat_tool_but_search_policies_and_handoff_reads_the_store():
-    # search reads the local index, the policies are the merchant's settings, a handoff
-    # is the bridge's own record
+    # search reads the local index, the policies are the merchant's settings first (the
+    # store's own pages beside them when it answers), a handoff is the bridge's own record
     assert set(STORE_TOOLS) == {t.name for t in STOREFRONT_TOOLS} - {
         "search_products", "get_store_policies", "handoff_to_person"}
 

@@ -14,6 +14,9 @@ from decimal import Decimal
 from enum import Enum
 from typing import Iterable, Protocol, Sequence
 
+from .details import StoreDetails
+from .shipping import ShippingZone
+
 # WooCommerce's stock_status values.
 IN_STOCK = "instock"
 OUT_OF_STOCK = "outofstock"
@@ -387,6 +390,13 @@ class Store(Protocol):
         """One order by id, else None."""
 
     def coupons(self) -> Sequence[Coupon]: ...
+
+    def shipping_zones(self) -> Sequence[ShippingZone]:
+        """Every shipping zone with its locations and enabled methods, the catch-all zone 0
+        included (bridge.store.shipping.zone_for picks one for an address)."""
+
+    def details(self) -> StoreDetails:
+        """What the store says about itself: address, email, where it ships, policy pages."""
 
     def cart(self, cart_ref: str | None) -> Cart:
         """The cart named by ``cart_ref``; an empty cart when it has none yet."""

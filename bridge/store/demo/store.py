@@ -20,7 +20,10 @@ from ..base import (Cart, CartIds, CartItemNotFound, Category, Coupon, NoCart, O
                     ProductPage, Review)
 from .. import rules, visibility
 from . import carts
+from ..details import StoreDetails
+from ..shipping import ShippingZone
 from .data import anchor_for, generate
+from .shipping import DEMO_DETAILS, DEMO_ZONES
 from .images import render_png
 
 
@@ -117,6 +120,12 @@ class DemoStore:
 
     def coupons(self) -> Sequence[Coupon]:
         return self.data.coupons
+
+    def shipping_zones(self) -> Sequence[ShippingZone]:
+        return DEMO_ZONES
+
+    def details(self) -> StoreDetails:
+        return DEMO_DETAILS
 
     def image_png(self, product_id: int) -> bytes | None:
         """The PNG behind a published product's image URL; None for any other id."""

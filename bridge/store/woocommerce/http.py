@@ -96,6 +96,18 @@ class WooHttp:
                 return
             number += 1
 
+    # -- WordPress --
+
+    def wp(self, endpoint: str, **params) -> dict | list | None:
+        """An anonymous wp/v2 GET (published pages are public); None when WordPress won't
+        show it (missing, unpublished, the route switched off)."""
+        url = f"{self.base}/wp-json/wp/v2/{endpoint}"
+        response = self._send("GET", url, params, None, signed=False)
+        if response.status_code in (401, 403, 404):
+            return None
+        _raise_for(response)
+        return response.json()
+
     # -- Store API --
 
     def store_api(self, method: str, endpoint: str, cart_token: str | None,

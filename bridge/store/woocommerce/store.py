@@ -16,8 +16,10 @@ from typing import Sequence
 
 from ..base import (Cart, CartIds, Category, Coupon, NoCart, Order, Product, ProductPage, Review,
                     StoreUnavailable)
+from ..details import StoreDetails
+from ..shipping import ShippingZone
 from .. import rules
-from . import carts, records
+from . import carts, records, shipping
 from .http import WooHttp
 
 # Seconds a product read stays fresh: long enough for one turn, short for stock to move.
@@ -27,6 +29,10 @@ PRODUCT_TTL = 20.0
 # it reuses for the whole sync: 8 took a full sync of 10,000 products 14.8 s against 18.3 s
 # on one (bench/woocommerce_sync.py).
 VARIATION_WORKERS = 8
+# Shipping zones and the store's address and pages change rarely and no webhook announces
+# them: a read is fresh this long, and a stale one still answers while the store is down.
+SETTLED_TTL = 600.0
+SETTLED_STALE = 6 * 3600.0
 
 
 def iso(moment: datetime) -> str:
@@ -48,6 +54,7 @@ class WooCommerceStore:
         self._cache: dict[int, tuple[float, Product | None]] = {}
         self._parents: dict[int, int] = {}  # variation id -> product id
         self._lock = threading.Lock()
+        self._settled: dict[str, tuple[float, object]] = {}
 
     @property
     def currency(self) -> str:
@@ -137,7 +144,10 @@ class WooCommerceStore:
         if product_id is not None:
             params["product"] = product_id
         found = [records.review(r) for r in self.http.every("products/reviews", **params)]
-        public = self.published_ids() if found else set()
+        if product_id is not None:  # one product: its own (cached) read says if it is shown
+            public = {product_id} if found and self.product(product_id) else set()
+        else:
+            public = self.published_ids() if found else set()
         return sorted((r for r in found if r.product_id in public),
                       key=lambda r: (r.date_created, r.id), reverse=True)
 
@@ -162,6 +172,30 @@ class WooCommerceStore:
 
     def coupons(self) -> Sequence[Coupon]:
         return [records.coupon(c) for c in self.http.every("coupons")]
+
+    # -- shipping and the store's own words --
+
+    def shipping_zones(self) -> Sequence[ShippingZone]:
+        return self._settled_read("zones", lambda: shipping.zones(self.http))
+
+    def details(self) -> StoreDetails:
+        return self._settled_read("details", lambda: shipping.details(self.http))
+
+    def _settled_read(self, name: str, read):
+        now = time.monotonic()
+        with self._lock:
+            cached = self._settled.get(name)
+        if cached and now - cached[0] < SETTLED_TTL:
+            return cached[1]
+        try:
+            found = read()
+        except StoreUnavailable:
+            if cached and now - cached[0] < SETTLED_STALE:
+                return cached[1]
+            raise
+        with self._lock:
+            self._settled[name] = (now, found)
+        return found
 
     # -- the shopper's cart --
 

@@ -11,7 +11,18 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
-RECORDED_DIR = Path(__file__).resolve().parents[4] / "shared" / "woocommerce" / "recorded"
+
+def _recorded_dir() -> Path:
+    """shared/woocommerce/recorded beside the checkout, however deep the checkout sits (a
+    worktree under ../wt/<name> as much as ../main)."""
+    here = Path(__file__).resolve()
+    for parent in here.parents[4:]:
+        if (parent / "shared" / "woocommerce" / "recorded").is_dir():
+            return parent / "shared" / "woocommerce" / "recorded"
+    return here.parents[4] / "shared" / "woocommerce" / "recorded"
+
+
+RECORDED_DIR = _recorded_dir()
 RECORDED_SITE = "http://127.0.0.1:8091"  # the recording store's site URL
 ORIGIN = "@@origin@@"
 

@@ -13,7 +13,8 @@ from urllib.parse import urlsplit
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
-from . import products_v3, store_cart, store_products, v3_products, v3_shop, v3_taxonomy
+from . import (products_v3, store_cart, store_products, v3_products, v3_shipping, v3_shop,
+               v3_taxonomy)
 from .api import Context, Route
 from .auth import ANONYMOUS, Authenticator
 from .catalog import Catalog
@@ -26,8 +27,9 @@ from .sessions import Sessions
 from .shop import Shop
 from .webhooks import WEBHOOK_SECRET, Delivery, Webhooks
 
-V3, STORE = "/wp-json/wc/v3/", "/wp-json/wc/store/v1/"
-ROUTES: list[Route] = v3_products.ROUTES + v3_taxonomy.ROUTES + v3_shop.ROUTES
+V3, STORE, WP = "/wp-json/wc/v3/", "/wp-json/wc/store/v1/", "/wp-json/wp/v2/"
+ROUTES: list[Route] = (v3_products.ROUTES + v3_taxonomy.ROUTES + v3_shop.ROUTES
+                       + v3_shipping.ROUTES)
 NO_ROUTE = ("rest_no_route", "No route was found matching the URL and request method.")
 STORE_WP_HEADERS = tuple(
     (name, value + (", Cart-Token" if "Expose" in name else ", Cart-Token, Nonce"))
@@ -51,6 +53,7 @@ class FakeWooCommerce:
         self._host = urlsplit(self.site_url).netloc
         self.catalog = Catalog(self._now)
         self.shop = Shop()
+        self.shop.shipping = self.shipping = v3_shipping.Shipping()
         self.auth = Authenticator(self._now)
         self.webhooks = Webhooks(self._now, self._payload, self.site_url)
         self.sessions = Sessions(secret or secrets.token_bytes(32), self.site_url)
@@ -207,6 +210,8 @@ class FakeWooCommerce:
             return self._v3(request)
         if request.path.startswith(STORE):
             return self._store(request)
+        if request.path.startswith(WP) and request.method == "GET":
+            return self._wp(request)
         return self._respond(request, Reply(404, RestError(404, *NO_ROUTE).body()), [])
 
     @staticmethod
@@ -289,6 +294,16 @@ class FakeWooCommerce:
         extra = [] if path.startswith("cart") else [("Allow", "GET"),
                                                     *store_cart.STORE_HEADERS]
         return self._respond(request, reply, extra, STORE_WP_HEADERS)
+
+    def _wp(self, request: Request) -> Response:
+        """WordPress' own routes the bridge reads: published pages, anonymously."""
+        with self.catalog.lock:
+            try:
+                reply = v3_shipping.wp_pages(self.shipping, request.path[len(WP):].rstrip("/"),
+                                             request.args)
+            except RestError as error:
+                reply = Reply(error.status, error.body())
+        return self._respond(request, reply, [("Vary", "Origin")])
 
     def _respond(self, request: Request, reply: Reply, extra: list,
                  wp_headers=WP_HEADERS) -> Response:

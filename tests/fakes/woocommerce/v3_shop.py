@@ -9,6 +9,7 @@ from .recordings import ORIGIN
 from .rest import Arg, Reply, RestError, parse_args
 from .shop import ORDER_STATUSES
 from .v3_products import PAGING
+from .v3_shipping import settings_group
 from .webhooks import TOPIC_HOOKS
 
 DATED = {"after": Arg("date"), "before": Arg("date"), "search": Arg(), "offset": Arg("integer")}
@@ -161,9 +162,12 @@ def get_customer(ctx: Context, customer_id: str) -> Reply:
 def list_settings(ctx: Context, group: str) -> Reply:
     if ctx.identity.anonymous:
         raise refuse("list")
-    if group != "general":
+    if group == "general":
+        return Reply(200, ctx.shop.settings)
+    other = settings_group(ctx, group)  # not recorded: see v3_shipping
+    if other is None:
         raise not_found("rest_setting_setting_group_invalid", "Invalid setting group.")
-    return Reply(200, ctx.shop.settings)
+    return Reply(200, other)
 
 
 def list_webhooks(ctx: Context) -> Reply:
