@@ -173,18 +173,8 @@ def run_hybrid(path: Path, products, mix, repeat: int, lexical: dict) -> None:
     print(line("index.search, lexical (same run, above)", lexical))
     print(line("index.search, hybrid (query embedding cached)", summary(measure(hybrid, repeat))))
     fresh = iter(range(10**9))
-    new = summary(measure(lambda: index.search(f"black hoodie {next(fresh)}", limit=5), repeat))
-
-    def one_after_other():
-        # The query embedded first, then searched: what search cost before the embedding
-        # ran beside BM25 (the vector is then cached, so search doesn't embed it again).
-        query = f"black hoodie {next(fresh)}"
-        encoder.query(query).result()
-        return index.search(query, limit=5)
-    serial = summary(measure(one_after_other, repeat))
-    print(line("index.search, hybrid, new query, embedding then BM25", serial))
-    print(line("index.search, hybrid (every query new, embedded beside BM25)", new, serial)
-          + " (vs one after the other)")
+    print(line("index.search, hybrid (every query new)", summary(measure(
+        lambda: index.search(f"black hoodie {next(fresh)}", limit=5), repeat))))
     print(f"   (load average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
 
 

@@ -85,9 +85,6 @@ class Searching:
         wanted = {"category": category, "min_price": min_price, "max_price": max_price,
                   "on_sale": on_sale, "in_stock": in_stock}
         self._fresh()
-        # The query's vector is computed meanwhile, on another thread.
-        vector = self.vectors.encoder.query(_semantic_text(understood)) \
-            if self.vectors is not None else None
         pool = max(POOL, offset + limit)
         candidates = self._candidates(groups, fields, wanted, pool)
         head = query_terms(understood.head)
@@ -113,9 +110,9 @@ class Searching:
                                                        {**wanted, "in_stock": None}, 5)
                            if c.pos not in known and rank.exact(c, understood.named)]
         similarity = None
-        if vector is not None:
+        if self.vectors is not None:
             similarity = self.vectors.similarities(self._db(), [c.pos for c in candidates],
-                                                   vector)
+                                                   _semantic_text(understood))
         ranked = rank.order(candidates, understood, terms, head, similarity, kind)
         total = min(COUNT_CAP + 1, self.lexical.count(groups, fields, wanted, True)
                     or self.lexical.count(groups, fields, wanted, False))

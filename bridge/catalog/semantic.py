@@ -17,7 +17,6 @@ import os
 import tempfile
 import threading
 from collections import OrderedDict
-from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -29,18 +28,6 @@ MAX_TOKENS = 128  # product texts are cut here: name, categories and the start o
 BATCH = 32
 MEMO = 20_000  # texts whose vectors a process keeps (a test suite builds many demo indexes)
 QUERIES = 2_000  # queries whose vectors a process keeps, apart: a sync's batch doesn't evict them
-# Queries are embedded on these threads while BM25 finds the candidates (onnxruntime lets go
-# of the GIL): a new query costs about the larger of the two, not their sum. One pool per
-# process: a forked worker doesn't inherit the parent's threads.
-_POOLS: dict[int, ThreadPoolExecutor] = {}
-
-
-def _pool() -> ThreadPoolExecutor:
-    pid = os.getpid()
-    if pid not in _POOLS:
-        _POOLS.clear()
-        _POOLS[pid] = ThreadPoolExecutor(max_workers=2, thread_name_prefix="embed")
-    return _POOLS[pid]
 
 
 def _package_file(package: str, *parts: str) -> Path | None:
@@ -75,19 +62,14 @@ class Encoder:
         self._queries: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
 
-    def query(self, text: str) -> Future:
-        """The query's vector, being computed (or already known): ``.result()`` waits."""
+    def query(self, text: str) -> np.ndarray:
+        """The query's vector, remembered for the next time it is asked (about 1.5 ms new:
+        embedding it on another thread beside BM25 was slower on a loaded machine)."""
         with self._lock:
             known = self._queries.get(text)
             if known is not None:
                 self._queries.move_to_end(text)
-        if known is not None:
-            done: Future = Future()
-            done.set_result(known)
-            return done
-        return _pool().submit(self._query, text)
-
-    def _query(self, text: str) -> np.ndarray:
+                return known
         vector = self._batch([text])[0]
         with self._lock:
             self._queries[text] = vector

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
-from concurrent.futures import Future
 from typing import Sequence
 
 from . import semantic
@@ -56,10 +55,9 @@ class Vectors:
         db.executemany("DELETE FROM vectors WHERE pos = ?", ((p,) for p in remove))
         db.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?, ?)", rows)
 
-    def similarities(self, db: sqlite3.Connection, positions: Sequence[int],
-                     query: str | Future) -> dict[int, float]:
-        """Cosine similarity of ``query`` (text, or its vector from ``encoder.query``) to the
-        rows at ``positions`` that have a vector.
+    def similarities(self, db: sqlite3.Connection, positions: Sequence[int], query: str
+                     ) -> dict[int, float]:
+        """Cosine similarity of ``query`` to the rows at ``positions`` that have a vector.
 
         Only the candidates BM25 found are compared, read from SQLite by key: no process
         holds every vector (at 50,000 products that was 75 MB each and a reload per change).
@@ -70,6 +68,6 @@ class Vectors:
                           f" ({','.join('?' * len(positions))})", list(positions)).fetchall()
         if not rows:
             return {}
-        vector = (self.encoder.query(query) if isinstance(query, str) else query).result()
+        vector = self.encoder.query(query)
         sims = semantic.from_blobs([v for _, v in rows]) @ vector
         return {pos: float(sim) for (pos, _), sim in zip(rows, sims)}
