@@ -21,6 +21,8 @@ log = logging.getLogger(__name__)
 # Codes of the contract (CONTRACT.md) and of WordPress core where the bridge mirrors it.
 INVALID_NONCE = "fahad_ai_invalid_nonce"
 INVALID_SIGNATURE = "fahad_ai_invalid_signature"
+INVALID_TOKEN = "fahad_ai_invalid_token"
+ORIGIN_REFUSED = "fahad_ai_origin_refused"
 WEBHOOKS_DISABLED = "fahad_ai_webhooks_disabled"
 FORBIDDEN = "fahad_ai_forbidden"
 DISABLED = "fahad_ai_disabled"

@@ -16,7 +16,9 @@ from urllib.parse import quote
 
 from flask import Flask, g, request
 
-from .errors import DAILY_CAP, DISABLED, FORBIDDEN, INVALID_SIGNATURE, BridgeError
+from . import stream_token
+from .errors import (DAILY_CAP, DISABLED, FORBIDDEN, INVALID_SIGNATURE, INVALID_TOKEN,
+                     BridgeError)
 from .ratelimit import agent_limit, client_key, ip_key, poll_limit, storefront_limit
 from .routes import ROUTES, STOREFRONT_GATES, Gate, Route
 from .security import Context, check_nonce, read_context
@@ -41,6 +43,7 @@ class Identity:
     cart_token: str | None = None
     rate_limit: tuple[int, int] | None = None
     client: str | None = None  # a guest's chat client id, as the plugin vouches for it
+    cart_id: str | None = None  # the demo store's cart id a stream token carries
 
     @property
     def client_key(self) -> str:
@@ -65,13 +68,29 @@ def signed_context(settings: Settings) -> Context | None:
                         request.method, raw_path(), request.get_data(cache=True))
 
 
+TOKEN_HEADER = "X-Fahad-Token"
+
+
+def token_context(settings: Settings) -> Context:
+    """A stream token's shopper (bridge.stream_token), keyed by the address the bridge sees;
+    /stream only: every other route goes through WordPress."""
+    if request.endpoint != "storefront.stream":
+        raise BridgeError(INVALID_TOKEN, "A stream token opens /stream only.", 403)
+    return stream_token.read(settings.bridge_secret, request.headers[TOKEN_HEADER],
+                             request.headers.get("X-WP-Nonce"), request.headers.get("Origin"),
+                             settings.storefront_origins, request.remote_addr or "unknown")
+
+
 def storefront_identity(settings: Settings) -> Identity:
     context = signed_context(settings)
+    via = "context"
+    if context is None and request.headers.get(TOKEN_HEADER) is not None:
+        context, via = token_context(settings), "stream-token"
     if context is not None:
-        # WordPress checked its own wp_rest nonce before forwarding.
-        return Identity(via="context", ip=context.ip, uid=context.uid, caps=context.caps,
+        # WordPress checked its own wp_rest nonce before forwarding (or minting the token).
+        return Identity(via=via, ip=context.ip, uid=context.uid, caps=context.caps,
                         cart_token=context.cart_token, rate_limit=context.rate_limit,
-                        client=context.client)
+                        client=context.client, cart_id=context.cart_id)
     check_nonce(settings.bridge_secret, request.headers.get("X-WP-Nonce"), settings.nonce_ttl)
     return Identity(via="nonce", ip=request.remote_addr or "unknown")
 

@@ -43,6 +43,7 @@ _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 # A host name (letters, digits, hyphens, dots), or "*." and one for all its subdomains.
 _LABEL = r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?"
+_ORIGIN = re.compile(r"https?://[a-z0-9.-]+(:[0-9]{1,5})?|https?://\[[0-9a-f:.]+\](:[0-9]{1,5})?")
 _HOST_NAME = re.compile(rf"(?:\*\.)?{_LABEL}(?:\.{_LABEL})*\.?", re.IGNORECASE)
 
 
@@ -75,6 +76,7 @@ class Settings:
     daily_cap: int = 0
     paused: bool = False
     nonce_ttl: int = 43200
+    storefront_origins: tuple[str, ...] = ()
     admin_token: str = _secret()
     agent_rate_limit: int = 120
     agent_rate_window: int = 60
@@ -140,6 +142,7 @@ class Settings:
     assistant_tone: str = "friendly, concise and practical"
     store_policies: str = ""
     support_contact: str = ""
+    personas: dict = field(default_factory=dict, hash=False, compare=False)
 
     def __post_init__(self) -> None:
         # Every message names the variable a person sets (FAHAD_WC_URL, not wc_url).
@@ -195,6 +198,11 @@ class Settings:
         if self.retention_days < 0:
             raise SettingsError(f"{n('retention_days')} must be 0 (keep) or more")
         _check_webhooks(self.webhooks)
+        for origin in self.storefront_origins:
+            if not _ORIGIN.fullmatch(origin):
+                raise SettingsError(f"{n('storefront_origins')}: {origin!r} is not an origin "
+                                    "(scheme://host[:port], no path)")
+        _check_personas(self.personas)
         for host in self.image_hosts:
             if not _HOST_NAME.fullmatch(host):
                 raise SettingsError(f"{n('image_hosts')} takes host names such as "
@@ -234,6 +242,22 @@ class Settings:
 WORKERS = ("gevent", "gthread")
 WEBHOOK_EVENTS = ("conversation.escalated", "conversation.resolved", "feedback.created",
                   "cart.updated")
+
+
+def _check_personas(personas: dict) -> None:
+    """Each persona: a name a request can send, a tone, optional instructions."""
+    for name, persona in personas.items():
+        if not (isinstance(name, str) and re.fullmatch(r"[a-z0-9_-]{1,40}", name)):
+            raise SettingsError("FAHAD_PERSONAS: each persona's name is 1-40 lowercase letters, "
+                                "digits, _ or -")
+        if not isinstance(persona, dict) or not isinstance(persona.get("tone"), str) \
+                or not 0 < len(persona["tone"]) <= 200:
+            raise SettingsError(f"FAHAD_PERSONAS {name} needs a tone (1-200 characters)")
+        extra = set(persona) - {"tone", "instructions"}
+        instructions = persona.get("instructions", "")
+        if extra or not isinstance(instructions, str) or len(instructions) > 2000:
+            raise SettingsError(f"FAHAD_PERSONAS {name} takes a tone and instructions (text "
+                                "of at most 2000 characters)")
 
 
 def _check_webhooks(webhooks: dict) -> None:

@@ -3,6 +3,7 @@ its shipping zones, approved reviews fenced as data, and the store's address, em
 pages beside the merchant's own words. WooCommerce through the loopback fake, and the demo."""
 
 import copy
+import json
 
 import pytest
 
@@ -72,7 +73,7 @@ def test_a_postcode_zone_comes_before_its_country_and_its_absence_is_flagged(fak
     assert local["methods"] == [
         {"title": "Local pickup", "kind": "local_pickup"},
         {"title": "Free shipping", "kind": "free_shipping", "cost": "0.00",
-         "only_with": "an order of at least 50.00"}]
+         "min_amount": "50.00", "only_with": "an order of at least 50.00"}]
     assert call(woo, "get_shipping_options", country="US",
                 postcode="10001").content["zone"] == "United States"
     vague = call(woo, "get_shipping_options", country="US").content
@@ -205,6 +206,16 @@ def test_policies_add_the_stores_address_email_and_published_pages(fake, woo):
     assert "shipping_zones" not in returns
 
 
+def test_payment_answers_name_only_the_gateways_the_checkout_offers(fake, woo):
+    content = call(woo, "get_store_policies", topic="payment").content
+    assert content["payment_methods"] == ["Cash on delivery"]  # bank transfer, cheque are off
+    assert "shipping_zones" not in content and "pages" not in content
+    fake.shipping.gateways[0]["enabled"] = True
+    fresh = WooCommerceStore(WooHttp(fake.url, *READ, 5.0), "Recorded Shop")
+    assert call(fresh, "get_store_policies", topic="payment").content["payment_methods"] == [
+        "Direct bank transfer", "Cash on delivery"]
+
+
 def test_with_the_store_down_the_merchants_own_words_still_answer(fake, woo):
     fake.stop()
     result = call(woo, "get_store_policies", topic="delivery")
@@ -215,8 +226,9 @@ def test_with_the_store_down_the_merchants_own_words_still_answer(fake, woo):
 def test_when_nobody_says_anything_the_tool_says_so(fake, woo):
     tool = STOREFRONT_TOOLS["get_store_policies"]
     ctx = ToolContext(store=woo, index=None)
-    content = tool.handler(ctx, {"topic": "payment"}).content
+    content = tool.handler(ctx, {"topic": "delivery"}).content
     assert content["policies"] == "" and "published nothing" in content["note"]
+    assert set(content) == {"policies", "support_contact", "store", "note"}
 
 
 # -- the demo store ------------------------------------------------------------------------
@@ -225,7 +237,8 @@ def test_the_demo_ships_like_a_woocommerce_shop_set_up_with_zones(demo):
     us = call(demo, "get_shipping_options", country="US").content
     assert us["zone"] == "United States" and us["postcode_matters"]
     assert us["methods"][1] == {"title": "Free shipping", "kind": "free_shipping",
-                                "cost": "0.00", "only_with": "an order of at least 75.00"}
+                                "cost": "0.00", "min_amount": "75.00",
+                                "only_with": "an order of at least 75.00"}
     local = call(demo, "get_shipping_options", country="US", postcode="62704").content
     assert local["zone"] == "Springfield" and local["methods"][0]["cost"] == "0.00"
     assert call(demo, "get_shipping_options", country="FR").content["methods"][0]["cost"] \
@@ -246,3 +259,27 @@ def test_the_demos_reviews_are_approved_ones_of_shown_products_only(demo):
                 if r.product_id == rated.id and r.status == "approved"]
     assert content["approved_reviews"] == len(approved) and content["reviews"]
     assert content["average_rating"] == str(rated.average_rating)
+
+
+# -- through Claude ------------------------------------------------------------------------
+
+def test_claude_reads_shipping_options_and_may_state_the_cost_they_return(
+        claude_shopper, fake_anthropic):
+    from fakes.anthropic_api import Message, Text, ToolUse
+
+    def answer(request):
+        block = request["messages"][-1]["content"][0]
+        assert block["content"].startswith(f"<{FENCE}>")
+        inner = block["content"].removeprefix(f"<{FENCE}>").removesuffix(f"</{FENCE}>")
+        result = json.loads(inner)
+        method = result["methods"][0]
+        return Message([Text(f"Yes: {method['title']} to France costs ${method['cost']}. "
+                             "Express costs $9.99.")])
+
+    fake_anthropic.reply(Message([ToolUse("get_shipping_options", {"country": "FR"})]), answer)
+    response = claude_shopper.post("/message", {"messages": [
+        {"role": "user", "content": "do you ship to France? how much?"}]})
+    assert response.status_code == 200
+    message = response.get_json()["message"]
+    assert message.startswith("Yes: International shipping to France costs $15.00.")
+    assert "9.99" not in message  # a cost no tool returned is caught

@@ -62,6 +62,8 @@ def fold(events: Iterable[Event]) -> dict:
     answer = collect(events)
     payload = {"message": answer.text, "cards": list(answer.cards),
                "comparison": list(answer.rows)}
+    if answer.search is not None:
+        payload["search"] = answer.search
     if answer.done is not None:
         payload.update(wire(answer.done))
         payload.pop("type")

@@ -9,6 +9,7 @@ from flask import Response, g, jsonify, request
 from bridge import notify
 from bridge.agent.core import TurnRequest
 from bridge.agent.events import Error
+from bridge.asks import read_asks
 from bridge.catalog.cards import cart_payload
 from bridge.core import current_core
 from bridge.inbox.scope import check_ref
@@ -43,7 +44,7 @@ def _cart_ref() -> tuple[str | None, bool]:
         # WordPress puts in the signed context; without one there is no cart to read or change.
         return g.identity.cart_token, False
     secret = settings.bridge_secret
-    given = request.headers.get(CART_HEADER) or request.cookies.get(CART_COOKIE)
+    given = g.identity.cart_id or request.headers.get(CART_HEADER) or request.cookies.get(CART_COOKIE)
     ref = check_cart_id(secret, given)
     return (ref, False) if ref else (issue_cart_id(secret), True)
 
@@ -62,8 +63,8 @@ def _turn() -> tuple[TurnRequest, str | None, bool, str | None]:
     body = json_object()
     history = messages(body)
     conversation_ref = check_ref(optional_string(body, "conversation_ref", REF_MAX))
-    viewing = optional_int(body, "page_product", 1, MAX_ID)
     core = current_core()
+    asks = read_asks(body, core.settings)
     with core.sessions() as session:
         granted = reserve_turn(session, core.settings.daily_cap)
     if not granted:
@@ -74,7 +75,7 @@ def _turn() -> tuple[TurnRequest, str | None, bool, str | None]:
     turn = TurnRequest(messages=history, channel="storefront", conversation_ref=conversation_ref,
                        cart_ref=cart_ref, shopper_id=g.identity.uid,
                        language=request.headers.get("Accept-Language"), client_key=key,
-                       customer=customer(), viewing=viewing)
+                       customer=customer(), viewing=asks.viewing, asks=asks)
     return turn, cart_ref, new, issued
 
 

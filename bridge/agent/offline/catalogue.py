@@ -9,7 +9,9 @@ from ...catalog.text import query_terms
 from ...store.base import option_label
 from ..events import Event, Products, ToolCalled
 from ..tools.registry import ToolResult
+from ..tools.search import displayed
 from . import needs, parse, say, targets
+from .lexicon import to_english
 from .talk import Talk
 
 SEARCH_LIMIT = 5
@@ -29,9 +31,8 @@ def search(talk: Talk, query: str | None = None, on_sale: bool = False) -> Itera
     if foreign and not sells:
         yield from _not_sold(talk, " ".join(foreign), {"limit": 3})
         return
-    situation = not sells and needs.is_need(rest)
-    missing = None if situation else needs.unsold(
-        rest, ctx.index, ctx.index.search(rest, limit=1).ignored, lang)
+    # A need still has a kind when it names one ("sandals for the summer")
+    missing = needs.unsold(rest, ctx.index, ctx.index.search(rest, limit=1).ignored, lang)
     if missing:
         yield from _not_sold(talk, missing, {"limit": 3})
         return
@@ -62,8 +63,10 @@ def search(talk: Talk, query: str | None = None, on_sale: bool = False) -> Itera
     found = {**found, "products": [b for b, _ in pairs], "showing": len(pairs)}
     if pairs:
         ctx.shown = [c["id"] for _, c in pairs]
-        yield Products(tuple(c for _, c in pairs))
-    within = say.budget_phrase(limits.low, limits.high, ctx.store.currency, lang)
+        yield Products(tuple(c for _, c in pairs),
+                       displayed(ctx, result, [c for _, c in pairs]))  # its next page
+    within = say.budget_phrase(limits.low, limits.high, ctx.store.currency, lang,
+                              limits.spoken)
     if found["total"] == 0:
         yield from _nothing_found(talk, args, within)
         return
@@ -172,10 +175,13 @@ def _fits(price, limits: parse.Budget) -> bool:
 def _not_sold(talk: Talk, missing: str, args: dict) -> Iterator[Event]:
     ctx = talk.ctx
     lines = [talk.t("not_sold", what=_as_written(talk, missing))]
-    nearby = ctx.index.search(missing, limit=3)
+    kind = needs.kind_in(missing, ctx.index)  # no leather jackets: the jackets are closest
+    query = kind or missing
+    nearby = ctx.index.search(query, limit=3)
     if nearby.cards and not nearby.ignored:
-        result = yield from talk.turn.use("search_products", {**args, "query": missing,
-                                                              "limit": 3})
+        category = _category(ctx, kind) if kind else None
+        result = yield from talk.turn.use("search_products", {
+            **args, "query": query, "limit": 3, **({"category": category} if category else {})})
         if result.ok and result.cards:
             lines.append(talk.t("closest"))
             lines += [say.product_line(i, p, talk.lang)
@@ -188,8 +194,14 @@ def _not_sold(talk: Talk, missing: str, args: dict) -> Iterator[Event]:
 
 
 def _as_written(talk: Talk, missing: str) -> str:
-    """The missing kind in the shopper's own words when they wrote it so."""
-    return missing
+    """The missing kind in the shopper's own words: the stretch of their message whose words
+    the reader took for it ("chaqueta de cuero" for "jackets leather")."""
+    if talk.lang == "en":
+        return missing
+    wanted = set(missing.split())
+    spans = [m.span() for m in re.finditer(r"[^\W\d_]+", talk.raw)
+             if wanted & set(to_english(m.group(0), talk.lang).lower().split())]
+    return talk.raw[spans[0][0]:spans[-1][1]] if spans else missing
 
 
 def _nothing_found(talk: Talk, args: dict, within: str) -> Iterator[Event]:

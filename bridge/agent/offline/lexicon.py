@@ -25,15 +25,41 @@ def _rules(lang: str) -> list[tuple[re.Pattern, str]]:
         left, right = line.split("=", 1)
         pairs += [(phrase.strip(), right.strip()) for phrase in left.split("|")
                   if phrase.strip()]
-    if lang == "ar":  # "ارجاع" also as "الارجاع"
-        pairs += [("ال" + p, e) for p, e in pairs if not p.startswith("ال") and " " not in p]
+    if lang == "ar":
+        pairs += _arabic_prefixed(pairs)
     pairs.sort(key=lambda pair: -len(pair[0]))
     return [(re.compile(rf"(?<![\w$\x00\x01]){re.escape(phrase)}(?![\w\x00\x01])"), english)
             for phrase, english in pairs]
 
 
+# Arabic letters joined to the word they precede: "and", "with", "for", "the" and their
+# combinations ("بأقل" is "ب" + "أقل", "لأمي" is "ل" + "أمي", "للمطر" is "لل" + "مطر").
+ARABIC_PREFIXES = ("و", "ب", "ل", "ف", "ال", "بال", "لل", "وال", "فال", "وب", "ول")
+# Eastern Arabic and Persian digits read as the digits the reader parses.
+DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹٫", "01234567890123456789.")
+
+
+def _arabic_prefixed(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Each Arabic phrase also with the prefixes a word takes, so the table lists a word
+    once ("امي" covers "لامي" and "وامي")."""
+    listed = {p for p, _ in pairs}
+    found = []
+    for phrase, english in pairs:
+        bare = phrase[2:] if phrase.startswith("ال") and len(phrase) > 4 else phrase
+        if len(bare) < 3:
+            continue  # "ضع" joined to "و" is "وضع", another word
+        for prefix in ARABIC_PREFIXES:
+            joined = prefix + bare
+            if joined not in listed:
+                listed.add(joined)
+                found.append((joined, english))
+    return found
+
+
 def to_english(text: str, lang: str) -> str:
-    """The message in the reader's English; English text is returned as it is."""
+    """The message in the reader's English; English text is returned as it is (with its
+    digits in the reader's form)."""
+    text = text.translate(DIGITS)
     if lang == "en" or lang not in TABLES:
         return text
     text = text.replace("\u2019", "'").replace("ß", "ss")

@@ -16,6 +16,8 @@ NEEDS = (
     (r"\b(cold|warm)\b.*\bfeet\b|\bfeet\b.*\b(cold|warm)\b", "socks slippers wool"),
     (r"\b(hands?|fingers)\b", "gloves scarf"),
     (r"\b(ears|head)\b.*\b(cold|warm|freezing)\b", "beanie scarf"),
+    (r"\b(cook|cooks|cooking|kitchen|chef|bake|baking|baker|recipes?|foodie)\b",
+     "kitchen pour mug ceramic"),
     (r"\b(cosy|cozy|snug|comfy|evenings?|cold|chilly|freezing|warm|winter|desk|office|"
      r"snow|snows|snowy|frost|frosty)\b",
      "hoodie fleece wool blanket scarf sweatshirt"),
@@ -23,7 +25,8 @@ NEEDS = (
      "rain waterproof softshell waxed"),
     (r"\b(commute|commuting|commuter|bike|cycling|cycle|bicycle)\b",
      "commuter rolltop rain packable"),
-    (r"\b(lounge|lounging|relax|relaxing|couch|sofa|chill|chilling|movie|home)\b",
+    (r"\b(lounge|lounging|relax|relaxing|couch|sofa|chill|chilling|movie|home|"
+     r"comfortable)\b",
      "blanket candle pillow slippers jogger waffle"),
     (r"\b(gift|gifts|present|presents|birthday|anniversary|christmas|girlfriend|"
      r"boyfriend|wife|husband|mum|mom|mother|dad|father)\b",
@@ -53,7 +56,8 @@ NEED_WORDS = frozenset("""cosy cozy snug comfy evening evenings cold chilly free
     head sweat sweating exercise fitness training sport sports freezing
     really very enough keep keeps kind sort he she his her him they their rain rainy wet
     dry waterproof walks walk walking snow snows snowy live lot suggestion gym started
-    just""".split())
+    just cook cooks cooking kitchen chef bake baking baker recipe recipes foodie comfortable
+    stay staying""".split())
 # Last words of a name that say little on their own ("Towel Set", "Pillow Cover").
 GENERIC_HEADS = frozenset({"set", "pack", "cover", "strap", "holder", "3", "pack)"})
 # Words that ask for a range, not a kind ("leather goods", "what accessories").
@@ -81,17 +85,6 @@ def need_query(text: str) -> str | None:
         return cold_feet
     specific = [q for q in found if q not in FRAMING]
     return (specific or found)[0]
-
-
-def is_need(text: str) -> bool:
-    """A situation rather than a kind: a need fits and the request ends on its words
-    ("something for running in the mornings"), not on a kind ("coffee beans")."""
-    if not need_query(text):
-        return False
-    asked = ASKS.search(text)
-    terms = query_terms(text[asked.end():] if asked else text)
-    return not terms or terms[-1] in NEED_WORDS or bool(re.search(
-        r"\b(for|to|in|on|at|during|when)\b", text, re.I))
 
 
 def kinds(index) -> frozenset[str]:
@@ -154,7 +147,8 @@ def _home_categories(index) -> dict[str, str]:
 def sells_kind(text: str, index) -> bool:
     """Whether the words name a kind of product the store sells."""
     sold = kinds(index)
-    return any(_is_kind(t, sold) for t in query_terms(text))
+    # "home" names a category ("Home & Kitchen") but, said, a situation ("at home")
+    return any(_is_kind(t, sold) for t in query_terms(text) if t not in NEED_WORDS)
 
 
 # How a shopper asks for a kind of thing ("do you sell X", "I need a X", "any X?"); the
@@ -182,6 +176,9 @@ def unsold(text: str, index, ignored: list[str], lang: str = "en") -> str | None
         return None
     sold = kinds(index)
     head = terms[-1]
+    combination = _unsold_combination(terms, index, sold)
+    if combination:
+        return combination
     if any(_is_kind(t, sold) for t in terms):
         # (in English only: elsewhere a leftover word is more often a word the lexicon
         # lacks than a modifier)
@@ -193,6 +190,43 @@ def unsold(text: str, index, ignored: list[str], lang: str = "en") -> str | None
     if head in GENERAL or any(t in GENERAL for t in terms):
         return None
     return " ".join(terms[-2:])
+
+
+# Words that describe a kind rather than name one: what it is made of, its colour.
+DESCRIBING = frozenset("""leather wool cotton linen canvas suede denim merino silk cashmere
+    velvet fleece down nylon corduroy waxed black white grey gray navy red blue green brown
+    cream beige olive pink yellow orange purple charcoal sand tan khaki burgundy teal
+    mustard lavender""".split())
+
+
+def _unsold_combination(terms: list[str], index, sold: frozenset[str]) -> str | None:
+    """"A leather jacket" when jackets and leather goods are sold but no leather jacket:
+    the describing words and the kind, in the shopper's order, or None."""
+    kinds_said = [t for t in terms if _is_kind(t, sold) and t not in DESCRIBING]
+    describing = [t for t in terms if t in DESCRIBING]
+    if len(kinds_said) != 1 or not describing:
+        return None
+    kind = singular(kinds_said[0])
+    for card in index.cards(index.ids()):
+        labels = [c if isinstance(c, str) else c.get("name", "")
+                  for c in card.get("categories") or ()]
+        if kind not in {singular(w) for w in words(card["name"]) + words(" ".join(labels))}:
+            continue
+        own = set(words(card["name"]))
+        own |= {w for values in (card.get("attributes") or {}).values()
+                for value in values for w in words(value)}
+        own |= {w for v in card.get("variations") or () for value in v["attributes"].values()
+                for w in words(value)}
+        if all(d in own or (d == "gray" and "grey" in own) for d in describing):
+            return None
+    return " ".join(t for t in terms if t in describing or t in kinds_said)
+
+
+def kind_in(text: str, index) -> str | None:
+    """The kind of product the words name, if one ("jackets" of "leather jackets")."""
+    sold = kinds(index)
+    found = [t for t in query_terms(text) if _is_kind(t, sold) and t not in DESCRIBING]
+    return found[-1] if found else None
 
 
 def _is_kind(word: str, sold: frozenset[str]) -> bool:

@@ -19,12 +19,13 @@ SIZE_ALIASES = {
 }
 
 _MONEY = r"\$?\s*(\d+(?:\.\d{1,2})?)\s*(?:dollars|usd|bucks)?"
+# "and" may be gone: the lexicon drops "y", "und", "et", "e" ("entre 40 y 50").
 BUDGET_PATTERNS = [
-    (re.compile(rf"\bbetween\s+{_MONEY}\s*(?:and|-|to)\s*{_MONEY}", re.I), "range"),
-    (re.compile(rf"\bfrom\s+{_MONEY}\s*(?:to|-)\s*{_MONEY}", re.I), "range"),
+    (re.compile(rf"\bbetween\s+{_MONEY}\s*(?:and|-|to|&)?\s*{_MONEY}", re.I), "range"),
+    (re.compile(rf"\bfrom\s+{_MONEY}\s*(?:to|-|up to)\s*{_MONEY}", re.I), "range"),
     (re.compile(rf"(?<![\w.]){_MONEY}\s*(?:-|–|to)\s*{_MONEY}(?![\w.])", re.I), "range"),
     (re.compile(rf"\b(?:under|below|less than|cheaper than|up to|no more than|not more than|"
-                rf"at most|max(?:imum)?|within|budget(?: of| is)?)\s*{_MONEY}", re.I), "max"),
+                rf"at most|max(?:imum)?|within|budget(?: of| is)?|spend)\s*{_MONEY}", re.I), "max"),
     (re.compile(r"<\s*" + _MONEY, re.I), "max"),
     (re.compile(rf"{_MONEY}\s*(?:or less|or under|or below|max|tops)\b", re.I), "max"),
     (re.compile(rf"\b(?:over|above|more than|at least|min(?:imum)?|starting at)\s*{_MONEY}",
@@ -56,13 +57,31 @@ ORDERS = re.compile(r"\b(my orders?|order status|where is my order|track(ing)?|"
                     r"order (number |no\.? |#)?\d+)\b", re.I)
 DETAILS = re.compile(r"\b(tell me (more )?about|more about|details?|describe|"
                      r"what (sizes|colou?rs|materials?)|which (sizes|colou?rs)|info(rmation)?"
-                     r" (on|about)|specs?|is it|does it|what is the|how much is)\b", re.I)
+                     r" (on|about)|specs?|is it|does it|what is the|how much (?:is|are|does|do))\b", re.I)
+
+
+TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+        "eighty": 80, "ninety": 90}
+UNITS = {w: n for w, n in NUMBER_WORDS.items() if " " not in w and w != "both" and n < 10}
+SPELLED = re.compile(rf"\b(?:(?:a|one) )?hundred\b|\b({'|'.join(TENS)})(?:[ -]({'|'.join(UNITS)}))?\b",
+                     re.I)
+
+
+def spelled_out(text: str) -> str:
+    """Amounts written in words as digits: "under sixty" -> "under 60" ("twenty five",
+    "a hundred"); units alone stay words ("two" is more often a quantity)."""
+    def digits(m: re.Match) -> str:
+        if not m.group(1):
+            return "100"
+        return str(TENS[m.group(1).lower()] + (UNITS[m.group(2).lower()] if m.group(2) else 0))
+    return SPELLED.sub(digits, text)
 
 
 @dataclass(frozen=True)
 class Budget:
     low: float | None = None
     high: float | None = None
+    spoken: bool = False  # the amount was written in words, so answers don't restate it
 
     def __bool__(self) -> bool:
         return self.low is not None or self.high is not None
@@ -70,6 +89,17 @@ class Budget:
 
 def budget(text: str) -> tuple[Budget, str]:
     """The price range the words state, and the words without it."""
+    found, rest = _budget(text)
+    if found:
+        return found, rest
+    words = spelled_out(text)
+    if words == text:
+        return found, rest
+    found, rest = _budget(words)
+    return (Budget(found.low, found.high, spoken=True) if found else found), rest
+
+
+def _budget(text: str) -> tuple[Budget, str]:
     for pattern, kind in BUDGET_PATTERNS:
         match = pattern.search(text)
         if not match:

@@ -14,7 +14,8 @@ from typing import Iterator
 from ...catalog.text import query_terms
 from ..events import Event
 from ..turn import Turn
-from . import cart, catalogue, needs, parse, person, product, say, service, targets
+from . import (cart, catalogue, more, needs, orders, parse, person, product, say, service,
+               targets)
 from .language import detect
 from .lexicon import to_english
 from .talk import Talk
@@ -34,6 +35,8 @@ FOLLOW_UP = re.compile(r"^\W*(and |ok,? |so |then )?(what|how) about\b|^\W*and (
 QUESTION = re.compile(r"\?\s*$|^\W*(do|does|is|are|have|has|can|could|any)\b", re.I)
 OF_THOSE = re.compile(r"\b(of those|of these|of them|of the two|of the first|of the last|"
                       r"which one|which of|between (them|those)|the two|both|ones?)\b", re.I)
+SIMILAR = re.compile(r"\b(like (it|this|that|this one|that one)|similar|alternatives?|"
+                     r"anything else|something else|what else)\b", re.I)
 ORDINAL_OR_RANK = re.compile(r"\b(first|second|third|fourth|fifth|last|cheapest|"
                              r"cheaper|most expensive|priciest)\b", re.I)
 
@@ -57,6 +60,8 @@ class Planner:
         reply = self.offer_reply()
         if reply is not None:
             return reply
+        if more.asks_more(text):
+            return more.answer(talk)
         if parse.THANKS.match(text):
             return talk.say(talk.t("thanks"))
         if parse.HELP.match(text):
@@ -68,7 +73,7 @@ class Planner:
         if kind and not _about_products(text):
             return service.answer(talk, kind)
         if parse.ORDERS.search(text):
-            return self.orders()
+            return orders.status(talk)
         return self.shopping()
 
     def shopping(self) -> Iterator[Event]:
@@ -101,6 +106,8 @@ class Planner:
             if QUESTION.search(text):  # "do you have the grey one in L?" asks, not buys
                 return product.availability(talk)
             return cart.add(talk, [product.in_focus(talk)])
+        if SIMILAR.search(text) and (self.ctx.focus or self.ctx.shown):
+            return product.similar(talk)
         pointed = bool(self.ctx.shown) and bool(parse.ordinals(text, len(self.ctx.shown)))
         if parse.DETAILS.search(text) or targets.points_at_shown(turn, text) or \
                 _names_known_product(talk) or pointed and not _new_kind(talk):
@@ -222,24 +229,6 @@ class Planner:
                   if not c["in_stock"]]
         yield from talk.say(*lines)
 
-    def orders(self) -> Iterator[Event]:
-        number = re.search(r"#?\b(\d{1,10})\b", self.talk.text)
-        args = {"order_id": int(number.group(1))} if number else {}
-        result = yield from self.turn.use("order_status", args)
-        if not result.ok:
-            yield from say.chunks(f"{result.content['error']} Sign in to the store to see your "
-                                  "orders, or contact the store for help with one.")
-            return
-        orders = result.content["orders"]
-        if not orders:
-            yield from say.chunks("I can't find any orders of yours from the last year.")
-            return
-        lines = [f"- Order {o['order_id']} of {o['date']}: **{o['status']}**, "
-                 f"{say.money(o['total'], o['currency'])}"
-                 + (f", {say.money(o['refunded'], o['currency'])} refunded" if o["refunded"] else "")
-                 for o in orders]
-        yield from say.chunks("\n".join(lines))
-
 
 def _count(text: str) -> int:
     """A count said in a short reply ("yes, two pairs"), else one."""
@@ -273,6 +262,8 @@ def _points_at_product(talk: Talk) -> bool:
 def _names_known_product(talk: Talk) -> bool:
     """Whether the words name one product ("the Leather Belt", "Je regarde le X")."""
     text = talk.text
+    if targets.said_in_full(talk.turn):
+        return True  # as the store spells it, even sold out (a search would hide it)
     if len(query_terms(text)) > 7 or ORDINAL_OR_RANK.search(text):
         return False
     found = talk.ctx.index.search(text, limit=3).cards
@@ -288,6 +279,10 @@ def _budget_question(talk: Talk) -> bool:
     text = talk.text
     if not product.BUDGET_ASK.search(text):
         return False
+    rest = parse.budget(text)[1]
+    if needs.sells_kind(rest, talk.ctx.index) and not targets.said_in_full(talk.turn) and \
+            not targets.GENERIC.search(rest) and not parse.ordinals(rest, len(talk.ctx.shown)):
+        return False  # "shorts under 40" asks for a kind, not about one product
     stated = bool(parse.budget(text)[0]) or bool(re.search(r"\b(under|below) \d", text))
     earlier = bool(talk.state.budget) and re.search(
         r"\b(which|what) sizes?\b|\bsizes?\b|\b(xs|s|m|l|xl|xxl)\b|\bthat budget\b|"

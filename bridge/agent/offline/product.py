@@ -6,7 +6,7 @@ import re
 from typing import Iterator
 
 from ...store.base import item_label, option_label
-from ..events import Event
+from ..events import Event, Products, ToolCalled
 from . import parse, say, targets
 from .talk import Talk
 
@@ -59,6 +59,8 @@ def details(talk: Talk, pid: int | None = None) -> Iterator[Event]:
                      if available else talk.t("all_out"))
     else:
         lines.append(talk.t("availability", state=_stock_state(talk, p)))
+    if not p.get("in_stock", True):
+        lines += yield from alternatives(talk, p)
     if p.get("rating"):
         lines.append(talk.t("rated", rating=f"{float(p['rating']):.1f}",
                             count=p["rating_count"]))
@@ -85,7 +87,8 @@ def availability(talk: Talk) -> Iterator[Event]:
             return
     label = p["name"]
     if not p.get("in_stock", True):
-        yield from talk.say(talk.t("avail_no", label=label))
+        others = yield from alternatives(talk, p)
+        yield from talk.say(talk.t("avail_no", label=label), *others)
     elif p.get("stock_quantity") is not None:
         yield from talk.say(talk.t("avail_yes_n", label=label, n=p["stock_quantity"]))
     else:
@@ -115,6 +118,39 @@ def budget_fit(talk: Talk) -> Iterator[Event]:
     options = ", ".join(f"{option_label(v['attributes'].values())} "
                         f"({say.money(v['price'], p['currency'])})" for v in fitting)
     yield from talk.say(talk.t("budget_fits", name=p["name"], options=options))
+
+
+def alternatives(talk: Talk, p: dict, limit: int = 3) -> Iterator[Event]:
+    """The closest products in stock to ``p`` (its kind, else its category), shown as
+    cards; returns the lines that introduce them, or none when there are none."""
+    kind = say.kind_of(p["name"])
+    categories = [c if isinstance(c, str) else c.get("name", "")
+                  for c in p.get("categories") or ()]
+    tries = [{"query": kind}] + ([{"query": "", "category": categories[0]}] if categories else [])
+    for args in tries:
+        yield ToolCalled("search_products")
+        result = talk.turn.execute("search_products",
+                                   {**args, "in_stock": True, "limit": limit + 1})
+        found = [(b, c) for b, c in zip(result.content.get("products", ()), result.cards)
+                 if c["id"] != p["id"]][:limit] if result.ok else []
+        if found:
+            talk.ctx.shown = [c["id"] for _, c in found]
+            yield Products(tuple(c for _, c in found))
+            return [talk.t("alternatives")] + [say.product_line(i, b, talk.lang)
+                                               for i, (b, _) in enumerate(found, 1)]
+    return []
+
+
+def similar(talk: Talk) -> Iterator[Event]:
+    """"What else do you have like it?": the closest products in stock to the one in focus."""
+    ids = targets.products(talk.turn, talk.text) or [in_focus(talk) or talk.ctx.shown[0]]
+    found = talk.turn.execute("get_product_details", {"product_id": ids[0]})  # not shown again
+    if not found.ok:
+        yield from talk.say(say.lookup_failed(found))
+        return
+    p = found.content
+    lines = yield from alternatives(talk, p, limit=5)
+    yield from talk.say(*(lines or [talk.t("no_alternatives", name=p["name"])]))
 
 
 def details_of(talk: Talk, p: dict) -> Iterator[Event]:

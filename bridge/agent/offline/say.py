@@ -2,6 +2,7 @@
 comes from a tool result and every sentence from ``phrases``."""
 from __future__ import annotations
 
+import re
 from typing import Iterator
 
 from ...catalog.money import display as money
@@ -38,7 +39,19 @@ def product_line(position: int, product: dict, lang: str = "en", note: str = "")
             + (f", {extra}" if extra else ""))
 
 
-def budget_phrase(low: float | None, high: float | None, currency: str, lang: str = "en") -> str:
+def kind_of(name: str) -> str:
+    """The kind a product name ends in: "beanie" of "Wool Fisherman Beanie", "socks" of
+    "Everyday Crew Socks (3-Pack)"."""
+    words = [w for w in re.findall(r"[a-z]+", re.sub(r"\([^)]*\)", " ", name.lower()))]
+    while len(words) > 1 and words[-1] in ("set", "pack", "cover", "strap", "holder"):
+        words.pop()
+    return words[-1] if words else ""
+
+
+def budget_phrase(low: float | None, high: float | None, currency: str, lang: str = "en",
+                  spoken: bool = False) -> str:
+    if spoken and (low is not None or high is not None):
+        return t(lang, "within_budget")  # "under sixty": the shopper's words, not a figure
     def m(value):
         return money(f"{value:.2f}", currency)
     if low is not None and high is not None:

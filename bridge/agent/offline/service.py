@@ -16,7 +16,8 @@ TOPICS = (
                            r"you|get in touch|whatsapp number)\b", re.I)),
     ("payment", re.compile(r"\b(pay|paying|payment|paypal|apple pay|google pay|visa|"
                            r"mastercard|amex|american express|credit cards?|debit cards?|"
-                           r"instal?l?ments?|cash on delivery|klarna|afterpay)\b", re.I)),
+                           r"instal?l?ments?|cash on delivery|klarna|afterpay|bitcoins?|"
+                           r"crypto\w*|pix|venmo|zelle|bizum|ideal|alipay|cheques?)\b", re.I)),
     ("returns", re.compile(r"\b(return|returns|returning|refunds?|send (it|them|this|that|"
                            r"something)? ?back|exchanges?|money back|sale item)\b", re.I)),
     ("delivery", re.compile(r"\b(how long|when will|arrive|leave your warehouse|leaves? the "
@@ -25,10 +26,15 @@ TOPICS = (
     ("other", re.compile(r"\b(opening hours|open on|are you open|business hours|your "
                          r"address|where are you (?:located|based)|physical (?:store|shop)|"
                          r"pick ?up|collect in store|gift wrap\w*|warranty|guarantee|size "
-                         r"(?:guide|chart)|price match)\b", re.I)),
+                         r"(?:guide|chart)|price match|gift cards?|gift vouchers?|vouchers?|"
+                         r"gift wrapping|loyalty|rewards? (?:program|scheme|points)|"
+                         r"student discount|military discount|physical store|in person|"
+                         r"try (?:it|them|things) on)\b", re.I)),
     ("shipping", re.compile(r"\b(ship|ships|shipping|deliver|delivery|postage|send to|"
                             r"shipping cost|internationally|abroad|overseas)\b|"
                             r"\b(send|post|mail)\b.{0,25}\bto\b", re.I)),
+    ("payment", re.compile(r"\b(?:do|does) (?:you|the store) (?:accept|take)\b|^\W*accept\b",
+                           re.I)),  # "do you accept bitcoin?" when nothing above named it
 )
 COUNTRIES = {
     "United States": "united states|usa|u\\.s\\.a?|\\bus\\b|america|estados unidos|etats unis|"
@@ -62,6 +68,8 @@ METHODS = {
     "instalments": "instal?l?ments?|payment in instalments|in raten|a plazos|cuotas|"
                    "parcelado|a rate|en plusieurs fois", "Klarna": "klarna",
     "bank transfer": "bank transfer|transferencia|virement|uberweisung|bonifico",
+    "Bitcoin": "bitcoins?|btc|crypto\\w*", "Pix": "pix", "Venmo": "venmo", "Zelle": "zelle",
+    "Bizum": "bizum", "iDEAL": "ideal", "Alipay": "alipay", "cheque": "cheques?",
 }
 NEGATIVE = re.compile(r"\b(don'?t|do not|doesn'?t|does not|not|no|never|cannot|can'?t)\b",
                       re.I)
@@ -136,16 +144,24 @@ def _method_answer(talk: Talk, method: str, lines: list[str]) -> str:
         if re.search(rf"(?<!\w)(?:{aliases})(?!\w)", fold(sentence), re.I):
             negative = NEGATIVE.search(sentence)
             return talk.t("pay_no" if negative else "pay_yes", method=method)
-    return talk.t("pay_unlisted", method=method)
+    return talk.t("pay_unlisted", method=method) + " " + _person(talk)
+
+
+def _person(talk: Talk) -> str:
+    """What the store didn't say, a person can: its contact, else the offer of one."""
+    contact = talk.ctx.policies.contact
+    return talk.t("contact_is", contact=contact) if contact else talk.t("ask_person")
 
 
 def _other(talk: Talk, asked: str) -> Iterator[Event]:
     """A question the policies may answer in passing (opening hours, warranty): the lines
     that mention it, else that the store hasn't said, and a person."""
     policies = talk.ctx.policies
-    key = asked.split()[-1].rstrip("s").lower() if asked else ""
+    # Every word of what was asked, as a word of the line ("gift card" is not "Mastercard")
+    keys = [w.rstrip("s") for w in re.findall(r"[a-z]{3,}", asked.lower())
+            if w not in ("your", "the", "are", "you", "them", "things")]
     lines = [line for line in (f"{t}: {b}" if t else b for t, b in policies.sections())
-             if key and key in line.lower()]
+             if keys and all(re.search(rf"\b{k}s?\b", line, re.I) for k in keys)]
     if lines:
         yield from talk.say(talk.t("policy_intro"), *lines)
         return

@@ -26,8 +26,7 @@ class Talk:
         # Product names are the store's words, in whatever language: they tell nothing.
         messages = turn.messages[:-1] + [{"role": "user", "content": _unnamed(turn, raw)}]
         lang = language.of_turn(messages, turn.language, lexicon.scores())
-        return cls(turn, raw, lexicon.to_english(raw, lang), lang,
-                   dialogue.read(turn, lang))
+        return cls(turn, raw, _read(turn, raw, lang), lang, dialogue.read(turn, lang))
 
     @property
     def ctx(self):
@@ -38,6 +37,24 @@ class Talk:
 
     def say(self, *lines: str) -> Iterator[Event]:
         return say.chunks("\n".join(line for line in lines if line))
+
+
+def _read(turn: Turn, raw: str, lang: str) -> str:
+    """The message in the reader's English, the product names it says in full kept as the
+    store wrote them (the lexicon would read "Hoodie" in "Tech Performance Hoodie" as a
+    kind)."""
+    if lang == "en":
+        return lexicon.to_english(raw, lang)
+    names = []
+    for pid in targets.said_in_full(turn):
+        card = turn.ctx.index.cards([pid])
+        if card and re.search(re.escape(card[0]["name"]), raw, re.I):
+            raw = re.sub(re.escape(card[0]["name"]), f" qqname{len(names)}qq ", raw, flags=re.I)
+            names.append(card[0]["name"])
+    text = lexicon.to_english(raw, lang)
+    for i, name in enumerate(names):
+        text = text.replace(f"qqname{i}qq", name)
+    return text
 
 
 def _unnamed(turn: Turn, text: str) -> str:

@@ -43,7 +43,8 @@ def products(turn: Turn, text: str, want: int = 1) -> list[int]:
     headed = _by_head(text, seen)
     if headed:
         return headed[:want]
-    if GENERIC.search(text):
+    if GENERIC.search(text) or not query_terms(_without_intent_words(text)):
+        # "it", or nothing but a verb and a count ("I'll take two"): what is looked at
         if want == 1 and ctx.focus:
             return [ctx.focus]
         if shown and (want > 1 or len(shown) == 1):
@@ -135,10 +136,12 @@ def _superlative(turn: Turn, text: str, shown: list[int]) -> list[int]:
     return []
 
 
-CHEAPEST = re.compile(r"\b(cheapest|cheaper|least expensive|less expensive|lowest price|"
-                      r"lower price|most affordable|more affordable|budget option)\b", re.I)
-DEAREST = re.compile(r"\b(most expensive|more expensive|priciest|pricier|highest price|"
-                     r"dearest)\b", re.I)
+CHEAPEST = re.compile(r"\b(cheapest|cheaper|least expensive|less expensive|lowest[- ]price[sd]?|"
+                      r"lower[- ]price[sd]?|most affordable|more affordable|budget option|"
+                      r"costs? (?:the )?(?:less|least)|least costly|cheapo)\b", re.I)
+DEAREST = re.compile(r"\b(most expensive|more expensive|priciest|pricier|highest[- ]price[sd]?|"
+                     r"dearest|costs? (?:the )?most|most costly|top of the range|"
+                     r"fanciest)\b", re.I)
 BEST = re.compile(r"\b(best rated|top rated|highest rated|best reviewed|best reviews|"
                   r"most popular|better rated|best one)\b", re.I)
 
@@ -209,7 +212,8 @@ def _seen(turn: Turn, shown: list[int]) -> list[int]:
 
 def _without_intent_words(text: str) -> str:
     """The words left when the request's verbs, ordinals and counts are taken out."""
-    positions = "|".join([*parse.ORDINALS, *parse.NUMBER_WORDS, "last", "top", "number", "item"])
+    positions = "|".join([*parse.ORDINALS, *parse.NUMBER_WORDS, "last", "top", "number", "item",
+                          "pairs?", "pieces?", "units?", "please", "ll", "take", "have"])
     text = re.sub(rf"\b(add|put|buy|get|order|purchase|compare|tell|more|about|details?|"
                   rf"describe|cart|basket|to|my|in|size|colou?r|with|and|vs|versus|{positions})\b",
                   " ", text, flags=re.I)

@@ -3,7 +3,8 @@
 Shipping: /shipping/zones (zone 0, the catch-all, comes first), each zone's /locations and
 /methods, and /data/continents/<code> for a zone that names a continent. Details: the store
 address and shipping countries from /settings/general, the sender email from
-/settings/email, the terms page from /settings/advanced, and the published pages behind them
+/settings/email, the enabled payment methods from /payment_gateways, the terms page from
+/settings/advanced, and the published pages behind them
 from wp/v2 (WooCommerce creates its "Refund and Returns Policy" page, slug refund_returns, as a
 draft: it is read only once the merchant publishes it).
 """
@@ -67,7 +68,16 @@ def details(http: WooHttp) -> StoreDetails:
     email = (_settings(http, "email") or {}).get("woocommerce_email_from_address") or ""
     ships_to, ships_except = shipping_countries(general)
     return StoreDetails(address=_address(general), email=str(email).strip(),
-                        ships_to=ships_to, ships_except=ships_except, pages=_pages(http))
+                        ships_to=ships_to, ships_except=ships_except,
+                        payment_methods=_payment_methods(http), pages=_pages(http))
+
+
+def _payment_methods(http: WooHttp) -> tuple[str, ...]:
+    gateways = http.get("payment_gateways") or []
+    enabled = sorted((g for g in gateways if isinstance(g, dict) and g.get("enabled")),
+                     key=lambda g: g.get("order") if isinstance(g.get("order"), int) else 0)
+    return tuple(t for t in (records.text(g.get("title") or g.get("method_title"))
+                             for g in enabled) if t)
 
 
 def _settings(http: WooHttp, group: str) -> dict | None:

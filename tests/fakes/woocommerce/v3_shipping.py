@@ -1,12 +1,13 @@
-"""wc/v3 shipping zones (with their locations and methods), data/continents, the email and
-advanced settings groups, and WordPress' wp/v2 pages.
+"""wc/v3 shipping zones (with their locations and methods), data/continents, payment gateways,
+the email and advanced settings groups, and WordPress' wp/v2 pages.
 
 None of these was recorded (../shared/woocommerce has no shipping, continents or pages
 exchange), so the shapes follow WooCommerce's documented REST schema (developer.woocommerce.com
-REST API docs: "Shipping zones", "Shipping zone locations", "Shipping zone methods", "Data")
+REST API docs: "Shipping zones", "Shipping zone locations", "Shipping zone methods", "Data",
+"Payment gateways")
 and WordPress' for pages. The state follows what the recording README says of that store: one
 zone "United States" with a Flat rate of 5.00 (the cart's ``flat_rate:1``), the catch-all zone
-0, no terms page set (system_status), and WooCommerce's "Refund and Returns Policy" page left a
+0, Cash on delivery the only enabled gateway (WooCommerce's three built-in ones listed), no terms page set (system_status), and WooCommerce's "Refund and Returns Policy" page left a
 draft, as WooCommerce creates it.
 """
 from __future__ import annotations
@@ -28,6 +29,8 @@ CONTINENTS = {"EU": ("Europe", ("AT", "BE", "DE", "DK", "ES", "FR", "GB", "IE", 
                                 "PL", "PT", "SE")),
               "NA": ("North America", ("CA", "MX", "US"))}
 EMAIL = "admin@example.com"  # the fake's admin email; the recordings don't show one
+GATEWAYS = (("bacs", "Direct bank transfer", False), ("cheque", "Check payments", False),
+            ("cod", "Cash on delivery", True))
 
 
 class Shipping:
@@ -42,6 +45,10 @@ class Shipping:
         self.email = {"woocommerce_email_from_name": "Recorded Shop",
                       "woocommerce_email_from_address": EMAIL}
         self.advanced = {"woocommerce_terms_page_id": ""}
+        self.gateways = [{"id": gid, "title": title, "description": "", "order": n,
+                          "enabled": on, "method_title": title, "method_description": "",
+                          "method_supports": ["products"], "settings": {}}
+                         for n, (gid, title, on) in enumerate(GATEWAYS)]
         self.pages: dict[int, dict] = {}
         self.add_page("refund_returns", "Refund and Returns Policy",
                       "<p><strong>Our refund and returns policy lasts 30 days.</strong></p>",
@@ -143,6 +150,15 @@ def get_continent(ctx: Context, code: str) -> Reply:
                        "countries": [{"code": c, "name": c, "states": []} for c in countries]})
 
 
+def list_gateways(ctx: Context) -> Reply:
+    if ctx.identity.anonymous:
+        raise refuse("list")
+    base = f"{ORIGIN}/wp-json/wc/v3/payment_gateways"
+    return Reply(200, [{**g, "_links": {"self": [{"href": f"{base}/{g['id']}"}],
+                                        "collection": [{"href": base}]}}
+                       for g in ctx.shop.shipping.gateways])
+
+
 def settings_group(ctx: Context, group: str) -> list[dict] | None:
     """The email and advanced groups (as id/value pairs), else None."""
     values = {"email": ctx.shop.shipping.email, "advanced": ctx.shop.shipping.advanced}.get(group)
@@ -174,4 +190,5 @@ ROUTES = [
              "GET, POST, PUT, PATCH"),
     Route.of("GET", r"shipping/zones/(?P<zone_id>\d+)/methods", list_methods, "GET, POST"),
     Route.of("GET", r"data/continents/(?P<code>[A-Za-z]{2})", get_continent, "GET"),
+    Route.of("GET", "payment_gateways", list_gateways, "GET"),
 ]

@@ -85,8 +85,16 @@ final class Fahad_AI_Proxy {
 		if ( is_wp_error( $outgoing ) ) {
 			return $outgoing;
 		}
-		$reply = wp_remote_request( $outgoing['url'], $outgoing['args'] );
-		return self::relay( $reply );
+		$reply    = wp_remote_request( $outgoing['url'], $outgoing['args'] );
+		$response = self::relay( $reply );
+		if ( $response instanceof WP_REST_Response && $outgoing['storefront'] ) {
+			// A fresh stream token: the shopper's context is complete now, the next turn goes direct.
+			$token = Fahad_AI_Token::renew( $request );
+			if ( '' !== $token ) {
+				$response->header( Fahad_AI_Token::HEADER, $token );
+			}
+		}
+		return $response;
 	}
 
 	/**
@@ -109,6 +117,7 @@ final class Fahad_AI_Proxy {
 			'handle'    => null,
 			'decided'   => false,
 			'streaming' => false,
+			'token'     => Fahad_AI_Token::renew( $request ),
 		);
 		$on_send   = static function ( &$handle ) use ( $state ) {
 			$state->handle = $handle;
@@ -118,7 +127,7 @@ final class Fahad_AI_Proxy {
 				$state->decided   = true;
 				$state->streaming = self::is_event_stream( $state->handle );
 				if ( $state->streaming ) {
-					self::start_event_stream();
+					self::start_event_stream( $state->token );
 				}
 			}
 			if ( $state->streaming && '' !== $data ) {
@@ -169,10 +178,15 @@ final class Fahad_AI_Proxy {
 
 	/**
 	 * Sends the stream's headers and takes PHP's buffers out of the way.
+	 *
+	 * @param string $token A fresh stream token for the widget, or ''.
 	 */
-	private static function start_event_stream(): void {
+	private static function start_event_stream( string $token ): void {
 		if ( ! headers_sent() ) {
 			status_header( 200 );
+			if ( '' !== $token ) {
+				header( Fahad_AI_Token::HEADER . ': ' . $token );
+			}
 			header( 'Content-Type: text/event-stream; charset=utf-8' );
 			header( 'Cache-Control: no-cache' );
 			// nginx: don't buffer this response (see readme.txt for PHP-FPM and others).
@@ -240,8 +254,9 @@ final class Fahad_AI_Proxy {
 		$headers['X-Fahad-Signature'] = $signature;
 
 		return array(
-			'url'  => $url,
-			'args' => array(
+			'url'        => $url,
+			'storefront' => $storefront,
+			'args'       => array(
 				'method'      => $method,
 				'headers'     => $headers,
 				'body'        => 'GET' === $method ? null : $body,
@@ -354,6 +369,7 @@ final class Fahad_AI_Proxy {
 		}
 		$cart = wp_remote_retrieve_header( $reply, 'x-fahad-cart' );
 		if ( is_string( $cart ) && '' !== $cart && ! class_exists( 'WooCommerce' ) && ! headers_sent() ) {
+			$_COOKIE[ self::CART_COOKIE ] = $cart; // for the stream token minted with this answer
 			setcookie(
 				self::CART_COOKIE,
 				$cart,

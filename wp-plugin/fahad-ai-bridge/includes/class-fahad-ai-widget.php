@@ -37,14 +37,22 @@ final class Fahad_AI_Widget {
 	 * @return array
 	 */
 	public static function config(): array {
+		$nonce  = wp_create_nonce( 'wp_rest' );
 		$config = array(
 			'restUrl'  => esc_url_raw( rest_url( Fahad_AI_Routes::NAMESPACE . '/' ) ),
-			'nonce'    => wp_create_nonce( 'wp_rest' ),
+			'nonce'    => $nonce,
 			'name'     => (string) Fahad_AI_Settings::get( 'widget_name' ),
 			'greeting' => (string) Fahad_AI_Settings::get( 'greeting' ),
 			'color'    => (string) Fahad_AI_Settings::get( 'color' ),
 			'strings'  => self::strings(),
 		);
+		if ( '' !== Fahad_AI_Settings::direct_url() ) {
+			// Turns stream straight from the bridge; '' until the shopper's context is complete.
+			$config['direct'] = array(
+				'url'   => esc_url_raw( Fahad_AI_Settings::direct_url() . '/wp-json/' . Fahad_AI_Routes::NAMESPACE . '/' ),
+				'token' => Fahad_AI_Token::mint( $nonce ),
+			);
+		}
 		if ( function_exists( 'wc_get_checkout_url' ) ) {
 			$config['checkoutUrl'] = esc_url_raw( wc_get_checkout_url() );
 		}

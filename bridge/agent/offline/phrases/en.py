@@ -87,4 +87,8 @@ T = {
     "variant_over": "No, **{label}** costs {price}, over that budget.",
     "variant_within": "Yes, **{label}** costs {price}, within that budget.",
     "variant_price": "**{label}** costs {price}.",
+    "within_budget": " within your budget",
+    "ask_person": "A person from the store's team can tell you: ask me to talk to a person.",
+    "alternatives": "In stock instead, the closest we have:",
+    "no_alternatives": "I have nothing else in stock close to **{name}** right now.",
 }
