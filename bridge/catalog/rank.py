@@ -16,6 +16,9 @@ from .understand import Understood, fit
 # Weights of the parts of a candidate's score, next to its BM25 share (best match = 1).
 COVERAGE = 1.0  # all of the query's words in the name or categories
 KIND = 1.0  # all of the words saying what the product is ("ssds" of "SSDs with fast reads")
+# "The cheapest X": matches scoring within this of the best that meet the same are equally
+# good, and the cheaper comes first (0.3 of 0.1 to 1.0 tried on WebMall's dev split).
+BAND = 0.3
 MET = 0.25  # each amount or colour the product meets
 MISSED = 0.6  # each amount the product states and misses
 SEMANTIC = 1.0  # cosine similarity, least to most similar candidate as 0 to 1 (hybrid)
@@ -34,6 +37,7 @@ class Candidate:
     price: float | None = None
     score: float = 0.0
     exact: bool = False
+    asked: tuple = ()  # (words covered, kind covered, amounts met), None if it misses one
 
 
 def stem(word: str) -> str:
@@ -99,23 +103,39 @@ def order(candidates: list[Candidate], understood: Understood, terms: list[str],
         present = set(words).union(_WORDS.findall(fold(c.naming)))
         covered = sum(1 for g in groups if not g.isdisjoint(present)) / len(groups) \
             if groups else 0.0
-        c.score = c.share + COVERAGE * covered + MET * found.met - MISSED * found.missed
-        if kinds:
-            c.score += KIND * sum(1 for g in kinds if not g.isdisjoint(present)) / len(kinds)
+        kind = sum(1 for g in kinds if not g.isdisjoint(present)) / len(kinds) if kinds else 0.0
+        c.score = c.share + COVERAGE * covered + KIND * kind + MET * found.met \
+            - MISSED * found.missed
         if spread > 0:
             c.score += SEMANTIC * (similarity.get(c.pos, low) - low) / spread
-        if context and " ".join(words) in context:
+        owned = bool(context) and " ".join(words) in context
+        if owned:
             c.score -= COVERAGE
+        c.asked = (covered, kind, found.met) if not (found.missed or owned) else None
         c.exact = exact(c, understood.named, words)
         kept.append(c)
     if understood.cheapest:
-        # Equally good matches (the same product at other prices) cheapest first: offers of
-        # one name count as good as the best of them (shops' texts differ, not the product).
-        best: dict[str, float] = {}
-        for c in kept:
-            best[_same(c.name)] = max(best.get(_same(c.name), c.score), c.score)
-        kept.sort(key=lambda c: (not c.exact, not c.in_stock, -round(best[_same(c.name)], 1),
-                                 c.price if c.price is not None else float("inf")))
+        _cheapest_first(kept)
     else:
         kept.sort(key=lambda c: (not c.exact, not c.in_stock, -c.score))
     return kept
+
+
+def _cheapest_first(kept: list[Candidate]) -> None:
+    """"The cheapest X": the matches that meet what was asked as well as the best one does
+    (as many of its words in the name or categories, all the words naming the product,
+    as many amounts met and none missed) cheapest first, then the rest by score. Offers of
+    one product in several shops count as one (their texts differ, not the product)."""
+    best = max((c.asked for c in kept if c.asked is not None), default=None)
+    twins: dict[str, float] = {}
+    for c in kept:
+        twins[_same(c.name)] = max(twins.get(_same(c.name), c.score), c.score)
+    top = max((c.score for c in kept if c.asked == best), default=0.0)
+
+    def good(c: Candidate) -> bool:
+        return c.asked is not None and c.asked == best and c.score >= top - BAND
+
+    kept.sort(key=lambda c: (not c.exact, not c.in_stock, not good(c),
+                             c.price if good(c) and c.price is not None else 0.0,
+                             -round(twins[_same(c.name)], 1),
+                             c.price if c.price is not None else float("inf")))

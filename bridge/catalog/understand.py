@@ -154,7 +154,9 @@ class Understood:
     def summary(self) -> dict:
         """What was read from the query beyond its words (for tools and agents)."""
         data = {"min_price": self.min_price, "max_price": self.max_price,
-                "amounts": [f"{a.op} {a.value:g} ({a.dimension})" for a in self.amounts],
+                "amounts": [f"{a.op} {a.value / 1e6:.2f} megapixels ({a.dimension})"
+                            if a.dimension == "resolution" else f"{a.op} {a.value:g} ({a.dimension})"
+                            for a in self.amounts],
                 "colours": list(self.colours), "exclude": list(self.exclude)}
         return {k: v for k, v in data.items() if v}
 
@@ -164,11 +166,31 @@ def _number(raw: str) -> float:
 
 
 def _pairs(text: str) -> str:
-    """ "7400/6500 mb/s" as "7400 mb/s 6500 mb/s"."""
-    if "/" not in text:
-        return text
-    return re.sub(_NUMBER + r"/" + _NUMBER + r"\s?(" + _UNIT + r")(?![a-z0-9])",
-                  r"\1 \3 \2 \3", text)
+    """ "7400/6500 mb/s" as "7400 mb/s 6500 mb/s"; "2 x 16gb" also as its total, "32gb"."""
+    if "/" in text:
+        text = re.sub(_NUMBER + r"/" + _NUMBER + r"\s?(" + _UNIT + r")(?![a-z0-9])",
+                      r"\1 \3 \2 \3", text)
+    if "x" in text:
+        text = _TIMES.sub(lambda m: f"{m[0]} {int(m[1]) * _number(m[2]):g}{m[3]}", text)
+    return text
+
+
+# "32GB Kit (2 x 16GB)", "DDR4 2x16 GB": sticks of 16, 32 in all.
+_TIMES = re.compile(r"\b(\d{1,2})\s?x\s?" + _NUMBER + r"\s?(gb|tb|mb)(?![a-z0-9])")
+# Screen resolutions, as their number of pixels: "2560 x 1440", "4K", "Full HD".
+_RESOLUTION = re.compile(r"\b(\d{3,4})\s?x\s?(\d{3,4})\b")
+_RESOLUTIONS = {"4k": 3840 * 2160, "uhd": 3840 * 2160, "2160p": 3840 * 2160,
+                "wqhd": 2560 * 1440, "qhd": 2560 * 1440, "1440p": 2560 * 1440,
+                "full hd": 1920 * 1080, "fhd": 1920 * 1080, "1080p": 1920 * 1080}
+_RESOLUTION_NAME = re.compile(r"\b(" + "|".join(_RESOLUTIONS) + r")\b")
+_RESOLUTION_COMPARED = re.compile(
+    rf"\b({AT_LEAST}|{MORE_THAN}|{AT_MOST}|{LESS_THAN})\s+(?:(?:a|the) )?(?:resolution (?:of )?)?"
+    r"(?:(\d{3,4})\s?x\s?(\d{3,4})\b|(" + "|".join(_RESOLUTIONS) + r")\b)")
+
+
+def _resolutions(text: str) -> list[float]:
+    return [float(int(w) * int(h)) for w, h in _RESOLUTION.findall(text)] + \
+        [float(_RESOLUTIONS[n]) for n in _RESOLUTION_NAME.findall(text)]
 
 
 def amounts(text: str) -> list[tuple[str, float]]:
@@ -178,7 +200,7 @@ def amounts(text: str) -> list[tuple[str, float]]:
     for number, unit in _AMOUNT.findall(text):
         dimension, factor = UNITS[unit]
         found.append((dimension, _number(number) * factor))
-    return found
+    return found + [("resolution", v) for v in _resolutions(text)]
 
 
 _CHEAPEST = re.compile(r"\b(?:cheapest|least expensive|lowest price[ds]?|lowest[- ]priced|"
@@ -188,6 +210,12 @@ _CHEAPEST = re.compile(r"\b(?:cheapest|least expensive|lowest price[ds]?|lowest[
 def _wanted(text: str) -> tuple[list[Amount], str]:
     """The amounts ``text`` asks for, and the text without its comparisons."""
     wanted: list[Amount] = []
+    for m in _RESOLUTION_COMPARED.finditer(text):
+        op = next(op for words, op in _OPS if re.fullmatch(words, m[1]))
+        pixels = int(m[2]) * int(m[3]) if m[2] else _RESOLUTIONS[m[4]]
+        wanted.append(Amount("resolution", op, float(pixels)))
+    text = _RESOLUTION_COMPARED.sub(" ", text)
+    wanted += [Amount("resolution", "eq", v) for v in _resolutions(text)]
     for m in _COMPARED.finditer(text):
         dimension, factor = UNITS[m[3]]
         op = next(op for words, op in _OPS if re.fullmatch(words, m[1]))

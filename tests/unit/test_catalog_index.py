@@ -293,3 +293,15 @@ def test_the_cheapest_of_one_product_across_shops_comes_first(tmp_path):
     index.replace_all(offers, "USD")
     found = ids(index.search(f"Find the cheapest offer for this specific product: {name}"))
     assert found[:3] == [3, 2, 1]
+
+
+def test_the_cheapest_of_the_matches_that_meet_the_request_comes_first(tmp_path):
+    ssds = [product(1, "Adata SE880 1TB External SSD, USB-C", "99.99", TEES),
+            product(2, "WD Elements SE 1TB External SSD", "59.99", TEES),
+            product(3, "Adata SC610 1TB External SSD, Key Ring", "49.92", TEES),
+            product(4, "Kingston XS1000 2TB External SSD", "39.00", TEES),  # misses 1TB
+            product(5, "Kingston 1TB NV2 M.2 Internal SSD", "35.00", TEES)]  # not external
+    index = CatalogIndex(tmp_path / "ext.sqlite3")
+    index.replace_all(ssds, "USD")
+    found = ids(index.search("Find the cheapest offer for an external SSD with 1TB disc space."))
+    assert found[:3] == [3, 2, 1]

@@ -127,3 +127,18 @@ def test_long_and_odd_input_is_safe():
 
 def test_no_in_a_name_is_not_a_negation():
     assert understand("add the No-Show Ankle Socks to my cart").exclude == ()
+
+
+def test_screen_resolutions_compare_by_their_pixels():
+    found = understand("gaming monitors with a resolution higher than 1920x1080")
+    assert found.amounts == (Amount("resolution", "gt", 1920 * 1080),)
+    assert fit(found, 'Asus 27" WQHD Gaming Monitor, IPS, 2560 x 1440, 1ms').met == 1
+    assert fit(found, 'Asrock 27" Gaming Monitor, IPS, 1920 x 1080, 1ms').missed == 1
+    assert fit(understand("a 4K monitor"), "Asus ProArt, 3840 x 2160").met == 1
+
+
+def test_a_kit_of_sticks_states_the_stick_and_the_total():
+    found = understand("DDR4 2x16 GB RAM kits")
+    assert {Amount("storage", "eq", 16.0), Amount("storage", "eq", 32.0)} <= set(found.amounts)
+    assert fit(found, "Vengeance 32GB Kit (2 x 16GB), DDR4").missed == 0
+    assert fit(found, "Vengeance 16GB Kit (2 x 8GB), DDR4").missed == 1
