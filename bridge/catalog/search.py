@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Sequence
 
-from . import rank
+from . import languages, rank
 from .lexical import FIELDS
 from .text import SYNONYMS, deletes, distance, max_typos, query_terms, words
 from .understand import understand
@@ -55,6 +55,7 @@ class Searching:
         catalogue word when one is close, else ignored; a query made only of such words
         matches nothing. What the shopper named exactly comes first, even past ``in_stock``.
         """
+        query, read_from = languages.read(query, self._matches)
         understood = understand(query)
         if min_price is None and max_price is None:
             min_price, max_price = understood.min_price, understood.max_price
@@ -69,13 +70,13 @@ class Searching:
                 f"SELECT count(*) FROM (SELECT 1 FROM products p WHERE {filters} LIMIT ?)",
                 (*params, COUNT_CAP + 1)).fetchone()[0]
             return SearchResult([json.loads(c) for c, in rows], total,
-                                understood=understood.summary())
+                                understood=_summary(understood, read_from))
 
         groups, corrections, ignored = self._groups(terms)
         if not groups or (ignored and len(corrections) == len(groups)):
             # Nothing matched as typed: a guess built only from repaired words ("spaceship
             # parts" -> "pants") would be noise, not an answer.
-            return SearchResult([], 0, corrections, ignored, understood.summary())
+            return SearchResult([], 0, corrections, ignored, _summary(understood, read_from))
         # Bare numbers ("8 DDR5 slots", "Ryzen 9") help BM25, never alone.
         numbers = [w for w in words(understood.text) if w.isdigit() and w not in terms]
         groups += [[n] for n in dict.fromkeys(numbers) if self._matches(n)]
@@ -118,7 +119,7 @@ class Searching:
                     or self.lexical.count(groups, fields, wanted, False))
         page = ranked[offset:offset + limit]
         return SearchResult(self.cards([c.id for c in page]), max(total, len(ranked)),
-                            corrections, ignored, understood.summary())
+                            corrections, ignored, _summary(understood, read_from))
 
     def _fresh(self) -> None:
         """Reload BM25's reader when any process changed the index since this one looked."""
@@ -181,6 +182,13 @@ class Searching:
         scored = [(distance(term, word), -df, word) for word, df in candidates]
         scored = [s for s in scored if s[0] <= limit]
         return min(scored)[2] if scored else None
+
+
+def _summary(understood, read_from: str) -> dict:
+    """``understood`` for the caller, with the language read from and how, when translated."""
+    if not read_from:
+        return understood.summary()
+    return {**understood.summary(), "language": read_from, "read_as": understood.text}
 
 
 def _semantic_text(understood) -> str:

@@ -305,3 +305,25 @@ def test_the_cheapest_of_the_matches_that_meet_the_request_comes_first(tmp_path)
     index.replace_all(ssds, "USD")
     found = ids(index.search("Find the cheapest offer for an external SSD with 1TB disc space."))
     assert found[:3] == [3, 2, 1]
+
+
+def test_a_query_in_another_language_reaches_an_english_catalogue(tmp_path):
+    english = [product(1, "Asus ROG Falchion Wireless Compact Keyboard", "149.00", TEES),
+               product(2, "Logitech Wired Mouse", "19.00", TEES),
+               product(3, "Palit RTX4070 Graphics Card, 12GB", "599.00", TEES)]
+    index = CatalogIndex(tmp_path / "en.sqlite3")
+    index.replace_all(english, "USD")
+    found = index.search("busco un teclado inalámbrico")
+    assert ids(found)[0] == 1 and found.understood["language"] == "es"
+    assert ids(index.search("je cherche une carte graphique"))[0] == 3
+    assert ids(index.search("ich suche eine kabellose Tastatur"))[0] == 1
+    assert "language" not in index.search("wireless keyboard").understood
+
+
+def test_a_catalogue_in_the_shoppers_language_keeps_the_words_as_written(tmp_path):
+    spanish = [product(1, "Teclado inalámbrico compacto", "49.00", TEES),
+               product(2, "Ratón óptico", "19.00", TEES)]
+    index = CatalogIndex(tmp_path / "es.sqlite3")
+    index.replace_all(spanish, "EUR")
+    found = index.search("busco un teclado inalámbrico")
+    assert ids(found)[0] == 1 and "language" not in found.understood
