@@ -50,6 +50,7 @@ def stem(word: str) -> str:
 
 
 _WORDS = re.compile(r"[a-z0-9]+")
+_SPEC = re.compile(r"(?=.*[a-z])(?=.*[0-9])[a-z0-9]{2,8}")  # letters and digits: ddr5, am4, 4tb
 _PUNCTUATION = re.compile(r"[^a-z0-9 ]")
 
 
@@ -90,6 +91,8 @@ def order(candidates: list[Candidate], understood: Understood, terms: list[str],
     context = " ".join(_WORDS.findall(understood.context)) if head_terms else ""
     if head_terms:
         groups = [_forms(t) for t in head_terms]
+    # What the owned Y states that a part must share to fit it: "DDR5", "AM4", "4TB".
+    specs = {w for w in _WORDS.findall(context) if _SPEC.fullmatch(w)} if context else set()
     # Similarity counts by its place between the least and most similar candidate: raw
     # cosines of one query bunch together (0.3-0.5), which would leave them no say.
     low = min(similarity.values(), default=0.0) if similarity else 0.0
@@ -108,6 +111,8 @@ def order(candidates: list[Candidate], understood: Understood, terms: list[str],
             - MISSED * found.missed
         if spread > 0:
             c.score += SEMANTIC * (similarity.get(c.pos, low) - low) / spread
+        if specs:
+            c.score += MET * len(specs & present.union(_WORDS.findall(fold(c.details))))
         owned = bool(context) and " ".join(words) in context
         if owned:
             c.score -= COVERAGE

@@ -327,3 +327,15 @@ def test_a_catalogue_in_the_shoppers_language_keeps_the_words_as_written(tmp_pat
     index.replace_all(spanish, "EUR")
     found = index.search("busco un teclado inalámbrico")
     assert ids(found)[0] == 1 and "language" not in found.understood
+
+
+def test_a_part_that_shares_the_owned_things_specs_fits_it_better():
+    from bridge.catalog import rank
+    from bridge.catalog.understand import understand
+    query = understand("32 GB RAM kits compatible with this motherboard: Asus ROG STRIX Z790-E, "
+                       "Intel Z790, 4 DDR5, RGB")
+    kits = [rank.Candidate(1, 1, 1.0, "Vengeance RGB 32GB Kit (2 x 16GB), DDR4", True, "", "",
+                           ""),
+            rank.Candidate(2, 2, 1.0, "Fury 32GB Kit (2 x 16GB)", True, "", "Type: DDR5", "")]
+    found = rank.order(kits, query, ["gb", "ram", "kits"], ["gb", "ram", "kits"])
+    assert [c.id for c in found] == [2, 1]
