@@ -69,7 +69,8 @@ def exact(candidate: Candidate, named: str, name_words: list[str] | None = None)
     if not named:
         return False
     words = name_words if name_words is not None else _WORDS.findall(fold(candidate.name))
-    return named == " ".join(words) or _same(named) == _same(candidate.name) or \
+    return named == " ".join(words) or "&" in candidate.name and \
+        _same(named) == _same(candidate.name) or \
         bool(candidate.sku) and \
         named.replace(" ", "") in _PUNCTUATION.sub("", fold(candidate.sku)).split()
 
