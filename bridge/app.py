@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import Flask
 
 import admin_copilot
-from channels import agent_gateway, storefront, webhooks, whatsapp
+from channels import agent_gateway, app_api, storefront, webhooks, whatsapp
 
 from . import cors, errors, health
 from .doctor import probe
@@ -23,7 +23,7 @@ from .settings import Settings, load_settings
 MAX_BODY = max(route.max_body for route in ROUTES)
 
 # Each adds its routes, pages and jobs with init_app(app, core).
-CHANNELS = (storefront, webhooks, agent_gateway, admin_copilot, whatsapp)
+CHANNELS = (storefront, webhooks, agent_gateway, admin_copilot, whatsapp, app_api)
 
 
 def create_app(settings: Settings | None = None, core: Core | None = None) -> Flask:

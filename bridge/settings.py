@@ -76,10 +76,17 @@ class Settings:
     daily_cap: int = 0
     paused: bool = False
     nonce_ttl: int = 43200
+    websocket_max_message: int = 262144
+    websocket_frames_per_minute: int = 60
+    websocket_max_turns: int = 200
+    websocket_idle_timeout: float = 300.0
+    websocket_connections: int = 1000
     storefront_origins: tuple[str, ...] = ()
     admin_token: str = _secret()
     agent_rate_limit: int = 120
     agent_rate_window: int = 60
+    api_key_rate_limit: int = 60
+    api_key_rate_window: int = 60
 
     store: str = "demo"
     wc_url: str = ""
@@ -148,7 +155,8 @@ class Settings:
         # Every message names the variable a person sets (FAHAD_WC_URL, not wc_url).
         n = env_name
         _check_positive(self, "rate_limit", "rate_window", "nonce_ttl", "model_max_tokens",
-                        "model_max_calls", "agent_rate_limit", "agent_rate_window")
+                        "model_max_calls", "agent_rate_limit", "agent_rate_window",
+                        "api_key_rate_limit", "api_key_rate_window")
         if self.model_timeout <= 0 or self.model_max_retries < 0 or self.monthly_budget < 0:
             raise SettingsError(f"{n('model_timeout')} must be positive; "
                                 f"{n('model_max_retries')} and {n('monthly_budget')} 0 or more")
@@ -185,7 +193,11 @@ class Settings:
             raise SettingsError(f"{n('trusted_proxies')}: {exc}") from None
         if self.client_timeout <= 0:
             raise SettingsError(f"{n('client_timeout')} must be positive")
-        _check_positive(self, "client_min_rate")
+        _check_positive(self, "client_min_rate", "websocket_max_message",
+                        "websocket_frames_per_minute", "websocket_max_turns",
+                        "websocket_connections")
+        if self.websocket_idle_timeout <= 0:
+            raise SettingsError(f"{n('websocket_idle_timeout')} must be positive")
         if self.worker not in WORKERS:
             raise SettingsError(f"{n('worker')} must be 'gevent' or 'gthread'")
         _check_positive(self, "visual_max_pixels", "visual_max_decode_mib", "visual_sync_batch")

@@ -100,6 +100,16 @@ def test_a_disabled_method_is_not_offered_and_shipping_countries_are_respected(f
                 setting["value"] = ["CA"]
     us = call(woo, "get_shipping_options", country="US").content
     assert us["ships"] is False  # a zone exists, but the store ships only to Canada
+    assert call(woo, "get_store_policies", topic="shipping").content["ships_only_to"] == ["CA"]
+
+
+def test_a_store_with_shipping_switched_off_ships_nowhere(fake, woo):
+    with fake.catalog.lock:
+        next(s for s in fake.shop.settings
+             if s["id"] == "woocommerce_ship_to_countries")["value"] = "disabled"
+    result = call(woo, "get_shipping_options", country="US")
+    assert result.ok and result.content["ships"] is False
+    assert call(woo, "get_shipping_options").content["zones"] == []
 
 
 def test_without_a_country_every_served_zone_is_listed(fake, woo):
@@ -151,6 +161,18 @@ def test_only_approved_reviews_come_back_without_the_reviewers_email(fake, woo):
     texts = [r["text"] for r in call(woo, "get_product_reviews", product_id=14,
                                      limit=10).content["reviews"]]
     assert "Spam spam" not in texts and "example.com" not in str(tote)
+
+
+def test_reviews_are_one_page_of_the_limit_newest_first(fake, woo):
+    for n in range(3):
+        add_review(fake, 14, f"Review number {n}", review_id=80 + n)
+        with fake.catalog.lock:
+            fake.catalog.reviews[80 + n].update(date_created=f"2026-11-1{n}T10:00:00",
+                                                date_created_gmt=f"2026-11-1{n}T10:00:00")
+    content = call(woo, "get_product_reviews", product_id=14, limit=2).content
+    assert [r["text"] for r in content["reviews"]] == ["Review number 2", "Review number 1"]
+    asked = [e for e in fake.log.to("/wp-json/wc/v3/products/reviews")]
+    assert len(asked) == 1 and asked[0].arg("per_page") == "2"
 
 
 def test_an_unpublished_products_reviews_never_leave(fake, woo):
@@ -221,6 +243,8 @@ def test_with_the_store_down_the_merchants_own_words_still_answer(fake, woo):
     result = call(woo, "get_store_policies", topic="delivery")
     assert result.ok and result.content["policies"] == "Delivery: 2-4 working days in the US."
     assert result.content["store_unavailable"] and "could not be read" in result.content["note"]
+    unsaid = call(woo, "get_store_policies", topic="payment").content  # settings say nothing
+    assert "can't tell yet" in unsaid["note"] and "published nothing" not in unsaid["note"]
 
 
 def test_when_nobody_says_anything_the_tool_says_so(fake, woo):
@@ -257,7 +281,7 @@ def test_the_demos_reviews_are_approved_ones_of_shown_products_only(demo):
     content = call(demo, "get_product_reviews", product_id=rated.id, limit=10).content
     approved = [r for r in demo.data.reviews
                 if r.product_id == rated.id and r.status == "approved"]
-    assert content["approved_reviews"] == len(approved) and content["reviews"]
+    assert len(content["reviews"]) == min(10, len(approved)) == content["rating_count"]
     assert content["average_rating"] == str(rated.average_rating)
 
 

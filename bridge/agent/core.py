@@ -61,6 +61,8 @@ class TurnRequest:
     viewing: int | None = None
     # Preferences, page context, persona and a page token (bridge.asks.read_asks).
     asks: object | None = None
+    # False for a test-mode API key on a live store: the turn's cart tools refuse.
+    cart_writes: bool = True
 
 
 @dataclass(frozen=True)
@@ -115,7 +117,8 @@ class Agent:
         ctx = ToolContext(store=self.store, index=self.index, cart_ref=request.cart_ref,
                           shopper_id=request.shopper_id, policies=self.policies,
                           preferences=getattr(asks, "preferences", None),
-                          secret=self.settings.bridge_secret, **memory)
+                          secret=self.settings.bridge_secret,
+                          cart_writes=request.cart_writes, **memory)
         turn = Turn(messages=request.messages, tools=self.tools, ctx=ctx,
                     channel=request.channel, language=request.language,
                     conversation_ref=found.ref, viewing=request.viewing, asks=asks,

@@ -60,6 +60,10 @@ class Turn:
         if tool.needs_shopper and not self.ctx.shopper_id:
             return self._record(name, {}, ToolResult.error(
                 "The shopper must be signed in to the store for this."), call_id)
+        if tool.mutates and not self.ctx.cart_writes:
+            return self._record(name, {}, ToolResult.error(
+                "This is a test-mode conversation: it can't change the live store's cart, and "
+                "nothing was changed.", code="fahad_ai_test_mode"), call_id)
         try:
             clean = check_arguments(tool.schema, args)
         except ArgumentError as exc:

@@ -30,6 +30,9 @@ class ToolContext:
     focus: int | None = None
     seen: list[int] = field(default_factory=list)  # every product shown in the conversation
     cart_touched: bool = False
+    # False in test mode against a live store (an sk_test_ key on WooCommerce): every
+    # mutating tool is refused, so a test never changes a real cart.
+    cart_writes: bool = True
     handoff: dict | None = None  # {"ref", "reason"} once the turn asked for a person
     policies: StorePolicies = StorePolicies()  # the merchant's words (settings)
     # The shopper's preferences for this turn (bridge.asks.Preferences), applied by search.

@@ -97,9 +97,19 @@ def _zone_links(zone_id: int) -> dict:
             "describedby": [{"href": f"{ZONE_BASE}/{zone_id}/locations"}]}
 
 
+def _shipping_on(ctx: Context) -> None:
+    """With shipping switched off the zone routes answer 404 rest_no_route "Shipping is
+    disabled." (the wc/v3 zones controller base's permission check; not recorded)."""
+    ship = next((s["value"] for s in ctx.shop.settings
+                 if s["id"] == "woocommerce_ship_to_countries"), "")
+    if ship == "disabled":
+        raise RestError(404, "rest_no_route", "Shipping is disabled.")
+
+
 def _zone(ctx: Context, zone_id: str) -> dict:
     if ctx.identity.anonymous:
         raise refuse("view")
+    _shipping_on(ctx)
     zone = ctx.shop.shipping.zones.get(int(zone_id))
     if zone is None:
         raise not_found("woocommerce_rest_shipping_zone_invalid", "Resource does not exist.")
@@ -109,6 +119,7 @@ def _zone(ctx: Context, zone_id: str) -> dict:
 def list_zones(ctx: Context) -> Reply:
     if ctx.identity.anonymous:
         raise refuse("list")
+    _shipping_on(ctx)
     zones = sorted(ctx.shop.shipping.zones.values(), key=lambda z: (z["id"] != 0, z["order"],
                                                                     z["id"]))
     return Reply(200, [{"id": z["id"], "name": z["name"], "order": z["order"],

@@ -32,6 +32,8 @@
   // The conversation's ref, per tab: it survives a reload and a trip to the checkout and back.
   const REF_KEY = "fahadAiConversation:" + config.restUrl;
   const OPEN_KEY = "fahadAiOpen:" + config.restUrl;
+  // A guest's stream token (from WordPress's answers), kept for the tab with the nonce it is for.
+  const TOKEN_KEY = "fahadAiStreamToken:" + config.restUrl;
   const DEFAULT_COLOR = "#2d6cdf";
 
   const REST_URL = config.restUrl.endsWith("/") ? config.restUrl : config.restUrl + "/";
@@ -164,7 +166,7 @@
     lastId: 0, // the newest message id the bridge has shown this tab
     shownIds: new Set(), // ids of the bridge's messages already in the log
     pollTimer: 0,
-    streamToken: typeof DIRECT.token === "string" ? DIRECT.token : "", // renewed by WordPress's answers
+    streamToken: pageToken(), // renewed by WordPress's answers
     directOff: !DIRECT_URL, // the bridge proved unreachable (or refused this origin)
   };
 
@@ -333,10 +335,24 @@
     return exp - Date.now() > 60000 ? state.streamToken : "";
   }
 
+  /** The page's token (a signed-in shopper's), else the one kept for this tab and nonce. */
+  function pageToken() {
+    if (typeof DIRECT.token === "string" && DIRECT.token) return DIRECT.token;
+    try {
+      const kept = JSON.parse(session("get", TOKEN_KEY) || "null");
+      if (kept && kept.nonce === String(config.nonce) && typeof kept.token === "string") return kept.token;
+    } catch (err) {
+      // Nothing kept, or not ours: the next answer through WordPress brings one.
+    }
+    return "";
+  }
+
   /** A fresh token from an answer WordPress relayed. */
   function renewToken(response) {
     const token = response.headers.get("X-Fahad-Stream-Token");
-    if (token) state.streamToken = token;
+    if (!token) return;
+    state.streamToken = token;
+    session("set", TOKEN_KEY, JSON.stringify({ nonce: String(config.nonce), token: token }));
   }
 
   function directStream(payload, token, signal) {

@@ -50,6 +50,11 @@ final class Fahad_AI_Proxy {
 		'x-hub-signature-256',
 	);
 
+	// Passed on to the /app/* routes only: an app server's API key, its user and cart, and
+	// Origin, so the bridge can refuse a key a browser sent (no other route gets a WordPress
+	// Authorization header).
+	const APP_HEADERS = array( 'authorization', 'x-app-user', 'x-cart-token', 'origin' );
+
 	// Response headers relayed to the client.
 	const RESPONSE_HEADERS = array(
 		'Content-Type',
@@ -117,7 +122,7 @@ final class Fahad_AI_Proxy {
 			'handle'    => null,
 			'decided'   => false,
 			'streaming' => false,
-			'token'     => Fahad_AI_Token::renew( $request ),
+			'token'     => $outgoing['storefront'] ? Fahad_AI_Token::renew( $request ) : '',
 		);
 		$on_send   = static function ( &$handle ) use ( $state ) {
 			$state->handle = $handle;
@@ -227,7 +232,8 @@ final class Fahad_AI_Proxy {
 		$url   = $parts['scheme'] . '://' . $parts['host'] . ( isset( $parts['port'] ) ? ':' . $parts['port'] : '' ) . $path;
 
 		$headers = array();
-		foreach ( self::REQUEST_HEADERS as $name ) {
+		$names   = str_starts_with( $route, '/app/' ) ? array_merge( self::REQUEST_HEADERS, self::APP_HEADERS ) : self::REQUEST_HEADERS;
+		foreach ( $names as $name ) {
 			$value = $request->get_header( $name );
 			if ( null !== $value && '' !== $value ) {
 				$headers[ $name ] = $value;

@@ -47,10 +47,12 @@ final class Fahad_AI_Widget {
 			'strings'  => self::strings(),
 		);
 		if ( '' !== Fahad_AI_Settings::direct_url() ) {
-			// Turns stream straight from the bridge; '' until the shopper's context is complete.
+			// Turns stream straight from the bridge. Only a signed-in shopper's page carries a
+			// token: a full-page cache could hand a guest's page (their ids) to another guest, so a
+			// guest's token comes with WordPress's answers instead, never in cacheable HTML.
 			$config['direct'] = array(
 				'url'   => esc_url_raw( Fahad_AI_Settings::direct_url() . '/wp-json/' . Fahad_AI_Routes::NAMESPACE . '/' ),
-				'token' => Fahad_AI_Token::mint( $nonce ),
+				'token' => is_user_logged_in() ? Fahad_AI_Token::mint( $nonce ) : '',
 			);
 		}
 		if ( function_exists( 'wc_get_checkout_url' ) ) {

@@ -1,4 +1,6 @@
-"""Renderers of a turn's events for the storefront: SSE frames for /stream, one JSON for /message."""
+"""Renderers of a turn's events shared by the HTTP channels: SSE frames for a stream, one JSON
+for a message (the storefront's /stream and /message, the apps' /app/stream and /app/message),
+and ``live``, the events as they come, for SSE frames and the WebSocket's (bridge/chat_socket.py)."""
 from __future__ import annotations
 
 import json
@@ -7,8 +9,8 @@ import queue
 import threading
 from typing import Iterable, Iterator
 
-from bridge.agent.events import Done, Error, Event, collect, wire
-from bridge.errors import STREAM_FAILED
+from .events import Done, Error, Event, collect, wire
+from ..errors import STREAM_FAILED
 
 log = logging.getLogger(__name__)
 
@@ -23,38 +25,45 @@ def sse_frame(event: Event) -> str:
     return f"event: {event.type}\ndata: {json.dumps(wire(event), ensure_ascii=False)}\n\n"
 
 
-def sse_body(events: Iterable[Event]) -> Iterator[str]:
-    """Each event as a frame the moment it exists, keep-alives while none comes, and always
-    exactly one final done or error frame.
+def live(events: Iterable[Event]) -> Iterator[Event | None]:
+    """The turn's events the moment each exists, None after every ``KEEPALIVE`` seconds
+    without one, and always exactly one final done or error: what /stream and the
+    WebSocket both send.
 
-    The turn runs in its own thread, so a silent provider can't silence the stream, and a
-    shopper who leaves mid-turn doesn't stop the turn from finishing and being saved.
+    The turn runs in its own thread, so a silent provider can't silence the connection, and
+    a shopper who leaves mid-turn doesn't stop the turn from finishing and being saved.
     """
-    frames: queue.Queue = queue.Queue()
+    queued: queue.Queue = queue.Queue()
 
     def pump() -> None:
         try:
             for event in events:
-                frames.put(sse_frame(event))
+                queued.put(event)
                 if isinstance(event, (Done, Error)):
                     return
-            frames.put(sse_frame(Error(code=STREAM_FAILED, message=SORRY)))
+            queued.put(Error(code=STREAM_FAILED, message=SORRY))
         except Exception:
             log.exception("turn failed mid-stream")
-            frames.put(sse_frame(Error(code=STREAM_FAILED, message=SORRY)))
+            queued.put(Error(code=STREAM_FAILED, message=SORRY))
         finally:
-            frames.put(_END)
+            queued.put(_END)
 
     threading.Thread(target=pump, name="sse-turn", daemon=True).start()
     while True:
         try:
-            frame = frames.get(timeout=KEEPALIVE)
+            event = queued.get(timeout=KEEPALIVE)
         except queue.Empty:
-            yield ": keep-alive\n\n"
+            yield None
             continue
-        if frame is _END:
+        if event is _END:
             return
-        yield frame
+        yield event
+
+
+def sse_body(events: Iterable[Event]) -> Iterator[str]:
+    """Each event as an SSE frame, a keep-alive comment while none comes."""
+    for event in live(events):
+        yield ": keep-alive\n\n" if event is None else sse_frame(event)
 
 
 def fold(events: Iterable[Event]) -> dict:
