@@ -56,6 +56,12 @@ def search(talk: Talk, query: str | None = None, on_sale: bool = False) -> Itera
         yield from talk.say(f"Sorry, I couldn't search the catalogue just now: {found['error']}")
         return
     pairs = _with_options(list(zip(found["products"], result.cards)), rest, ctx)
+    describing = [t for t in query_terms(rest) if t in needs.DESCRIBING]
+    if describing and not need and any(needs.described(c, describing) for _, c in pairs):
+        pairs = [(b, c) for b, c in pairs if needs.described(c, describing)]  # "leather" ones
+    if limits:  # a variable product is in budget when a variation in stock is
+        pairs = [(b, c) for b, c in pairs if not c.get("variations") or any(
+            v.get("in_stock", True) and _fits(v.get("price"), limits) for v in c["variations"])]
     if len(pairs) < len(result.cards):  # the options named ("in XL", "in black") narrow it
         found = {**found, "total": len(pairs), "showing": min(len(pairs), SEARCH_LIMIT)}
     pairs = pairs[:SEARCH_LIMIT]
@@ -87,8 +93,9 @@ def _need_search(talk: Talk, need: str, args: dict):
     """A need's catalogue words searched one by one and taken in turns, so each part of
     the need ("coffee", "pour", "tumbler") shows its best match rather than one word
     crowding out the rest."""
-    results = [talk.turn.execute("search_products", {**args, "query": word, "limit": 3})
-               for word in need.split()]
+    results = [talk.turn.execute("search_products", {**args, "query": words.replace("+", " "),
+                                                     "limit": 3})
+               for words in need.split()]  # "wool+socks" is one search
     results = [r for r in results if r.ok]
     if not results:
         return talk.turn.execute("search_products", {**args, "limit": 10})

@@ -132,7 +132,8 @@ def ordinals(text: str, available: int) -> list[int]:
             found.append((m.start(), index))
     for m in re.finditer(r"(?:#|\bnumber |\bno\.? ?|\boption |\bitem )(\d)\b", lowered):
         found.append((m.start(), int(m.group(1)) - 1))
-    for m in re.finditer(r"\b(last|latter) (one|item|product)\b|\bthe last\b", lowered):
+    for m in re.finditer(r"\b(last|latter) (one|item|product)\b|\bthe last\b|"
+                         r"\blast\b(?! (?:week|month|year|time|night|order|day)s?\b)", lowered):
         found.append((m.start(), available - 1))
     if not found and re.search(r"\bcompare\b", lowered):
         # "compare 1 and 3"

@@ -14,7 +14,7 @@ STILL = re.compile(r"\b(still have|still available|still in stock|in stock|avail
                    r"back in stock|do you have (it|them|this|that)|have (it|them) in|"
                    r"sold out)\b", re.I)
 BUDGET_ASK = re.compile(r"\b(fit|fits|within|that budget|that price|in budget|under|below|"
-                        r"less than)\b", re.I)
+                        r"less than|budget|price range)\b", re.I)
 
 
 def _target(talk: Talk, pid: int | None = None) -> dict | None:
@@ -205,10 +205,12 @@ def in_focus(talk: Talk) -> int | None:
     return talk.ctx.focus or (shown[0] if len(shown) == 1 else None)
 
 
-def options_for_focus(talk: Talk) -> bool:
-    """Whether a short message names options of the product in focus ("in a 9", "M, black")."""
-    focus = in_focus(talk)
-    if focus is None or len(talk.text.split()) > 8:
+def options_for_focus(talk: Talk, focus: int | None = None) -> bool:
+    """Whether a short message names options of the product in focus ("in a 9", "M, black"),
+    or of ``focus`` when given (a product named in full: "the X, the black one in M")."""
+    limit = 8 if focus is None else 14
+    focus = focus or in_focus(talk)
+    if focus is None or len(talk.text.split()) > limit:
         return False
     cards = talk.ctx.index.cards([focus])
     if not cards or not cards[0].get("variations"):

@@ -2,6 +2,8 @@
 
 TABLE = """
 vater | papa = dad
+sie | es = it
+halt | halten | haltet = keep
 mutter | mama = mom
 freundin | freund = girlfriend
 meine | meinen | meinem | meiner = 
@@ -17,8 +19,8 @@ zuruckzuschicken | zuruckzugeben | zuruckzusenden = returns
 was kosten die | was kostet der | was kostet die | was kostet das = how much is
 wie ist es mit | und was ist mit | was ist mit = what about
 der | die | das | den | dem | des | ein | eine | einen | einem | einer | fur = 
-mit | und | oder | mir | mich | ich | du | ihr | euch | eure | euer | eurer | es = 
-sie | ist | sind | was | etwas | gegen | in | im | zu | von | auf | noch = 
+mit | und | oder | mir | mich | ich | du | ihr | euch | eure | euer | eurer = 
+ist | sind | was | etwas | gegen | in | im | zu | von | auf | noch = 
 hallo | guten tag | servus | moin | hi = hello
 danke | vielen dank | danke schon = thanks
 das wars = thanks
@@ -147,7 +149,7 @@ kochen | kocht | kuche | koch | kochin = cooking
 liebt | mag = loves
 bequem | bequeme | bequemes | gemutlich | gemutliche | gemutliches = comfortable
 zu hause | zuhause | daheim = home
-fahrrad | rad = bike
+mit dem rad | mit dem fahrrad | rad = by bike
 arbeit | buro = work
 regnet | regnerisch = rain
 akzeptiert ihr | nehmt ihr | akzeptieren sie | akzeptiert = accept
@@ -159,4 +161,6 @@ kryptowahrung | krypto = bitcoin
 paar = pairs
 ahnlich | ahnliches | ahnliche | alternative | alternativen = similar
 etwas anderes | was anderes | sonst noch = something else
+verbinde mich mit | verbinden sie mich mit | verbindet mich mit | stell mich durch zu = connect me to
+sonnenbrillen = sunglasses
 """

@@ -165,9 +165,11 @@ tarjeta regalo | tarjetas regalo | tarjeta de regalo | cheque regalo | vale rega
 envolver para regalo | envoltorio de regalo | papel de regalo | envolverlo = gift wrapping
 descuento para estudiantes | descuento de estudiante | descuento estudiantil = student discount
 trabajo | oficina = work
-bici | bicicleta = bike
+en bici | en bicicleta = by bike
 llueve | lluvioso = rain
 criptomonedas | cripto = bitcoin
 parecido | parecida | parecidos | similar | similares | alternativa | alternativas | algo parecido = similar
 otra cosa | algo mas = something else
+pasame con | pasadme con | comunicame con | ponme con | me pasas con | transferirme a = connect me to
+cinturones = belt
 """

@@ -150,10 +150,11 @@ magasin physique | boutique physique | vraie boutique = physical store
 carte cadeau | cartes cadeaux | bon d achat | cheque cadeau = gift card
 paquet cadeau | emballage cadeau = gift wrapping
 reduction etudiant | remise etudiant | reduction pour les etudiants = student discount
-velo = bike
+a velo | en velo = by bike
 travail | bureau = work
 pleut | pluvieux = rain
 cryptomonnaie | cryptomonnaies | crypto | bitcoins = bitcoin
 similaire | similaires | semblable | pareil | une alternative | alternative | alternatives = similar
 autre chose | quoi d autre = something else
+passez moi | passe moi | mettez moi en relation avec | me mettre en relation avec = connect me to
 """

@@ -147,11 +147,12 @@ carta regalo | buono regalo | gift card = gift card
 confezione regalo | pacchetto regalo | incarto regalo = gift wrapping
 sconto studenti | sconto per studenti = student discount
 lavoro | ufficio = work
-bici | bicicletta = bike
+in bici | in bicicletta = by bike
 piove = rain
 criptovalute | criptovaluta | cripto = bitcoin
 ne = 
 paia = pairs
 simile | simili | alternativa | alternative = similar
 qualcos altro | qualcosa d altro | altro = something else
+passami | mettimi in contatto con | mi passi = connect me to
 """

@@ -142,7 +142,7 @@ cartao presente | vale presente | cartao de presente = gift card
 embrulho para presente | embrulhar para presente | papel de presente = gift wrapping
 desconto para estudante | desconto de estudante | desconto estudantil = student discount
 trabalho | escritorio = work
-bicicleta | bike = bike
+de bicicleta | de bike | pedalando = by bike
 chove | chuvoso = rain
 bermuda | bermudas = shorts
 levo = add
@@ -150,4 +150,6 @@ pares = pairs
 criptomoedas | cripto = bitcoin
 parecido | parecida | semelhante | similar | alternativa | alternativas = similar
 outra coisa | algo mais = something else
+me passa para | me transfere para | me transfira para | me coloca com = connect me to
+cintos = belt
 """
