@@ -16,7 +16,7 @@ from bridge.notify import EVENTS
 
 from . import inbox, inbox_insights
 
-CHANNELS = ("storefront", "whatsapp")
+CHANNELS = ("storefront", "whatsapp", "app")
 TEXT_MAX = 4000
 SUMMARY_MAX = 2000
 DELIVERY_STATUSES = ("pending", "working", "delivered", "failed")

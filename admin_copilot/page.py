@@ -12,7 +12,7 @@ bp = Blueprint("admin_page", __name__, template_folder="templates")
 
 # The page's scripts in load order: the kit first, then one per tab (the plugin loads the same).
 SCRIPTS = ("admin-kit.js", "admin-inbox.js", "admin-insights.js", "admin-copilot.js",
-           "admin-webhooks.js")
+           "admin-webhooks.js", "admin-apikeys.js")
 
 
 @bp.get("/admin")

@@ -9,9 +9,9 @@ from __future__ import annotations
 from flask import Flask
 
 import admin_copilot
-from channels import agent_gateway, storefront, webhooks, whatsapp
+from channels import agent_gateway, app_api, storefront, webhooks, whatsapp
 
-from . import errors, health
+from . import cors, errors, health
 from .doctor import probe
 from .bodies import BodyBuffer
 from .core import EXTENSION, Core, build_core
@@ -23,7 +23,7 @@ from .settings import Settings, load_settings
 MAX_BODY = max(route.max_body for route in ROUTES)
 
 # Each adds its routes, pages and jobs with init_app(app, core).
-CHANNELS = (storefront, webhooks, agent_gateway, admin_copilot, whatsapp)
+CHANNELS = (storefront, webhooks, agent_gateway, admin_copilot, whatsapp, app_api)
 
 
 def create_app(settings: Settings | None = None, core: Core | None = None) -> Flask:
@@ -39,6 +39,7 @@ def create_app(settings: Settings | None = None, core: Core | None = None) -> Fl
     app.extensions[EXTENSION] = core
 
     errors.init_app(app)
+    cors.init_app(app, core.settings.storefront_origins)
     app.after_request(_no_retry_after_on_success)  # runs after flask-limiter's header hook
     core.limiter.init_app(app)
     health.init_app(app, core)

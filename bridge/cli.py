@@ -1,4 +1,5 @@
-"""The fahad-bridge command: serve, nonce, sync, migrate, and each channel's own commands.
+"""The fahad-bridge command: serve, nonce, sync, migrate, api-keys, and each channel's own
+commands.
 
 The composition root of the command line, as bridge/app.py is of the web app: with it the
 only module of ``bridge`` that imports a channel. Every command, a channel's too, is handed
@@ -14,6 +15,7 @@ import click
 from channels.whatsapp.cli import meta_check, whatsapp
 
 from . import db
+from .apikeys.cli import api_keys
 from .security import issue_nonce
 from .settings import WORKERS, Settings, SettingsError, load_settings
 
@@ -187,5 +189,6 @@ def doctor(setup: Setup, wordpress: str | None) -> None:
     click.echo("no check failed: {ok} ok, {warn} to look at, {skip} skipped".format(**counts))
 
 
-# Channels' own command groups.
+# Channels' own command groups, and the API keys'.
 main.add_command(whatsapp)
+main.add_command(api_keys)

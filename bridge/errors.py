@@ -10,9 +10,10 @@ from __future__ import annotations
 import logging
 
 import sqlalchemy as sa
-from flask import Flask, jsonify
+from flask import Flask, jsonify, request
 from flask_limiter.errors import RateLimitExceeded
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, NotFound
+from werkzeug.routing import WebsocketMismatch
 
 from .store.base import StoreError, StoreUnavailable
 
@@ -21,8 +22,13 @@ log = logging.getLogger(__name__)
 # Codes of the contract (CONTRACT.md) and of WordPress core where the bridge mirrors it.
 INVALID_NONCE = "fahad_ai_invalid_nonce"
 INVALID_SIGNATURE = "fahad_ai_invalid_signature"
+INVALID_TOKEN = "fahad_ai_invalid_token"
+ORIGIN_REFUSED = "fahad_ai_origin_refused"
 WEBHOOKS_DISABLED = "fahad_ai_webhooks_disabled"
 FORBIDDEN = "fahad_ai_forbidden"
+INVALID_API_KEY = "fahad_ai_invalid_api_key"
+BROWSER_KEY = "fahad_ai_browser_key"
+NOT_LOGGED_IN = "rest_not_logged_in"  # WordPress's own, for a route that needs a shopper
 DISABLED = "fahad_ai_disabled"
 RATE_LIMITED = "fahad_ai_rate_limited"
 DAILY_CAP = "fahad_ai_daily_cap"
@@ -48,6 +54,10 @@ INVALID_IMAGE = "fahad_ai_invalid_image"
 IMAGE_TOO_LARGE = "fahad_ai_image_too_large"
 UNSUPPORTED_IMAGE = "fahad_ai_unsupported_image"
 MISSING_PARAM = "rest_missing_callback_param"
+INVALID_AUTH = "fahad_ai_invalid_auth"  # a WebSocket's auth frame proves no one
+INVALID_FRAME = "fahad_ai_invalid_frame"  # a WebSocket frame that isn't one the chat takes
+WEBSOCKET_BUSY = "fahad_ai_busy"  # no room for another WebSocket in this worker
+WEBSOCKET_ONLY = "fahad_ai_websocket_required"  # 426: /ws without an upgrade, or a bad one
 
 
 class BridgeError(Exception):
@@ -82,6 +92,16 @@ def _http_error(exc: HTTPException):
     if isinstance(exc, RateLimitExceeded):
         return error_response(BridgeError(
             RATE_LIMITED, "Too many requests. Please wait a moment and try again.", 429))
+    if isinstance(exc, WebsocketMismatch):
+        # werkzeug's answer to a plain request for the WebSocket route (or an upgrade
+        # elsewhere, which no other route takes: that is WordPress's 404).
+        environ = request.environ  # werkzeug's test of an upgrade
+        if (environ.get("HTTP_UPGRADE", "").lower() == "websocket"
+                and "upgrade" in environ.get("HTTP_CONNECTION", "").lower()):
+            return _http_error(NotFound())
+        return error_response(BridgeError(
+            WEBSOCKET_ONLY, "This route takes a WebSocket upgrade.", 426,
+            headers={"Upgrade": "websocket", "Connection": "Upgrade"}))
     if exc.code in (404, 405):
         # WordPress answers an unknown path or method the same way.
         return error_response(BridgeError(

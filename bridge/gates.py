@@ -16,9 +16,13 @@ from urllib.parse import quote
 
 from flask import Flask, g, request
 
-from .errors import DAILY_CAP, DISABLED, FORBIDDEN, INVALID_SIGNATURE, BridgeError
-from .ratelimit import agent_limit, client_key, ip_key, poll_limit, storefront_limit
-from .routes import ROUTES, STOREFRONT_GATES, Gate, Route
+from . import stream_token
+from .apikeys import authenticate, require_scope
+from .errors import (BROWSER_KEY, DAILY_CAP, DISABLED, FORBIDDEN, INVALID_API_KEY,
+                     INVALID_SIGNATURE, INVALID_TOKEN, NOT_LOGGED_IN, BridgeError)
+from .ratelimit import (agent_limit, api_key_limit, client_key, ip_key, key_key, poll_limit,
+                        storefront_limit)
+from .routes import API_KEY_GATES, BILLABLE_GATES, ROUTES, STOREFRONT_GATES, Gate, Route
 from .security import Context, check_nonce, read_context
 from .settings import Settings
 from .usage import cap_reached
@@ -41,6 +45,7 @@ class Identity:
     cart_token: str | None = None
     rate_limit: tuple[int, int] | None = None
     client: str | None = None  # a guest's chat client id, as the plugin vouches for it
+    cart_id: str | None = None  # the demo store's cart id a stream token carries
 
     @property
     def client_key(self) -> str:
@@ -65,13 +70,34 @@ def signed_context(settings: Settings) -> Context | None:
                         request.method, raw_path(), request.get_data(cache=True))
 
 
+def shopper_identity(context: Context, via: str = "context") -> Identity:
+    """The storefront shopper a verified context (or stream token) names."""
+    return Identity(via=via, ip=context.ip, uid=context.uid, caps=context.caps,
+                    cart_token=context.cart_token, rate_limit=context.rate_limit,
+                    client=context.client, cart_id=context.cart_id)
+
+
+TOKEN_HEADER = "X-Fahad-Token"
+
+
+def token_context(settings: Settings) -> Context:
+    """A stream token's shopper (bridge.stream_token), keyed by the address the bridge sees;
+    /stream only: every other route goes through WordPress."""
+    if request.endpoint != "storefront.stream":
+        raise BridgeError(INVALID_TOKEN, "A stream token opens /stream only.", 403)
+    return stream_token.read(settings.bridge_secret, request.headers[TOKEN_HEADER],
+                             request.headers.get("X-WP-Nonce"), request.headers.get("Origin"),
+                             settings.storefront_origins, request.remote_addr or "unknown")
+
+
 def storefront_identity(settings: Settings) -> Identity:
     context = signed_context(settings)
+    via = "context"
+    if context is None and request.headers.get(TOKEN_HEADER) is not None:
+        context, via = token_context(settings), "stream-token"
     if context is not None:
-        # WordPress checked its own wp_rest nonce before forwarding.
-        return Identity(via="context", ip=context.ip, uid=context.uid, caps=context.caps,
-                        cart_token=context.cart_token, rate_limit=context.rate_limit,
-                        client=context.client)
+        # WordPress checked its own wp_rest nonce before forwarding (or minting the token).
+        return shopper_identity(context, via)
     check_nonce(settings.bridge_secret, request.headers.get("X-WP-Nonce"), settings.nonce_ttl)
     return Identity(via="nonce", ip=request.remote_addr or "unknown")
 
@@ -121,10 +147,38 @@ def agent_identity(settings: Settings) -> Identity:
     return Identity(via="direct", ip=request.remote_addr or "unknown")
 
 
+def api_key_identity(core: "Core") -> Identity:
+    """A server with an API key (``Authorization: Bearer sk_...``); ``g.principal`` is the
+    key's. Sent from a browser (an ``Origin`` header) it is refused before it is read: a key
+    in a web page is a key anyone can copy."""
+    if request.headers.get("Origin") is not None:
+        raise BridgeError(BROWSER_KEY, "API keys are for servers only; this request came from "
+                          "a browser (it has an Origin header). Call the bridge from your "
+                          "server, or use the storefront widget.", 403)
+    header = request.headers.get("Authorization", "")
+    raw = header[7:].strip() if header.startswith("Bearer ") else ""
+    principal = authenticate(raw, core.sessions) if raw else None
+    if principal is None:
+        raise BridgeError(INVALID_API_KEY, "Missing, unknown or revoked API key: send "
+                          "\"Authorization: Bearer sk_live_...\".", 401,
+                          headers={"WWW-Authenticate": 'Bearer realm="fahad-ai"'})
+    g.principal = principal
+    return Identity(via="api_key", ip=request.remote_addr or "unknown")
+
+
 # -- the gate functions ----------------------------------------------------------------
 
 def storefront(core: "Core") -> None:
     g.identity = storefront_identity(core.settings)
+    not_paused(core.settings)
+
+
+def shopper(core: "Core") -> None:
+    """A signed-in shopper: WordPress vouches for the user (a nonce names no one)."""
+    g.identity = storefront_identity(core.settings)
+    if g.identity.uid < 1:
+        raise BridgeError(NOT_LOGGED_IN, "Sign in to the store to see your orders and "
+                          "addresses.", 401)
     not_paused(core.settings)
 
 
@@ -150,18 +204,36 @@ def signed(core: "Core") -> None:
     g.identity = Identity(via="context", ip=context.ip, uid=context.uid, caps=context.caps)
 
 
+def api_key(core: "Core") -> None:
+    g.identity = api_key_identity(core)
+
+
+def api_key_billable(core: "Core") -> None:
+    g.identity = api_key_identity(core)
+    not_paused(core.settings)
+
+
 def public(core: "Core") -> None:
     pass
+
+
+def websocket(core: "Core") -> None:
+    """Nothing before the upgrade (a browser can't send headers with one): the connection's
+    first frame proves who it is, then each turn passes /stream's gates in order."""
 
 
 GATES: dict[Gate, GateCheck] = {
     Gate.STOREFRONT: storefront,
     Gate.STOREFRONT_BILLABLE: storefront,  # then the daily cap, after the rate limit
     Gate.STOREFRONT_POLL: storefront_poll,
+    Gate.SHOPPER: shopper,
     Gate.ADMIN: admin,
     Gate.AGENT: agent,
     Gate.SIGNED: signed,
+    Gate.API_KEY: api_key,
+    Gate.API_KEY_BILLABLE: api_key_billable,  # then the scope, rate limit and daily cap
     Gate.PUBLIC: public,
+    Gate.WEBSOCKET: websocket,
 }
 
 
@@ -172,14 +244,14 @@ def guard(core: "Core", route: Route, view, check: GateCheck):
     the function it wraps, and one name per route keeps one bucket hit per request.
     """
     inner = view
-    if route.gate is Gate.STOREFRONT_BILLABLE:
+    if route.gate in BILLABLE_GATES:
         @wraps(view)
         def capped(**kwargs):
             under_daily_cap(core)
             return view(**kwargs)
         inner = capped
     limiter = core.limiter
-    if route.gate in STOREFRONT_GATES:
+    if route.gate in STOREFRONT_GATES or route.gate is Gate.SHOPPER:
         inner = limiter.shared_limit(storefront_limit(core.settings), scope="storefront",
                                      key_func=client_key)(inner)
     elif route.gate is Gate.STOREFRONT_POLL:
@@ -188,11 +260,15 @@ def guard(core: "Core", route: Route, view, check: GateCheck):
     elif route.gate is Gate.AGENT:
         inner = limiter.shared_limit(agent_limit(core.settings), scope="agent",
                                      key_func=ip_key)(inner)
+    elif route.gate in API_KEY_GATES:
+        inner = limiter.shared_limit(api_key_limit, scope="api-key", key_func=key_key)(inner)
 
     @wraps(view)
     def gated(**kwargs):
         request.max_content_length = route.max_body
         check(core)
+        if route.scope is not None:  # a key without the route's scope consumes nothing
+            require_scope(g.get("principal"), route.scope)
         return inner(**kwargs)
 
     return gated
@@ -209,6 +285,7 @@ def register(app: Flask, core: "Core", views: dict[str, Callable],
     for route in ROUTES:
         view = views.get(route.endpoint)
         if view is not None:
+            # werkzeug matches an upgrade only to a rule marked websocket, and nothing else to it.
             app.add_url_rule(route.url, route.endpoint,
                              guard(core, route, view, checks[route.gate]),
-                             methods=[route.method])
+                             methods=[route.method], websocket=route.gate is Gate.WEBSOCKET)

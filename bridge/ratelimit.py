@@ -71,6 +71,16 @@ def storefront_limit(settings: Settings) -> Callable[[], str]:
     return value
 
 
+def key_key() -> str:
+    """An API key's bucket: one per key, whichever app user it speaks for."""
+    return "k" + g.principal.key_id
+
+
+def api_key_limit() -> str:
+    """The API key's own limit, set when the key was made."""
+    return f"{g.principal.rate_limit} per {g.principal.rate_window} second"
+
+
 def agent_limit(settings: Settings) -> str:
     return f"{settings.agent_rate_limit} per {settings.agent_rate_window} second"
 

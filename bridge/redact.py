@@ -3,6 +3,7 @@
 ``Redactor`` masks the values of the configured secrets (and of passwords in configured
 URLs) wherever they appear, and the values of query parameters whose names say they are
 secret (``hub.verify_token``, ``hub.challenge``, ``oauth_signature``, ``access_token``...).
+API keys (``sk_live_...``, ``sk_test_...``) are masked by their shape.
 ``RedactingFilter`` applies it to every record a logging handler writes, traceback included.
 """
 from __future__ import annotations
@@ -23,6 +24,8 @@ SENSITIVE_NAME = re.compile(
     r"context|credential", re.IGNORECASE)
 # name=value inside a query string: after ?, & or ;, up to the next separator or space.
 _PARAM = re.compile(r"(?<=[?&;])([^=&;?#\s\"']+)=([^&;#\s\"']*)")
+# The bridge's own API keys (bridge.apikeys), wherever one turns up (a URL, a message).
+_API_KEY = re.compile(r"sk_(?:live|test)_[A-Za-z0-9]{32}")
 # Shorter values are not masked: they would hide ordinary words, and are no secret anyway.
 MIN_SECRET = 4
 
@@ -57,6 +60,8 @@ class Redactor:
         for secret in self.secrets:
             if secret in text:
                 text = text.replace(secret, MASK)
+        if "sk_" in text:
+            text = _API_KEY.sub(MASK, text)
         if "=" in text:
             text = _PARAM.sub(self._param, text)
         return text

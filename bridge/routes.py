@@ -18,11 +18,15 @@ class Gate(StrEnum):
     STOREFRONT = "storefront"  # nonce or signed context, soft pause, rate limit
     STOREFRONT_BILLABLE = "storefront+cap"  # the same, then the daily cap
     STOREFRONT_POLL = "storefront-poll"  # nonce or signed context, a rate bucket of its own
+    SHOPPER = "shopper"  # a signed-in shopper's signed context, soft pause, the storefront limit
     ADMIN = "admin"  # signed context with manage_woocommerce
     WHATSAPP = "whatsapp"  # verify token / X-Hub-Signature-256
     STORE_WEBHOOK = "store-webhook"  # X-WC-Webhook-Signature
     AGENT = "agent"  # public and read only, with its own per-IP rate limit
+    WEBSOCKET = "websocket"  # the upgrade; its first frame proves who (storefront/socket_chat.py)
     SIGNED = "signed"  # a signed context and nothing else (fahad-bridge doctor's round trip)
+    API_KEY = "api-key"  # a server's API key (no browser Origin), its scope, its rate limit
+    API_KEY_BILLABLE = "api-key+cap"  # the same, then soft pause and the daily cap
     PUBLIC = "public"
 
 
@@ -33,6 +37,7 @@ class Route:
     endpoint: str
     gate: Gate
     max_body: int = DEFAULT_BODY
+    scope: str | None = None  # the API key scope the route needs (API_KEY gates)
 
     @property
     def url(self) -> str:
@@ -50,6 +55,8 @@ ROUTES = (
           5 * 1024 * KIB + 64 * KIB),
     Route("POST", "/handoff", "storefront.handoff", Gate.STOREFRONT),
     Route("GET", "/conversation", "storefront.conversation", Gate.STOREFRONT_POLL),
+    # The chat over a WebSocket; its frames are capped by websocket_max_message.
+    Route("GET", "/ws", "storefront.websocket", Gate.WEBSOCKET),
     Route("POST", "/conversation/erase", "storefront.erase", Gate.STOREFRONT),
     Route("GET", "/whatsapp", "whatsapp.handshake", Gate.WHATSAPP),
     # Meta batches at most a few hundred small updates per delivery.
@@ -77,7 +84,29 @@ ROUTES = (
     # JSON-RPC messages are small; 64 KiB leaves room for a client's capabilities.
     Route("POST", "/agent/mcp", "agent_gateway.mcp", Gate.AGENT, 64 * KIB),
     Route("GET", "/doctor", "doctor.probe", Gate.SIGNED),
+    # A signed-in shopper's own orders and saved addresses (read only).
+    Route("GET", "/orders", "storefront.orders", Gate.SHOPPER),
+    Route("GET", "/order", "storefront.order", Gate.SHOPPER),
+    Route("GET", "/addresses", "storefront.addresses", Gate.SHOPPER),
+    # Apps and headless shops, with a server-side API key and their own user id.
+    Route("POST", "/app/message", "app_api.message", Gate.API_KEY_BILLABLE, 256 * KIB,
+          scope="chat"),
+    Route("POST", "/app/stream", "app_api.stream", Gate.API_KEY_BILLABLE, 256 * KIB,
+          scope="chat"),
+    Route("GET", "/app/conversations", "app_api.conversations", Gate.API_KEY,
+          scope="conversations:read"),
+    Route("GET", "/app/conversation", "app_api.conversation", Gate.API_KEY,
+          scope="conversations:read"),
+    Route("GET", "/app/orders", "app_api.orders", Gate.API_KEY, scope="orders:read"),
+    Route("GET", "/app/order", "app_api.order", Gate.API_KEY, scope="orders:read"),
+    Route("GET", "/app/addresses", "app_api.addresses", Gate.API_KEY, scope="orders:read"),
+    Route("GET", "/admin/api-keys", "app_api.keys", Gate.ADMIN),
+    Route("POST", "/admin/api-keys", "app_api.create_key", Gate.ADMIN),
+    Route("POST", "/admin/api-keys/revoke", "app_api.revoke_key", Gate.ADMIN),
+    Route("POST", "/admin/api-keys/customer", "app_api.link_customer", Gate.ADMIN),
 )
 
 STOREFRONT_GATES = (Gate.STOREFRONT, Gate.STOREFRONT_BILLABLE)
+API_KEY_GATES = (Gate.API_KEY, Gate.API_KEY_BILLABLE)
+BILLABLE_GATES = (Gate.STOREFRONT_BILLABLE, Gate.API_KEY_BILLABLE)
 

@@ -42,6 +42,7 @@ class Context:
     cart_token: str | None = None
     rate_limit: tuple[int, int] | None = None  # (limit, window) from WordPress's filters
     client: str | None = None  # the plugin's random chat client id of a guest (its cookie)
+    cart_id: str | None = None  # a stream token's demo-store cart id (the plugin's cookie)
 
 
 def issue_nonce(secret: str) -> str:
@@ -100,32 +101,39 @@ def read_context(secret: str, value: str, signature: str | None, method: str, pa
 
 
 def _parse(data: dict) -> Context:
-    uid, caps, ip, iat = data.get("uid"), data.get("caps", []), data.get("ip"), data.get("iat")
-    if not _is_int(uid) or uid < 0:
-        raise _refuse("The signed context's uid must be a non-negative integer.")
-    if not isinstance(caps, list) or not all(isinstance(c, str) for c in caps):
-        raise _refuse("The signed context's caps must be a list of strings.")
+    ip, iat = data.get("ip"), data.get("iat")
     if not _is_int(iat):
         raise _refuse("The signed context's iat must be a unix time.")
     try:
         ip = str(ipaddress.ip_address(ip))
     except ValueError:
         raise _refuse("The signed context's ip is not an IP address.") from None
+    return Context(ip=ip, iat=iat, **shopper_fields(data, _refuse))
+
+
+def shopper_fields(data: dict, refuse) -> dict:
+    """uid, caps, cart_token, rate_limit and client of a context (or a stream token), each
+    checked; ``refuse(message)`` makes the error to raise."""
+    uid, caps = data.get("uid"), data.get("caps", [])
+    if not _is_int(uid) or uid < 0:
+        raise refuse("The signed context's uid must be a non-negative integer.")
+    if not isinstance(caps, list) or not all(isinstance(c, str) for c in caps):
+        raise refuse("The signed context's caps must be a list of strings.")
     cart_token = data.get("cart_token")
     if cart_token is not None and (not isinstance(cart_token, str) or len(cart_token) > 4096):
-        raise _refuse("The signed context's cart_token must be a string.")
+        raise refuse("The signed context's cart_token must be a string.")
     rate_limit = data.get("rate_limit")
     if rate_limit is not None:
         limit = rate_limit.get("limit") if isinstance(rate_limit, dict) else None
         window = rate_limit.get("window") if isinstance(rate_limit, dict) else None
         if not (_is_int(limit) and _is_int(window) and limit >= 1 and window >= 1):
-            raise _refuse("The signed context's rate_limit needs a positive limit and window.")
+            raise refuse("The signed context's rate_limit needs a positive limit and window.")
         rate_limit = (limit, window)
     client = data.get("client")
     if client is not None and not (isinstance(client, str) and _CLIENT.fullmatch(client)):
-        raise _refuse("The signed context's client must be 22 to 64 of [A-Za-z0-9_-].")
-    return Context(uid=uid, caps=tuple(caps), ip=ip, iat=iat, cart_token=cart_token or None,
-                   rate_limit=rate_limit, client=client)
+        raise refuse("The signed context's client must be 22 to 64 of [A-Za-z0-9_-].")
+    return dict(uid=uid, caps=tuple(caps), cart_token=cart_token or None,
+                rate_limit=rate_limit, client=client)
 
 
 def _is_int(value) -> bool:

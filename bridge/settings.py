@@ -43,6 +43,7 @@ _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 # A host name (letters, digits, hyphens, dots), or "*." and one for all its subdomains.
 _LABEL = r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?"
+_ORIGIN = re.compile(r"https?://[a-z0-9.-]+(:[0-9]{1,5})?|https?://\[[0-9a-f:.]+\](:[0-9]{1,5})?")
 _HOST_NAME = re.compile(rf"(?:\*\.)?{_LABEL}(?:\.{_LABEL})*\.?", re.IGNORECASE)
 
 
@@ -75,9 +76,17 @@ class Settings:
     daily_cap: int = 0
     paused: bool = False
     nonce_ttl: int = 43200
+    websocket_max_message: int = 262144
+    websocket_frames_per_minute: int = 60
+    websocket_max_turns: int = 200
+    websocket_idle_timeout: float = 300.0
+    websocket_connections: int = 1000
+    storefront_origins: tuple[str, ...] = ()
     admin_token: str = _secret()
     agent_rate_limit: int = 120
     agent_rate_window: int = 60
+    api_key_rate_limit: int = 60
+    api_key_rate_window: int = 60
 
     store: str = "demo"
     wc_url: str = ""
@@ -140,12 +149,14 @@ class Settings:
     assistant_tone: str = "friendly, concise and practical"
     store_policies: str = ""
     support_contact: str = ""
+    personas: dict = field(default_factory=dict, hash=False, compare=False)
 
     def __post_init__(self) -> None:
         # Every message names the variable a person sets (FAHAD_WC_URL, not wc_url).
         n = env_name
         _check_positive(self, "rate_limit", "rate_window", "nonce_ttl", "model_max_tokens",
-                        "model_max_calls", "agent_rate_limit", "agent_rate_window")
+                        "model_max_calls", "agent_rate_limit", "agent_rate_window",
+                        "api_key_rate_limit", "api_key_rate_window")
         if self.model_timeout <= 0 or self.model_max_retries < 0 or self.monthly_budget < 0:
             raise SettingsError(f"{n('model_timeout')} must be positive; "
                                 f"{n('model_max_retries')} and {n('monthly_budget')} 0 or more")
@@ -182,7 +193,11 @@ class Settings:
             raise SettingsError(f"{n('trusted_proxies')}: {exc}") from None
         if self.client_timeout <= 0:
             raise SettingsError(f"{n('client_timeout')} must be positive")
-        _check_positive(self, "client_min_rate")
+        _check_positive(self, "client_min_rate", "websocket_max_message",
+                        "websocket_frames_per_minute", "websocket_max_turns",
+                        "websocket_connections")
+        if self.websocket_idle_timeout <= 0:
+            raise SettingsError(f"{n('websocket_idle_timeout')} must be positive")
         if self.worker not in WORKERS:
             raise SettingsError(f"{n('worker')} must be 'gevent' or 'gthread'")
         _check_positive(self, "visual_max_pixels", "visual_max_decode_mib", "visual_sync_batch")
@@ -195,6 +210,11 @@ class Settings:
         if self.retention_days < 0:
             raise SettingsError(f"{n('retention_days')} must be 0 (keep) or more")
         _check_webhooks(self.webhooks)
+        for origin in self.storefront_origins:
+            if not _ORIGIN.fullmatch(origin):
+                raise SettingsError(f"{n('storefront_origins')}: {origin!r} is not an origin "
+                                    "(scheme://host[:port], no path)")
+        _check_personas(self.personas)
         for host in self.image_hosts:
             if not _HOST_NAME.fullmatch(host):
                 raise SettingsError(f"{n('image_hosts')} takes host names such as "
@@ -234,6 +254,22 @@ class Settings:
 WORKERS = ("gevent", "gthread")
 WEBHOOK_EVENTS = ("conversation.escalated", "conversation.resolved", "feedback.created",
                   "cart.updated")
+
+
+def _check_personas(personas: dict) -> None:
+    """Each persona: a name a request can send, a tone, optional instructions."""
+    for name, persona in personas.items():
+        if not (isinstance(name, str) and re.fullmatch(r"[a-z0-9_-]{1,40}", name)):
+            raise SettingsError("FAHAD_PERSONAS: each persona's name is 1-40 lowercase letters, "
+                                "digits, _ or -")
+        if not isinstance(persona, dict) or not isinstance(persona.get("tone"), str) \
+                or not 0 < len(persona["tone"]) <= 200:
+            raise SettingsError(f"FAHAD_PERSONAS {name} needs a tone (1-200 characters)")
+        extra = set(persona) - {"tone", "instructions"}
+        instructions = persona.get("instructions", "")
+        if extra or not isinstance(instructions, str) or len(instructions) > 2000:
+            raise SettingsError(f"FAHAD_PERSONAS {name} takes a tone and instructions (text "
+                                "of at most 2000 characters)")
 
 
 def _check_webhooks(webhooks: dict) -> None:

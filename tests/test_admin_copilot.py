@@ -18,8 +18,9 @@ from bridge.store.readonly import ReadOnlyStore
 from conftest import Shopper, WordPress, make_app
 
 ADMIN = [r for r in ROUTES if r.gate is Gate.ADMIN]
-# The copilot's own reads; the inbox's routes (tests/test_inbox*.py) have their own tests.
-COPILOT = [r for r in ADMIN if not r.endpoint.startswith("admin_copilot.")
+# The copilot's own reads; the inbox's routes (tests/test_inbox*.py) and the API keys'
+# (tests/test_api_keys.py) have their own tests.
+COPILOT = [r for r in ADMIN if not r.endpoint.startswith(("admin_copilot.", "app_api."))
            or r.endpoint.split(".")[1] in ("insights", "sale_candidates", "product_context",
                                            "review_drafts")]
 MANAGER = ["manage_woocommerce", "read"]

@@ -300,7 +300,7 @@ def test_past_the_monthly_budget_turns_go_offline_without_calling_claude(
 
 def test_a_silent_provider_gets_keep_alive_comments(claude_shopper, fake_anthropic,
                                                      monkeypatch):
-    from channels.storefront import render
+    from bridge.agent import render
     monkeypatch.setattr(render, "KEEPALIVE", 0.02)
     fake_anthropic.reply(Message([Text("Slow answer here")], pace=0.1))
     response = claude_shopper.post("/stream", HI)

@@ -17,7 +17,8 @@ import pytest
 from bridge.catalog.cards import card
 from conftest import make_app
 from conversations import report
-from conversations.cases import CLASSES, DEV, HELD_OUT, Case, Suite, Turn, load, validate
+from conversations.cases import (CLASSES, DEV, FRESH, HELD_OUT, Case, Suite, Turn, load,
+                                 validate)
 from conversations.checks import TurnView, check_turn
 from conversations.figures import Facts, claims, invented
 from conversations.language import LANGUAGES, StoreText, detect
@@ -70,6 +71,17 @@ def test_the_cases_are_well_formed_and_true_to_the_demo_store(shop):
         assert {c.cls for c in suite.cases} == set(CLASSES)
     assert {c.lang for c in dev.cases} == set(LANGUAGES)
     assert all(len(c.turns) >= 2 or c.prior for c in everything.cases)
+
+
+def test_the_fresh_held_out_set_is_well_formed_and_apart_from_the_others(shop):
+    dev, held, fresh = load(DEV), load(HELD_OUT), load(FRESH)
+    everything = Suite(stores={**dev.stores, **fresh.stores},
+                       cases=dev.cases + held.cases + fresh.cases)
+    assert validate(everything, shop) == []  # ids unique across all three files too
+    assert len(fresh.cases) >= 40
+    assert {c.cls for c in fresh.cases} == set(CLASSES)
+    assert {c.lang for c in fresh.cases} == set(LANGUAGES)
+    assert all(c.source for c in fresh.cases)
 
 
 def test_validation_refuses_a_case_the_store_contradicts(shop):

@@ -142,10 +142,19 @@ WITHOUT_DATABASE = {
     "/admin/conversation/take-over": 503, "/admin/conversation/hand-back": 503,
     "/admin/conversation/resolve": 503, "/admin/conversation/erase": 503,
     "/admin/webhook-deliveries": 503, "/admin/inbox-insights": 503,
+    # API keys live in the bridge's database; a request without a key, or a shopper's
+    # without a signed context, is refused at the gate before any storage.
+    "/admin/api-keys": 503, "/admin/api-keys/revoke": 503, "/admin/api-keys/customer": 503,
+    "/app/message": 401, "/app/stream": 401, "/app/conversations": 401,
+    "/app/conversation": 401, "/app/orders": 401, "/app/order": 401, "/app/addresses": 401,
+    "/orders": 403, "/order": 403, "/addresses": 403,
 }
 # What the inbox's writes are sent (each names a conversation the database can't look up).
 ADMIN_BODIES = {"/admin/conversation/reply": {"id": "cv_gone", "text": "Hello"},
-                "/admin/conversation/resolve": {"id": "cv_gone", "summary": "done"}}
+                "/admin/conversation/resolve": {"id": "cv_gone", "summary": "done"},
+                "/admin/api-keys": {"name": "app", "scopes": ["chat"]},
+                "/admin/api-keys/customer": {"key_id": "ak_0000000000", "app_user": "u1",
+                                             "customer_id": 2}}
 QUERIES = {"/admin/product-context": "id=110", "/admin/conversation": "id=cv_gone",
            "/conversation": "ref=gate-test-0001", "/agent/search": "q=hoodie",
            "/agent/product": "id=110", "/agent/checkout-handoff": "ids=101"}

@@ -40,6 +40,7 @@ DOWN = {
     "/admin/conversation": ("id=cv_unknown", 404),
     "/admin/webhook-deliveries": ("", 200),
     "/admin/inbox-insights": ("days=7", 200),
+    "/admin/api-keys": ("", 200),  # the bridge's own table too
 }
 READS = [r for r in ROUTES if r.gate in (Gate.ADMIN, Gate.AGENT) and r.method == "GET"]
 

@@ -3,6 +3,7 @@ its shipping zones, approved reviews fenced as data, and the store's address, em
 pages beside the merchant's own words. WooCommerce through the loopback fake, and the demo."""
 
 import copy
+import json
 
 import pytest
 
@@ -72,7 +73,7 @@ def test_a_postcode_zone_comes_before_its_country_and_its_absence_is_flagged(fak
     assert local["methods"] == [
         {"title": "Local pickup", "kind": "local_pickup"},
         {"title": "Free shipping", "kind": "free_shipping", "cost": "0.00",
-         "only_with": "an order of at least 50.00"}]
+         "min_amount": "50.00", "only_with": "an order of at least 50.00"}]
     assert call(woo, "get_shipping_options", country="US",
                 postcode="10001").content["zone"] == "United States"
     vague = call(woo, "get_shipping_options", country="US").content
@@ -99,6 +100,16 @@ def test_a_disabled_method_is_not_offered_and_shipping_countries_are_respected(f
                 setting["value"] = ["CA"]
     us = call(woo, "get_shipping_options", country="US").content
     assert us["ships"] is False  # a zone exists, but the store ships only to Canada
+    assert call(woo, "get_store_policies", topic="shipping").content["ships_only_to"] == ["CA"]
+
+
+def test_a_store_with_shipping_switched_off_ships_nowhere(fake, woo):
+    with fake.catalog.lock:
+        next(s for s in fake.shop.settings
+             if s["id"] == "woocommerce_ship_to_countries")["value"] = "disabled"
+    result = call(woo, "get_shipping_options", country="US")
+    assert result.ok and result.content["ships"] is False
+    assert call(woo, "get_shipping_options").content["zones"] == []
 
 
 def test_without_a_country_every_served_zone_is_listed(fake, woo):
@@ -150,6 +161,18 @@ def test_only_approved_reviews_come_back_without_the_reviewers_email(fake, woo):
     texts = [r["text"] for r in call(woo, "get_product_reviews", product_id=14,
                                      limit=10).content["reviews"]]
     assert "Spam spam" not in texts and "example.com" not in str(tote)
+
+
+def test_reviews_are_one_page_of_the_limit_newest_first(fake, woo):
+    for n in range(3):
+        add_review(fake, 14, f"Review number {n}", review_id=80 + n)
+        with fake.catalog.lock:
+            fake.catalog.reviews[80 + n].update(date_created=f"2026-11-1{n}T10:00:00",
+                                                date_created_gmt=f"2026-11-1{n}T10:00:00")
+    content = call(woo, "get_product_reviews", product_id=14, limit=2).content
+    assert [r["text"] for r in content["reviews"]] == ["Review number 2", "Review number 1"]
+    asked = [e for e in fake.log.to("/wp-json/wc/v3/products/reviews")]
+    assert len(asked) == 1 and asked[0].arg("per_page") == "2"
 
 
 def test_an_unpublished_products_reviews_never_leave(fake, woo):
@@ -205,18 +228,31 @@ def test_policies_add_the_stores_address_email_and_published_pages(fake, woo):
     assert "shipping_zones" not in returns
 
 
+def test_payment_answers_name_only_the_gateways_the_checkout_offers(fake, woo):
+    content = call(woo, "get_store_policies", topic="payment").content
+    assert content["payment_methods"] == ["Cash on delivery"]  # bank transfer, cheque are off
+    assert "shipping_zones" not in content and "pages" not in content
+    fake.shipping.gateways[0]["enabled"] = True
+    fresh = WooCommerceStore(WooHttp(fake.url, *READ, 5.0), "Recorded Shop")
+    assert call(fresh, "get_store_policies", topic="payment").content["payment_methods"] == [
+        "Direct bank transfer", "Cash on delivery"]
+
+
 def test_with_the_store_down_the_merchants_own_words_still_answer(fake, woo):
     fake.stop()
     result = call(woo, "get_store_policies", topic="delivery")
     assert result.ok and result.content["policies"] == "Delivery: 2-4 working days in the US."
     assert result.content["store_unavailable"] and "could not be read" in result.content["note"]
+    unsaid = call(woo, "get_store_policies", topic="payment").content  # settings say nothing
+    assert "can't tell yet" in unsaid["note"] and "published nothing" not in unsaid["note"]
 
 
 def test_when_nobody_says_anything_the_tool_says_so(fake, woo):
     tool = STOREFRONT_TOOLS["get_store_policies"]
     ctx = ToolContext(store=woo, index=None)
-    content = tool.handler(ctx, {"topic": "payment"}).content
+    content = tool.handler(ctx, {"topic": "delivery"}).content
     assert content["policies"] == "" and "published nothing" in content["note"]
+    assert set(content) == {"policies", "support_contact", "store", "note"}
 
 
 # -- the demo store ------------------------------------------------------------------------
@@ -225,7 +261,8 @@ def test_the_demo_ships_like_a_woocommerce_shop_set_up_with_zones(demo):
     us = call(demo, "get_shipping_options", country="US").content
     assert us["zone"] == "United States" and us["postcode_matters"]
     assert us["methods"][1] == {"title": "Free shipping", "kind": "free_shipping",
-                                "cost": "0.00", "only_with": "an order of at least 75.00"}
+                                "cost": "0.00", "min_amount": "75.00",
+                                "only_with": "an order of at least 75.00"}
     local = call(demo, "get_shipping_options", country="US", postcode="62704").content
     assert local["zone"] == "Springfield" and local["methods"][0]["cost"] == "0.00"
     assert call(demo, "get_shipping_options", country="FR").content["methods"][0]["cost"] \
@@ -244,5 +281,29 @@ def test_the_demos_reviews_are_approved_ones_of_shown_products_only(demo):
     content = call(demo, "get_product_reviews", product_id=rated.id, limit=10).content
     approved = [r for r in demo.data.reviews
                 if r.product_id == rated.id and r.status == "approved"]
-    assert content["approved_reviews"] == len(approved) and content["reviews"]
+    assert len(content["reviews"]) == min(10, len(approved)) == content["rating_count"]
     assert content["average_rating"] == str(rated.average_rating)
+
+
+# -- through Claude ------------------------------------------------------------------------
+
+def test_claude_reads_shipping_options_and_may_state_the_cost_they_return(
+        claude_shopper, fake_anthropic):
+    from fakes.anthropic_api import Message, Text, ToolUse
+
+    def answer(request):
+        block = request["messages"][-1]["content"][0]
+        assert block["content"].startswith(f"<{FENCE}>")
+        inner = block["content"].removeprefix(f"<{FENCE}>").removesuffix(f"</{FENCE}>")
+        result = json.loads(inner)
+        method = result["methods"][0]
+        return Message([Text(f"Yes: {method['title']} to France costs ${method['cost']}. "
+                             "Express costs $9.99.")])
+
+    fake_anthropic.reply(Message([ToolUse("get_shipping_options", {"country": "FR"})]), answer)
+    response = claude_shopper.post("/message", {"messages": [
+        {"role": "user", "content": "do you ship to France? how much?"}]})
+    assert response.status_code == 200
+    message = response.get_json()["message"]
+    assert message.startswith("Yes: International shipping to France costs $15.00.")
+    assert "9.99" not in message  # a cost no tool returned is caught

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+import time
 from dataclasses import dataclass
 from typing import Iterator
 
@@ -28,8 +29,10 @@ from ..settings import Settings
 from ..store.base import Store
 from ..usage import budget_spent, model_event
 from . import history
+from .actions import actions, metadata
 from .events import Chunk, Done, Event
 from .honesty import ClaimCheck
+from .offline import more as offline_more
 from .offline import person as offline_person
 from .policies import StorePolicies
 from .providers import Provider, run_chain
@@ -56,6 +59,10 @@ class TurnRequest:
     # "it" and "this" mean in this turn. Tools read it through the store, so an id that is not
     # published reads as unknown, as any other id would.
     viewing: int | None = None
+    # Preferences, page context, persona and a page token (bridge.asks.read_asks).
+    asks: object | None = None
+    # False for a test-mode API key on a live store: the turn's cart tools refuse.
+    cart_writes: bool = True
 
 
 @dataclass(frozen=True)
@@ -95,6 +102,7 @@ class Agent:
                                  cards_of=index.cards)
 
     def run(self, request: TurnRequest) -> Iterator[Event]:
+        started = time.monotonic()
         found = self._recall(request)
         if found.status in SILENT:  # a person has it: keep the message for them, say nothing
             message_ref = self._keep(found, request.messages[-1]["content"])
@@ -105,13 +113,26 @@ class Agent:
         if request.viewing:
             memory = {**memory, "focus": request.viewing,
                       "seen": list(dict.fromkeys([request.viewing, *memory.get("seen", [])]))}
+        asks = request.asks
         ctx = ToolContext(store=self.store, index=self.index, cart_ref=request.cart_ref,
-                          shopper_id=request.shopper_id, policies=self.policies, **memory)
+                          shopper_id=request.shopper_id, policies=self.policies,
+                          preferences=getattr(asks, "preferences", None),
+                          secret=self.settings.bridge_secret,
+                          cart_writes=request.cart_writes, **memory)
         turn = Turn(messages=request.messages, tools=self.tools, ctx=ctx,
                     channel=request.channel, language=request.language,
-                    conversation_ref=found.ref, viewing=request.viewing)
+                    conversation_ref=found.ref, viewing=request.viewing, asks=asks,
+                    last_search=memory.get("next_page"))
         degraded = False
-        if wants_person(turn.question) and "handoff_to_person" in self.tools:
+        token = getattr(asks, "page_token", None)
+        if token and "search_products" in self.tools:
+            # The widget's "more" or a refinement chip: the search itself, no model needed.
+            for event in offline_more.page(turn, token):
+                if isinstance(event, Chunk):
+                    turn.text.append(event.content)
+                yield event
+            provider = "paging"
+        elif wants_person(turn.question) and "handoff_to_person" in self.tools:
             result = yield from turn.use("handoff_to_person", {"reason": "asked for a person"})
             words = offline_person.sentence(turn, result.content["ref"])  # their language
             turn.text.append(words)
@@ -122,10 +143,12 @@ class Agent:
             provider, failed = yield from run_chain(turn, providers, self.claims.screen)
             degraded = degraded or failed
         message_ref = new_ref("msg")
-        self._save(request, found, message_ref, turn, provider, degraded)
+        intent = self._save(request, found, message_ref, turn, provider, degraded)
         handoff = {"status": "escalated", "ref": ctx.handoff["ref"]} if ctx.handoff else None
         yield Done(conversation_ref=found.ref, message_ref=message_ref, degraded=degraded,
-                   handoff=handoff)
+                   handoff=handoff, actions=tuple(actions(turn.calls, self.settings.store_url)),
+                   intent=intent,
+                   metadata=metadata(provider, turn.usage, started, time.monotonic()))
 
     def _chain(self) -> tuple[list[Provider], bool]:
         """The providers for this turn; past the monthly budget only the free ones (degraded)."""
@@ -167,12 +190,13 @@ class Agent:
             return add_shopper_message(session, conversation, text).ref
 
     def _save(self, request: TurnRequest, found: Recalled, message_ref: str, turn: Turn,
-              provider: str, degraded: bool) -> None:
+              provider: str, degraded: bool) -> str:
         """Store the exchange, the conversation's memory, labels and escalation and the
-        analytics in one transaction (the turn's one write): all of it or none."""
+        analytics in one transaction (the turn's one write): all of it or none; the
+        turn's intent."""
         now = utc_now()
         ctx = turn.ctx
-        memory = history.updated({"seen": ctx.seen}, ctx.shown, ctx.focus)
+        memory = history.updated({"seen": ctx.seen}, ctx.shown, ctx.focus, ctx.next_page)
         names = [c.name for c in turn.calls]
         intent, mood = label(turn.question, names)
         row = {"updated_at": now, "memory": memory, "intent": intent, "sentiment": mood}
@@ -224,3 +248,4 @@ class Agent:
                     "changes": [{"tool": c.name, **c.args} for c in turn.calls
                                 if c.result.cart is not None and c.name != "view_cart"]},
                     conversation_id=found.id)
+        return intent

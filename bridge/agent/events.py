@@ -26,6 +26,8 @@ class ToolCalled:
 class Products:
     type: ClassVar[str] = "products"
     products: tuple[dict, ...]
+    # A search's total, facets and next page token (tools/search.py ``displayed``).
+    search: dict | None = None
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,9 @@ class Done:
     message_ref: str
     degraded: bool = False
     handoff: dict | None = None  # {"status", "ref"} while a person is asked for or answering
+    actions: tuple[dict, ...] = ()  # built from tool results (actions.py), never model text
+    intent: str | None = None
+    metadata: dict | None = None  # provider, model, tokens, latency_ms
 
 
 @dataclass(frozen=True)
@@ -62,22 +67,24 @@ class Answer:
     cards: tuple[dict, ...]  # each product once, in the order first shown
     rows: tuple[dict, ...]  # the last comparison; a later one replaces an earlier
     done: Done | None  # None when the turn ended without one
+    search: dict | None = None  # the last search's total, facets and next page token
 
 
 def collect(events: Iterable[Event]) -> Answer:
     """Fold a turn's events into its ``Answer``."""
-    text, cards, rows, done = [], {}, (), None
+    text, cards, rows, done, search = [], {}, (), None, None
     for event in events:
         if isinstance(event, Chunk):
             text.append(event.content)
         elif isinstance(event, Products):
             for card in event.products:
                 cards.setdefault(card["id"], card)
+            search = event.search or search
         elif isinstance(event, Comparison):
             rows = tuple(event.rows)
         elif isinstance(event, Done):
             done = event
-    return Answer("".join(text), tuple(cards.values()), rows, done)
+    return Answer("".join(text), tuple(cards.values()), rows, done, search)
 
 
 def wire(event: Event) -> dict:
@@ -88,6 +95,8 @@ def wire(event: Event) -> dict:
         body = {"name": event.name}
     elif isinstance(event, Products):
         body = {"products": list(event.products)}
+        if event.search:
+            body["search"] = event.search
     elif isinstance(event, Comparison):
         body = {"rows": list(event.rows)}
     elif isinstance(event, Done):
@@ -96,6 +105,9 @@ def wire(event: Event) -> dict:
             body["degraded"] = True
         if event.handoff:
             body["handoff"] = dict(event.handoff)
+        if event.metadata is not None:
+            body.update(actions=list(event.actions), intent=event.intent,
+                        metadata=event.metadata)
     else:
         body = {"code": event.code, "message": event.message}
     return {"type": event.type, **body}

@@ -5,7 +5,8 @@ whose customers' apps send no transcript, such as WhatsApp), read from its Messa
 The memory is one JSON value on the row, written by the turn's own save, so a turn reads one
 row however long the conversation is: ``shown`` (the last answer's products, in order),
 ``focus`` (the product it was about) and ``seen`` (every product shown, newest first, the
-latest ``SEEN_MAX``).
+latest ``SEEN_MAX``) and ``next_page`` (the last search's next page token, for "show me
+more" next turn).
 """
 from __future__ import annotations
 
@@ -31,16 +32,22 @@ def remembered(memory) -> dict:
     """A stored memory in its full shape; anything missing or malformed counts as empty."""
     memory = memory if isinstance(memory, dict) else {}
     focus = memory.get("focus")
+    token = memory.get("next_page")
     return {"shown": _ids(memory.get("shown")),
             "focus": focus if isinstance(focus, int) and not isinstance(focus, bool) else None,
-            "seen": _ids(memory.get("seen"))}
+            "seen": _ids(memory.get("seen"))} | (
+        {"next_page": token} if isinstance(token, str) else {})
 
 
-def updated(memory: dict, shown: list[int], focus: int | None) -> dict:
-    """The memory after an answer that left ``shown`` and ``focus`` current."""
+def updated(memory: dict, shown: list[int], focus: int | None,
+            next_page: str | None = None) -> dict:
+    """The memory after an answer that left ``shown``, ``focus`` and ``next_page`` current."""
     seen = [i for i in [*shown, focus, *memory.get("seen", [])] if i]
-    return {"shown": list(shown), "focus": focus,
+    kept = {"shown": list(shown), "focus": focus,
             "seen": list(dict.fromkeys(seen))[:SEEN_MAX]}
+    if next_page:
+        kept["next_page"] = next_page
+    return kept
 
 
 def _ids(value) -> list[int]:

@@ -63,7 +63,8 @@ def system_prompt(settings: Settings, store_name: str, currency: str) -> str:
 
 
 def turn_note(channel: str, signed_in: bool, language: str | None,
-              writes_in: str | None = None, viewing: int | None = None) -> str:
+              writes_in: str | None = None, viewing: int | None = None, asks=None,
+              last_search: str | None = None) -> str:
     """What changes per turn, kept out of the cached prompt: the shopper's language is read
     from their latest message every turn, so a switch is followed at once."""
     note = [f"Channel: {channel}.",
@@ -77,6 +78,23 @@ def turn_note(channel: str, signed_in: bool, language: str | None,
     if viewing:  # an id only: what it is comes from get_product_details, like any product
         note.append(f"They are on the page of product id {int(viewing)}: \"it\" or \"this\" "
                     "may mean that product; look it up before saying anything about it.")
+    persona = getattr(asks, "persona", None)
+    if persona:  # the merchant's own words (settings), so not fenced
+        note.append(f"Answer as the store's \"{persona.name}\" persona. Tone: {persona.tone}."
+                    + (f" {persona.instructions}" if persona.instructions else "")
+                    + " The rules above still apply.")
+    data = {}
+    if asks is not None and asks.preferences:
+        data["preferences"] = asks.preferences.as_data()
+    if asks is not None and asks.context:
+        data["page_context"] = asks.context.as_data()
+    if data:  # the shopper's or the app's words: data, never instructions
+        note.append("What the app says about the shopper (search_products already applies "
+                    "the price range and leaves out dislikes; respect restrictions): "
+                    + fence(data))
+    if last_search:
+        note.append("To show more of the previous search, call search_products with "
+                    f"page_token {json.dumps(last_search)}.")
     return " ".join(note)
 
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass, field
-from typing import Generator
+from typing import Any, Generator
 
 from ..usage import Usage
 from .events import Comparison, Event, Products, ToolCalled
+from .tools.search import displayed
 from .tools.registry import ArgumentError, Registry, ToolContext, ToolResult, check_arguments
 
 log = logging.getLogger(__name__)
@@ -39,6 +40,8 @@ class Turn:
     language: str | None = None  # the shopper's stated preference (Accept-Language)
     conversation_ref: str = ""  # the conversation this turn belongs to
     viewing: int | None = None  # the product whose page the shopper is on, if the widget says
+    asks: Any = None  # preferences, page context, persona (bridge.asks.Asks)
+    last_search: str | None = None  # the previous search's next page token, from memory
     calls: list[ToolCall] = field(default_factory=list)
     text: list[str] = field(default_factory=list)  # what the shopper has been shown so far
     usage: list[Usage] = field(default_factory=list)  # one entry per model call
@@ -57,6 +60,10 @@ class Turn:
         if tool.needs_shopper and not self.ctx.shopper_id:
             return self._record(name, {}, ToolResult.error(
                 "The shopper must be signed in to the store for this."), call_id)
+        if tool.mutates and not self.ctx.cart_writes:
+            return self._record(name, {}, ToolResult.error(
+                "This is a test-mode conversation: it can't change the live store's cart, and "
+                "nothing was changed.", code="fahad_ai_test_mode"), call_id)
         try:
             clean = check_arguments(tool.schema, args)
         except ArgumentError as exc:
@@ -77,7 +84,7 @@ class Turn:
         yield ToolCalled(name)
         result = self.execute(name, args, call_id)
         if result.cards:
-            yield Products(result.cards)
+            yield Products(result.cards, displayed(self.ctx, result, result.cards))
         if result.rows:
             yield Comparison(result.rows)
         return result

@@ -27,6 +27,7 @@ from gevent.event import Event
 from gunicorn.workers.ggevent import GeventWorker
 
 from ..routes import DEFAULT_BODY, ROUTES
+from ..websocket import going_away
 from .sockets import Deadlines
 from .worker import GATHER_BUDGET
 
@@ -132,6 +133,10 @@ class GreenWorker(GeventWorker):
     def init_process(self):
         self.budget = Budget(GATHER_BUDGET)
         super().init_process()
+
+    def handle_exit(self, sig, frame):
+        going_away()  # open WebSockets close (1001) instead of holding the shutdown
+        super().handle_exit(sig, frame)
 
     def handle(self, listener, client, addr):
         if not self.cfg.is_ssl:  # TLS belongs on the reverse proxy; served as gunicorn does

@@ -39,13 +39,23 @@ class Deadlines:
         adopted.begin()
         return adopted
 
+    _client_silence: float | None = None  # set by hold_open: a WebSocket's connection
+
     def begin(self) -> None:
         """A request starts (or a thread takes it up): its deadline counts from now."""
         self._client_started = self._client_heard = time.monotonic()
         self._client_received = 0
 
+    def hold_open(self, silence: float) -> None:
+        """The connection became a WebSocket (bridge/websocket.py): from now on only a
+        silence longer than ``silence`` ends it, however long it lasts."""
+        self.begin()
+        self._client_silence = silence
+
     def _client_left(self) -> float:
         now = time.monotonic()
+        if self._client_silence is not None:
+            return self._client_heard + self._client_silence - now
         deadline = min(
             self._client_started + self.grace + self._client_received / self.min_rate,
             self._client_heard + self.grace)

@@ -24,6 +24,7 @@ from gunicorn.workers.gthread import ThreadWorker
 
 from ..bodies import TIMED_OUT, http_answer
 from ..routes import ROUTES
+from ..websocket import going_away, limit_per_worker
 from .sockets import ClientSocket
 
 # A request head longer than this goes to a thread unfinished: gunicorn's parser refuses it.
@@ -58,10 +59,17 @@ class BridgeWorker(ThreadWorker):
     client_min_rate = 16384
 
     def init_process(self):
+        # A WebSocket holds its thread for as long as it is open: half the threads at most,
+        # so the other half always answers HTTP.
+        limit_per_worker(max(1, self.cfg.threads // 2))
         self.gathering: list = []  # connections read from as their requests arrive
         self.parked: deque = deque()  # heads in, waiting for room under GATHER_BUDGET
         self.reserved = 0  # bytes the requests being gathered will take
         super().init_process()
+
+    def handle_exit(self, sig, frame):
+        going_away()  # open WebSockets close (1001) instead of holding the shutdown
+        super().handle_exit(sig, frame)
 
     def enqueue_req(self, conn):
         # On the main loop, for every request: new, kept alive, or with bytes already read.

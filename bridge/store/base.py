@@ -207,6 +207,43 @@ class Order:
         return sum((r.amount for r in self.refunds), Decimal(0))
 
 
+ADDRESS_FIELDS = ("first_name", "last_name", "company", "address_1", "address_2", "city",
+                  "state", "postcode", "country", "phone")
+
+
+@dataclass(frozen=True)
+class Address:
+    """A saved billing or shipping address, as WooCommerce keeps it (empty strings for blanks)."""
+
+    first_name: str = ""
+    last_name: str = ""
+    company: str = ""
+    address_1: str = ""
+    address_2: str = ""
+    city: str = ""
+    state: str = ""
+    postcode: str = ""
+    country: str = ""
+    phone: str = ""
+    email: str | None = None  # billing only
+
+    @property
+    def empty(self) -> bool:
+        return not any(getattr(self, name) for name in ADDRESS_FIELDS)
+
+
+@dataclass(frozen=True)
+class Customer:
+    """A registered customer (a WordPress user id) with their saved addresses."""
+
+    id: int
+    first_name: str
+    last_name: str
+    email: str
+    billing: Address
+    shipping: Address
+
+
 @dataclass(frozen=True)
 class Coupon:
     id: int
@@ -379,8 +416,9 @@ class Store(Protocol):
 
     def categories(self) -> Sequence[Category]: ...
 
-    def reviews(self, product_id: int | None = None, status: str = "approved") -> Sequence[Review]:
-        """Reviews of published products, newest first."""
+    def reviews(self, product_id: int | None = None, status: str = "approved",
+                limit: int | None = None) -> Sequence[Review]:
+        """Reviews of published products, newest first; at most ``limit`` when given."""
 
     def orders(self, after: datetime, before: datetime | None = None,
                customer_id: int | None = None) -> Sequence[Order]:
@@ -388,6 +426,9 @@ class Store(Protocol):
 
     def order(self, order_id: int) -> Order | None:
         """One order by id, else None."""
+
+    def customer(self, customer_id: int) -> Customer | None:
+        """A registered customer with their saved addresses, else None."""
 
     def coupons(self) -> Sequence[Coupon]: ...
 

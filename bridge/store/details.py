@@ -1,5 +1,6 @@
 """What a store already says about itself: its address and email, where it sells and ships,
-and its published terms and refund pages. The merchant's words, kept as data."""
+the payment methods its checkout offers, and its published terms and refund pages. The
+merchant's words, kept as data."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ class StoreDetails:
     # an empty tuple when shipping is switched off.
     ships_to: tuple[str, ...] | None = None
     ships_except: tuple[str, ...] = ()  # "all countries except"
+    payment_methods: tuple[str, ...] = ()  # the enabled gateways' titles, in checkout order
     pages: tuple[StorePage, ...] = ()
 
     def ships(self, country: str) -> bool:

@@ -7,7 +7,6 @@ guessed or copied, reads nothing and escalates nothing of anyone else's.
 """
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import jsonify
 
 from bridge.agent.core import new_ref
@@ -16,8 +15,9 @@ from bridge.db import utc_now
 from bridge.errors import MISSING_PARAM, BridgeError, bad_request
 from bridge.inbox import scope
 from bridge.inbox.handoff import UNKNOWN, asked_sentence, escalate
+from bridge.inbox.reading import messages_after
 from bridge.inputs import json_object, optional_string, query_int, query_text
-from bridge.models import Conversation, Message
+from bridge.models import Conversation
 
 from .owner import client, customer, remember_client
 
@@ -60,19 +60,10 @@ def conversation():
         found = scope.find(session, key, ref)
         if found is None:  # not this client's, or no such: one answer for both
             raise BridgeError(UNKNOWN, "No conversation with that ref.", 404)
-        rows = session.execute(
-            sa.select(Message.id, Message.role, Message.content, Message.author,
-                      Message.created_at, Message.product_ids)
-            .where(Message.conversation_id == found.id, Message.id > after)
-            .order_by(Message.id).limit(PAGE)).all()
-    index = current_core().index  # an answer's cards, so a reloaded chat draws them again
+        found_messages = messages_after(session, current_core().index, found, after, PAGE)
     response = jsonify({
         "conversation_ref": ref, "status": found.status, "handoff_ref": found.handoff_ref,
-        "messages": [{"id": row.id, "role": row.role, "content": row.content,
-                      "author": row.author if row.role == "person" else None,
-                      "created_at": row.created_at.isoformat(),
-                      "cards": index.cards(row.product_ids or []) if row.role == "assistant"
-                      else []} for row in rows]})
+        "messages": found_messages})
     response.headers["Cache-Control"] = "private, no-store"
     return response
 

@@ -15,15 +15,16 @@ CLIENT_HEADER = "X-Fahad-Client"
 CLIENT_MAX_AGE = 365 * 24 * 3600
 
 
-def client() -> tuple[str, str | None]:
-    """(the client's key, a client id just issued to hand back, or None)."""
+def client(given: str | None = None) -> tuple[str, str | None]:
+    """(the client's key, a client id just issued to hand back, or None). ``given``: the id
+    a WebSocket's auth frame names, before the header and cookie."""
     uid = g.identity.uid
     if uid > 0:
         return client_key(uid, None), None
     if g.identity.client:
         return "p" + g.identity.client, None  # "p": the plugin's ids, apart from issued ones
     secret = current_core().settings.bridge_secret
-    given = request.headers.get(CLIENT_HEADER) or request.cookies.get(CLIENT_COOKIE)
+    given = given or request.headers.get(CLIENT_HEADER) or request.cookies.get(CLIENT_COOKIE)
     known = check_client_id(secret, given)
     if known:
         return client_key(0, known), None

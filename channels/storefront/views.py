@@ -6,24 +6,20 @@ import secrets
 
 from flask import Response, g, jsonify, request
 
-from bridge import notify
+from bridge import chat, notify
 from bridge.agent.core import TurnRequest
-from bridge.agent.events import Error
 from bridge.catalog.cards import cart_payload
 from bridge.core import current_core
-from bridge.inbox.scope import check_ref
-from bridge.errors import (DAILY_CAP, INVALID_ACTION, INVALID_RATING, MISSING_PARAM,
-                           BridgeError, bad_request)
-from bridge.inputs import json_object, messages, optional_int, optional_string
+from bridge.errors import (INVALID_ACTION, INVALID_RATING, MISSING_PARAM, BridgeError,
+                           bad_request)
+from bridge.inputs import json_object, optional_int, optional_string
 from bridge.models import AnalyticsEvent, Feedback
 from bridge.security import check_cart_id, issue_cart_id
 from bridge.store.base import CartIds
 from bridge.store.rules import MAX_QUANTITY
-from bridge.usage import reserve_turn
 
 from .inbox import conversation, erase, handoff
 from .owner import client, customer, remember_client
-from .render import fold, sse_body, sse_frame
 
 CART_COOKIE = "fahad_cart"
 CART_HEADER = "X-Fahad-Cart"
@@ -34,8 +30,9 @@ FEEDBACK_REASON_MAX = 500  # CONTRACT.md: the reason is capped, not refused
 REF_MAX = 128
 
 
-def _cart_ref() -> tuple[str | None, bool]:
-    """The shopper's cart: WordPress's Cart-Token, else the standalone cookie; (ref, new?)."""
+def _cart_ref(given: str | None = None) -> tuple[str | None, bool]:
+    """The shopper's cart: WordPress's Cart-Token, else the standalone cookie (or header, or
+    ``given``: what a WebSocket's auth frame names); (ref, new?)."""
     core = current_core()
     settings = core.settings
     if g.identity.cart_token or core.store.cart_ids is not CartIds.ISSUED:
@@ -43,7 +40,8 @@ def _cart_ref() -> tuple[str | None, bool]:
         # WordPress puts in the signed context; without one there is no cart to read or change.
         return g.identity.cart_token, False
     secret = settings.bridge_secret
-    given = request.headers.get(CART_HEADER) or request.cookies.get(CART_COOKIE)
+    given = (given or g.identity.cart_id or request.headers.get(CART_HEADER)
+             or request.cookies.get(CART_COOKIE))
     ref = check_cart_id(secret, given)
     return (ref, False) if ref else (issue_cart_id(secret), True)
 
@@ -56,32 +54,29 @@ def _remember_cart(response: Response, ref: str | None, new: bool) -> Response:
     return response
 
 
-def _turn() -> tuple[TurnRequest, str | None, bool, str | None]:
+def _turn(body: dict | None = None, cart_given: str | None = None,
+          client_given: str | None = None) -> tuple[TurnRequest, str | None, bool, str | None]:
     """Read the turn's body, then count it against the daily cap (bad input is never billed);
-    (the turn, the cart ref, whether it is new, a client id just issued)."""
-    body = json_object()
-    history = messages(body)
-    conversation_ref = check_ref(optional_string(body, "conversation_ref", REF_MAX))
-    viewing = optional_int(body, "page_product", 1, MAX_ID)
+    (the turn, the cart ref, whether it is new, a client id just issued). /message and
+    /stream read the request's body; the WebSocket (socket_chat.py) hands in a frame's,
+    with the ids its auth frame named."""
     core = current_core()
-    with core.sessions() as session:
-        granted = reserve_turn(session, core.settings.daily_cap)
-    if not granted:
-        raise BridgeError(DAILY_CAP, "The assistant has answered all it can today. "
-                          "Please try again tomorrow.", 503)
-    cart_ref, new = _cart_ref()
-    key, issued = client()
-    turn = TurnRequest(messages=history, channel="storefront", conversation_ref=conversation_ref,
-                       cart_ref=cart_ref, shopper_id=g.identity.uid,
+    body = chat.read_body(core.settings, body)
+    chat.reserve(core.sessions, core.settings.daily_cap)
+    cart_ref, new = _cart_ref(cart_given)
+    key, issued = client(client_given)
+    turn = TurnRequest(messages=body.messages, channel="storefront",
+                       conversation_ref=body.conversation_ref, cart_ref=cart_ref,
+                       shopper_id=g.identity.uid,
                        language=request.headers.get("Accept-Language"), client_key=key,
-                       customer=customer(), viewing=viewing)
+                       customer=customer(), viewing=body.viewing, asks=body.asks)
     return turn, cart_ref, new, issued
 
 
 def message():
     turn, cart_ref, new, issued = _turn()
-    payload = fold(current_core().agent.run(turn))
-    return remember_client(_remember_cart(jsonify(payload), cart_ref, new), issued)
+    response = chat.message_response(current_core().agent.run(turn))
+    return remember_client(_remember_cart(response, cart_ref, new), issued)
 
 
 def stream():
@@ -90,13 +85,8 @@ def stream():
     except BridgeError as exc:
         if exc.status != 400:
             raise
-        # CONTRACT.md: a malformed body answers 400 with one error frame.
-        return Response(sse_frame(Error(code=exc.code, message=exc.message)), status=400,
-                        mimetype="text/event-stream")
-    # The generator gets plain values and never touches the request once headers are out.
-    events = current_core().agent.run(turn)
-    response = Response(sse_body(events), mimetype="text/event-stream",
-                        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+        return chat.stream_refusal(exc)
+    response = chat.stream_response(current_core().agent.run(turn))
     return remember_client(_remember_cart(response, cart_ref, new), issued)
 
 

@@ -45,7 +45,7 @@ def test_collect_of_a_turn_without_an_end_has_no_done():
 
 
 def test_the_storefront_and_whatsapp_show_the_cards_of_one_fold():
-    from channels.storefront.render import fold
+    from bridge.agent.render import fold
     from channels.whatsapp.render import render_turn
 
     events = [Chunk("Two:"), Products(({"id": 2, "name": "B", "price": "1.00", "currency": "USD",

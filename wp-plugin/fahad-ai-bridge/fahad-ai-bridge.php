@@ -27,6 +27,7 @@ require_once FAHAD_AI_BRIDGE_DIR . 'includes/class-fahad-ai-signer.php';
 require_once FAHAD_AI_BRIDGE_DIR . 'includes/class-fahad-ai-settings.php';
 require_once FAHAD_AI_BRIDGE_DIR . 'includes/class-fahad-ai-context.php';
 require_once FAHAD_AI_BRIDGE_DIR . 'includes/class-fahad-ai-proxy.php';
+require_once FAHAD_AI_BRIDGE_DIR . 'includes/class-fahad-ai-token.php';
 require_once FAHAD_AI_BRIDGE_DIR . 'includes/class-fahad-ai-routes.php';
 require_once FAHAD_AI_BRIDGE_DIR . 'includes/class-fahad-ai-widget.php';
 require_once FAHAD_AI_BRIDGE_DIR . 'includes/class-fahad-ai-copilot.php';

@@ -22,7 +22,8 @@ HUNDRED = Decimal(100)
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{2,}")
 # Keys of tool results and cards whose values are amounts of money.
 MONEY_KEYS = {"price", "regular_price", "sale_price", "price_max", "total", "subtotal",
-              "discount", "shipping", "line_total", "refunded", "min_price", "max_price"}
+              "discount", "shipping", "line_total", "refunded", "min_price", "max_price",
+              "cost", "min_amount"}  # the last two: shipping methods (get_shipping_options)
 
 
 def decimal(value) -> Decimal | None:

@@ -9,6 +9,7 @@ from ...catalog.text import query_terms
 from ...store.base import option_label
 from ..events import Event, Products, ToolCalled
 from ..tools.registry import ToolResult
+from ..tools.search import displayed
 from . import needs, parse, say, targets
 from .lexicon import to_english
 from .talk import Talk
@@ -68,7 +69,8 @@ def search(talk: Talk, query: str | None = None, on_sale: bool = False) -> Itera
     found = {**found, "products": [b for b, _ in pairs], "showing": len(pairs)}
     if pairs:
         ctx.shown = [c["id"] for _, c in pairs]
-        yield Products(tuple(c for _, c in pairs))
+        yield Products(tuple(c for _, c in pairs),
+                       displayed(ctx, result, [c for _, c in pairs]))  # its next page
     within = say.budget_phrase(limits.low, limits.high, ctx.store.currency, lang,
                               limits.spoken)
     if found["total"] == 0:

@@ -14,7 +14,8 @@ from typing import Iterator
 from ...catalog.text import query_terms
 from ..events import Event
 from ..turn import Turn
-from . import cart, catalogue, compare, needs, orders, parse, person, product, service, targets
+from . import (cart, catalogue, compare, more, needs, orders, parse, person, product, service,
+               targets)
 from .language import detect
 from .lexicon import to_english
 from .talk import Talk
@@ -62,6 +63,8 @@ class Planner:
         reply = self.offer_reply()
         if reply is not None:
             return reply
+        if more.asks_more(text):
+            return more.answer(talk)
         if parse.THANKS.match(text):
             return talk.say(talk.t("thanks"))
         if parse.HELP.match(text):

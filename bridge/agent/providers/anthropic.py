@@ -64,7 +64,7 @@ class AnthropicProvider:
             {"type": "text", "text": turn_note(turn.channel, bool(turn.ctx.shopper_id),
                                                turn.language,
                                                of_shopper(turn.messages, turn.language),
-                                               turn.viewing)},
+                                               turn.viewing, turn.asks, turn.last_search)},
         ]
         for number in range(self.max_calls):
             last = number == self.max_calls - 1

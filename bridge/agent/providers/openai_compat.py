@@ -90,7 +90,8 @@ class OpenAICompatProvider:
         # One system message, the static prompt first, so its bytes lead every request
         # (prefix caching) and chat templates that allow a single system message accept it.
         note = turn_note(turn.channel, bool(turn.ctx.shopper_id), turn.language,
-                         of_shopper(turn.messages, turn.language), turn.viewing)
+                         of_shopper(turn.messages, turn.language), turn.viewing, turn.asks,
+                         turn.last_search)
         messages = [{"role": "system", "content": f"{self.system}\n\n{note}"}, *history(turn)]
         tools = [{"type": "function",
                   "function": {"name": t["name"], "description": t["description"],

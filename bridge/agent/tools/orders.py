@@ -1,8 +1,10 @@
-"""The order tool: a signed-in shopper's own orders, and nobody else's."""
+"""The order tool: a signed-in shopper's (or an app's linked user's) own orders, and nobody
+else's (bridge.account decides whose an order is)."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
+from ...account import own_order, own_orders
 from ...catalog.money import amount as money
 from ...store.base import Order, StoreError
 from .registry import Tool, ToolContext, ToolResult
@@ -27,18 +29,16 @@ def brief(order: Order) -> dict:
 def order_status(ctx: ToolContext, args: dict) -> ToolResult:
     try:
         if "order_id" in args:
-            order = ctx.store.order(args["order_id"])
             # Someone else's order answers exactly like one that doesn't exist.
-            if order is None or order.customer_id != ctx.shopper_id:
+            order = own_order(ctx.store, ctx.shopper_id, args["order_id"])
+            if order is None:
                 return ToolResult.error(f"No order {args['order_id']} found for this shopper.")
             return ToolResult(content={"orders": [brief(order)]})
         since = datetime.now(timezone.utc) - HISTORY
-        orders = [o for o in ctx.store.orders(after=since, customer_id=ctx.shopper_id)
-                  if o.customer_id == ctx.shopper_id][-RECENT:]
+        orders = own_orders(ctx.store, ctx.shopper_id, since)[:RECENT]
     except StoreError as exc:
         return ToolResult.refused(exc)
-    return ToolResult(content={"count": len(orders),
-                               "orders": [brief(o) for o in reversed(orders)]})
+    return ToolResult(content={"count": len(orders), "orders": [brief(o) for o in orders]})
 
 
 ORDER_STATUS = Tool(

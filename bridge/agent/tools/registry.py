@@ -30,8 +30,15 @@ class ToolContext:
     focus: int | None = None
     seen: list[int] = field(default_factory=list)  # every product shown in the conversation
     cart_touched: bool = False
+    # False in test mode against a live store (an sk_test_ key on WooCommerce): every
+    # mutating tool is refused, so a test never changes a real cart.
+    cart_writes: bool = True
     handoff: dict | None = None  # {"ref", "reason"} once the turn asked for a person
     policies: StorePolicies = StorePolicies()  # the merchant's words (settings)
+    # The shopper's preferences for this turn (bridge.asks.Preferences), applied by search.
+    preferences: Any = None
+    secret: str = ""  # signs page tokens; none are issued without it
+    next_page: str | None = None  # the latest search's next page token (kept in memory)
 
 
 @dataclass(frozen=True)
@@ -43,6 +50,8 @@ class ToolResult:
     ok: bool = True
     # The store's failure behind an error result, for callers that answer over HTTP.
     failure: StoreError | None = field(default=None, compare=False, repr=False)
+    # A search's total, facets (with a refinement token per value) and next page token.
+    search: dict | None = None
 
     @classmethod
     def error(cls, message: str, **extra) -> "ToolResult":

@@ -29,6 +29,8 @@ def method_view(method: ShippingMethod) -> dict:
     elif method.kind == "free_shipping":
         view["cost"] = money(Decimal(0))
     if method.kind == "free_shipping" and method.requires in CONDITIONS:
+        if method.min_amount is not None and method.requires != "coupon":
+            view["min_amount"] = money(method.min_amount)
         view["only_with"] = CONDITIONS[method.requires].format(
             amount=money(method.min_amount) if method.min_amount is not None else "a minimum")
     if method.class_costs:

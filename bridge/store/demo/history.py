@@ -10,7 +10,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from ..base import Coupon, Order, OrderLine, Product, Refund, Review
+from ..base import Address, Coupon, Customer, Order, OrderLine, Product, Refund, Review
 
 CENT = Decimal("0.01")
 SHIPPING = Decimal("5.00")
@@ -44,6 +44,28 @@ RATINGS, RATING_WEIGHTS = (1, 2, 3, 4, 5), (4, 6, 12, 28, 50)
 
 REFUND_REASONS = ("Customer changed their mind", "Item arrived damaged",
                   "Wrong size, no exchange wanted", "Order arrived late")
+
+
+# Where the demo's registered customers live: (street, city, state, postcode), US only like
+# the demo's one shipping zone.
+STREETS = (("12 Oak Lane", "Portland", "OR", "97201"), ("480 Pine St", "Seattle", "WA", "98101"),
+           ("7 Harbor Rd", "Boston", "MA", "02110"), ("95 Elm Ave", "Austin", "TX", "78701"),
+           ("301 Lake Dr", "Chicago", "IL", "60601"))
+
+
+def make_customer(customer_id: int) -> Customer | None:
+    """A registered customer of the demo shop (ids 2 to 21) with the same address for billing
+    and shipping; None for any other id."""
+    if customer_id not in REGISTERED:
+        return None
+    first = REVIEWERS[customer_id]
+    street, city, state, postcode = STREETS[customer_id % len(STREETS)]
+    email = f"{first.lower()}{customer_id}@example.com"
+    place = dict(first_name=first, last_name="Demo", address_1=street, city=city, state=state,
+                 postcode=postcode, country="US")
+    return Customer(id=customer_id, first_name=first, last_name="Demo", email=email,
+                    billing=Address(**place, phone=f"555-01{customer_id:02d}", email=email),
+                    shipping=Address(**place))
 
 
 def make_coupons(end: datetime) -> list[Coupon]:

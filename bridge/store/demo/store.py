@@ -16,13 +16,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ...db import utc_now
 from ...models import DemoCart, DemoCartItem
-from ..base import (Cart, CartIds, CartItemNotFound, Category, Coupon, NoCart, Order, Product,
-                    ProductPage, Review)
+from ..base import (Cart, CartIds, CartItemNotFound, Category, Coupon, Customer, NoCart, Order,
+                    Product, ProductPage, Review)
 from .. import rules, visibility
 from . import carts
 from ..details import StoreDetails
 from ..shipping import ShippingZone
 from .data import anchor_for, generate
+from .history import make_customer
 from .shipping import DEMO_DETAILS, DEMO_ZONES
 from .images import render_png
 
@@ -100,12 +101,13 @@ class DemoStore:
     def categories(self) -> Sequence[Category]:
         return self._categories
 
-    def reviews(self, product_id: int | None = None, status: str = "approved") -> Sequence[Review]:
+    def reviews(self, product_id: int | None = None, status: str = "approved",
+                limit: int | None = None) -> Sequence[Review]:
         """Reviews of published products, newest first; ``status="all"`` keeps every status."""
         found = [r for r in self.data.reviews if r.product_id in self._shown
                  and (status == "all" or r.status == status)
                  and (product_id is None or r.product_id == product_id)]
-        return sorted(found, key=lambda r: (r.date_created, r.id), reverse=True)
+        return sorted(found, key=lambda r: (r.date_created, r.id), reverse=True)[:limit]
 
     def orders(self, after: datetime, before: datetime | None = None,
                customer_id: int | None = None) -> Sequence[Order]:
@@ -117,6 +119,9 @@ class DemoStore:
 
     def order(self, order_id: int) -> Order | None:
         return next((o for o in self.data.orders if o.id == order_id), None)
+
+    def customer(self, customer_id: int) -> Customer | None:
+        return make_customer(customer_id)
 
     def coupons(self) -> Sequence[Coupon]:
         return self.data.coupons

@@ -8,8 +8,8 @@ from datetime import datetime, timezone
 from decimal import Decimal, InvalidOperation
 
 from .. import visibility
-from ..base import (Attribute, Cart, CartItem, Category, Coupon, Order, OrderLine, Product,
-                    Refund, Review, Variation)
+from ..base import (ADDRESS_FIELDS, Address, Attribute, Cart, CartItem, Category, Coupon,
+                    Customer, Order, OrderLine, Product, Refund, Review, Variation)
 
 _TAG = re.compile(r"<[^>]+>")
 _SPACE = re.compile(r"[ \t]*\n[ \t\n]*|[ \t]+")
@@ -131,6 +131,20 @@ def order(data: dict, refunds: list[dict] = ()) -> Order:
                       for r in refunds),
         coupon_codes=tuple(c["code"] for c in data.get("coupon_lines", ())),
         created_via=data.get("created_via") or "")
+
+
+def address(data: dict | None, billing: bool = False) -> Address:
+    data = data or {}
+    fields = {name: html.unescape(str(data.get(name) or "")) for name in ADDRESS_FIELDS}
+    return Address(**fields, email=(data.get("email") or "") if billing else None)
+
+
+def customer(data: dict) -> Customer:
+    return Customer(id=data["id"], first_name=html.unescape(data.get("first_name") or ""),
+                    last_name=html.unescape(data.get("last_name") or ""),
+                    email=data.get("email") or "",
+                    billing=address(data.get("billing"), billing=True),
+                    shipping=address(data.get("shipping")))
 
 
 def coupon(data: dict) -> Coupon:

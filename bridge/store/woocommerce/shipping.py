@@ -3,11 +3,14 @@
 Shipping: /shipping/zones (zone 0, the catch-all, comes first), each zone's /locations and
 /methods, and /data/continents/<code> for a zone that names a continent. Details: the store
 address and shipping countries from /settings/general, the sender email from
-/settings/email, the terms page from /settings/advanced, and the published pages behind them
+/settings/email, the enabled payment methods from /payment_gateways, the terms page from
+/settings/advanced, and the published pages behind them
 from wp/v2 (WooCommerce creates its "Refund and Returns Policy" page, slug refund_returns, as a
 draft: it is read only once the merchant publishes it).
 """
 from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
 
 from ..base import StoreUnavailable
 from ..details import PAGE_CHARS, StoreDetails, StorePage, shipping_countries
@@ -16,20 +19,29 @@ from . import records
 from .http import WooHttp
 
 REFUND_PAGE_SLUG = "refund_returns"
+# A zone's locations and methods are two requests: read this many zones at once, on the
+# session's keep-alive pool (as a sync reads variations).
+ZONE_WORKERS = 8
 
 
 def zones(http: WooHttp) -> list[ShippingZone]:
-    found, continents = [], {}
-    for zone in http.get("shipping/zones") or []:
+    """Every zone; each zone's locations and methods are read ZONE_WORKERS at once."""
+    def read(zone: dict) -> tuple[dict, list, list]:
         zone_id = int(zone["id"])
-        locations = tuple(_location(http, loc, continents)
-                          for loc in (http.get(f"shipping/zones/{zone_id}/locations") or [])
-                          ) if zone_id else ()
-        methods = sorted((m for m in http.get(f"shipping/zones/{zone_id}/methods") or []
-                          if m.get("enabled")), key=lambda m: m.get("order") or 0)
-        found.append(ShippingZone(id=zone_id, name=records.text(zone.get("name")),
-                                  order=int(zone.get("order") or 0), locations=locations,
-                                  methods=tuple(_method(m) for m in methods)))
+        locations = http.get(f"shipping/zones/{zone_id}/locations") if zone_id else []
+        return zone, locations or [], http.get(f"shipping/zones/{zone_id}/methods") or []
+
+    with ThreadPoolExecutor(ZONE_WORKERS) as pool:
+        rows = list(pool.map(read, http.get("shipping/zones") or []))
+    found, continents = [], {}
+    for zone, locations, methods in rows:
+        enabled = sorted((m for m in methods if m.get("enabled")),
+                         key=lambda m: m.get("order") or 0)
+        found.append(ShippingZone(
+            id=int(zone["id"]), name=records.text(zone.get("name")),
+            order=int(zone.get("order") or 0),
+            locations=tuple(_location(http, loc, continents) for loc in locations),
+            methods=tuple(_method(m) for m in enabled)))
     return found
 
 
@@ -67,7 +79,16 @@ def details(http: WooHttp) -> StoreDetails:
     email = (_settings(http, "email") or {}).get("woocommerce_email_from_address") or ""
     ships_to, ships_except = shipping_countries(general)
     return StoreDetails(address=_address(general), email=str(email).strip(),
-                        ships_to=ships_to, ships_except=ships_except, pages=_pages(http))
+                        ships_to=ships_to, ships_except=ships_except,
+                        payment_methods=_payment_methods(http), pages=_pages(http))
+
+
+def _payment_methods(http: WooHttp) -> tuple[str, ...]:
+    gateways = http.get("payment_gateways") or []
+    enabled = sorted((g for g in gateways if isinstance(g, dict) and g.get("enabled")),
+                     key=lambda g: g.get("order") if isinstance(g.get("order"), int) else 0)
+    return tuple(t for t in (records.text(g.get("title") or g.get("method_title"))
+                             for g in enabled) if t)
 
 
 def _settings(http: WooHttp, group: str) -> dict | None:

@@ -14,8 +14,8 @@ from datetime import datetime, timezone
 from decimal import Decimal
 from typing import Sequence
 
-from ..base import (Cart, CartIds, Category, Coupon, NoCart, Order, Product, ProductPage, Review,
-                    StoreUnavailable)
+from ..base import (Cart, CartIds, Category, Coupon, Customer, NoCart, Order, Product,
+                    ProductPage, Review, StoreUnavailable)
 from ..details import StoreDetails
 from ..shipping import ShippingZone
 from .. import rules
@@ -139,11 +139,19 @@ class WooCommerceStore:
 
     # -- reviews, orders, coupons --
 
-    def reviews(self, product_id: int | None = None, status: str = "approved") -> Sequence[Review]:
+    def reviews(self, product_id: int | None = None, status: str = "approved",
+                limit: int | None = None) -> Sequence[Review]:
+        """Newest first; with ``limit``, one page of that many (a product with thousands of
+        reviews costs one request, not one per hundred)."""
         params = {"status": status}
         if product_id is not None:
             params["product"] = product_id
-        found = [records.review(r) for r in self.http.every("products/reviews", **params)]
+        if limit is not None:
+            rows = self.http.page("products/reviews", 1, limit, orderby="date_gmt",
+                                  order="desc", **params).items
+        else:
+            rows = self.http.every("products/reviews", **params)
+        found = [records.review(r) for r in rows]
         if product_id is not None:  # one product: its own (cached) read says if it is shown
             public = {product_id} if found and self.product(product_id) else set()
         else:
@@ -163,6 +171,11 @@ class WooCommerceStore:
     def order(self, order_id: int) -> Order | None:
         data = self.http.get(f"orders/{order_id}") if order_id > 0 else None
         return self._order(data) if data else None
+
+    def customer(self, customer_id: int) -> Customer | None:
+        """wc/v3's customer (any WordPress user: a customer id is a user id), with addresses."""
+        data = self.http.get(f"customers/{customer_id}") if customer_id > 0 else None
+        return records.customer(data) if data else None
 
     def _order(self, data: dict) -> Order:
         # An order lists its refunds without their dates; the refunds route has them.

@@ -1,12 +1,13 @@
-"""wc/v3 shipping zones (with their locations and methods), data/continents, the email and
-advanced settings groups, and WordPress' wp/v2 pages.
+"""wc/v3 shipping zones (with their locations and methods), data/continents, payment gateways,
+the email and advanced settings groups, and WordPress' wp/v2 pages.
 
 None of these was recorded (../shared/woocommerce has no shipping, continents or pages
 exchange), so the shapes follow WooCommerce's documented REST schema (developer.woocommerce.com
-REST API docs: "Shipping zones", "Shipping zone locations", "Shipping zone methods", "Data")
+REST API docs: "Shipping zones", "Shipping zone locations", "Shipping zone methods", "Data",
+"Payment gateways")
 and WordPress' for pages. The state follows what the recording README says of that store: one
 zone "United States" with a Flat rate of 5.00 (the cart's ``flat_rate:1``), the catch-all zone
-0, no terms page set (system_status), and WooCommerce's "Refund and Returns Policy" page left a
+0, Cash on delivery the only enabled gateway (WooCommerce's three built-in ones listed), no terms page set (system_status), and WooCommerce's "Refund and Returns Policy" page left a
 draft, as WooCommerce creates it.
 """
 from __future__ import annotations
@@ -28,6 +29,8 @@ CONTINENTS = {"EU": ("Europe", ("AT", "BE", "DE", "DK", "ES", "FR", "GB", "IE", 
                                 "PL", "PT", "SE")),
               "NA": ("North America", ("CA", "MX", "US"))}
 EMAIL = "admin@example.com"  # the fake's admin email; the recordings don't show one
+GATEWAYS = (("bacs", "Direct bank transfer", False), ("cheque", "Check payments", False),
+            ("cod", "Cash on delivery", True))
 
 
 class Shipping:
@@ -42,6 +45,10 @@ class Shipping:
         self.email = {"woocommerce_email_from_name": "Recorded Shop",
                       "woocommerce_email_from_address": EMAIL}
         self.advanced = {"woocommerce_terms_page_id": ""}
+        self.gateways = [{"id": gid, "title": title, "description": "", "order": n,
+                          "enabled": on, "method_title": title, "method_description": "",
+                          "method_supports": ["products"], "settings": {}}
+                         for n, (gid, title, on) in enumerate(GATEWAYS)]
         self.pages: dict[int, dict] = {}
         self.add_page("refund_returns", "Refund and Returns Policy",
                       "<p><strong>Our refund and returns policy lasts 30 days.</strong></p>",
@@ -90,9 +97,19 @@ def _zone_links(zone_id: int) -> dict:
             "describedby": [{"href": f"{ZONE_BASE}/{zone_id}/locations"}]}
 
 
+def _shipping_on(ctx: Context) -> None:
+    """With shipping switched off the zone routes answer 404 rest_no_route "Shipping is
+    disabled." (the wc/v3 zones controller base's permission check; not recorded)."""
+    ship = next((s["value"] for s in ctx.shop.settings
+                 if s["id"] == "woocommerce_ship_to_countries"), "")
+    if ship == "disabled":
+        raise RestError(404, "rest_no_route", "Shipping is disabled.")
+
+
 def _zone(ctx: Context, zone_id: str) -> dict:
     if ctx.identity.anonymous:
         raise refuse("view")
+    _shipping_on(ctx)
     zone = ctx.shop.shipping.zones.get(int(zone_id))
     if zone is None:
         raise not_found("woocommerce_rest_shipping_zone_invalid", "Resource does not exist.")
@@ -102,6 +119,7 @@ def _zone(ctx: Context, zone_id: str) -> dict:
 def list_zones(ctx: Context) -> Reply:
     if ctx.identity.anonymous:
         raise refuse("list")
+    _shipping_on(ctx)
     zones = sorted(ctx.shop.shipping.zones.values(), key=lambda z: (z["id"] != 0, z["order"],
                                                                     z["id"]))
     return Reply(200, [{"id": z["id"], "name": z["name"], "order": z["order"],
@@ -143,6 +161,15 @@ def get_continent(ctx: Context, code: str) -> Reply:
                        "countries": [{"code": c, "name": c, "states": []} for c in countries]})
 
 
+def list_gateways(ctx: Context) -> Reply:
+    if ctx.identity.anonymous:
+        raise refuse("list")
+    base = f"{ORIGIN}/wp-json/wc/v3/payment_gateways"
+    return Reply(200, [{**g, "_links": {"self": [{"href": f"{base}/{g['id']}"}],
+                                        "collection": [{"href": base}]}}
+                       for g in ctx.shop.shipping.gateways])
+
+
 def settings_group(ctx: Context, group: str) -> list[dict] | None:
     """The email and advanced groups (as id/value pairs), else None."""
     values = {"email": ctx.shop.shipping.email, "advanced": ctx.shop.shipping.advanced}.get(group)
@@ -174,4 +201,5 @@ ROUTES = [
              "GET, POST, PUT, PATCH"),
     Route.of("GET", r"shipping/zones/(?P<zone_id>\d+)/methods", list_methods, "GET, POST"),
     Route.of("GET", r"data/continents/(?P<code>[A-Za-z]{2})", get_continent, "GET"),
+    Route.of("GET", "payment_gateways", list_gateways, "GET"),
 ]

@@ -3,8 +3,10 @@
  *
  * Plain ES2018, no dependencies, no build step. Reads its settings from
  * window.fahadAiChatbot ({restUrl, nonce, name?, greeting?, color?, strings?, checkoutUrl?,
- * visualSearch?, streamTimeout?}) and defines no globals. It streams turns from `stream`
- * (SSE), falls back to `message` (JSON) on hosts that buffer, renders cards, comparisons
+ * visualSearch?, streamTimeout?, direct?}) and defines no globals. It streams turns from
+ * `stream` (SSE): straight from the bridge with the plugin's stream token when `direct`
+ * ({url, token}) is given, else (or when that fails) through WordPress; it falls back to
+ * `message` (JSON) on hosts that buffer, renders cards, comparisons
  * and the cart, records feedback and searches by photo (`visual-search`). A shopper can ask
  * for a person (`handoff`); the person's replies arrive by polling `conversation`, which
  * also restores the conversation after a reload (its ref is kept per tab, in sessionStorage).
@@ -30,9 +32,16 @@
   // The conversation's ref, per tab: it survives a reload and a trip to the checkout and back.
   const REF_KEY = "fahadAiConversation:" + config.restUrl;
   const OPEN_KEY = "fahadAiOpen:" + config.restUrl;
+  // A guest's stream token (from WordPress's answers), kept for the tab with the nonce it is for.
+  const TOKEN_KEY = "fahadAiStreamToken:" + config.restUrl;
   const DEFAULT_COLOR = "#2d6cdf";
 
   const REST_URL = config.restUrl.endsWith("/") ? config.restUrl : config.restUrl + "/";
+  // The bridge's own address for streaming a turn straight from it (CORS, the stream token).
+  const DIRECT = config.direct && typeof config.direct === "object" ? config.direct : {};
+  const DIRECT_URL = typeof DIRECT.url === "string" && DIRECT.url ? (DIRECT.url.endsWith("/") ? DIRECT.url : DIRECT.url + "/") : "";
+  // The bridge answers a stream's headers at once; past this it is unreachable from here.
+  const DIRECT_TIMEOUT_MS = 3000;
   const NAME = text(config.name).trim() || "Shop assistant";
   // On a product page, the product the shopper is looking at ({id, name}); else null.
   const PAGE_PRODUCT = config.product && Number.isInteger(Number(config.product.id)) && Number(config.product.id) > 0
@@ -99,6 +108,9 @@
     comparisonRegion: "Product comparison",
     productFallback: (id) => "Product " + id,
     products: (n) => n === 1 ? "Showing 1 product." : "Showing " + n + " products.",
+    refine: "Narrow the results",
+    more: "Show more",
+    moreMessage: "Show me more",
     feedbackGroup: "Was this answer helpful?",
     helpful: "Helpful",
     notHelpful: "Not helpful",
@@ -154,6 +166,8 @@
     lastId: 0, // the newest message id the bridge has shown this tab
     shownIds: new Set(), // ids of the bridge's messages already in the log
     pollTimer: 0,
+    streamToken: pageToken(), // renewed by WordPress's answers
+    directOff: !DIRECT_URL, // the bridge proved unreachable (or refused this origin)
   };
 
   // -- small helpers --
@@ -306,6 +320,83 @@
     if (config.nonce) headers["X-WP-Nonce"] = String(config.nonce);
     const query = Object.keys(params).map((k) => encodeURIComponent(k) + "=" + encodeURIComponent(params[k])).join("&");
     return fetch(REST_URL + route + (REST_URL.includes("?") ? "&" : "?") + query, { headers: headers, credentials: "same-origin", cache: "no-store" });
+  }
+
+  /** The stream token while it has a minute left, else "" (the turn goes through WordPress). */
+  function streamToken() {
+    if (state.directOff || !state.streamToken) return "";
+    let exp = 0;
+    try {
+      const part = state.streamToken.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
+      exp = Number(JSON.parse(atob(part)).exp) * 1000;
+    } catch (err) {
+      return "";
+    }
+    return exp - Date.now() > 60000 ? state.streamToken : "";
+  }
+
+  /** The page's token (a signed-in shopper's), else the one kept for this tab and nonce. */
+  function pageToken() {
+    if (typeof DIRECT.token === "string" && DIRECT.token) return DIRECT.token;
+    try {
+      const kept = JSON.parse(session("get", TOKEN_KEY) || "null");
+      if (kept && kept.nonce === String(config.nonce) && typeof kept.token === "string") return kept.token;
+    } catch (err) {
+      // Nothing kept, or not ours: the next answer through WordPress brings one.
+    }
+    return "";
+  }
+
+  /** A fresh token from an answer WordPress relayed. */
+  function renewToken(response) {
+    const token = response.headers.get("X-Fahad-Stream-Token");
+    if (!token) return;
+    state.streamToken = token;
+    session("set", TOKEN_KEY, JSON.stringify({ nonce: String(config.nonce), token: token }));
+  }
+
+  function directStream(payload, token, signal) {
+    const headers = { "Content-Type": "application/json", Accept: "text/event-stream", "X-Fahad-Token": token };
+    if (config.nonce) headers["X-WP-Nonce"] = String(config.nonce);
+    return fetch(DIRECT_URL + "stream", {
+      method: "POST",
+      mode: "cors",
+      headers: headers,
+      credentials: "omit", // the token and the nonce are the proof, never a cookie
+      cache: "no-store",
+      body: JSON.stringify(payload),
+      signal: signal,
+    });
+  }
+
+  /** Open a turn's stream: straight from the bridge while that works, else through WordPress. */
+  async function openStream(payload, signal) {
+    const token = streamToken();
+    if (token) {
+      const direct = new AbortController();
+      const stop = () => direct.abort();
+      signal.addEventListener("abort", stop);
+      const timer = window.setTimeout(stop, DIRECT_TIMEOUT_MS);
+      try {
+        const response = await directStream(payload, token, direct.signal);
+        // A refused token (expired, another page's...): WordPress still vouches for the shopper.
+        if (response.status !== 403) {
+          root.setAttribute("data-stream", "direct");
+          return response;
+        }
+        cancelBody(response);
+        state.streamToken = "";
+      } catch (err) {
+        if (signal.aborted) throw err;
+        state.directOff = true; // unreachable or not allowed from this origin: WordPress from now on
+      } finally {
+        window.clearTimeout(timer);
+      }
+    }
+    const response = await request("stream", payload, signal, "text/event-stream");
+    renewToken(response);
+    root.setAttribute("data-stream", "wordpress");
+    return response;
   }
 
   async function readJson(response) {
@@ -735,6 +826,7 @@
     } catch (err) {
       throw new Error(TEXT.network);
     }
+    renewToken(response);
     const body = await readJson(response);
     if (!response.ok) throw new Error(responseError(response, body).text);
     if (!isCart(body)) throw new Error(TEXT.generic);
@@ -1080,6 +1172,7 @@
         case "products":
           this.hideStatus();
           this.addCards(data.products);
+          this.addSearch(data.search);
           break;
         case "comparison":
           this.hideStatus();
@@ -1109,8 +1202,37 @@
       if (!cards.length) return;
       this.hasContent = true;
       this.cardCount += cards.length;
+      this.currency = cards[0].currency;
       for (const c of cards) this.cardIds.push(String(c.id));
       this.container.insertBefore(h("ul", { class: "fahad-ai-cards" }, cards.map(renderCard)), this.status);
+      this.layout();
+    }
+
+    // The search's refinement chips and its "more" button: each sends the token the bridge
+    // signed for that search, so the next page leaves out what was shown.
+    addSearch(search) {
+      if (!search || typeof search !== "object") return;
+      if (this.refineBar) this.refineBar.remove();
+      const chips = [];
+      const facets = Array.isArray(search.facets) ? search.facets : [];
+      for (const facet of facets) {
+        const values = facet && Array.isArray(facet.values) ? facet.values : [];
+        for (const v of values) {
+          if (!v || typeof v.page_token !== "string" || chips.length >= 8) continue;
+          const label = facet.kind === "price" ? money(v.min, this.currency) + (v.max == null ? "+" : "–" + money(v.max, this.currency))
+            : facet.kind === "attribute" ? text(facet.name) + ": " + text(v.value) : text(v.value);
+          chips.push(h("button", { type: "button", class: "fahad-ai-chip", "data-facet": text(facet.kind),
+            "data-min": facet.kind === "price" ? Number(v.min) : null, "data-max": facet.kind === "price" && v.max != null ? Number(v.max) : null,
+            onclick: () => runTurn(label, { page_token: v.page_token }) }, label + " (" + Number(v.count) + ")"));
+        }
+      }
+      if (typeof search.next_page_token === "string" && search.next_page_token) {
+        chips.push(h("button", { type: "button", class: "fahad-ai-chip fahad-ai-more",
+          onclick: () => runTurn(TEXT.moreMessage, { page_token: search.next_page_token }) }, TEXT.more));
+      }
+      if (!chips.length) return;
+      this.refineBar = h("div", { class: "fahad-ai-refine", role: "group", "aria-label": TEXT.refine }, chips);
+      this.container.insertBefore(this.refineBar, this.status);
       this.layout();
     }
 
@@ -1466,11 +1588,13 @@
 
   async function viaMessage(payload, turn) {
     const response = await request("message", payload);
+    renewToken(response);
     const body = await readJson(response);
     if (!response.ok) return turn.fail(responseError(response, body).text, true);
     if (!body || typeof body !== "object") return turn.fail(TEXT.generic);
     turn.appendText(text(body.message));
     turn.addCards(body.cards);
+    turn.addSearch(body.search);
     turn.addComparison(body.comparison);
     return turn.finish(body);
   }
@@ -1496,7 +1620,7 @@
     try {
       let response;
       try {
-        response = await request("stream", payload, controller.signal, "text/event-stream");
+        response = await openStream(payload, controller.signal);
       } catch (err) {
         // Timed out, or the connection failed before any answer: try the JSON route once.
         return useFallback(payload, turn);
@@ -1549,14 +1673,15 @@
     }
   }
 
-  async function runTurn(message) {
+  async function runTurn(message, extra) {
+    if (state.busy) return;
     setBusy(true);
     const userBubble = addUserMessage(message);
     state.messages.push({ role: "user", content: message });
-    const payload = { messages: state.messages.slice(), conversation_ref: ensureRef() };
+    const payload = Object.assign({ messages: state.messages.slice(), conversation_ref: ensureRef() }, extra || {});
     // The first question on a product page is about that product ("is it in stock?").
     if (PAGE_PRODUCT && !state.pageAsked) {
-      payload.page_product = PAGE_PRODUCT.id;
+      payload.context = { page: "product", product_ids: [PAGE_PRODUCT.id] };
       state.pageAsked = true;
     }
     const turn = new Turn(message, userBubble);

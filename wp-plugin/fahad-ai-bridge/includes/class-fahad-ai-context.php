@@ -30,6 +30,42 @@ final class Fahad_AI_Context {
 	 * @return array
 	 */
 	public static function payload( bool $with_cart ): array {
+		return self::build( $with_cart, true );
+	}
+
+	/**
+	 * The shopper's part of a storefront context as it stands, for a stream token: nothing is
+	 * minted (no cookie, no WooCommerce session), so a page render stays cacheable; null when a
+	 * part is still missing (a guest's first visit), and the first turn goes through WordPress.
+	 *
+	 * @return array|null uid, caps, client, cart_token or cart, rate_limit.
+	 */
+	public static function existing(): ?array {
+		$payload = self::build( true, false );
+		unset( $payload['ip'], $payload['iat'] );
+		if ( 0 === $payload['uid'] && ! isset( $payload['client'] ) ) {
+			return null;
+		}
+		if ( class_exists( 'WooCommerce' ) ) {
+			return isset( $payload['cart_token'] ) ? $payload : null;
+		}
+		// The bridge's demo store: its cart id, from the cookie the proxy keeps.
+		$cart = isset( $_COOKIE[ Fahad_AI_Proxy::CART_COOKIE ] ) ? sanitize_text_field( wp_unslash( $_COOKIE[ Fahad_AI_Proxy::CART_COOKIE ] ) ) : '';
+		if ( '' === $cart ) {
+			return null;
+		}
+		$payload['cart'] = $cart;
+		return $payload;
+	}
+
+	/**
+	 * The payload; with `$mint` false, the client id and cart token only if they exist already.
+	 *
+	 * @param bool $with_cart Storefront: the cart token and chat client id too.
+	 * @param bool $mint      Whether a missing client id or cart session may be created.
+	 * @return array
+	 */
+	private static function build( bool $with_cart, bool $mint ): array {
 		$caps = array();
 		foreach ( (array) apply_filters( 'fahad_ai_context_caps', self::CAPS ) as $cap ) {
 			if ( is_string( $cap ) && current_user_can( $cap ) ) {
@@ -43,11 +79,14 @@ final class Fahad_AI_Context {
 			'iat'  => time(),
 		);
 		if ( $with_cart ) {
-			$token = self::cart_token();
+			$token = self::cart_token( $mint );
 			if ( '' !== $token ) {
 				$payload['cart_token'] = $token;
 			}
-			$payload['client'] = self::client_id();
+			$client = $mint ? self::client_id() : self::given_client_id();
+			if ( '' !== $client ) {
+				$payload['client'] = $client;
+			}
 		}
 		$limit  = apply_filters( 'fahad_ai_rate_limit', null );
 		$window = apply_filters( 'fahad_ai_rate_window', null );
@@ -76,8 +115,8 @@ final class Fahad_AI_Context {
 	 * it and no one can name another shopper's conversations by guessing.
 	 */
 	public static function client_id(): string {
-		$given = isset( $_COOKIE[ self::CLIENT_COOKIE ] ) ? sanitize_text_field( wp_unslash( $_COOKIE[ self::CLIENT_COOKIE ] ) ) : '';
-		if ( 1 === preg_match( '/^[A-Za-z0-9_-]{22,64}$/', $given ) ) {
+		$given = self::given_client_id();
+		if ( '' !== $given ) {
 			return $given;
 		}
 		$minted = wp_generate_password( 32, false );
@@ -99,10 +138,20 @@ final class Fahad_AI_Context {
 	}
 
 	/**
-	 * The WooCommerce Store API Cart-Token of the shopper's own session, starting a session
-	 * for a guest; '' without WooCommerce.
+	 * The chat client id the shopper's cookie holds, or ''.
 	 */
-	public static function cart_token(): string {
+	private static function given_client_id(): string {
+		$given = isset( $_COOKIE[ self::CLIENT_COOKIE ] ) ? sanitize_text_field( wp_unslash( $_COOKIE[ self::CLIENT_COOKIE ] ) ) : '';
+		return 1 === preg_match( '/^[A-Za-z0-9_-]{22,64}$/', $given ) ? $given : '';
+	}
+
+	/**
+	 * The WooCommerce Store API Cart-Token of the shopper's own session, starting a session
+	 * for a guest unless `$mint` is false; '' without WooCommerce.
+	 *
+	 * @param bool $mint Whether a guest's session may be started.
+	 */
+	public static function cart_token( bool $mint = true ): string {
 		if ( ! class_exists( 'WooCommerce' ) || ! function_exists( 'WC' ) ) {
 			return '';
 		}
@@ -119,6 +168,9 @@ final class Fahad_AI_Context {
 			return '';
 		}
 		if ( ! $wc->session->has_session() ) {
+			if ( ! $mint ) {
+				return '';
+			}
 			// A guest's first cart: the session cookie keeps it theirs on later requests.
 			$wc->session->set_customer_session_cookie( true );
 		}

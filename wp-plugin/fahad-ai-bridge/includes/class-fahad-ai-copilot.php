@@ -1,7 +1,8 @@
 <?php
 /**
  * The admin copilot in wp-admin (WooCommerce > Copilot, or Dashboard > Copilot without
- * WooCommerce): the inbox, insights and store figures (assets/admin-kit.js, then a script per
+ * WooCommerce): the inbox, insights, store figures and the apps' API keys
+ * (assets/admin-kit.js, then a script per
  * tab) reading and answering through the /admin/* routes with the user's nonce.
  *
  * @package FahadAiBridge
@@ -29,6 +30,7 @@ final class Fahad_AI_Copilot {
 		'fahad-ai-admin-insights' => 'admin-insights.js',
 		self::HANDLE              => 'admin-copilot.js',
 		'fahad-ai-admin-webhooks' => 'admin-webhooks.js',
+		'fahad-ai-admin-apikeys'  => 'admin-apikeys.js',
 	);
 
 	/**

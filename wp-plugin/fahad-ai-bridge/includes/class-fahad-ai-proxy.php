@@ -50,6 +50,11 @@ final class Fahad_AI_Proxy {
 		'x-hub-signature-256',
 	);
 
+	// Passed on to the /app/* routes only: an app server's API key, its user and cart, and
+	// Origin, so the bridge can refuse a key a browser sent (no other route gets a WordPress
+	// Authorization header).
+	const APP_HEADERS = array( 'authorization', 'x-app-user', 'x-cart-token', 'origin' );
+
 	// Response headers relayed to the client.
 	const RESPONSE_HEADERS = array(
 		'Content-Type',
@@ -85,8 +90,16 @@ final class Fahad_AI_Proxy {
 		if ( is_wp_error( $outgoing ) ) {
 			return $outgoing;
 		}
-		$reply = wp_remote_request( $outgoing['url'], $outgoing['args'] );
-		return self::relay( $reply );
+		$reply    = wp_remote_request( $outgoing['url'], $outgoing['args'] );
+		$response = self::relay( $reply );
+		if ( $response instanceof WP_REST_Response && $outgoing['storefront'] ) {
+			// A fresh stream token: the shopper's context is complete now, the next turn goes direct.
+			$token = Fahad_AI_Token::renew( $request );
+			if ( '' !== $token ) {
+				$response->header( Fahad_AI_Token::HEADER, $token );
+			}
+		}
+		return $response;
 	}
 
 	/**
@@ -109,6 +122,7 @@ final class Fahad_AI_Proxy {
 			'handle'    => null,
 			'decided'   => false,
 			'streaming' => false,
+			'token'     => $outgoing['storefront'] ? Fahad_AI_Token::renew( $request ) : '',
 		);
 		$on_send   = static function ( &$handle ) use ( $state ) {
 			$state->handle = $handle;
@@ -118,7 +132,7 @@ final class Fahad_AI_Proxy {
 				$state->decided   = true;
 				$state->streaming = self::is_event_stream( $state->handle );
 				if ( $state->streaming ) {
-					self::start_event_stream();
+					self::start_event_stream( $state->token );
 				}
 			}
 			if ( $state->streaming && '' !== $data ) {
@@ -169,10 +183,15 @@ final class Fahad_AI_Proxy {
 
 	/**
 	 * Sends the stream's headers and takes PHP's buffers out of the way.
+	 *
+	 * @param string $token A fresh stream token for the widget, or ''.
 	 */
-	private static function start_event_stream(): void {
+	private static function start_event_stream( string $token ): void {
 		if ( ! headers_sent() ) {
 			status_header( 200 );
+			if ( '' !== $token ) {
+				header( Fahad_AI_Token::HEADER . ': ' . $token );
+			}
 			header( 'Content-Type: text/event-stream; charset=utf-8' );
 			header( 'Cache-Control: no-cache' );
 			// nginx: don't buffer this response (see readme.txt for PHP-FPM and others).
@@ -213,7 +232,8 @@ final class Fahad_AI_Proxy {
 		$url   = $parts['scheme'] . '://' . $parts['host'] . ( isset( $parts['port'] ) ? ':' . $parts['port'] : '' ) . $path;
 
 		$headers = array();
-		foreach ( self::REQUEST_HEADERS as $name ) {
+		$names   = str_starts_with( $route, '/app/' ) ? array_merge( self::REQUEST_HEADERS, self::APP_HEADERS ) : self::REQUEST_HEADERS;
+		foreach ( $names as $name ) {
 			$value = $request->get_header( $name );
 			if ( null !== $value && '' !== $value ) {
 				$headers[ $name ] = $value;
@@ -240,8 +260,9 @@ final class Fahad_AI_Proxy {
 		$headers['X-Fahad-Signature'] = $signature;
 
 		return array(
-			'url'  => $url,
-			'args' => array(
+			'url'        => $url,
+			'storefront' => $storefront,
+			'args'       => array(
 				'method'      => $method,
 				'headers'     => $headers,
 				'body'        => 'GET' === $method ? null : $body,
@@ -354,6 +375,7 @@ final class Fahad_AI_Proxy {
 		}
 		$cart = wp_remote_retrieve_header( $reply, 'x-fahad-cart' );
 		if ( is_string( $cart ) && '' !== $cart && ! class_exists( 'WooCommerce' ) && ! headers_sent() ) {
+			$_COOKIE[ self::CART_COOKIE ] = $cart; // for the stream token minted with this answer
 			setcookie(
 				self::CART_COOKIE,
 				$cart,

@@ -59,6 +59,20 @@ final class Fahad_AI_Routes {
 			'/whatsapp'               => array( 'GET, POST', self::OPEN ),
 			'/webhooks/woocommerce'   => array( 'POST', self::OPEN ),
 			'/doctor'                 => array( 'GET', self::OPEN ),
+			'/orders'                 => array( 'GET', self::STOREFRONT ),
+			'/order'                  => array( 'GET', self::STOREFRONT ),
+			'/addresses'              => array( 'GET', self::STOREFRONT ),
+			// Apps' servers: the bridge checks their API key (and refuses a browser's).
+			'/app/message'            => array( 'POST', self::OPEN ),
+			'/app/stream'             => array( 'POST', self::OPEN ),
+			'/app/conversations'      => array( 'GET', self::OPEN ),
+			'/app/conversation'       => array( 'GET', self::OPEN ),
+			'/app/orders'             => array( 'GET', self::OPEN ),
+			'/app/order'              => array( 'GET', self::OPEN ),
+			'/app/addresses'          => array( 'GET', self::OPEN ),
+			'/admin/api-keys'         => array( 'GET, POST', self::ADMIN ),
+			'/admin/api-keys/revoke'  => array( 'POST', self::ADMIN ),
+			'/admin/api-keys/customer' => array( 'POST', self::ADMIN ),
 		);
 	}
 
@@ -68,7 +82,7 @@ final class Fahad_AI_Routes {
 	public static function register(): void {
 		foreach ( self::table() as $path => list( $methods, $gate ) ) {
 			$permission = array( __CLASS__, 'allow_' . ( self::OPEN === $gate ? 'public' : $gate ) );
-			$callback   = '/stream' === $path ? array( 'Fahad_AI_Proxy', 'stream' ) : array( 'Fahad_AI_Proxy', 'forward' );
+			$callback   = in_array( $path, array( '/stream', '/app/stream' ), true ) ? array( 'Fahad_AI_Proxy', 'stream' ) : array( 'Fahad_AI_Proxy', 'forward' );
 			register_rest_route(
 				self::NAMESPACE,
 				$path,

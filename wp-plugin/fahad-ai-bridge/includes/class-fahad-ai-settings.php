@@ -26,6 +26,7 @@ final class Fahad_AI_Settings {
 	public static function defaults(): array {
 		return array(
 			'bridge_url'  => '',
+			'direct_url'  => '',
 			'secret'      => '',
 			'widget_name' => '',
 			'greeting'    => '',
@@ -51,6 +52,14 @@ final class Fahad_AI_Settings {
 	 */
 	public static function bridge_url(): string {
 		return untrailingslashit( (string) self::get( 'bridge_url' ) );
+	}
+
+	/**
+	 * The bridge's base URL as shoppers' browsers reach it (for streaming turns straight from
+	 * the bridge), or '' to send every turn through WordPress.
+	 */
+	public static function direct_url(): string {
+		return untrailingslashit( (string) self::get( 'direct_url' ) );
 	}
 
 	/**
@@ -127,6 +136,7 @@ final class Fahad_AI_Settings {
 	public static function register(): void {
 		$sanitizers = array(
 			'bridge_url'  => array( __CLASS__, 'sanitize_url' ),
+			'direct_url'  => array( __CLASS__, 'sanitize_url' ),
 			'secret'      => array( __CLASS__, 'sanitize_secret' ),
 			'widget_name' => array( __CLASS__, 'sanitize_line' ),
 			'greeting'    => 'sanitize_textarea_field',
@@ -148,6 +158,7 @@ final class Fahad_AI_Settings {
 		add_settings_section( 'fahad_ai_widget', __( 'Chat widget', 'fahad-ai-bridge' ), '__return_false', self::PAGE );
 		$fields = array(
 			'bridge_url'  => array( 'fahad_ai_bridge', __( 'Bridge URL', 'fahad-ai-bridge' ) ),
+			'direct_url'  => array( 'fahad_ai_bridge', __( 'Bridge URL for browsers', 'fahad-ai-bridge' ) ),
 			'secret'      => array( 'fahad_ai_bridge', __( 'Shared secret', 'fahad-ai-bridge' ) ),
 			'timeout'     => array( 'fahad_ai_bridge', __( 'Timeout (seconds)', 'fahad-ai-bridge' ) ),
 			'enabled'     => array( 'fahad_ai_widget', __( 'Show the chat widget', 'fahad-ai-bridge' ) ),
@@ -183,6 +194,10 @@ final class Fahad_AI_Settings {
 			case 'bridge_url':
 				printf( '<input type="url" class="regular-text code" id="%1$s" name="%1$s" value="%2$s" placeholder="https://bridge.example.com">', esc_attr( $id ), esc_attr( (string) $value ) );
 				echo '<p class="description">' . esc_html__( 'Where the fahad-ai bridge runs. Every request is forwarded there, signed with the shared secret.', 'fahad-ai-bridge' ) . '</p>';
+				break;
+			case 'direct_url':
+				printf( '<input type="url" class="regular-text code" id="%1$s" name="%1$s" value="%2$s" placeholder="https://bridge.example.com">', esc_attr( $id ), esc_attr( (string) $value ) );
+				echo '<p class="description">' . esc_html__( 'Optional: where shoppers\' browsers reach the bridge. The widget then streams answers straight from there with a short-lived signed token (set FAHAD_STOREFRONT_ORIGINS on the bridge to this site\'s address), and through WordPress when that fails. Empty: every answer comes through WordPress.', 'fahad-ai-bridge' ) . '</p>';
 				break;
 			case 'secret':
 				if ( defined( 'FAHAD_AI_BRIDGE_SECRET' ) ) {

@@ -37,14 +37,24 @@ final class Fahad_AI_Widget {
 	 * @return array
 	 */
 	public static function config(): array {
+		$nonce  = wp_create_nonce( 'wp_rest' );
 		$config = array(
 			'restUrl'  => esc_url_raw( rest_url( Fahad_AI_Routes::NAMESPACE . '/' ) ),
-			'nonce'    => wp_create_nonce( 'wp_rest' ),
+			'nonce'    => $nonce,
 			'name'     => (string) Fahad_AI_Settings::get( 'widget_name' ),
 			'greeting' => (string) Fahad_AI_Settings::get( 'greeting' ),
 			'color'    => (string) Fahad_AI_Settings::get( 'color' ),
 			'strings'  => self::strings(),
 		);
+		if ( '' !== Fahad_AI_Settings::direct_url() ) {
+			// Turns stream straight from the bridge. Only a signed-in shopper's page carries a
+			// token: a full-page cache could hand a guest's page (their ids) to another guest, so a
+			// guest's token comes with WordPress's answers instead, never in cacheable HTML.
+			$config['direct'] = array(
+				'url'   => esc_url_raw( Fahad_AI_Settings::direct_url() . '/wp-json/' . Fahad_AI_Routes::NAMESPACE . '/' ),
+				'token' => is_user_logged_in() ? Fahad_AI_Token::mint( $nonce ) : '',
+			);
+		}
 		if ( function_exists( 'wc_get_checkout_url' ) ) {
 			$config['checkoutUrl'] = esc_url_raw( wc_get_checkout_url() );
 		}

@@ -1,0 +1,97 @@
+"""Facets of a search's results, and the card tests its refinements and dislikes apply.
+
+``facets(cards)`` counts what the matching cards hold: their categories, the price band each
+falls in (a fixed ladder, so bands read the same across searches) and the options of their
+variations (size, colour...). Counts are of products: a product in two categories counts in
+each, a product with a colour in three sizes counts once for that colour.
+"""
+from __future__ import annotations
+
+import re
+
+# Band edges in the store's currency: a product is in [edge, next edge).
+BANDS = (10, 25, 50, 100, 250, 500, 1000, 2500)
+MAX_VALUES = 12  # values of one facet, the most common first
+MAX_ATTRIBUTES = 4
+
+
+def facets(cards: list[dict]) -> list[dict]:
+    """``[{"kind", "name", "values": [{"value", "count", ...}]}]``: categories, price, then
+    each option name, values the most common first (ties in name order)."""
+    categories: dict[str, int] = {}
+    bands: dict[tuple, int] = {}
+    options: dict[str, dict[str, int]] = {}
+    for card in cards:
+        for name in dict.fromkeys(card.get("categories") or ()):
+            categories[name] = categories.get(name, 0) + 1
+        band = price_band(card.get("price"))
+        if band is not None:
+            bands[band] = bands.get(band, 0) + 1
+        for name, value in option_pairs(card):
+            values = options.setdefault(name, {})
+            values[value] = values.get(value, 0) + 1
+    found = []
+    if categories:
+        found.append({"kind": "category", "name": "Category", "values": _top(categories)})
+    if bands:
+        found.append({"kind": "price", "name": "Price", "values": [
+            {"value": _band_label(low, high), "min": low, "max": high, "count": count}
+            for (low, high), count in sorted(bands.items())]})
+    for name in sorted(options, key=lambda n: (-sum(options[n].values()), n))[:MAX_ATTRIBUTES]:
+        found.append({"kind": "attribute", "name": name, "values": _top(options[name])})
+    return found
+
+
+def for_model(found: list[dict]) -> dict:
+    """The facets as the model reads them: ``{name: {value: count}}``."""
+    return {f["name"]: {v["value"]: v["count"] for v in f["values"]} for f in found}
+
+
+def price_band(price) -> tuple[int, int | None] | None:
+    try:
+        amount = float(price)
+    except (TypeError, ValueError):
+        return None
+    low = 0
+    for edge in BANDS:
+        if amount < edge:
+            return (low, edge)
+        low = edge
+    return (low, None)
+
+
+def option_pairs(card: dict) -> set[tuple[str, str]]:
+    """Each (option name, value) any variation of the card has."""
+    return {(str(name), str(value)) for v in card.get("variations") or ()
+            for name, value in (v.get("attributes") or {}).items() if value}
+
+
+def has_options(card: dict, wanted: tuple[tuple[str, str], ...]) -> bool:
+    """Whether one variation has every wanted option (case aside): "M" and "Black" together."""
+    if not wanted:
+        return True
+    want = {(n.casefold(), v.casefold()) for n, v in wanted}
+    for variation in card.get("variations") or ():
+        have = {(str(n).casefold(), str(v).casefold())
+                for n, v in (variation.get("attributes") or {}).items()}
+        if want <= have:
+            return True
+    return False
+
+
+def disliked(card: dict, dislikes: tuple[str, ...]) -> bool:
+    """Whether the product's name or a category names something the shopper dislikes, as a
+    whole word ("wool" leaves out a "Wool Beanie", not a "Woolly" one)."""
+    if not dislikes:
+        return False
+    text = " ".join([card.get("name") or "", *(card.get("categories") or ())])
+    return any(re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text, re.I) for word in dislikes)
+
+
+def _top(counts: dict[str, int]) -> list[dict]:
+    ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_VALUES]
+    return [{"value": value, "count": count} for value, count in ordered]
+
+
+def _band_label(low: int, high: int | None) -> str:
+    return f"{low}+" if high is None else f"{low}-{high}"

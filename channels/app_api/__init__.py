@@ -1,0 +1,18 @@
+"""The apps' channel: headless shops and mobile apps reach the assistant from their servers
+with an API key (bridge.apikeys) and their own user id.
+
+views: /app/message, /app/stream, /app/conversations, /app/conversation, /app/orders,
+/app/order, /app/addresses (VIEWS); owner: the key, the app user, their conversations' key
+and their cart; admin: a store manager's /admin/api-keys routes.
+"""
+from flask import Flask
+
+from bridge.core import Core
+from bridge.gates import register
+
+from . import admin
+from .views import VIEWS
+
+
+def init_app(app: Flask, core: Core) -> None:
+    register(app, core, {**VIEWS, **admin.VIEWS})

@@ -1,0 +1,140 @@
+"""The apps' routes (bridge.gates.api_key: a server's key, its scope, its rate limit): chat
+as /app/message and /app/stream (the storefront's turn, bridge.chat), the user's
+conversations, and their linked customer's orders and addresses (bridge.account)."""
+from __future__ import annotations
+
+from flask import jsonify, request
+
+from bridge import account, chat
+from bridge.agent.core import TurnRequest
+from bridge.agent.history import transcript
+from bridge.core import current_core
+from bridge.errors import MISSING_PARAM, BridgeError, bad_request
+from bridge.inbox import scope
+from bridge.inbox.handoff import UNKNOWN
+from bridge.inbox.reading import conversations_of, messages_after
+from bridge.inputs import query_int, query_text
+
+from .owner import CART_HEADER, app_user, cart, client_key, linked_customer, principal
+
+MAX_ID = 2**31 - 1
+EARLIER = 20  # stored messages a one-message turn is given as its history
+PAGE = 100
+
+
+def _turn() -> tuple[TurnRequest, str | None]:
+    """The turn (bad input refused before it is counted against the daily cap) and a cart
+    id just issued, if any."""
+    core = current_core()
+    body = chat.read_body(core.settings)
+    key, user = principal(), app_user()
+    cart_ref, writes, issued = cart(key)
+    chat.reserve(core.sessions, core.settings.daily_cap)
+    owner = client_key(key, user)
+    history = body.messages
+    if body.conversation_ref and len(history) == 1:
+        # An app may send only the new message: the bridge keeps the conversation.
+        with core.sessions() as session:
+            found = scope.find(session, owner, body.conversation_ref)
+            if found is not None:
+                history = transcript(session, found.id, EARLIER) + history
+    shopper = (linked_customer(key, user) or 0) if key.allows("orders:read") else 0
+    turn = TurnRequest(messages=history, channel="app", conversation_ref=body.conversation_ref,
+                       cart_ref=cart_ref, shopper_id=shopper,
+                       language=request.headers.get("Accept-Language"), client_key=owner,
+                       customer={"app_user": user, "api_key": key.key_id, "mode": key.mode},
+                       viewing=body.viewing, asks=body.asks, cart_writes=writes)
+    return turn, issued
+
+
+def _with_cart(response, issued: str | None):
+    if issued:
+        response.headers[CART_HEADER] = issued
+    return response
+
+
+def message():
+    turn, issued = _turn()
+    return _with_cart(chat.message_response(current_core().agent.run(turn)), issued)
+
+
+def stream():
+    try:
+        turn, issued = _turn()
+    except BridgeError as exc:
+        if exc.status != 400:
+            raise
+        return chat.stream_refusal(exc)
+    return _with_cart(chat.stream_response(current_core().agent.run(turn)), issued)
+
+
+def _private(body: dict):
+    response = jsonify(body)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def conversations():
+    owner = client_key(principal(), app_user())
+    page = query_int("page", 1, 1, 10_000)
+    per_page = query_int("per_page", 20, 1, 100)
+    with current_core().sessions() as session:
+        total, rows = conversations_of(session, owner, (page - 1) * per_page, per_page)
+    return _private({"count": total, "page": page, "per_page": per_page,
+                     "conversations": rows})
+
+
+def conversation():
+    owner = client_key(principal(), app_user())
+    ref = query_text("ref", 128)
+    if not ref:
+        raise bad_request(MISSING_PARAM, "Missing parameter: ref.")
+    ref = scope.check_ref(ref, "ref")
+    after = query_int("after", 0, 0, 2**62)
+    core = current_core()
+    with core.sessions() as session:
+        found = scope.find(session, owner, ref)
+        if found is None:  # another user's, another key's, or none: one answer for all
+            raise BridgeError(UNKNOWN, "No conversation with that ref.", 404)
+        rows = messages_after(session, core.index, found, after, PAGE)
+    return _private({"conversation_ref": ref, "status": found.status,
+                     "handoff_ref": found.handoff_ref, "messages": rows})
+
+
+def _customer() -> int:
+    customer_id = linked_customer(principal(), app_user())
+    if not customer_id:
+        raise BridgeError(account.NO_CUSTOMER, "This app user is not linked to a customer of "
+                          "the store (a store manager links them: POST /admin/api-keys/"
+                          "customer).", 404)
+    return customer_id
+
+
+def orders():
+    customer_id = _customer()
+    page = query_int("page", 1, 1, 1000)
+    per_page = query_int("per_page", 10, 1, 50)
+    return _private(account.orders_answer(current_core().store, customer_id, page, per_page))
+
+
+def order():
+    customer_id = _customer()
+    if request.args.get("id") is None:
+        raise bad_request(MISSING_PARAM, "Missing parameter: id.")
+    order_id = query_int("id", 0, 0, MAX_ID)
+    return _private(account.order_answer(current_core().store, customer_id, order_id))
+
+
+def addresses():
+    return _private(account.addresses_answer(current_core().store, _customer()))
+
+
+VIEWS = {
+    "app_api.message": message,
+    "app_api.stream": stream,
+    "app_api.conversations": conversations,
+    "app_api.conversation": conversation,
+    "app_api.orders": orders,
+    "app_api.order": order,
+    "app_api.addresses": addresses,
+}
