@@ -15,6 +15,7 @@ from .lexicon import to_english
 from .talk import Talk
 
 SEARCH_LIMIT = 5
+ARABIC = re.compile(r"[\u0600-\u06FF]")  # words the lexicon left untranslated
 SORTS = {"cheapest": "price_asc", "dearest": "price_desc", "best": "rating"}
 
 
@@ -28,7 +29,7 @@ def search(talk: Talk, query: str | None = None, on_sale: bool = False) -> Itera
     rest = targets.without_rank(rest)
     foreign = re.findall(r"[\u0600-\u06FF]{2,}", rest)  # words the lexicon doesn't know
     sells = needs.sells_kind(rest, ctx.index)
-    if foreign and not sells:
+    if foreign and not sells and not needs.need_query(rest):
         yield from _not_sold(talk, " ".join(foreign), {"limit": 3})
         return
     # A need still has a kind when it names one ("sandals for the summer")
@@ -185,7 +186,7 @@ def _not_sold(talk: Talk, missing: str, args: dict) -> Iterator[Event]:
     kind = needs.kind_in(missing, ctx.index)  # no leather jackets: the jackets are closest
     query = kind or missing
     nearby = ctx.index.search(query, limit=3)
-    if nearby.cards and not nearby.ignored:
+    if nearby.cards and not nearby.ignored and not ARABIC.search(query):
         category = _category(ctx, kind) if kind else None
         result = yield from talk.turn.use("search_products", {
             **args, "query": query, "limit": 3, **({"category": category} if category else {})})

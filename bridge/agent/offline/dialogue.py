@@ -41,6 +41,7 @@ class Offer:
     words: list[str] = field(default_factory=list)  # a narrowing the offer named ("black")
     query: str = ""  # what the shopper had asked for when the offer was made
     question: str = ""  # the question itself ("Shall I add the M in black?")
+    message: str = ""  # the whole message, product names taken out ("We have rain jackets.")
 
 
 @dataclass
@@ -113,5 +114,6 @@ def _offer(text: str, messages: list[dict]) -> Offer | None:
     for scope in (question, text):
         for kind, pattern in OFFER_KINDS:
             if pattern.search(scope):
-                return Offer(kind, bool(SALE.search(question)), words, asked, question)
+                return Offer(kind, bool(SALE.search(question)), words, asked, question,
+                             BOLD.sub(" ", text))
     return None

@@ -172,7 +172,7 @@ def unsold(text: str, index, ignored: list[str], lang: str = "en") -> str | None
         return None
     head_part = STOP_AT.split(text.lower(), maxsplit=1)[0]
     every = query_terms(head_part)
-    if need_query(head_part) and every and every[-1] in NEED_WORDS:
+    if need_query(head_part) and every and (every[-1] in NEED_WORDS or lang != "en"):
         return None  # a need ("a present for my dad who loves hiking"), not a kind
     terms = [t for t in every if t not in NEED_WORDS]
     if not terms:
@@ -194,7 +194,7 @@ def unsold(text: str, index, ignored: list[str], lang: str = "en") -> str | None
 
 # Words that describe a kind rather than name one: what it is made of, its colour.
 DESCRIBING = frozenset("""leather wool cotton linen canvas suede denim merino silk cashmere
-    velvet fleece down nylon corduroy waxed black white grey gray navy red blue green brown
+    velvet fleece nylon corduroy waxed black white grey gray navy red blue green brown
     cream beige olive pink yellow orange purple charcoal sand tan khaki burgundy teal
     mustard lavender""".split())
 

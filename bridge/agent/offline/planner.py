@@ -32,7 +32,7 @@ YES = re.compile(r"^\W*(yes|yeah|yep|yup|sure|ok|okay|please|go on|go ahead|why 
 NO = re.compile(r"^\W*(no|nope|nah|not now|not really|no thanks|maybe later|i'?m good)\b", re.I)
 # What a yes or no is padded with ("no thanks, not now"): no request of its own.
 FILLER = re.compile(r"\b(no|nope|nah|not now|not really|thanks|thank you|please|yes|ok|maybe "
-                    r"later|for now|right now|just)\b", re.I)
+                    r"later|for now|right now|just|looking|browsing)\b", re.I)
 FOLLOW_UP = re.compile(r"^\W*(and |ok,? |so |then )?(what|how) about\b|^\W*and (the )?\w",
                        re.I)
 QUESTION = re.compile(r"\?\s*$|^\W*(do|does|is|are|have|has|can|could|any)\b", re.I)
@@ -191,8 +191,8 @@ class Planner:
         rest = FILLER.sub(" ", YES.sub(" ", NO.sub(" ", text))).strip(" ,.!")
         if NO.match(text) and not YES.match(text):
             # "no thanks" ends the offer; "no, but show me caps" asks for something else
-            return self.talk.say(self.talk.t("declined")) if len(query_terms(rest)) < 2 \
-                else None
+            asks = needs.sells_kind(rest, self.ctx.index) or needs.need_query(rest)
+            return None if asks else self.talk.say(self.talk.t("declined"))
         if not YES.match(text) and not re.match(r"^\W*(tell me more|more)\W*$", text, re.I):
             return None
         focus = product.in_focus(self.talk)
@@ -206,10 +206,16 @@ class Planner:
             asked = to_english(offer.query, detect(offer.query) or self.talk.lang)
             # "Want to see other leather accessories?": what the question offers, when it
             # names something the store sells, rather than what was asked before it
-            offered = to_english(offer.question, detect(offer.question) or self.talk.lang)
-            terms = query_terms(offered)
-            kinds = [t for t in terms if needs.sells_kind(t, self.ctx.index) or t == "accessories"]
-            offered = " ".join(t for t in terms if kinds and (t in kinds or t in needs.DESCRIBING))
+            offered = ""
+            for said in (offer.question, offer.message):
+                terms = query_terms(to_english(said, detect(said) or self.talk.lang))
+                kinds = [t for t in terms if needs.sells_kind(t, self.ctx.index)
+                         or t == "accessories"]
+                offered = offered or " ".join(t for t in terms if kinds and (
+                    t in kinds or t in needs.DESCRIBING))
+            if offered:  # what was asked still describes it ("wool" beanies)
+                offered += " " + " ".join(t for t in query_terms(asked)
+                                          if t in needs.DESCRIBING and t not in offered)
             query = " ".join([offered or asked, *offer.words, rest])
             return catalogue.search(self.talk, query, on_sale=offer.on_sale)
         return None
@@ -252,6 +258,8 @@ def _names_known_product(talk: Talk) -> bool:
     text = talk.text
     if targets.said_in_full(talk.turn):
         return True  # as the store spells it, even sold out (a search would hide it)
+    if needs.ASKS.search(text) and needs.sells_kind(text, talk.ctx.index):
+        return False  # "looking for jeans or chinos" asks for kinds
     if len(query_terms(text)) > 7 or ORDINAL_OR_RANK.search(text):
         return False
     found = talk.ctx.index.search(text, limit=3).cards

@@ -115,9 +115,33 @@ def budget_fit(talk: Talk) -> Iterator[Event]:
     if not fitting:
         yield from talk.say(talk.t("budget_none", name=p["name"]))
         return
-    options = ", ".join(f"{option_label(v['attributes'].values())} "
-                        f"({say.money(v['price'], p['currency'])})" for v in fitting)
-    yield from talk.say(talk.t("budget_fits", name=p["name"], options=options))
+    yield from talk.say(talk.t("budget_fits", name=p["name"],
+                               options=_by_colour(fitting, p["currency"])))
+
+
+def _by_colour(variations: list[dict], currency: str) -> str:
+    """"Charcoal: S, M, L ($52.00), XL ($54.00); Forest Green: ..." — each size once per
+    colour, a price after the sizes that share it."""
+    names = list(variations[0]["attributes"]) if variations else []
+    size = next((n for n in names if "size" in n.lower()), None)
+    if size is None or len(names) < 2:
+        return ", ".join(f"{option_label(v['attributes'].values())} "
+                         f"({say.money(v['price'], currency)})" for v in variations)
+    groups: dict[str, list[dict]] = {}
+    for v in variations:
+        rest = option_label(value for n, value in v["attributes"].items() if n != size)
+        groups.setdefault(rest, []).append(v)
+    parts = []
+    for rest, group in groups.items():
+        runs: list[list] = []
+        for v in group:
+            if runs and runs[-1][1] == v["price"]:
+                runs[-1][0].append(v["attributes"][size])
+            else:
+                runs.append([[v["attributes"][size]], v["price"]])
+        parts.append(f"{rest}: " + ", ".join(f"{', '.join(sizes)} ({say.money(price, currency)})"
+                                             for sizes, price in runs))
+    return "; ".join(parts)
 
 
 def alternatives(talk: Talk, p: dict, limit: int = 3) -> Iterator[Event]:

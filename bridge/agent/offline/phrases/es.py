@@ -78,7 +78,7 @@ T = {
     "topic_contact": "cómo contactar",
     "contact_is": "Puedes contactar con el equipo de la tienda en {contact}.",
     "budget_some": "solo algunas opciones entran en ese presupuesto, como {options}",
-    "budget_fits": "Estas son las opciones de **{name}** que entran en ese presupuesto: {options}.",
+    "budget_fits": "Estas son las opciones de **{name}** que sí entran en ese presupuesto, con su precio: {options}.",
     "budget_none": "No, ninguna opción disponible de **{name}** entra en ese presupuesto.",
     "variant_over": "No, **{label}** cuesta {price}, más que ese presupuesto.",
     "variant_within": "Sí, **{label}** cuesta {price}, dentro de ese presupuesto.",

@@ -163,4 +163,12 @@ ahnlich | ahnliches | ahnliche | alternative | alternativen = similar
 etwas anderes | was anderes | sonst noch = something else
 verbinde mich mit | verbinden sie mich mit | verbindet mich mit | stell mich durch zu = connect me to
 sonnenbrillen = sunglasses
+kostet weniger | kosten weniger = costs less
+von beiden | der beiden = of the two
+ich schaue nur | nur schauen = just looking
+rosa | pink = pink
+gelb | gelbe | gelben = yellow
+orange | orangene = orange
+lila = purple
+morgens | morgen = morning
 """

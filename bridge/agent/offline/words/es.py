@@ -172,4 +172,15 @@ parecido | parecida | parecidos | similar | similares | alternativa | alternativ
 otra cosa | algo mas = something else
 pasame con | pasadme con | comunicame con | ponme con | me pasas con | transferirme a = connect me to
 cinturones = belt
+cuesta menos | cuestan menos = costs less
+de las dos | de los dos | entre las dos | entre los dos = of the two
+solo estaba mirando | solo estoy mirando | solo mirando | solo miraba = just looking
+manana | mananas | por la manana | por las mananas = morning
+salir a = 
+rosa | rosas = pink
+amarillo | amarilla = yellow
+naranja = orange
+morado | morada | lila = purple
+burdeos | granate = burgundy
+beige = beige
 """

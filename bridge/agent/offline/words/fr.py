@@ -157,4 +157,15 @@ cryptomonnaie | cryptomonnaies | crypto | bitcoins = bitcoin
 similaire | similaires | semblable | pareil | une alternative | alternative | alternatives = similar
 autre chose | quoi d autre = something else
 passez moi | passe moi | mettez moi en relation avec | me mettre en relation avec = connect me to
+de plus | en plus = more
+ajoutez en | ajoute en | rajoutez | rajoute = add
+coute moins | coutent moins = costs less
+des deux = of the two
+je regarde juste | je ne fais que regarder = just looking
+rose | roses = pink
+jaune | jaunes = yellow
+orange = orange
+violet | violette = purple
+bordeaux = burgundy
+matin | matins = morning
 """

@@ -155,4 +155,12 @@ paia = pairs
 simile | simili | alternativa | alternative = similar
 qualcos altro | qualcosa d altro | altro = something else
 passami | mettimi in contatto con | mi passi = connect me to
+costa meno | costano meno = costs less
+delle due | dei due | tra le due | tra i due = of the two
+sto solo guardando | guardo solo = just looking
+rosa = pink
+giallo | gialla | gialle | gialli = yellow
+arancione | arancioni = orange
+viola = purple
+bordeaux = burgundy
 """

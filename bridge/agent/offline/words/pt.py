@@ -152,4 +152,13 @@ parecido | parecida | semelhante | similar | alternativa | alternativas = simila
 outra coisa | algo mais = something else
 me passa para | me transfere para | me transfira para | me coloca com = connect me to
 cintos = belt
+custa menos | custam menos = costs less
+das duas | dos dois = of the two
+so estou olhando | so olhando | estou so olhando = just looking
+rosa | rosas = pink
+amarelo | amarela = yellow
+laranja = orange
+roxo | roxa = purple
+bordo | vinho = burgundy
+manha | manhas | de manha = morning
 """
