@@ -93,6 +93,8 @@ ROUTES = (
           scope="chat"),
     Route("POST", "/app/stream", "app_api.stream", Gate.API_KEY_BILLABLE, 256 * KIB,
           scope="chat"),
+    # The chat over a WebSocket with the key in its auth frame or upgrade (never the URL).
+    Route("GET", "/app/ws", "app_api.websocket", Gate.WEBSOCKET),
     Route("GET", "/app/conversations", "app_api.conversations", Gate.API_KEY,
           scope="conversations:read"),
     Route("GET", "/app/conversation", "app_api.conversation", Gate.API_KEY,

@@ -46,18 +46,20 @@ def linked_customer(key: ApiKeyPrincipal, user: str) -> int | None:
     return customer_of(current_core().sessions, key.key_id, user)
 
 
-def cart(key: ApiKeyPrincipal) -> tuple[str | None, bool, str | None]:
-    """(the turn's cart ref, whether its cart tools may change it, a cart id just issued)."""
+def cart(key: ApiKeyPrincipal, given: str | None = None) -> tuple[str | None, bool, str | None]:
+    """(the turn's cart ref, whether its cart tools may change it, a cart id just issued).
+    ``given``: what a WebSocket's auth frame names, before the headers (a Cart-Token on a
+    live store, else an id the bridge issued)."""
     core = current_core()
     if core.store.cart_ids is CartIds.SHOPPER:  # a live store's carts
         if key.test:
             return None, False, None
-        token = request.headers.get(CART_TOKEN_HEADER)
+        token = given or request.headers.get(CART_TOKEN_HEADER)
         if token is not None and len(token) > CART_TOKEN_MAX:
             raise BridgeError("rest_invalid_param", f"{CART_TOKEN_HEADER} is too long.", 400)
         return token or None, True, None
     secret = core.settings.bridge_secret
-    known = check_cart_id(secret, request.headers.get(CART_HEADER))
+    known = check_cart_id(secret, given or request.headers.get(CART_HEADER))
     if known:
         return known, True, None
     issued = issue_cart_id(secret)

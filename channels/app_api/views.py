@@ -22,13 +22,15 @@ EARLIER = 20  # stored messages a one-message turn is given as its history
 PAGE = 100
 
 
-def _turn() -> tuple[TurnRequest, str | None]:
+def _turn(body: dict | None = None, user: str | None = None,
+          cart_given: str | None = None) -> tuple[TurnRequest, str | None]:
     """The turn (bad input refused before it is counted against the daily cap) and a cart
-    id just issued, if any."""
+    id just issued, if any. /app/message and /app/stream read the request; the WebSocket
+    (socket_chat.py) hands in a frame's body, the user and the cart its auth frame named."""
     core = current_core()
-    body = chat.read_body(core.settings)
-    key, user = principal(), app_user()
-    cart_ref, writes, issued = cart(key)
+    body = chat.read_body(core.settings, body)
+    key, user = principal(), user or app_user()
+    cart_ref, writes, issued = cart(key, cart_given)
     chat.reserve(core.sessions, core.settings.daily_cap)
     owner = client_key(key, user)
     history = body.messages

@@ -16,14 +16,16 @@ from ws_client import Rejected, WSClient
 
 SECRET = "websocket-test-secret"
 SHOP = "https://shop.example"
+ADMIN = "websocket-test-admin"
 ENV = {"FAHAD_BRIDGE_SECRET": SECRET, "FAHAD_RATE_LIMIT": "100000",
-       "FAHAD_STOREFRONT_ORIGINS": SHOP}
+       "FAHAD_STOREFRONT_ORIGINS": SHOP, "FAHAD_ADMIN_TOKEN": ADMIN}
+APP_PATH = NAMESPACE + "/app/ws"
 PATH = NAMESPACE + "/ws"
 HOODIES = {"messages": [{"role": "user", "content": "hoodies under $50"}]}
 
 
-def ws_url(bridge) -> str:
-    return bridge.url.replace("http://", "ws://") + PATH
+def ws_url(bridge, path: str = PATH) -> str:
+    return bridge.url.replace("http://", "ws://") + path
 
 
 def nonce() -> str:
@@ -52,8 +54,9 @@ def without_refs(events: list[dict]) -> list[dict]:
     return kept
 
 
-def connect(bridge, auth: dict | None = None, headers: dict | None = None) -> WSClient:
-    client = WSClient(ws_url(bridge), headers=headers)
+def connect(bridge, auth: dict | None = None, headers: dict | None = None,
+            path: str = PATH) -> WSClient:
+    client = WSClient(ws_url(bridge, path), headers=headers)
     client.send({"type": "auth", **(auth if auth is not None else {"nonce": nonce()})})
     return client
 
@@ -245,11 +248,76 @@ def test_a_plain_get_is_told_to_upgrade(two_workers):
     assert response.headers["Upgrade"] == "websocket"
 
 
+def make_key(bridge, scopes=("chat", "conversations:read"), **extra) -> dict:
+    response = requests.post(bridge.url + NAMESPACE + "/admin/api-keys", timeout=30,
+                             headers={"Authorization": f"Bearer {ADMIN}"},
+                             json={"name": "ws app", "mode": "live", "scopes": list(scopes),
+                                   **extra})
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def test_an_app_chats_with_its_key_and_user_in_the_auth_frame(two_workers):
+    key = make_key(two_workers)["key"]
+    with connect(two_workers, {"key": key, "user": "user-7"}, path=APP_PATH) as ws:
+        assert ws.receive()["type"] == "ready"
+        first = ws.turn(HOODIES)
+    assert first[-1]["type"] == "done" and "products" in [f["type"] for f in first]
+    ref = first[-1]["conversation_ref"]
+    # The conversation is the key's and this user's: /app/conversations lists it.
+    listed = requests.get(two_workers.url + NAMESPACE + "/app/conversations", timeout=30,
+                          headers={"Authorization": f"Bearer {key}", "X-App-User": "user-7"})
+    assert ref in [c["conversation_ref"] for c in listed.json()["conversations"]]
+    other = requests.get(two_workers.url + NAMESPACE + "/app/conversations", timeout=30,
+                         headers={"Authorization": f"Bearer {key}", "X-App-User": "user-8"})
+    assert ref not in [c["conversation_ref"] for c in other.json()["conversations"]]
+    # A server may send the key and user as headers instead, and continue the conversation.
+    with connect(two_workers, {}, path=APP_PATH,
+                 headers={"Authorization": f"Bearer {key}", "X-App-User": "user-7"}) as ws:
+        assert ws.receive()["type"] == "ready"
+        again = ws.turn({"messages": [{"role": "user", "content": "compare the first two"}],
+                         "conversation_ref": ref})
+    assert again[-1]["conversation_ref"] == ref and "comparison" in [f["type"] for f in again]
+
+
+@pytest.mark.parametrize("case", ["unknown key", "no key", "browser", "revoked", "no chat scope",
+                                  "no user", "bad user"])
+def test_an_apps_bad_auth_closes_4001_and_a_bad_user_4004(two_workers, case):
+    made = make_key(two_workers, scopes=("conversations:read",) if case == "no chat scope"
+                    else ("chat",))
+    if case == "revoked":
+        requests.post(two_workers.url + NAMESPACE + "/admin/api-keys/revoke", timeout=30,
+                      headers={"Authorization": f"Bearer {ADMIN}"}, json={"id": made["id"]})
+    auth = {"key": made["key"], "user": "user-1"}
+    headers = {}
+    if case == "unknown key":
+        auth["key"] = "sk_live_" + "x" * 32
+    elif case == "no key":
+        del auth["key"]
+    elif case == "browser":
+        headers = {"Origin": SHOP}
+    elif case == "no user":
+        del auth["user"]
+    elif case == "bad user":
+        auth["user"] = "not a user id!"
+    with connect(two_workers, auth, headers=headers, path=APP_PATH) as ws:
+        error = ws.receive()
+        assert ws.receive() is None
+    expected = {"unknown key": (4001, "fahad_ai_invalid_api_key"),
+                "no key": (4001, "fahad_ai_invalid_api_key"),
+                "browser": (4001, "fahad_ai_browser_key"),
+                "revoked": (4001, "fahad_ai_invalid_api_key"),
+                "no chat scope": (4001, "fahad_ai_missing_scope"),
+                "no user": (4004, "fahad_ai_unknown_app_user"),
+                "bad user": (4004, "fahad_ai_unknown_app_user")}[case]
+    assert (ws.close_code, error["code"]) == expected
+
+
 @pytest.fixture(scope="module")
 def limited(tmp_path_factory):
     env = {"FAHAD_BRIDGE_SECRET": SECRET, "FAHAD_RATE_LIMIT": "3",
            "FAHAD_WEBSOCKET_MAX_MESSAGE": "2000", "FAHAD_WEBSOCKET_FRAMES_PER_MINUTE": "5",
-           "FAHAD_WEBSOCKET_MAX_TURNS": "2"}
+           "FAHAD_WEBSOCKET_MAX_TURNS": "2", "FAHAD_ADMIN_TOKEN": ADMIN}
     with ServedBridge(tmp_path_factory.mktemp("ws") / "bridge", env) as bridge:
         yield bridge
     assert "Traceback" not in bridge.output()
@@ -357,3 +425,16 @@ def test_a_stopping_worker_closes_its_websockets_with_1001(tmp_path, kind):
         assert "Traceback" not in bridge.output()
     finally:
         bridge.stop()
+
+
+def test_an_apps_turns_count_in_its_keys_rate_limit_and_close_4029(limited):
+    key = make_key(limited, rate_limit=2, rate_window=3600)["key"]
+    app = {"Authorization": f"Bearer {key}", "X-App-User": "user-1"}
+    assert requests.get(limited.url + NAMESPACE + "/app/conversations", headers=app,
+                        timeout=30).status_code == 200  # the key's first request
+    with connect(limited, {"key": key, "user": "user-1"}, path=APP_PATH) as ws:
+        ws.receive()
+        assert ws.turn(HOODIES)[-1]["type"] == "done"  # the key's second request
+        refused = ws.turn(HOODIES)
+        assert ws.receive() is None
+    assert refused[-1]["code"] == "fahad_ai_rate_limited" and ws.close_code == 4029
