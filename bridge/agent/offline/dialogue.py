@@ -23,7 +23,8 @@ OFFER_KINDS = (
     ("add", re.compile(r"cart|basket|panier|warenkorb|carrello|carrinho|carrito|cesta|السلة|"
                        r"\badd\b|ajout|aggiung|adicion|añad|anad|legen|أضيف|اضيف", re.I)),
     ("more", re.compile(r"know more|more about|tell you more|en savoir plus|mehr wissen|"
-                        r"saber m[aá]s|saperne di pi[uù]|detail", re.I)),
+                        r"mehr dar[uü]ber|mehr dazu|mehr erfahren|saber m[aá]s|saperne di pi[uù]|"
+                        r"saperne|en savoir|mais sobre|detail|المزيد", re.I)),
     ("show", re.compile(r"\bsee\b|\bshow\b|narrow|muestre|mostrar|montre|voir|zeige|sehen|"
                         r"anschauen|mostr|\bver\b|verl[oa]s|mirar|veder|أعرض|اعرض|عرض",
                         re.I)),

@@ -191,6 +191,10 @@ class Planner:
         rest = FILLER.sub(" ", YES.sub(" ", NO.sub(" ", text))).strip(" ,.!")
         if NO.match(text) and not YES.match(text):
             # "no thanks" ends the offer; "no, but show me caps" asks for something else
+            if offer.kind == "show" and re.search(r"\b(show|see|all|every)\b", rest, re.I):
+                # "nah, show me all of them": the offer without its narrowing
+                return catalogue.search(self.talk, to_english(offer.query, detect(
+                    offer.query) or self.talk.lang))
             asks = needs.sells_kind(rest, self.ctx.index) or needs.need_query(rest)
             return None if asks else self.talk.say(self.talk.t("declined"))
         if not YES.match(text) and not re.match(r"^\W*(tell me more|more)\W*$", text, re.I):

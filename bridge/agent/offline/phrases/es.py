@@ -53,7 +53,7 @@ T = {
     "added": "Añadí {count} × **{label}** a tu carrito.",
     "add_failed": "No pude añadir {label} a tu carrito: {error}",
     "cart_empty": "Tu carrito está vacío.",
-    "cart_total": "Total: **{total}** por {count} artículos.",
+    "cart_total": "El total es **{total}** por {count} artículos en tu carrito.",
     "cart_failed": "Lo siento, no pude abrir tu carrito: {error}",
     "removed": "Quité **{name}** de tu carrito.",
     "updated": "Ya está: cambié la cantidad de **{name}** a {count}.",

@@ -54,7 +54,7 @@ T = {
     "added": "Ho aggiunto {count} × **{label}** al tuo carrello.",
     "add_failed": "Non sono riuscito ad aggiungere {label} al carrello: {error}",
     "cart_empty": "Il tuo carrello è vuoto.",
-    "cart_total": "Totale: **{total}** per {count} articoli.",
+    "cart_total": "Il totale è **{total}** per {count} articoli nel carrello.",
     "cart_failed": "Mi dispiace, non sono riuscito ad aprire il carrello: {error}",
     "removed": "Ho tolto **{name}** dal tuo carrello.",
     "updated": "Ho cambiato **{name}** a {count}.",

@@ -53,7 +53,7 @@ T = {
     "added": "Adicionei {count} × **{label}** ao seu carrinho.",
     "add_failed": "Não consegui adicionar {label} ao seu carrinho: {error}",
     "cart_empty": "Seu carrinho está vazio.",
-    "cart_total": "Total: **{total}** por {count} itens.",
+    "cart_total": "O total é **{total}** por {count} itens no seu carrinho.",
     "cart_failed": "Desculpe, não consegui abrir seu carrinho: {error}",
     "removed": "Tirei **{name}** do seu carrinho.",
     "updated": "Pronto: agora você tem {count} de **{name}** no carrinho.",

@@ -124,4 +124,5 @@ TABLE = """
 كحلي = navy
 طريقي | في طريقي = on my way
 الصباح | صباحا = morning
+قماش = canvas
 """

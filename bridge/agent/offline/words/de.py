@@ -171,4 +171,6 @@ gelb | gelbe | gelben = yellow
 orange | orangene = orange
 lila = purple
 morgens | morgen = morning
+segeltuch = canvas
+erzahl | erzahle | erzahlen | erzahl mal = tell me more
 """

@@ -183,4 +183,5 @@ naranja = orange
 morado | morada | lila = purple
 burdeos | granate = burgundy
 beige = beige
+lona = canvas
 """

@@ -168,4 +168,5 @@ orange = orange
 violet | violette = purple
 bordeaux = burgundy
 matin | matins = morning
+toile = canvas
 """

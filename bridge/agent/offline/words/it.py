@@ -163,4 +163,5 @@ giallo | gialla | gialle | gialli = yellow
 arancione | arancioni = orange
 viola = purple
 bordeaux = burgundy
+tela = canvas
 """

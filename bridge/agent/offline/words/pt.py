@@ -161,4 +161,6 @@ laranja = orange
 roxo | roxa = purple
 bordo | vinho = burgundy
 manha | manhas | de manha = morning
+lona = canvas
+tira uma | tira um | tire uma | tire um | remove uma | remove um = remove one
 """
