@@ -73,7 +73,7 @@ def search(talk: Talk, query: str | None = None, on_sale: bool = False) -> Itera
         yield Products(tuple(c for _, c in pairs),
                        displayed(ctx, result, [c for _, c in pairs]))  # its next page
     within = say.budget_phrase(limits.low, limits.high, ctx.store.currency, lang,
-                              limits.spoken)
+                               limits.spoken, limits.around)
     if found["total"] == 0:
         yield from _nothing_found(talk, args, within)
         return

@@ -40,7 +40,8 @@ _WORDS = {
     "it": """il lo la i gli le un una uno è sono che di del della dei delle per con avete
         abbiamo c'è ci quale quali quanto quanta costa costano voglio vorrei cerco sì
         grazie ciao anche più meno questo questa quello quella quelle quelli mi ti
-        mostrami fai vedere ancora spedite vendete nel nella sotto piace serve""",
+        mostrami fai vedere ancora spedite vendete nel nella sotto piace serve quante quanti
+        rimaste rimasti rimane restano""",
 }
 _SCORES: dict[str, dict[str, float]] = defaultdict(dict)
 for _lang, _text in _WORDS.items():

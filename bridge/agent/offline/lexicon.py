@@ -107,14 +107,28 @@ def _inflected(marked: str, lang: str) -> str:
     """Words no table phrase matched, read through their endings to a listed word."""
     known = _single_words(lang)
 
-    def read(m: re.Match) -> str:
-        word = m.group(0)
+    def listed(word: str) -> str | None:
+        if word in known:
+            return known[word]
         for ending, base in ENDINGS.get(lang, ()):
             if word.endswith(ending) and len(word) - len(ending) >= 3:
                 english = known.get(word[:len(word) - len(ending)] + base)
                 if english is not None:
-                    return "\x00" + english.replace(" ", "\x01") + "\x00"
-        return word
+                    return english
+        return None
+
+    def read(m: re.Match) -> str:
+        word = m.group(0)
+        english = listed(word)
+        if english is None and lang == "de":  # "Wanderhosen" is "Wander" + "hosen"
+            for cut in range(3, len(word) - 3):
+                tail = listed(word[cut:])
+                head = listed(word[:cut]) or listed(word[:cut] + "n") or listed(
+                    word[:cut] + "en") or ""
+                if tail and (head or len(word) - cut >= 6):  # not "Fahr" + "räder"
+                    english = f"{head} {tail}".strip()
+                    break
+        return word if english is None else "\x00" + english.replace(" ", "\x01") + "\x00"
     return re.sub(r"(?<![\w\x00\x01])[^\W\d_]{4,}(?![\w\x00\x01])", read, marked)
 
 

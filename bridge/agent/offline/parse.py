@@ -82,6 +82,7 @@ class Budget:
     low: float | None = None
     high: float | None = None
     spoken: bool = False  # the amount was written in words, so answers don't restate it
+    around: float | None = None  # "around 100": said back as the shopper put it
 
     def __bool__(self) -> bool:
         return self.low is not None or self.high is not None
@@ -96,7 +97,7 @@ def budget(text: str) -> tuple[Budget, str]:
     if words == text:
         return found, rest
     found, rest = _budget(words)
-    return (Budget(found.low, found.high, spoken=True) if found else found), rest
+    return (Budget(found.low, found.high, True, found.around) if found else found), rest
 
 
 def _budget(text: str) -> tuple[Budget, str]:
@@ -113,7 +114,8 @@ def _budget(text: str) -> tuple[Budget, str]:
             return Budget(None, values[0]), rest
         if kind == "min":
             return Budget(values[0], None), rest
-        return Budget(round(values[0] * 0.8, 2), round(values[0] * 1.2, 2)), rest
+        return Budget(round(values[0] * 0.8, 2), round(values[0] * 1.2, 2),
+                      around=values[0]), rest
     return Budget(), text
 
 

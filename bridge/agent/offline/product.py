@@ -12,13 +12,16 @@ from .talk import Talk
 
 STILL = re.compile(r"\b(still have|still available|still in stock|in stock|available|"
                    r"back in stock|do you have (it|them|this|that)|have (it|them) in|"
-                   r"sold out)\b", re.I)
+                   r"sold out|how many (?:are |do you have |have you got )?(?:left|in stock|"
+                   r"remaining))\b", re.I)
 BUDGET_ASK = re.compile(r"\b(fit|fits|within|that budget|that price|in budget|under|below|"
                         r"less than|budget|price range)\b", re.I)
 
 
 def _target(talk: Talk, pid: int | None = None) -> dict | None:
     ids = [pid] if pid else targets.products(talk.turn, talk.text)
+    if not ids and in_focus(talk):
+        ids = [in_focus(talk)]  # "how many are left?" of the product looked at
     if not ids:
         return None
     result = yield from talk.turn.use("get_product_details", {"product_id": ids[0]})

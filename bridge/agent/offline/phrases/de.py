@@ -91,4 +91,5 @@ T = {
     "ask_person": "Eine Person aus dem Team des Shops kann es dir sagen: Bitte mich einfach, mit einer Person zu sprechen.",
     "alternatives": "Stattdessen haben wir das hier auf Lager, am nächsten dran:",
     "no_alternatives": "Gerade haben wir nichts anderes auf Lager, das **{name}** ähnlich ist.",
+    "around": " um die {amount}",
 }

@@ -91,4 +91,5 @@ T = {
     "ask_person": "A person from the store's team can tell you: ask me to talk to a person.",
     "alternatives": "In stock instead, the closest we have:",
     "no_alternatives": "I have nothing else in stock close to **{name}** right now.",
+    "around": " around {amount}",
 }

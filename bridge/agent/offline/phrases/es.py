@@ -27,7 +27,7 @@ T = {
     "options": "Las opciones que tenemos son: {options}.",
     "combos": "Tenemos en stock {available} de las {total} combinaciones.",
     "all_out": "Todas las opciones están agotadas ahora mismo.",
-    "availability": "Disponibilidad: {state}.",
+    "availability": "La disponibilidad es la siguiente: {state}.",
     "rated": "Tiene una valoración de {rating} sobre 5, según {count} opiniones.",
     "which_product": "¿Qué producto quieres decir? Dime su nombre o busca algo primero.",
     "which_add": "¿Qué producto quieres añadir? Busca algo primero o dime su nombre.",
@@ -87,4 +87,5 @@ T = {
     "ask_person": "Una persona del equipo de la tienda puede decírtelo: pídeme hablar con una persona.",
     "alternatives": "En su lugar tenemos en stock lo más parecido:",
     "no_alternatives": "Ahora mismo no tenemos en stock nada parecido a **{name}**.",
+    "around": " de alrededor de {amount}",
 }

@@ -125,4 +125,5 @@ TABLE = """
 طريقي | في طريقي = on my way
 الصباح | صباحا = morning
 قماش = canvas
+كم بقي | كم تبقى | كم قطعة متبقية = how many are left
 """

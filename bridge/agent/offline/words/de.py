@@ -173,4 +173,5 @@ lila = purple
 morgens | morgen = morning
 segeltuch = canvas
 erzahl | erzahle | erzahlen | erzahl mal = tell me more
+wie viele sind noch da | wie viele habt ihr noch | wie viele gibt es noch = how many are left
 """

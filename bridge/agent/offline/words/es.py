@@ -184,4 +184,5 @@ morado | morada | lila = purple
 burdeos | granate = burgundy
 beige = beige
 lona = canvas
+cuantos quedan | cuantas quedan | cuantas te quedan | cuantos te quedan | cuantas les quedan | cuantos les quedan = how many are left
 """

@@ -169,4 +169,5 @@ violet | violette = purple
 bordeaux = burgundy
 matin | matins = morning
 toile = canvas
+combien il en reste | combien en reste t il | il en reste combien = how many are left
 """

@@ -164,4 +164,5 @@ arancione | arancioni = orange
 viola = purple
 bordeaux = burgundy
 tela = canvas
+quante ne sono rimaste | quanti ne sono rimasti | quanti ne rimangono | quante ne rimangono | quanti ne restano | quante ne restano | quanti ne avete | quante ne avete = how many are left
 """

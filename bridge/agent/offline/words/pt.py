@@ -163,4 +163,5 @@ bordo | vinho = burgundy
 manha | manhas | de manha = morning
 lona = canvas
 tira uma | tira um | tire uma | tire um | remove uma | remove um = remove one
+quantas restam | quantos restam | quantas ainda tem | quantos ainda tem = how many are left
 """
