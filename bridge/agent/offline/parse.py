@@ -84,6 +84,7 @@ class Budget:
     low: float | None = None
     high: float | None = None
     spoken: bool = False  # the amount was written in words, so answers don't restate it
+    around: float | None = None  # "around 100": said back as the shopper put it
 
     def __bool__(self) -> bool:
         return self.low is not None or self.high is not None
@@ -98,7 +99,7 @@ def budget(text: str) -> tuple[Budget, str]:
     if words == text:
         return found, rest
     found, rest = _budget(words)
-    return (Budget(found.low, found.high, spoken=True) if found else found), rest
+    return (Budget(found.low, found.high, True, found.around) if found else found), rest
 
 
 def _budget(text: str) -> tuple[Budget, str]:
@@ -115,7 +116,8 @@ def _budget(text: str) -> tuple[Budget, str]:
             return Budget(None, values[0]), rest
         if kind == "min":
             return Budget(values[0], None), rest
-        return Budget(round(values[0] * 0.8, 2), round(values[0] * 1.2, 2)), rest
+        return Budget(round(values[0] * 0.8, 2), round(values[0] * 1.2, 2),
+                      around=values[0]), rest
     return Budget(), text
 
 
@@ -134,7 +136,8 @@ def ordinals(text: str, available: int) -> list[int]:
             found.append((m.start(), index))
     for m in re.finditer(r"(?:#|\bnumber |\bno\.? ?|\boption |\bitem )(\d)\b", lowered):
         found.append((m.start(), int(m.group(1)) - 1))
-    for m in re.finditer(r"\b(last|latter) (one|item|product)\b|\bthe last\b", lowered):
+    for m in re.finditer(r"\b(last|latter) (one|item|product)\b|\bthe last\b|"
+                         r"\blast\b(?! (?:week|month|year|time|night|order|day)s?\b)", lowered):
         found.append((m.start(), available - 1))
     if not found and re.search(r"\bcompare\b", lowered):
         # "compare 1 and 3"
