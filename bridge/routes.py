@@ -106,6 +106,7 @@ ROUTES = (
     Route("GET", "/app/orders", "app_api.orders", Gate.API_KEY, scope="orders:read"),
     Route("GET", "/app/order", "app_api.order", Gate.API_KEY, scope="orders:read"),
     Route("GET", "/app/addresses", "app_api.addresses", Gate.API_KEY, scope="orders:read"),
+    Route("GET", "/app/analytics", "app_api.analytics", Gate.API_KEY, scope="analytics:read"),
     Route("GET", "/admin/api-keys", "app_api.keys", Gate.ADMIN),
     Route("POST", "/admin/api-keys", "app_api.create_key", Gate.ADMIN),
     Route("POST", "/admin/api-keys/revoke", "app_api.revoke_key", Gate.ADMIN),

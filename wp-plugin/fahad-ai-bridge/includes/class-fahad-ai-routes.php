@@ -70,6 +70,7 @@ final class Fahad_AI_Routes {
 			'/app/orders'             => array( 'GET', self::OPEN ),
 			'/app/order'              => array( 'GET', self::OPEN ),
 			'/app/addresses'          => array( 'GET', self::OPEN ),
+			'/app/analytics'          => array( 'GET', self::OPEN ),
 			'/app/personas'           => array( 'GET', self::OPEN ),
 			'/app/handoff'            => array( 'POST', self::OPEN ),
 			'/app/feedback'           => array( 'POST', self::OPEN ),
