@@ -12,7 +12,7 @@ import time
 import pytest
 import requests
 
-from bridge.routes import ROUTES
+from bridge.routes import ROUTES, Gate
 from bridge.security import sign_context
 from bridge.store.demo.images import render_png
 from conftest import SECRET, sse_events
@@ -67,6 +67,11 @@ def test_every_bridge_route_is_registered_in_wordpress(site):
     index = requests.get(site.url + "/wp-json/fahad-ai/v1", timeout=30).json()
     registered = {path: set(route["methods"]) for path, route in index["routes"].items()}
     for route in ROUTES:
+        if route.gate is Gate.WEBSOCKET:
+            # PHP can't hold a WebSocket: the reverse proxy sends /ws to the bridge itself
+            # (docs/websocket.md), so WordPress must not claim the path.
+            assert "/fahad-ai/v1" + route.path not in registered, route.path
+            continue
         assert route.method in registered.get("/fahad-ai/v1" + route.path, set()), route.path
     for extra in ("/visual-search", "/whatsapp", "/admin/insights", "/admin/review-drafts"):
         assert "/fahad-ai/v1" + extra in registered

@@ -93,7 +93,8 @@ def test_a_returning_guest_streams_straight_from_the_bridge_as_the_same_shopper(
     assert 0 < claims["exp"] - time.time() <= 600 and "ip" not in claims
 
     answer = stream(bridge, token, config["nonce"], site.url)
-    assert answer.status_code == 200 and answer.headers["Content-Type"].startswith("text/event-stream")
+    assert answer.status_code == 200
+    assert answer.headers["Content-Type"].startswith("text/event-stream")
     assert answer.headers["Access-Control-Allow-Origin"] == site.url
     done = frames(answer)[-1]
     assert done["type"] == "done"
@@ -116,6 +117,28 @@ def test_a_signed_in_shoppers_token_names_them(site, direct):
 def test_without_a_browser_url_there_is_no_token(site):
     _, config = site.guest()
     assert "direct" not in config
+
+
+@pytest.mark.parametrize("given, saved", [
+    ("http://bridge.example:8080/", "http://bridge.example:8080"), ("javascript:alert(1)", "")])
+def test_the_settings_page_saves_the_browser_url(given, saved, site, bridge):
+    session, _ = site.login("admin")
+    page = session.get(site.url + "/wp-admin/options-general.php?page=fahad-ai-bridge", timeout=30)
+    assert 'name="fahad_ai_direct_url"' in page.text
+    form = dict(re.findall(
+        r"""name=["'](_wpnonce|_wp_http_referer|option_page|action)["'] value=["']([^"']*)["']""",
+        page.text))
+    form.update({"fahad_ai_bridge_url": bridge.url, "fahad_ai_secret": "", "fahad_ai_timeout": "30",
+                 "fahad_ai_enabled": "1", "fahad_ai_direct_url": given})
+    saved_page = session.post(site.url + "/wp-admin/options.php", data=form, timeout=30,
+                              allow_redirects=False)
+    assert saved_page.status_code == 302
+    try:
+        _, config = site.guest()
+        assert config.get("direct", {}).get("url", "") == (
+            saved + "/wp-json/fahad-ai/v1/" if saved else "")
+    finally:
+        site.set_option("fahad_ai_direct_url", None)
 
 
 def test_forged_expired_and_misplaced_tokens_are_refused(site, direct):
@@ -202,12 +225,16 @@ def ask(page, words: str) -> None:
 
 
 def view_cart(page) -> None:
-    """Open and shut the cart drawer: a /cart request through WordPress, whose answer brings
-    a stream token once the shopper's cookies are set."""
-    with page.expect_response(lambda r: r.url.endswith("/cart")) as answer:
-        page.click("#fahad-ai-view-cart")
-    assert answer.value.headers.get("x-fahad-stream-token", "").startswith("v1.")
-    page.click("#fahad-ai-view-cart")
+    """Open and shut the cart drawer: /cart requests through WordPress, whose answers bring a
+    stream token once the shopper's cookies are set; the widget has kept it for the tab."""
+    for _ in range(2):  # each click asks for the cart
+        with page.expect_response(lambda r: r.url.endswith("/cart")) as answer:
+            page.click("#fahad-ai-view-cart")
+        token = answer.value.headers.get("x-fahad-stream-token", "")
+        assert token.startswith("v1.")
+        page.wait_for_function("t => Object.keys(sessionStorage).some(k => k.startsWith("
+                               "'fahadAiStreamToken:') && sessionStorage.getItem(k).includes(t))",
+                               arg=token)
 
 
 def test_the_widget_streams_straight_from_the_bridge(page, site, direct):
@@ -252,3 +279,37 @@ def test_the_widget_falls_back_to_wordpress_when_direct_fails(why, page, site, d
     assert streams[-1] == site.rest + "/stream" and len(streams) == 2, streams
     ask(page, "mugs")  # it doesn't try the bridge again on this page
     assert streams[-1] == site.rest + "/stream" and len(streams) == 3, streams
+
+
+@pytest.mark.parametrize("refused", ["forged", "another origin's"])
+def test_a_refused_token_sends_the_turn_through_wordpress(refused, page, site, direct):
+    """A forged token: that turn goes through WordPress, whose answer renews the token, and
+    the next goes direct again. Another origin's: every turn through WordPress from then on."""
+    from playwright.sync_api import expect
+
+    bridge = direct()
+    page.goto(site.url + "/")
+    page.click("#fahad-ai-launcher")
+    view_cart(page)  # the guest's cookies, and a token kept for the tab
+    key = page.evaluate(
+        "Object.keys(sessionStorage).find(k => k.startsWith('fahadAiStreamToken:'))")
+    kept = json.loads(page.evaluate("k => sessionStorage.getItem(k)", key))
+    value, signature = kept["token"].split(".")[1:]
+    if refused == "forged":
+        forged = f"v1.{value}.{'0' * len(signature)}"  # unexpired, but not signed with the secret
+    else:
+        claims = {k: v for k, v in payload_of(kept["token"]).items()
+                  if k not in ("origin", "nonce", "exp")}
+        forged = stream_token.mint(SECRET, claims, "http://other.example", kept["nonce"])
+    page.evaluate("([k, v]) => sessionStorage.setItem(k, v)",
+                  [key, json.dumps({**kept, "token": forged})])
+    streams = []
+    page.on("response", lambda r: streams.append((r.url, r.status))
+            if r.url.endswith("/stream") and r.request.method == "POST" else None)
+    page.reload()
+    expect(page.locator("#fahad-ai-panel")).to_be_visible()
+    ask(page, "hoodies")
+    ask(page, "mugs")
+    direct_url = bridge.url + "/wp-json/fahad-ai/v1/stream"
+    then = direct_url if refused == "forged" else site.rest + "/stream"
+    assert streams == [(direct_url, 403), (site.rest + "/stream", 200), (then, 200)]

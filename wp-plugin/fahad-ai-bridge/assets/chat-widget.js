@@ -384,8 +384,10 @@
           root.setAttribute("data-stream", "direct");
           return response;
         }
-        cancelBody(response);
+        const refusal = await readJson(response);
         state.streamToken = "";
+        // Another origin (www or not, say) will be refused every time: WordPress from now on.
+        if (refusal && refusal.code === "fahad_ai_origin_refused") state.directOff = true;
       } catch (err) {
         if (signal.aborted) throw err;
         state.directOff = true; // unreachable or not allowed from this origin: WordPress from now on
