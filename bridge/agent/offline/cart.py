@@ -83,6 +83,10 @@ def change(talk: Talk, remove: bool) -> Iterator[Event]:
     if line is None:
         yield from talk.say(talk.t("which_line", names=", ".join(i["name"] for i in items)))
         return
+    fewer = REMOVE_SOME.search(text) if remove else None
+    if fewer and (_number(fewer.group(1)) or 1) < line["quantity"]:
+        remove = False  # "remove one" of three socks leaves two
+        text = f"{fewer.group(1)} less"
     count = None if remove else new_quantity(text, line["quantity"])
     if remove or count == 0:
         result = yield from turn.use("remove_from_cart", {"cart_item_key": line["key"]})
@@ -116,6 +120,8 @@ def empty(talk: Talk) -> Iterator[Event]:
                         else say.cart_lines(cart, talk.lang))
 
 
+REMOVE_SOME = re.compile(r"\b(?:remove|take out|delete|drop)\s+(\d{1,2}|one|two|three|a|an)\b"
+                         r"(?!\s+of\b)", re.I)
 RELATIVE = re.compile(r"\b(\d{1,2}|one|two|three|four|five|a|an) (more|less|fewer)\b", re.I)
 MAKE_IT = re.compile(r"\bmake it (\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten)\b",
                      re.I)

@@ -15,6 +15,7 @@ from .lexicon import to_english
 from .talk import Talk
 
 SEARCH_LIMIT = 5
+ARABIC = re.compile(r"[\u0600-\u06FF]")  # words the lexicon left untranslated
 SORTS = {"cheapest": "price_asc", "dearest": "price_desc", "best": "rating"}
 
 
@@ -28,7 +29,7 @@ def search(talk: Talk, query: str | None = None, on_sale: bool = False) -> Itera
     rest = targets.without_rank(rest)
     foreign = re.findall(r"[\u0600-\u06FF]{2,}", rest)  # words the lexicon doesn't know
     sells = needs.sells_kind(rest, ctx.index)
-    if foreign and not sells:
+    if foreign and not sells and not needs.need_query(rest):
         yield from _not_sold(talk, " ".join(foreign), {"limit": 3})
         return
     # A need still has a kind when it names one ("sandals for the summer")
@@ -57,6 +58,12 @@ def search(talk: Talk, query: str | None = None, on_sale: bool = False) -> Itera
         yield from talk.say(f"Sorry, I couldn't search the catalogue just now: {found['error']}")
         return
     pairs = _with_options(list(zip(found["products"], result.cards)), rest, ctx)
+    describing = [t for t in query_terms(rest) if t in needs.DESCRIBING]
+    if describing and not need and any(needs.described(c, describing) for _, c in pairs):
+        pairs = [(b, c) for b, c in pairs if needs.described(c, describing)]  # "leather" ones
+    if limits:  # a variable product is in budget when a variation in stock is
+        pairs = [(b, c) for b, c in pairs if not c.get("variations") or any(
+            v.get("in_stock", True) and _fits(v.get("price"), limits) for v in c["variations"])]
     if len(pairs) < len(result.cards):  # the options named ("in XL", "in black") narrow it
         found = {**found, "total": len(pairs), "showing": min(len(pairs), SEARCH_LIMIT)}
     pairs = pairs[:SEARCH_LIMIT]
@@ -66,7 +73,7 @@ def search(talk: Talk, query: str | None = None, on_sale: bool = False) -> Itera
         yield Products(tuple(c for _, c in pairs),
                        displayed(ctx, result, [c for _, c in pairs]))  # its next page
     within = say.budget_phrase(limits.low, limits.high, ctx.store.currency, lang,
-                              limits.spoken)
+                               limits.spoken, limits.around)
     if found["total"] == 0:
         yield from _nothing_found(talk, args, within)
         return
@@ -89,8 +96,9 @@ def _need_search(talk: Talk, need: str, args: dict):
     """A need's catalogue words searched one by one and taken in turns, so each part of
     the need ("coffee", "pour", "tumbler") shows its best match rather than one word
     crowding out the rest."""
-    results = [talk.turn.execute("search_products", {**args, "query": word, "limit": 3})
-               for word in need.split()]
+    results = [talk.turn.execute("search_products", {**args, "query": words.replace("+", " "),
+                                                     "limit": 3})
+               for words in need.split()]  # "wool+socks" is one search
     results = [r for r in results if r.ok]
     if not results:
         return talk.turn.execute("search_products", {**args, "limit": 10})
@@ -178,7 +186,7 @@ def _not_sold(talk: Talk, missing: str, args: dict) -> Iterator[Event]:
     kind = needs.kind_in(missing, ctx.index)  # no leather jackets: the jackets are closest
     query = kind or missing
     nearby = ctx.index.search(query, limit=3)
-    if nearby.cards and not nearby.ignored:
+    if nearby.cards and not nearby.ignored and not ARABIC.search(query):
         category = _category(ctx, kind) if kind else None
         result = yield from talk.turn.use("search_products", {
             **args, "query": query, "limit": 3, **({"category": category} if category else {})})

@@ -23,7 +23,8 @@ OFFER_KINDS = (
     ("add", re.compile(r"cart|basket|panier|warenkorb|carrello|carrinho|carrito|cesta|السلة|"
                        r"\badd\b|ajout|aggiung|adicion|añad|anad|legen|أضيف|اضيف", re.I)),
     ("more", re.compile(r"know more|more about|tell you more|en savoir plus|mehr wissen|"
-                        r"saber m[aá]s|saperne di pi[uù]|detail", re.I)),
+                        r"mehr dar[uü]ber|mehr dazu|mehr erfahren|saber m[aá]s|saperne di pi[uù]|"
+                        r"saperne|en savoir|mais sobre|detail|المزيد", re.I)),
     ("show", re.compile(r"\bsee\b|\bshow\b|narrow|muestre|mostrar|montre|voir|zeige|sehen|"
                         r"anschauen|mostr|\bver\b|verl[oa]s|mirar|veder|أعرض|اعرض|عرض",
                         re.I)),
@@ -41,6 +42,7 @@ class Offer:
     words: list[str] = field(default_factory=list)  # a narrowing the offer named ("black")
     query: str = ""  # what the shopper had asked for when the offer was made
     question: str = ""  # the question itself ("Shall I add the M in black?")
+    message: str = ""  # the whole message, product names taken out ("We have rain jackets.")
 
 
 @dataclass
@@ -113,5 +115,6 @@ def _offer(text: str, messages: list[dict]) -> Offer | None:
     for scope in (question, text):
         for kind, pattern in OFFER_KINDS:
             if pattern.search(scope):
-                return Offer(kind, bool(SALE.search(question)), words, asked, question)
+                return Offer(kind, bool(SALE.search(question)), words, asked, question,
+                             BOLD.sub(" ", text))
     return None

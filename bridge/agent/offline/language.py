@@ -23,24 +23,25 @@ _WORDS = {
         hay qué cuál cuáles cuánto cuánta cuesta cuestan quiero busco puedo me mi mis su
         sus sí gracias hola vale también más menos este esta esos esas ese esa estos todavía
         venden vendéis tenéis usted ustedes porfa favor quita añade añadir pon envían
-        hacen dónde cómo""",
+        hacen dónde cómo interesa interesan encanta gusta gustaría quisiera necesito""",
     "fr": """le la les des du de un une est sont et vous votre vos nous je j ai avez avons pour
         avec dans sur ce cette ces quel quelle quels quelles combien oui non merci bonjour
         bonsoir voudrais cherche êtes est-ce qu c s il elle pas ne plus moins encore
-        livrez acceptez peux puis retourner""",
+        livrez acceptez peux puis retourner intéresse aimerais besoin""",
     "de": """der die das den dem des ein eine einen einem ist sind und ich du ihr wir sie es
         mit für auf von zu habt haben hast gibt welche welcher welches was wie wo wann
         bitte danke hallo ja nein nicht kein keine noch mal mir mich mein meine meinem
         euch eure eurer zeig zeigt kann können möchte brauche nehme kostet davon daraus
-        liefert nach gegen""",
+        liefert nach gegen interessiert gefällt""",
     "pt": """o a os as um uma é são que de do da dos das em no na para com vocês você tem têm
         temos há quero queria qual quais quanto quanta custa custam sim não obrigado
         obrigada olá oi também mais menos esse essa isso este esta ainda pode ser ao aos
-        meu minha seu sua vendem""",
+        meu minha seu sua vendem interessa gostaria preciso""",
     "it": """il lo la i gli le un una uno è sono che di del della dei delle per con avete
         abbiamo c'è ci quale quali quanto quanta costa costano voglio vorrei cerco sì
         grazie ciao anche più meno questo questa quello quella quelle quelli mi ti
-        mostrami fai vedere ancora spedite vendete nel nella sotto""",
+        mostrami fai vedere ancora spedite vendete nel nella sotto piace serve quante quanti
+        rimaste rimasti rimane restano""",
 }
 _SCORES: dict[str, dict[str, float]] = defaultdict(dict)
 for _lang, _text in _WORDS.items():

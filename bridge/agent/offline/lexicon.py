@@ -18,6 +18,13 @@ from .words import TABLES
 
 @lru_cache(maxsize=None)
 def _rules(lang: str) -> list[tuple[re.Pattern, str]]:
+    return [(re.compile(rf"(?<![\w$\x00\x01]){re.escape(phrase)}(?![\w\x00\x01])"), english)
+            for phrase, english in _pairs(lang)]
+
+
+@lru_cache(maxsize=None)
+def _pairs(lang: str) -> list[tuple[str, str]]:
+    """(phrase, english) of the language's table, longest phrase first."""
     pairs: list[tuple[str, str]] = []
     for line in TABLES.get(lang, "").strip().splitlines():
         if "=" not in line:
@@ -28,8 +35,7 @@ def _rules(lang: str) -> list[tuple[re.Pattern, str]]:
     if lang == "ar":
         pairs += _arabic_prefixed(pairs)
     pairs.sort(key=lambda pair: -len(pair[0]))
-    return [(re.compile(rf"(?<![\w$\x00\x01]){re.escape(phrase)}(?![\w\x00\x01])"), english)
-            for phrase, english in pairs]
+    return pairs
 
 
 # Arabic letters joined to the word they precede: "and", "with", "for", "the" and their
@@ -72,8 +78,58 @@ def to_english(text: str, lang: str) -> str:
         # \x00 keeps a replaced phrase from being rewritten again by a shorter one.
         marked = pattern.sub(lambda _m, e=english: "\x00" + e.replace(" ", "\x01") + "\x00",
                              marked)
+    marked = _inflected(marked, lang)
     out = marked.replace("\x00", " ").replace("\x01", " ")
     return re.sub(r"\s+", " ", out).strip()
+
+
+# Endings a word takes (plural, gender, a verb's person) that the tables list once:
+# "Sonnenbrillen" is "Sonnenbrille", "negras" is "negro", "wandert" is "wandern".
+ENDINGS = {
+    "es": (("es", ""), ("s", ""), ("as", "o"), ("a", "o"), ("os", "o")),
+    "pt": (("es", ""), ("s", ""), ("as", "o"), ("a", "o"), ("os", "o")),
+    "fr": (("es", ""), ("s", ""), ("x", ""), ("e", "")),
+    "de": (("en", ""), ("n", ""), ("e", ""), ("s", ""), ("er", ""), ("es", ""), ("t", "n"),
+           ("t", "en"), ("", "e"), ("st", "en")),
+    "it": (("i", "o"), ("i", "a"), ("e", "a"), ("e", "o"), ("a", "o"), ("o", "a"),
+           ("he", "a"), ("hi", "o")),
+    "ar": (("ا", ""), ("ة", ""), ("ات", ""), ("ات", "ة"), ("ين", ""), ("ون", ""), ("ه", ""),
+           ("ها", "")),
+}
+
+
+@lru_cache(maxsize=None)
+def _single_words(lang: str) -> dict[str, str]:
+    return {phrase: english for phrase, english in reversed(_pairs(lang)) if " " not in phrase}
+
+
+def _inflected(marked: str, lang: str) -> str:
+    """Words no table phrase matched, read through their endings to a listed word."""
+    known = _single_words(lang)
+
+    def listed(word: str) -> str | None:
+        if word in known:
+            return known[word]
+        for ending, base in ENDINGS.get(lang, ()):
+            if word.endswith(ending) and len(word) - len(ending) >= 3:
+                english = known.get(word[:len(word) - len(ending)] + base)
+                if english is not None:
+                    return english
+        return None
+
+    def read(m: re.Match) -> str:
+        word = m.group(0)
+        english = listed(word)
+        if english is None and lang == "de":  # "Wanderhosen" is "Wander" + "hosen"
+            for cut in range(3, len(word) - 3):
+                tail = listed(word[cut:])
+                head = listed(word[:cut]) or listed(word[:cut] + "n") or listed(
+                    word[:cut] + "en") or ""
+                if tail and (head or len(word) - cut >= 6):  # not "Fahr" + "räder"
+                    english = f"{head} {tail}".strip()
+                    break
+        return word if english is None else "\x00" + english.replace(" ", "\x01") + "\x00"
+    return re.sub(r"(?<![\w\x00\x01])[^\W\d_]{4,}(?![\w\x00\x01])", read, marked)
 
 
 def _arabic(text: str) -> str:

@@ -13,7 +13,7 @@ import re
 from ...catalog.text import SYNONYMS, query_terms, words
 
 NEEDS = (
-    (r"\b(cold|warm)\b.*\bfeet\b|\bfeet\b.*\b(cold|warm)\b", "socks slippers wool"),
+    (r"\b(cold|warm)\b.*\bfeet\b|\bfeet\b.*\b(cold|warm)\b", "wool+socks slippers boots"),
     (r"\b(hands?|fingers)\b", "gloves scarf"),
     (r"\b(ears|head)\b.*\b(cold|warm|freezing)\b", "beanie scarf"),
     (r"\b(cook|cooks|cooking|kitchen|chef|bake|baking|baker|recipes?|foodie)\b",
@@ -80,7 +80,7 @@ def need_query(text: str) -> str | None:
     found = [query for pattern, query in NEEDS if re.search(pattern, text, re.I)]
     if not found:
         return None
-    cold_feet = "socks slippers wool"
+    cold_feet = "wool+socks slippers boots"
     if cold_feet in found:
         return cold_feet
     specific = [q for q in found if q not in FRAMING]
@@ -162,6 +162,9 @@ ASKS = re.compile(r"\b(?:do|does) (?:you|u|ya|they) (?:sell|have|carry|stock|off
 
 def unsold(text: str, index, ignored: list[str], lang: str = "en") -> str | None:
     """The words of a kind the store doesn't sell, as the shopper wrote them, or None."""
+    combination = _unsold_combination(query_terms(text), index, kinds(index))
+    if combination:
+        return combination  # "any in pink?" after hoodies: no hoodie is pink
     asked = ASKS.search(text)
     if asked:
         text = text[asked.end():]
@@ -169,16 +172,13 @@ def unsold(text: str, index, ignored: list[str], lang: str = "en") -> str | None
         return None
     head_part = STOP_AT.split(text.lower(), maxsplit=1)[0]
     every = query_terms(head_part)
-    if need_query(head_part) and every and every[-1] in NEED_WORDS:
+    if need_query(head_part) and every and (every[-1] in NEED_WORDS or lang != "en"):
         return None  # a need ("a present for my dad who loves hiking"), not a kind
     terms = [t for t in every if t not in NEED_WORDS]
     if not terms:
         return None
     sold = kinds(index)
     head = terms[-1]
-    combination = _unsold_combination(terms, index, sold)
-    if combination:
-        return combination
     if any(_is_kind(t, sold) for t in terms):
         # (in English only: elsewhere a leftover word is more often a word the lexicon
         # lacks than a modifier)
@@ -194,7 +194,7 @@ def unsold(text: str, index, ignored: list[str], lang: str = "en") -> str | None
 
 # Words that describe a kind rather than name one: what it is made of, its colour.
 DESCRIBING = frozenset("""leather wool cotton linen canvas suede denim merino silk cashmere
-    velvet fleece down nylon corduroy waxed black white grey gray navy red blue green brown
+    velvet fleece nylon corduroy waxed black white grey gray navy red blue green brown
     cream beige olive pink yellow orange purple charcoal sand tan khaki burgundy teal
     mustard lavender""".split())
 
@@ -212,14 +212,19 @@ def _unsold_combination(terms: list[str], index, sold: frozenset[str]) -> str | 
                   for c in card.get("categories") or ()]
         if kind not in {singular(w) for w in words(card["name"]) + words(" ".join(labels))}:
             continue
-        own = set(words(card["name"]))
-        own |= {w for values in (card.get("attributes") or {}).values()
-                for value in values for w in words(value)}
-        own |= {w for v in card.get("variations") or () for value in v["attributes"].values()
-                for w in words(value)}
-        if all(d in own or (d == "gray" and "grey" in own) for d in describing):
+        if described(card, describing):
             return None
-    return " ".join(t for t in terms if t in describing or t in kinds_said)
+    return " ".join(describing + kinds_said)
+
+
+def described(card: dict, describing: list[str]) -> bool:
+    """Whether the card's name, attributes or options have every describing word."""
+    own = set(words(card["name"]))
+    own |= {w for values in (card.get("attributes") or {}).values()
+            for value in values for w in words(value)}
+    own |= {w for v in card.get("variations") or () for value in v["attributes"].values()
+            for w in words(value)}
+    return all(d in own or (d == "gray" and "grey" in own) for d in describing)
 
 
 def kind_in(text: str, index) -> str | None:

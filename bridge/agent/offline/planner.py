@@ -14,7 +14,7 @@ from typing import Iterator
 from ...catalog.text import query_terms
 from ..events import Event
 from ..turn import Turn
-from . import (cart, catalogue, more, needs, orders, parse, person, product, say, service,
+from . import (cart, catalogue, compare, more, needs, orders, parse, person, product, service,
                targets)
 from .language import detect
 from .lexicon import to_english
@@ -30,6 +30,9 @@ PERSON = re.compile(
 YES = re.compile(r"^\W*(yes|yeah|yep|yup|sure|ok|okay|please|go on|go ahead|why not|sounds "
                  r"good|of course|definitely|absolutely|i'?d like that|do it|great)\b", re.I)
 NO = re.compile(r"^\W*(no|nope|nah|not now|not really|no thanks|maybe later|i'?m good)\b", re.I)
+# What a yes or no is padded with ("no thanks, not now"): no request of its own.
+FILLER = re.compile(r"\b(no|nope|nah|not now|not really|thanks|thank you|please|yes|ok|maybe "
+                    r"later|for now|right now|just|looking|browsing)\b", re.I)
 FOLLOW_UP = re.compile(r"^\W*(and |ok,? |so |then )?(what|how) about\b|^\W*and (the )?\w",
                        re.I)
 QUESTION = re.compile(r"\?\s*$|^\W*(do|does|is|are|have|has|can|could|any)\b", re.I)
@@ -89,7 +92,7 @@ class Planner:
         if parse.VIEW_CART.search(text) or re.search(r"\bshow my cart\b|\btotal\b", text):
             return cart.view(talk)
         if parse.COMPARE.search(text):
-            return self.compare()
+            return compare.products(talk)
         if re.search(r"\b(on sale|sale)\b", text, re.I) and self.ctx.shown and \
                 re.search(r"\b(which|those|these|is it|it on|one|first|second|third|last)\b",
                           text, re.I):
@@ -102,15 +105,20 @@ class Planner:
         rank = targets.superlative(text)
         if rank:
             return self.ranked(rank)
+        named = targets.said_in_full(turn)
         if product.options_for_focus(talk) and not _new_kind(talk):
             if QUESTION.search(text):  # "do you have the grey one in L?" asks, not buys
                 return product.availability(talk)
             return cart.add(talk, [product.in_focus(talk)])
+        if len(named) == 1 and product.options_for_focus(talk, named[0]) and not (
+                QUESTION.search(text) or parse.DETAILS.search(text)):
+            return cart.add(talk, named)  # "the Running Split Shorts, black in M": a choice
         if SIMILAR.search(text) and (self.ctx.focus or self.ctx.shown):
             return product.similar(talk)
         pointed = bool(self.ctx.shown) and bool(parse.ordinals(text, len(self.ctx.shown)))
+        about_it = QUESTION.search(text) and targets.GENERIC.search(text) and self.ctx.focus
         if parse.DETAILS.search(text) or targets.points_at_shown(turn, text) or \
-                _names_known_product(talk) or pointed and not _new_kind(talk):
+                _names_known_product(talk) or (pointed or about_it) and not _new_kind(talk):
             return product.details(talk)
         return self.refine() or catalogue.search(talk)
 
@@ -167,7 +175,8 @@ class Planner:
             if message.get("role") != "user":
                 continue
             earlier = to_english(str(message.get("content", "")), talk.lang)
-            kinds = [w for w in query_terms(earlier) if needs.sells_kind(w, index)]
+            kinds = [w for w in query_terms(earlier)
+                     if needs.sells_kind(w, index) or w in needs.DESCRIBING]
             if kinds:
                 return catalogue.search(talk, " ".join(kinds) + " " + talk.text)
         if self.ctx.shown:
@@ -179,11 +188,15 @@ class Planner:
         offer, text = self.talk.state.offer, self.talk.text
         if offer is None or len(text.split()) > 8:
             return None
-        rest = YES.sub(" ", NO.sub(" ", text)).strip(" ,.!")
+        rest = FILLER.sub(" ", YES.sub(" ", NO.sub(" ", text))).strip(" ,.!")
         if NO.match(text) and not YES.match(text):
             # "no thanks" ends the offer; "no, but show me caps" asks for something else
-            return self.talk.say(self.talk.t("declined")) if len(query_terms(rest)) < 2 \
-                else None
+            if offer.kind == "show" and re.search(r"\b(show|see|all|every)\b", rest, re.I):
+                # "nah, show me all of them": the offer without its narrowing
+                return catalogue.search(self.talk, to_english(offer.query, detect(
+                    offer.query) or self.talk.lang))
+            asks = needs.sells_kind(rest, self.ctx.index) or needs.need_query(rest)
+            return None if asks else self.talk.say(self.talk.t("declined"))
         if not YES.match(text) and not re.match(r"^\W*(tell me more|more)\W*$", text, re.I):
             return None
         focus = product.in_focus(self.talk)
@@ -195,39 +208,24 @@ class Planner:
             return product.details(self.talk, focus)
         if offer.kind == "show":
             asked = to_english(offer.query, detect(offer.query) or self.talk.lang)
-            query = " ".join([asked, *offer.words, rest])
+            # "Want to see other leather accessories?": what the question offers, when it
+            # names something the store sells, rather than what was asked before it
+            offered = ""
+            for said in (offer.question, offer.message):
+                terms = query_terms(to_english(said, detect(said) or self.talk.lang))
+                kinds = [t for t in terms if needs.sells_kind(t, self.ctx.index)
+                         or t == "accessories"]
+                offered = offered or " ".join(t for t in terms if kinds and (
+                    t in kinds or t in needs.DESCRIBING))
+            if offered:  # what was asked still describes it ("wool" beanies)
+                offered += " " + " ".join(t for t in query_terms(asked)
+                                          if t in needs.DESCRIBING and t not in offered)
+            query = " ".join([offered or asked, *offer.words, rest])
             return catalogue.search(self.talk, query, on_sale=offer.on_sale)
         return None
 
     def person(self) -> Iterator[Event]:
         return person.hand_off(self.turn, "asked for a person")
-
-    def compare(self) -> Iterator[Event]:
-        talk = self.talk
-        ids = targets.products(self.turn, talk.text, want=2)
-        if len(ids) < 2:
-            yield from talk.say(talk.t("which_compare"))
-            return
-        result = yield from self.turn.use("compare_products", {"product_ids": ids[:4]})
-        if not result.ok:
-            yield from talk.say(f"Sorry, I couldn't compare those: {result.content['error']}")
-            return
-        cards = {c["id"]: c for c in result.cards}
-        names = [f"**{cards[i]['name']}**" for i in ids[:4] if i in cards]
-        lines = [talk.t("compare_intro", names=f"{', '.join(names[:-1])} {talk.t('and')} "
-                                               f"{names[-1]}")]
-        priced = sorted((float(c["price"]), c) for c in cards.values() if c.get("price"))
-        if len(priced) >= 2 and priced[0][0] < priced[-1][0]:
-            lines.append(talk.t("compare_cheapest", name=priced[0][1]["name"],
-                                price=say.price(priced[0][1], talk.lang)))
-        rated = sorted(((float(c["rating"]), c) for c in cards.values() if c.get("rating")),
-                       key=lambda pair: -pair[0])
-        if len(rated) >= 2 and rated[0][0] > rated[-1][0]:
-            lines.append(talk.t("compare_best", name=rated[0][1]["name"],
-                                rating=f"{rated[0][0]:.1f}"))
-        lines += [talk.t("compare_out", name=c["name"]) for c in cards.values()
-                  if not c["in_stock"]]
-        yield from talk.say(*lines)
 
 
 def _count(text: str) -> int:
@@ -264,6 +262,8 @@ def _names_known_product(talk: Talk) -> bool:
     text = talk.text
     if targets.said_in_full(talk.turn):
         return True  # as the store spells it, even sold out (a search would hide it)
+    if needs.ASKS.search(text) and needs.sells_kind(text, talk.ctx.index):
+        return False  # "looking for jeans or chinos" asks for kinds
     if len(query_terms(text)) > 7 or ORDINAL_OR_RANK.search(text):
         return False
     found = talk.ctx.index.search(text, limit=3).cards

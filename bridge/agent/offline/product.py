@@ -12,13 +12,16 @@ from .talk import Talk
 
 STILL = re.compile(r"\b(still have|still available|still in stock|in stock|available|"
                    r"back in stock|do you have (it|them|this|that)|have (it|them) in|"
-                   r"sold out)\b", re.I)
+                   r"sold out|how many (?:are |do you have |have you got )?(?:left|in stock|"
+                   r"remaining))\b", re.I)
 BUDGET_ASK = re.compile(r"\b(fit|fits|within|that budget|that price|in budget|under|below|"
-                        r"less than)\b", re.I)
+                        r"less than|budget|price range)\b", re.I)
 
 
 def _target(talk: Talk, pid: int | None = None) -> dict | None:
     ids = [pid] if pid else targets.products(talk.turn, talk.text)
+    if not ids and in_focus(talk):
+        ids = [in_focus(talk)]  # "how many are left?" of the product looked at
     if not ids:
         return None
     result = yield from talk.turn.use("get_product_details", {"product_id": ids[0]})
@@ -115,9 +118,33 @@ def budget_fit(talk: Talk) -> Iterator[Event]:
     if not fitting:
         yield from talk.say(talk.t("budget_none", name=p["name"]))
         return
-    options = ", ".join(f"{option_label(v['attributes'].values())} "
-                        f"({say.money(v['price'], p['currency'])})" for v in fitting)
-    yield from talk.say(talk.t("budget_fits", name=p["name"], options=options))
+    yield from talk.say(talk.t("budget_fits", name=p["name"],
+                               options=_by_colour(fitting, p["currency"])))
+
+
+def _by_colour(variations: list[dict], currency: str) -> str:
+    """"Charcoal: S, M, L ($52.00), XL ($54.00); Forest Green: ..." — each size once per
+    colour, a price after the sizes that share it."""
+    names = list(variations[0]["attributes"]) if variations else []
+    size = next((n for n in names if "size" in n.lower()), None)
+    if size is None or len(names) < 2:
+        return ", ".join(f"{option_label(v['attributes'].values())} "
+                         f"({say.money(v['price'], currency)})" for v in variations)
+    groups: dict[str, list[dict]] = {}
+    for v in variations:
+        rest = option_label(value for n, value in v["attributes"].items() if n != size)
+        groups.setdefault(rest, []).append(v)
+    parts = []
+    for rest, group in groups.items():
+        runs: list[list] = []
+        for v in group:
+            if runs and runs[-1][1] == v["price"]:
+                runs[-1][0].append(v["attributes"][size])
+            else:
+                runs.append([[v["attributes"][size]], v["price"]])
+        parts.append(f"{rest}: " + ", ".join(f"{', '.join(sizes)} ({say.money(price, currency)})"
+                                             for sizes, price in runs))
+    return "; ".join(parts)
 
 
 def alternatives(talk: Talk, p: dict, limit: int = 3) -> Iterator[Event]:
@@ -205,10 +232,12 @@ def in_focus(talk: Talk) -> int | None:
     return talk.ctx.focus or (shown[0] if len(shown) == 1 else None)
 
 
-def options_for_focus(talk: Talk) -> bool:
-    """Whether a short message names options of the product in focus ("in a 9", "M, black")."""
-    focus = in_focus(talk)
-    if focus is None or len(talk.text.split()) > 8:
+def options_for_focus(talk: Talk, focus: int | None = None) -> bool:
+    """Whether a short message names options of the product in focus ("in a 9", "M, black"),
+    or of ``focus`` when given (a product named in full: "the X, the black one in M")."""
+    limit = 8 if focus is None else 14
+    focus = focus or in_focus(talk)
+    if focus is None or len(talk.text.split()) > limit:
         return False
     cards = talk.ctx.index.cards([focus])
     if not cards or not cards[0].get("variations"):

@@ -49,9 +49,12 @@ def kind_of(name: str) -> str:
 
 
 def budget_phrase(low: float | None, high: float | None, currency: str, lang: str = "en",
-                  spoken: bool = False) -> str:
+                  spoken: bool = False, around: float | None = None) -> str:
     if spoken and (low is not None or high is not None):
         return t(lang, "within_budget")  # "under sixty": the shopper's words, not a figure
+    if around is not None:  # the range read into "around 100" is not the shopper's figure
+        return t(lang, "around", amount=money(f"{around:.2f}", currency))
+
     def m(value):
         return money(f"{value:.2f}", currency)
     if low is not None and high is not None:

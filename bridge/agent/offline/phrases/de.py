@@ -57,7 +57,7 @@ T = {
     "added": "Ich habe {count} × **{label}** in deinen Warenkorb gelegt.",
     "add_failed": "Ich konnte {label} nicht in deinen Warenkorb legen: {error}",
     "cart_empty": "Dein Warenkorb ist leer.",
-    "cart_total": "Summe: **{total}** für {count} Artikel.",
+    "cart_total": "Die Summe ist **{total}** für {count} Artikel im Warenkorb.",
     "cart_failed": "Leider konnte ich deinen Warenkorb nicht öffnen: {error}",
     "removed": "Ich habe **{name}** aus deinem Warenkorb entfernt.",
     "updated": "Ich habe **{name}** auf {count} geändert.",
@@ -91,4 +91,5 @@ T = {
     "ask_person": "Eine Person aus dem Team des Shops kann es dir sagen: Bitte mich einfach, mit einer Person zu sprechen.",
     "alternatives": "Stattdessen haben wir das hier auf Lager, am nächsten dran:",
     "no_alternatives": "Gerade haben wir nichts anderes auf Lager, das **{name}** ähnlich ist.",
+    "around": " um die {amount}",
 }

@@ -82,7 +82,7 @@ T = {
                      "times", "topic_payment": "payment", "topic_contact": "how to contact it",
     "contact_is": "You can reach the store's team at {contact}.",
     "budget_some": "only some options fit that budget, such as {options}",
-    "budget_fits": "**{name}** within that budget: {options}.",
+    "budget_fits": "These options of **{name}** are within that budget: {options}.",
     "budget_none": "No, no option of **{name}** in stock fits that budget.",
     "variant_over": "No, **{label}** costs {price}, over that budget.",
     "variant_within": "Yes, **{label}** costs {price}, within that budget.",
@@ -91,4 +91,5 @@ T = {
     "ask_person": "A person from the store's team can tell you: ask me to talk to a person.",
     "alternatives": "In stock instead, the closest we have:",
     "no_alternatives": "I have nothing else in stock close to **{name}** right now.",
+    "around": " around {amount}",
 }

@@ -29,7 +29,7 @@ T = {
     "options": "Les options sont : {options}.",
     "combos": "{available} combinaisons sur {total} sont en stock.",
     "all_out": "Toutes les options sont épuisées pour le moment.",
-    "availability": "Disponibilité : {state}.",
+    "availability": "La disponibilité est la suivante : {state}.",
     "rated": "Noté {rating} sur 5 par {count} avis.",
     "which_product": "De quel produit parlez-vous ? Donnez-moi son nom ou cherchez d'abord "
                      "quelque chose.",
@@ -91,4 +91,5 @@ T = {
     "ask_person": "Une personne de l'équipe de la boutique peut vous le dire : demandez-moi de parler à une personne.",
     "alternatives": "À la place, voici ce que nous avons de plus proche en stock :",
     "no_alternatives": "Nous n'avons rien d'autre en stock de proche de **{name}** pour le moment.",
+    "around": " autour de {amount}",
 }

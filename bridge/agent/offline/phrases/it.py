@@ -28,7 +28,7 @@ T = {
     "options": "Le opzioni sono: {options}.",
     "combos": "Ci sono {available} combinazioni disponibili su {total}.",
     "all_out": "Tutte le opzioni sono esaurite in questo momento.",
-    "availability": "Disponibilità: {state}.",
+    "availability": "La disponibilità è questa: {state}.",
     "rated": "Ha un voto di {rating} su 5, con {count} recensioni.",
     "which_product": "Di quale prodotto parli? Dimmi il nome o cerca prima qualcosa.",
     "which_add": "Quale prodotto vuoi aggiungere? Cerca prima qualcosa o dimmi il nome.",
@@ -54,7 +54,7 @@ T = {
     "added": "Ho aggiunto {count} × **{label}** al tuo carrello.",
     "add_failed": "Non sono riuscito ad aggiungere {label} al carrello: {error}",
     "cart_empty": "Il tuo carrello è vuoto.",
-    "cart_total": "Totale: **{total}** per {count} articoli.",
+    "cart_total": "Il totale è **{total}** per {count} articoli nel carrello.",
     "cart_failed": "Mi dispiace, non sono riuscito ad aprire il carrello: {error}",
     "removed": "Ho tolto **{name}** dal tuo carrello.",
     "updated": "Ho cambiato **{name}** a {count}.",
@@ -88,4 +88,5 @@ T = {
     "ask_person": "Una persona del team del negozio può dirtelo: chiedimi di parlare con una persona.",
     "alternatives": "Al suo posto abbiamo disponibili i più simili:",
     "no_alternatives": "Al momento non abbiamo nient'altro di simile a **{name}** disponibile.",
+    "around": " intorno a {amount}",
 }

@@ -27,7 +27,7 @@ T = {
     "options": "As opções que temos são: {options}.",
     "combos": "Temos em estoque {available} das {total} combinações.",
     "all_out": "Todas as opções estão esgotadas no momento.",
-    "availability": "Disponibilidade: {state}.",
+    "availability": "A disponibilidade é esta: {state}.",
     "rated": "A avaliação é {rating} de 5, com {count} avaliações.",
     "which_product": "De qual produto você fala? Diga o nome ou procure algo primeiro.",
     "which_add": "Qual produto você quer adicionar? Procure algo primeiro ou diga o nome.",
@@ -53,7 +53,7 @@ T = {
     "added": "Adicionei {count} × **{label}** ao seu carrinho.",
     "add_failed": "Não consegui adicionar {label} ao seu carrinho: {error}",
     "cart_empty": "Seu carrinho está vazio.",
-    "cart_total": "Total: **{total}** por {count} itens.",
+    "cart_total": "O total é **{total}** por {count} itens no seu carrinho.",
     "cart_failed": "Desculpe, não consegui abrir seu carrinho: {error}",
     "removed": "Tirei **{name}** do seu carrinho.",
     "updated": "Pronto: agora você tem {count} de **{name}** no carrinho.",
@@ -87,4 +87,5 @@ T = {
     "ask_person": "Uma pessoa da equipe da loja pode te dizer: peça para falar com uma pessoa.",
     "alternatives": "No lugar, temos em estoque o mais parecido:",
     "no_alternatives": "No momento não temos em estoque nada parecido com **{name}**.",
+    "around": " por volta de {amount}",
 }
