@@ -39,7 +39,7 @@ class BridgeProcess:
         self.command = [sys.executable, __file__, str(self.port), str(threads), str(self.report)]
         self.process = None
 
-    def start(self, wait: float = 60) -> "BridgeProcess":
+    def start(self, wait: float = 180) -> "BridgeProcess":  # a busy machine boots slowly
         with open(self.log, "wb") as log:  # a pipe nobody reads would block the worker
             self.process = subprocess.Popen(self.command, cwd=ROOT, env=self.env,
                                             stdout=log, stderr=subprocess.STDOUT)

@@ -3,7 +3,9 @@
 Each case is a fresh app served through Flask's test client: the checks as shipped (results
 reused for a second), the checks run on every poll, and a dependency unreachable (a port
 where nothing listens). The baseline, in the same run and the same way, is a route that
-answers {"ok": true} and checks nothing (what /healthz was before it had checks).
+answers {"ok": true} and checks nothing (what /healthz was before it had checks). GC: the
+collector's longest pause during each case (gc.callbacks), the heap frozen once the app is
+built, as a server's worker does.
     .venv/bin/python bench/health.py [--repeat 500] [--postgres URL] [--redis URL]
 """
 from __future__ import annotations
@@ -18,10 +20,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from _stats import measure, summary  # noqa: E402
+from _stats import GCPauses, gc_line, measure, summary  # noqa: E402
 from flask import jsonify  # noqa: E402
 
 from bridge import create_app, db, health  # noqa: E402
+from bridge.server import freeze_heap  # noqa: E402
 from bridge.settings import Settings  # noqa: E402
 
 
@@ -76,12 +79,15 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             app = app_for(tmp, migrate, **changes)
             client = app.test_client()
+            freeze_heap()
+            pauses = GCPauses().install()
             floor = summary(measure(lambda: client.get("/bench-floor"), args.repeat))
             shipped = summary(measure(lambda: client.get("/healthz"), args.repeat))
             health.CHECK_TTL = 0.0
             every = summary(measure(lambda: client.get("/healthz"), args.repeat))
             health.CHECK_TTL = ttl
             status = client.get("/healthz").get_json()
+            pauses.remove()
             app.extensions["fahad"].engine.dispose()
         print(f"{label}: {status}")
         for name, stats in (("  floor (no checks)", floor),
@@ -89,6 +95,7 @@ def main() -> None:
                             ("  /healthz, checks on every poll", every)):
             print(f"{name:<36} {stats['median']:7.3f}ms {stats['p99']:7.3f}ms   "
                   f"x{stats['median'] / floor['median']:.2f}")
+        print(gc_line("  meanwhile", pauses.report()))
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ the semantic extra, hybrid search at the large size (see run_hybrid).
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import sqlite3
 import sys
@@ -174,6 +175,7 @@ def run_hybrid(path: Path, products, mix, repeat: int, lexical: dict) -> None:
     fresh = iter(range(10**9))
     print(line("index.search, hybrid (every query new)", summary(measure(
         lambda: index.search(f"black hoodie {next(fresh)}", limit=5), repeat))))
+    print(f"   (load average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
 
 
 def main() -> None:

@@ -8,11 +8,14 @@ Baselines, in the same run: GET /healthz through the same client (the framework'
 and reading that long conversation's memory the way every turn did before it was kept on
 the conversation row (every assistant message). GC: the collector's longest pause during
 each measurement (gc.callbacks); the heap is frozen after start-up, as the server does.
+CPU: each turn's own CPU time (this thread's), beside the wall clock, which on a shared
+machine follows its load (printed).
     .venv/bin/python bench/turn.py [--repeat 300] [--turns 500]
 """
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -79,13 +82,17 @@ def main() -> None:
         for label, fn in [("GET /healthz (framework floor)", lambda: client.get("/healthz")),
                           ("POST /message, turn 1 (a new conversation)", lambda: say(None)),
                           (f"POST /message, turn {args.turns}+", lambda: say(long_ref))]:
+            cpu: list[float] = []
             with GCPauses() as pauses:
-                results[label] = (summary(measure(fn, args.repeat)), pauses.report())
+                results[label] = (summary(measure(fn, args.repeat, cpu=cpu)), pauses.report(),
+                                  summary(cpu))
         with sessions() as session:
             row = summary(measure(lambda: history.recall(session, long_ref), args.repeat))
             old = summary(measure(lambda: old_recall(session, long_ref), args.repeat))
-        for label, (stats, pauses) in results.items():
+        print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+        for label, (stats, pauses, cpu) in results.items():
             print(line(label, stats))
+            print(line("    its CPU time", cpu))
             print(gc_line("    meanwhile", pauses))
         print(line(f"memory of a {args.turns}-turn conversation, every message", old))
         print(line("  the same from its conversation row (now)", row, old))

@@ -134,3 +134,47 @@ def split(all_tasks: list[Task], seed: int = 16, held_out: float = 0.2
         held += group[:cut]
         dev += group[cut:]
     return dev, held
+
+
+# Some dev tasks as a shopper would write them in another supported language (written for
+# this bench from the English task; gold offers unchanged), to measure a query in another
+# language reaching an English catalogue. No held-out task is among them.
+TRANSLATED = {
+    "Webmall_Products_Fulfilling_Specific_Requirements_Task9":
+        ("es", "Busca todas las ofertas de cables HDMI de más de 3 metros."),
+    "Webmall_Products_Satisfying_Vague_Requirements_Task8":
+        ("fr", "Je cherche des claviers compacts pour travailler avec un ordinateur portable "
+               "à distance, depuis différents endroits."),
+    "Webmall_Products_Satisfying_Vague_Requirements_Task4":
+        ("de", "Ich suche DDR5-Arbeitsspeicher, der zu einem bunten LED-Gaming-Look passt."),
+    "Webmall_Cheapest_Offer_Specific_Requirements_Task4":
+        ("es", "Busco la oferta más barata de un SSD externo con 1TB de espacio."),
+    "Webmall_Cheapest_Offer_Specific_Requirements_Task3":
+        ("it", "Cerco l'offerta più economica per un dissipatore a liquido per CPU con "
+               "radiatore da 420mm."),
+    "Webmall_Products_Satisfying_Vague_Requirements_Task6":
+        ("pt", "Procuro uma placa de vídeo com mais de 16GB de VRAM para treinar e executar "
+               "grandes modelos de linguagem num computador local."),
+    "Webmall_Products_Fulfilling_Specific_Requirements_Task2":
+        ("fr", "Je cherche toutes les offres de montres connectées Apple."),
+    "Webmall_Products_Fulfilling_Specific_Requirements_Task7":
+        ("de", "Alle Angebote für Asrock-Mainboards mit 8 DDR5-RAM-Steckplätzen."),
+    "Webmall_Find_Specific_Product_Task1": ("es", "Busco todas las ofertas del AMD Ryzen 9 5900X."),
+    "Webmall_Products_Satisfying_Vague_Requirements_Task2":
+        ("it", "Cerco smartphone Samsung Galaxy in colori vivaci."),
+    "Webmall_Cheapest_Offer_Specific_Requirements_Task6":
+        ("pt", "Quero a oferta mais barata de uma placa-mãe com iluminação RGB."),
+    "Webmall_Cheapest_Offer_Vague_Requirements_Task5":
+        ("fr", "Je cherche l'offre la moins chère pour un écran gaming adapté à l'e-sport "
+               "compétitif."),
+    "Webmall_Products_Fulfilling_Specific_Requirements_Task1":
+        ("es", "Busco correas naranjas que sirvan para el Apple Watch Series 6."),
+    "Webmall_Products_Satisfying_Vague_Requirements_Task3":
+        ("ar", "ابحث عن اقراص SSD باعلى سرعة قراءة للبيانات"),
+}
+
+
+def translated(dev: list[Task]) -> list[Task]:
+    """The dev tasks of TRANSLATED with their query in the other language."""
+    return [Task(t.id, TRANSLATED[t.id][0], TRANSLATED[t.id][1], t.gold)
+            for t in dev if t.id in TRANSLATED]

@@ -279,7 +279,7 @@ def wait_up(url: str) -> None:
         try:
             requests.get(url + "/healthz", timeout=1)
             return
-        except requests.ConnectionError:
+        except requests.RequestException:  # not listening yet, or slow to answer its first
             time.sleep(0.02)
     raise SystemExit("the bridge did not start")
 

@@ -86,8 +86,9 @@ def serve(core: Core, chat: SocketChat) -> Upgraded:
         except NotUpgradable as exc:
             raise BridgeError(WEBSOCKET_ONLY, f"This route takes a WebSocket upgrade: {exc}",
                               426, headers={"Upgrade": "websocket"}) from None
+        started, session = time.monotonic(), Session(core, ws, chat)
         try:
-            Session(core, ws, chat).run()
+            session.run()
         except Refused as refused:
             _send(ws, Error(code=refused.error.code, message=refused.error.message))
             ws.close(refused.close, refused.error.code)
@@ -98,6 +99,10 @@ def serve(core: Core, chat: SocketChat) -> Upgraded:
             ws.close(1011, "internal error")
         ws.close()
         ws.shutdown()
+        # gunicorn's access log has no line for a connection it didn't answer: this is it.
+        log.info("websocket %s closed %s %r after %d turns in %.1f s", request.path,
+                 ws.closed.code, ws.closed.reason, session.turns,
+                 time.monotonic() - started)
     finally:
         slots.give_back()
     return Upgraded()

@@ -1,18 +1,22 @@
 """The bridge's own database: the declarative ``Base``, the engine, and Alembic migrations.
 
 ``make_engine(settings)`` opens the configured database (the core makes its session factory
-from it); ``upgrade(engine)`` and ``migrate(settings)`` bring the schema to head.
+from it); ``upgrade(engine)`` and ``migrate(settings)`` bring the schema to head;
+``insert(session, objects)`` writes new rows past the unit of work; ``insert_one`` one row
+in a transaction of its own, on PostgreSQL in one autocommitted round trip.
 """
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from functools import lru_cache
 from pathlib import Path
+from typing import Iterable
 
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import event
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 from .settings import Settings
 
@@ -42,6 +46,43 @@ class UTCDateTime(sa.TypeDecorator):
 
     def process_result_value(self, value, dialect):
         return value.replace(tzinfo=timezone.utc) if value is not None else None
+
+
+def insert(session: Session, objects: Iterable[Base]) -> None:
+    """Insert new mapped objects in the session's transaction, one INSERT per table and set
+    of columns, in order, without the unit of work: they stay transient (their generated
+    ids unread), so only for rows nothing reads back. A chat turn's save of its messages
+    and analytics took twice the CPU through ``session.add_all`` and the flush."""
+    batches: dict[tuple, list[dict]] = {}
+    for obj in objects:
+        state = obj.__dict__
+        row = {column.key: state[key] for key, column in _columns(type(obj)) if key in state}
+        batches.setdefault((obj.__table__, tuple(row)), []).append(row)
+    for (table, _), rows in batches.items():
+        session.execute(table.insert(), rows)
+
+
+def insert_one(sessions: sessionmaker, table: sa.Table, row: dict) -> int:
+    """Insert one row in a transaction of its own; its id. On PostgreSQL this is one
+    autocommitted round trip (no BEGIN or COMMIT of its own), whose commit still waits for the
+    disk: a WhatsApp delivery acknowledged to Meta is never redelivered, so it must survive a
+    crash of the database server too. (Not waiting for the flush took 4.3 ms median against
+    9.1 on a busy PostgreSQL, at the cost of up to three wal_writer_delays of such rows on a
+    server crash; the team chose durability.)"""
+    bind = sessions.kw.get("bind")
+    if bind is None or bind.dialect.name != "postgresql":
+        with sessions.begin() as session:
+            return session.execute(table.insert().values(**row)).inserted_primary_key[0]
+    values = sa.select(*(sa.literal(value, table.c[key].type) for key, value in row.items()))
+    statement = table.insert().from_select(list(row), values)
+    with bind.execution_options(isolation_level="AUTOCOMMIT").connect() as connection:
+        return connection.execute(statement.returning(table.c.id)).scalar_one()
+
+
+@lru_cache(maxsize=None)
+def _columns(mapped: type) -> tuple[tuple[str, sa.Column], ...]:
+    """A mapped class's attribute names with their columns."""
+    return tuple((attr.key, attr.columns[0]) for attr in sa.inspect(mapped).column_attrs)
 
 
 def make_engine(settings: Settings) -> sa.Engine:

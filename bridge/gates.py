@@ -155,8 +155,8 @@ def api_key_identity(core: "Core") -> Identity:
         raise BridgeError(BROWSER_KEY, "API keys are for servers only; this request came from "
                           "a browser (it has an Origin header). Call the bridge from your "
                           "server, or use the storefront widget.", 403)
-    header = request.headers.get("Authorization", "")
-    raw = header[7:].strip() if header.startswith("Bearer ") else ""
+    scheme, _, raw = request.headers.get("Authorization", "").strip().partition(" ")
+    raw = raw.strip() if scheme.lower() == "bearer" else ""  # the scheme is case-blind
     principal = authenticate(raw, core.sessions) if raw else None
     if principal is None:
         raise BridgeError(INVALID_API_KEY, "Missing, unknown or revoked API key: send "

@@ -5,7 +5,8 @@ The plugin mints it when it renders a page (and again with each answer it relays
 shopper's part of the signed context (uid, caps, client, cart token, rate limit) plus the
 store's origin, a hash of the page's wp_rest nonce and an expiry, signed like a context
 (``security.signing_input``) with the method ``TOKEN``, so neither can stand in for the
-other. ``v1.<base64url JSON>.<hex HMAC-SHA256>``; only ``POST /stream`` takes it.
+other. ``v1.<base64url JSON>.<hex HMAC-SHA256>``; only ``POST /stream`` takes it, and the
+WebSocket's auth frame, which carries /stream's turns (channels/storefront/socket_chat.py).
 """
 from __future__ import annotations
 

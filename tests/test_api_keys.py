@@ -262,3 +262,11 @@ def test_with_redis_two_workers_count_a_key_in_one_bucket(settings, redis_url, t
     finally:
         for a in apps:
             a.extensions["fahad"].engine.dispose()
+
+
+def test_the_bearer_scheme_is_case_blind(app, manager):
+    made = manager.create()
+    for scheme in ("bearer", "BEARER", "Bearer "):
+        response = app.test_client().get(NAMESPACE + "/app/conversations", headers={
+            "Authorization": f"{scheme} {made['key']}", "X-App-User": "u1"})
+        assert response.status_code == 200, scheme

@@ -257,3 +257,33 @@ def test_a_test_key_never_touches_a_live_stores_cart(woo_app, fake):
     ref = live_key.say("beanie", headers={"X-Cart-Token": token}).get_json()["conversation_ref"]
     live_key.say("add it to my cart", ref, headers={"X-Cart-Token": token})
     assert len(cart_writes(fake)) == 1
+
+
+def test_analytics_count_only_the_keys_own_conversations(app, manager):
+    first = manager.create(scopes=["chat", "analytics:read"])
+    # An id whose "_" would be a LIKE wildcard must not match another key's conversations.
+    second = manager.create(scopes=["chat", "analytics:read"])
+    for user in ("u1", "u2"):
+        AppServer(app.test_client(), first["key"], user).say("hoodies")
+    AppServer(app.test_client(), first["key"], "u1").say("socks")
+    AppServer(app.test_client(), second["key"], "u1").say("hoodies")
+    body = AppServer(app.test_client(), first["key"], None).get("/app/analytics").get_json()
+    assert (body["conversations"], body["users"], body["turns"]) == (3, 2, 3)
+    assert body["key_id"] == first["id"] and sum(d["turns"] for d in body["daily"]) == 3
+    assert body["cost_usd"] == "0.000000"  # the offline assistant costs nothing
+    other = AppServer(app.test_client(), second["key"], None).get("/app/analytics").get_json()
+    assert (other["conversations"], other["turns"]) == (1, 1)
+    chat_only = AppServer(app.test_client(), manager.create(scopes=["chat"])["key"])
+    assert chat_only.get("/app/analytics").status_code == 403
+    assert AppServer(app.test_client(), first["key"]).get("/app/analytics", "days=x") \
+        .status_code == 400
+
+
+def test_an_apps_preferences_shape_its_search_as_on_the_storefront(server, store):
+    def ask(**extra):
+        return server.post("/app/message", {
+            "messages": [{"role": "user", "content": "hoodies"}], **extra})
+    capped = ask(preferences={"price_range": {"max": 45}}).get_json()
+    assert capped["cards"] and all(float(c["price"]) <= 45 for c in capped["cards"])
+    refused = ask(preferences={"price_range": {"min": 50, "max": 10}})
+    assert refused.status_code == 400 and refused.get_json()["code"] == "rest_invalid_param"

@@ -44,7 +44,10 @@ GATES = {r.path: r.gate.value for r in ROUTES}
 INVENTED = {"x-wp-nonce", "x-fahad-context", "x-fahad-signature", "authorization",
             "x-hub-signature-256", "x-wc-webhook-signature"}
 GATE_REFUSALS = {"fahad_ai_invalid_nonce", "fahad_ai_invalid_signature", "fahad_ai_forbidden",
-                 "fahad_ai_webhooks_disabled", "fahad_ai_rate_limited"}
+                 "fahad_ai_webhooks_disabled", "fahad_ai_rate_limited",
+                 "fahad_ai_invalid_api_key", "fahad_ai_missing_scope", "rest_not_logged_in"}
+SHOPPER_UID = 2  # a registered customer of the demo store
+API_KEY = {}  # the key the api-key gate is given, made with each app
 
 SCHEMA = schemathesis.openapi.from_path(SPEC)
 OPERATIONS = {f"{op.method.upper()} {op.path}": op
@@ -70,8 +73,8 @@ class SignedAsPlugin:
 
     def __call__(self, environ, start_response):
         path = environ.get("PATH_INFO", "")
-        if GATES.get(path.removeprefix(NAMESPACE)) == "signed" and \
-                "HTTP_X_FAHAD_CONTEXT" not in environ:
+        gate = GATES.get(path.removeprefix(NAMESPACE))
+        if gate in ("signed", "shopper") and "HTTP_X_FAHAD_CONTEXT" not in environ:
             from io import BytesIO
 
             body = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
@@ -79,7 +82,8 @@ class SignedAsPlugin:
             query = environ.get("QUERY_STRING", "")
             raw = environ.get("RAW_URI") or environ.get("REQUEST_URI") or (
                 quote(environ.get("SCRIPT_NAME", "") + path) + ("?" + query if query else ""))
-            context = {"uid": 0, "caps": [], "ip": "203.0.113.7", "iat": int(time.time())}
+            context = {"uid": SHOPPER_UID if gate == "shopper" else 0, "caps": [],
+                       "ip": "203.0.113.7", "iat": int(time.time())}
             value, signature = sign_context(SECRET, context, environ["REQUEST_METHOD"], raw,
                                             body)
             environ.update(HTTP_X_FAHAD_CONTEXT=value, HTTP_X_FAHAD_SIGNATURE=signature)
@@ -88,8 +92,12 @@ class SignedAsPlugin:
 
 @pytest.fixture(scope="module")
 def demo_app(tmp_path_factory):
+    from bridge.apikeys import SCOPES, create_key
+
     app = make_app(fuzz_settings(tmp_path_factory))
     app.wsgi_app = SignedAsPlugin(app.wsgi_app)
+    API_KEY["raw"], _ = create_key(app.extensions["fahad"].sessions, "fuzz", "live", SCOPES,
+                                   100_000, 60)
     app.extensions["whatsapp"].stop()  # deliveries are stored; nobody needs to answer them
     yield app
     app.extensions["fahad"].engine.dispose()
@@ -118,6 +126,8 @@ def gate_headers(path: str, body: bytes) -> dict[str, str]:
         return {"X-WP-Nonce": issue_nonce(SECRET)}
     if gate == "admin":
         return {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+    if gate.startswith("api-key"):
+        return {"Authorization": f"Bearer {API_KEY['raw']}"}
     if gate == "whatsapp":
         digest = hmac.new(WA_APP_SECRET.encode(), body, hashlib.sha256).hexdigest()
         return {"X-Hub-Signature-256": "sha256=" + digest}

@@ -31,13 +31,33 @@ def test_a_dislike_leaves_out_the_products_it_names(shopper):
     assert seen and not any("zip" in n.lower() for n in seen)
 
 
-def _all_pages(shopper, body):
-    """Every card name of a search, paging on with its token to the end."""
-    seen = names(body)
+def _all_pages(shopper, body, cards=False):
+    """Every card (or its name) of a search, paging on with its token to the end."""
+    seen = list(body["cards"])
     while (body.get("search") or {}).get("next_page_token"):
         body = ask(shopper, "show me more", page_token=body["search"]["next_page_token"]).get_json()
-        seen += names(body)
-    return seen
+        seen += body["cards"]
+    return seen if cards else [c["name"] for c in seen]
+
+
+def test_a_disliked_option_puts_its_products_last_and_one_only_in_it_out(shopper):
+    from bridge.catalog.facets import disliked
+
+    plain = _all_pages(shopper, ask(shopper, "hoodies").get_json())
+    body = ask(shopper, "hoodies", preferences={"dislikes": ["black"]}).get_json()
+    seen = _all_pages(shopper, body, cards=True)
+    assert sorted(c["name"] for c in seen) == sorted(plain)  # each offers another colour too
+    black = [any(v["attributes"].get("Color") == "Black" for v in c.get("variations") or [])
+             for c in seen]
+    assert any(black) and not all(black)
+    assert black == sorted(black)  # every one with a black option after every other
+    only_black = {"name": "Plain Tee", "categories": ["Tees"], "variations": [
+        {"attributes": {"Color": "Black", "Size": "M"}},
+        {"attributes": {"Color": "Black", "Size": "L"}}]}
+    some_black = {**only_black, "variations": [*only_black["variations"],
+                                               {"attributes": {"Color": "White"}}]}
+    assert disliked(only_black, ("black",)) == 2 and disliked(some_black, ("black",)) == 1
+    assert disliked(some_black, ("blackish",)) == 0
 
 
 def test_a_price_range_bounds_the_search(shopper, store):
@@ -115,6 +135,10 @@ def test_a_persona_setting_is_checked_at_start(tmp_path):
     with pytest.raises(SettingsError):
         Settings(data_dir=str(tmp_path), personas={"ok": {"instructions": "no tone"}})
     assert Settings(data_dir=str(tmp_path), personas=PERSONAS).personas == PERSONAS
+    from bridge.settings import load_settings
+    loaded = load_settings(environ={"FAHAD_PERSONAS": json.dumps(PERSONAS),
+                                    "FAHAD_DATA_DIR": str(tmp_path)})
+    assert loaded.personas == PERSONAS
 
 
 # -- actions, intent, metadata --

@@ -218,3 +218,17 @@ def _result(request):
     block = request["messages"][-1]["content"][0]
     inner = block["content"].removeprefix("<store_data>").removesuffix("</store_data>")
     return json.loads(inner.replace("\\u003c", "<").replace("\\u003e", ">"))
+
+
+def test_the_stream_carries_the_search_on_its_products_frame(shopper):
+    from conftest import sse_events
+
+    response = shopper.post("/stream", {"messages": [{"role": "user", "content": "hoodies"}],
+                                        "preferences": {"price_range": {"max": 200}}})
+    events = sse_events(response.get_data(as_text=True))
+    [products] = [data for kind, data in events if kind == "products"]
+    assert products["search"]["facets"] and products["search"]["next_page_token"]
+    assert products["search"]["total"] >= len(products["products"])
+    done = events[-1][1]
+    assert done["type"] == "done" and done["intent"] == "product_search"
+    assert done["metadata"]["provider"] == "offline" and done["actions"]

@@ -7,7 +7,7 @@ import json
 import re
 import threading
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 import pytest
 import sqlalchemy as sa
@@ -286,11 +286,18 @@ def test_the_soft_pause_answers_politely_without_the_agent(wa_factory, fake_grap
 
 def test_the_daily_cap_counts_whatsapp_turns(wa_factory, fake_graph):
     app, meta = wa_factory(daily_cap=1)
+    day = datetime.now(timezone.utc).date()
     meta.post(m.text(PHONE, "hoodies"))
     settled(app)
     meta.post(m.text(PHONE, "socks"))
     settled(app, 2)
-    assert [r.outcome for r in inbound(app)] == ["answered", "daily_cap"]
+    outcomes = [r.outcome for r in inbound(app)]
+    if datetime.now(timezone.utc).date() != day:
+        # Midnight UTC passed during the test (tests/test_clock.py starts it at 23:59:59 and a
+        # busy machine takes a second): the second turn may have found a new day's cap.
+        assert outcomes in (["answered", "daily_cap"], ["answered", "answered"])
+        return
+    assert outcomes == ["answered", "daily_cap"]
     assert fake_graph.texts()[-1] == policy.DAILY_CAP
 
 

@@ -122,10 +122,10 @@ def _check_new(name, mode, scopes, rate_limit, rate_window) -> None:
             or not all(isinstance(s, str) and s in SCOPES for s in scopes):
         raise bad_request(INVALID_PARAM, "scopes must be a non-empty list of: "
                           + ", ".join(SCOPES) + ".")
-    for value, name_, high in ((rate_limit, "rate_limit", RATE_LIMIT_MAX),
+    for value, label, high in ((rate_limit, "rate_limit", RATE_LIMIT_MAX),
                                (rate_window, "rate_window", RATE_WINDOW_MAX)):
         if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= high:
-            raise bad_request(INVALID_PARAM, f"{name_} must be a whole number from 1 to {high}.")
+            raise bad_request(INVALID_PARAM, f"{label} must be a whole number from 1 to {high}.")
 
 
 def view(row: ApiKey) -> dict:

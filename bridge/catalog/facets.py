@@ -79,13 +79,21 @@ def has_options(card: dict, wanted: tuple[tuple[str, str], ...]) -> bool:
     return False
 
 
-def disliked(card: dict, dislikes: tuple[str, ...]) -> bool:
-    """Whether the product's name or a category names something the shopper dislikes, as a
-    whole word ("wool" leaves out a "Wool Beanie", not a "Woolly" one)."""
+def disliked(card: dict, dislikes: tuple[str, ...]) -> int:
+    """How much the shopper's dislikes touch a product, each as a whole word ("wool" is not
+    "woolly"): 2 when its name or a category names one, or every variation has a disliked
+    option (only in pink), so it is left out; 1 when some variations do, so it goes after
+    the others; else 0."""
     if not dislikes:
-        return False
-    text = " ".join([card.get("name") or "", *(card.get("categories") or ())])
-    return any(re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text, re.I) for word in dislikes)
+        return 0
+    words = [re.compile(rf"(?<!\w){re.escape(word)}(?!\w)", re.I) for word in dislikes]
+    named = " ".join([card.get("name") or "", *(card.get("categories") or ())])
+    if any(w.search(named) for w in words):
+        return 2
+    variations = card.get("variations") or ()
+    hit = [any(w.search(str(v)) for w in words for v in (x.get("attributes") or {}).values())
+           for x in variations]
+    return 2 if hit and all(hit) else 1 if any(hit) else 0
 
 
 def _top(counts: dict[str, int]) -> list[dict]:

@@ -10,7 +10,8 @@ next page again, one removed skips the first one not yet seen.
 
 The token is base64url of the JSON (zlib-compressed when long) and a 16-byte HMAC-SHA256 tag with the bridge secret,
 checked in constant time; the ids are sorted and delta-coded so 250 of them fit in about a
-kilobyte. A client can read nothing useful from it and can't alter it.
+kilobyte. Clients must treat it as opaque (its shape may change); they can't alter it. It
+holds nothing secret: the shopper's own words and the ids they were shown.
 """
 from __future__ import annotations
 

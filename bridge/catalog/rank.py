@@ -6,6 +6,7 @@ The index hands over its top matches by exact BM25 (``Candidate``), best first.
 """
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 
@@ -14,6 +15,10 @@ from .understand import Understood, fit
 
 # Weights of the parts of a candidate's score, next to its BM25 share (best match = 1).
 COVERAGE = 1.0  # all of the query's words in the name or categories
+KIND = 1.0  # all of the words saying what the product is ("ssds" of "SSDs with fast reads")
+# "The cheapest X": matches scoring within this of the best that meet the same are equally
+# good, and the cheaper comes first (0.3 of 0.1 to 1.0 tried on WebMall's dev split).
+BAND = 0.3
 MET = 0.25  # each amount or colour the product meets
 MISSED = 0.6  # each amount the product states and misses
 SEMANTIC = 1.0  # cosine similarity, least to most similar candidate as 0 to 1 (hybrid)
@@ -32,6 +37,7 @@ class Candidate:
     price: float | None = None
     score: float = 0.0
     exact: bool = False
+    asked: tuple = ()  # (words covered, kind covered, amounts met), None if it misses one
 
 
 def stem(word: str) -> str:
@@ -44,6 +50,7 @@ def stem(word: str) -> str:
 
 
 _WORDS = re.compile(r"[a-z0-9]+")
+_SPEC = re.compile(r"(?=.*[a-z])(?=.*[0-9])[a-z0-9]{2,8}")  # letters and digits: ddr5, am4, 4tb
 _PUNCTUATION = re.compile(r"[^a-z0-9 ]")
 
 
@@ -62,20 +69,31 @@ def exact(candidate: Candidate, named: str, name_words: list[str] | None = None)
     if not named:
         return False
     words = name_words if name_words is not None else _WORDS.findall(fold(candidate.name))
-    return named == " ".join(words) or bool(candidate.sku) and \
+    return named == " ".join(words) or "&" in candidate.name and \
+        _same(named) == _same(candidate.name) or \
+        bool(candidate.sku) and \
         named.replace(" ", "") in _PUNCTUATION.sub("", fold(candidate.sku)).split()
 
 
+def _same(name: str) -> str:
+    """A product's name as offers of it in other shops write it ("&amp;amp;" is "&")."""
+    return " ".join(w for w in _WORDS.findall(fold(html.unescape(html.unescape(name))))
+                    if w != "amp")
+
+
 def order(candidates: list[Candidate], understood: Understood, terms: list[str],
-          head_terms: list[str] = (), similarity: dict[int, float] | None = None
-          ) -> list[Candidate]:
+          head_terms: list[str] = (), similarity: dict[int, float] | None = None,
+          kind_terms: list[str] = ()) -> list[Candidate]:
     """The candidates best first; excluded ones are dropped."""
     groups = [_forms(t) for t in terms]
+    kinds = [_forms(t) for t in kind_terms]
     # "X that fits this Y": the words that must name the product are X's, and Y itself is
     # what the shopper has, not what they want.
     context = " ".join(_WORDS.findall(understood.context)) if head_terms else ""
     if head_terms:
         groups = [_forms(t) for t in head_terms]
+    # What the owned Y states that a part must share to fit it: "DDR5", "AM4", "4TB".
+    specs = {w for w in _WORDS.findall(context) if _SPEC.fullmatch(w)} if context else set()
     # Similarity counts by its place between the least and most similar candidate: raw
     # cosines of one query bunch together (0.3-0.5), which would leave them no say.
     low = min(similarity.values(), default=0.0) if similarity else 0.0
@@ -89,17 +107,41 @@ def order(candidates: list[Candidate], understood: Understood, terms: list[str],
         present = set(words).union(_WORDS.findall(fold(c.naming)))
         covered = sum(1 for g in groups if not g.isdisjoint(present)) / len(groups) \
             if groups else 0.0
-        c.score = c.share + COVERAGE * covered + MET * found.met - MISSED * found.missed
+        kind = sum(1 for g in kinds if not g.isdisjoint(present)) / len(kinds) if kinds else 0.0
+        c.score = c.share + COVERAGE * covered + KIND * kind + MET * found.met \
+            - MISSED * found.missed
         if spread > 0:
             c.score += SEMANTIC * (similarity.get(c.pos, low) - low) / spread
-        if context and " ".join(words) in context:
+        if specs:
+            c.score += MET * len(specs & present.union(_WORDS.findall(fold(c.details))))
+        owned = bool(context) and " ".join(words) in context
+        if owned:
             c.score -= COVERAGE
+        c.asked = (covered, kind, found.met) if not (found.missed or owned) else None
         c.exact = exact(c, understood.named, words)
         kept.append(c)
     if understood.cheapest:
-        # Equally good matches (the same product at other prices) cheapest first.
-        kept.sort(key=lambda c: (not c.exact, not c.in_stock, -round(c.score, 1),
-                                 c.price if c.price is not None else float("inf")))
+        _cheapest_first(kept)
     else:
         kept.sort(key=lambda c: (not c.exact, not c.in_stock, -c.score))
     return kept
+
+
+def _cheapest_first(kept: list[Candidate]) -> None:
+    """"The cheapest X": the matches that meet what was asked as well as the best one does
+    (as many of its words in the name or categories, all the words naming the product,
+    as many amounts met and none missed) cheapest first, then the rest by score. Offers of
+    one product in several shops count as one (their texts differ, not the product)."""
+    best = max((c.asked for c in kept if c.asked is not None), default=None)
+    twins: dict[str, float] = {}
+    for c in kept:
+        twins[_same(c.name)] = max(twins.get(_same(c.name), c.score), c.score)
+    top = max((c.score for c in kept if c.asked == best), default=0.0)
+
+    def good(c: Candidate) -> bool:
+        return c.asked is not None and c.asked == best and c.score >= top - BAND
+
+    kept.sort(key=lambda c: (not c.exact, not c.in_stock, not good(c),
+                             c.price if good(c) and c.price is not None else 0.0,
+                             -round(twins[_same(c.name)], 1),
+                             c.price if c.price is not None else float("inf")))

@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Sequence
 
-from . import rank
+from . import languages, rank
 from .lexical import FIELDS
 from .text import SYNONYMS, deletes, distance, max_typos, query_terms, words
 from .understand import understand
@@ -55,6 +55,7 @@ class Searching:
         catalogue word when one is close, else ignored; a query made only of such words
         matches nothing. What the shopper named exactly comes first, even past ``in_stock``.
         """
+        query, read_from = languages.read(query, self._matches)
         understood = understand(query)
         if min_price is None and max_price is None:
             min_price, max_price = understood.min_price, understood.max_price
@@ -69,13 +70,13 @@ class Searching:
                 f"SELECT count(*) FROM (SELECT 1 FROM products p WHERE {filters} LIMIT ?)",
                 (*params, COUNT_CAP + 1)).fetchone()[0]
             return SearchResult([json.loads(c) for c, in rows], total,
-                                understood=understood.summary())
+                                understood=_summary(understood, read_from))
 
         groups, corrections, ignored = self._groups(terms)
         if not groups or (ignored and len(corrections) == len(groups)):
             # Nothing matched as typed: a guess built only from repaired words ("spaceship
             # parts" -> "pants") would be noise, not an answer.
-            return SearchResult([], 0, corrections, ignored, understood.summary())
+            return SearchResult([], 0, corrections, ignored, _summary(understood, read_from))
         # Bare numbers ("8 DDR5 slots", "Ryzen 9") help BM25, never alone.
         numbers = [w for w in words(understood.text) if w.isdigit() and w not in terms]
         groups += [[n] for n in dict.fromkeys(numbers) if self._matches(n)]
@@ -96,6 +97,13 @@ class Searching:
                     known[c.pos].share = max(known[c.pos].share, c.share)
                 else:
                     candidates.append(c)
+        kind = [t for t in query_terms(understood.kind) if t in terms or t in head]
+        if kind and kind != terms and (kind_groups := self._groups(kind)[0]):
+            # "SSDs with the highest read speed": what names the product must find it, even
+            # when the describing words match many other things ("high speed cables").
+            known = {c.pos: c for c in candidates}
+            candidates += [c for c in self._candidates(kind_groups, NAMING_COLUMNS, wanted, pool)
+                           if c.pos not in known]
         if in_stock:
             # An exact match of what the shopper named is shown even when out of stock.
             known = {c.pos for c in candidates}
@@ -104,13 +112,14 @@ class Searching:
                            if c.pos not in known and rank.exact(c, understood.named)]
         similarity = None
         if self.vectors is not None:
-            similarity = self._similar(candidates, understood)
-        ranked = rank.order(candidates, understood, terms, head, similarity)
+            similarity = self.vectors.similarities(self._db(), [c.pos for c in candidates],
+                                                   _semantic_text(understood))
+        ranked = rank.order(candidates, understood, terms, head, similarity, kind)
         total = min(COUNT_CAP + 1, self.lexical.count(groups, fields, wanted, True)
                     or self.lexical.count(groups, fields, wanted, False))
         page = ranked[offset:offset + limit]
         return SearchResult(self.cards([c.id for c in page]), max(total, len(ranked)),
-                            corrections, ignored, understood.summary())
+                            corrections, ignored, _summary(understood, read_from))
 
     def _fresh(self) -> None:
         """Reload BM25's reader when any process changed the index since this one looked."""
@@ -118,13 +127,6 @@ class Searching:
         if changed != self._seen:
             self.lexical.reload()
             self._seen = changed
-
-    def _similar(self, candidates: list[rank.Candidate], understood) -> dict[int, float]:
-        """Cosine similarity of the query to each candidate, by pos. Vectors re-rank what
-        the words found; on WebMall, adding the nearest non-matching products changed no
-        top 10, and it would make "nothing matches" untrue."""
-        text = " ".join(f"{understood.head} {understood.context}".split()) or understood.text
-        return self.vectors.similarities(self._db(), [c.pos for c in candidates], text)
 
     def _candidates(self, groups: list[list[str]], fields: Sequence[str], filters: dict,
                     limit: int) -> list[rank.Candidate]:
@@ -149,6 +151,9 @@ class Searching:
         groups, corrections, ignored = [], {}, []
         for term in terms:
             alternatives = SYNONYMS.get(term, (term,))
+            # The plural of an acronym ("SSDs", "GPUs") has no stem by English rules.
+            alternatives += tuple(dict.fromkeys(
+                b for b in map(rank.stem, alternatives) if b not in alternatives))
             found = [a for a in alternatives if self._matches(a)]
             if not found:
                 fixed = self._repair(term)
@@ -177,6 +182,20 @@ class Searching:
         scored = [(distance(term, word), -df, word) for word, df in candidates]
         scored = [s for s in scored if s[0] <= limit]
         return min(scored)[2] if scored else None
+
+
+def _summary(understood, read_from: str) -> dict:
+    """``understood`` for the caller, with the language read from and how, when translated."""
+    if not read_from:
+        return understood.summary()
+    return {**understood.summary(), "language": read_from, "read_as": understood.text}
+
+
+def _semantic_text(understood) -> str:
+    """What the query's vector is made from: its words without the instruction phrasing.
+    Vectors re-rank what the words found; on WebMall, adding the nearest non-matching
+    products changed no top 10, and it would make "nothing matches" untrue."""
+    return " ".join(f"{understood.head} {understood.context}".split()) or understood.text
 
 
 def _filters(category: str | None, min_price: float | None, max_price: float | None,

@@ -12,6 +12,7 @@ product products searching see show some something that the them there these thi
 to want wanna we what which with would you your find search item items stuff thing things
 got any get looking sell sells selling store shop cheap cheapest best nice new dollars
 dollar usd under below less than over above between budget around max maximum min minimum
+offer offers deal deals
 """.split())
 
 # A shopper's word on the left may be written as any word on the right in a catalogue.
@@ -35,6 +36,16 @@ SYNONYMS = {
     "mug": ("mug", "cup"),
     "backpack": ("backpack", "daypack", "pack"),
     "backpacks": ("backpack", "daypack", "pack"),
+    # Electronics: what shoppers say and what names and categories write.
+    "gpu": ("gpu", "graphics"),
+    "gpus": ("gpu", "graphics"),
+    "ram": ("ram", "memory"),
+    "adapter": ("adapter", "converter"),
+    "adapters": ("adapter", "converter"),
+    "cpu": ("cpu", "processor"),
+    "cpus": ("cpu", "processor"),
+    "processor": ("processor", "cpu"),
+    "processors": ("processor", "cpu"),
 }
 
 

@@ -14,7 +14,7 @@ from .text import fold
 # Phrasing that asks rather than describes ("Find all offers for the ..."), per language.
 INSTRUCTIONS = [
     r"(?:please )?(?:can|could) you (?:please )?(?:find|show|get|give|recommend)(?: me)?",
-    r"find (?:me )?(?:all |the |every )*(?:cheapest |best |available )*"
+    r"find (?:me )?(?:all |the |every |an? )*(?:cheapest |best |available )*"
     r"(?:offers?|products?|items?|deals?|listings?|options?)?(?: for| of)?",
     r"(?:i am|i'm|im|we are|we're) (?:looking|searching) for", r"looking for",
     r"do you (?:have|sell|stock|carry)", r"have you got", r"(?:show|give|get) me",
@@ -74,15 +74,21 @@ UNITS = {
     "ghz": ("frequency", 1.0), "w": ("power", 1.0), "watt": ("power", 1.0),
     "watts": ("power", 1.0), "kw": ("power", 1e3), "mah": ("charge", 1.0),
     "mp": ("pixels", 1.0), "megapixel": ("pixels", 1.0), "megapixels": ("pixels", 1.0),
+    # Speeds, not sizes: "R/W 7400/6500 MB/s" (the longer unit is read first).
+    "mb/s": ("throughput", 1.0), "gb/s": ("throughput", 1e3), "mbps": ("throughput", 0.125),
+    "gbps": ("throughput", 125.0), "mbit/s": ("throughput", 0.125),
 }
 _UNIT = "|".join(sorted((re.escape(u) for u in UNITS), key=len, reverse=True))
 _NUMBER = r"(\d+(?:[.,]\d+)?)"
 _AMOUNT = re.compile(_NUMBER + r"\s?(" + _UNIT + r")(?![a-z0-9])")
-AT_LEAST = r"at least|minimum(?: of)?|min\.?|or more|and up|more than|over|above|greater than|" \
-    r"longer than|larger than|bigger than|faster than|higher than|mindestens|al menos|au moins"
-AT_MOST = r"at most|maximum(?: of)?|max\.?|up to|or less|less than|under|below|shorter than|" \
-    r"smaller than|lower than|hochstens|como maximo|au plus"
-_COMPARED = re.compile(rf"\b({AT_LEAST}|{AT_MOST})\s+" + _AMOUNT.pattern)
+AT_LEAST = r"at least|minimum(?: of)?|min\.?|or more|and up|mindestens|al menos|au moins"
+MORE_THAN = r"more than|over|above|greater than|longer than|larger than|bigger than|" \
+    r"faster than|higher than|mehr als|mas de|plus de"
+AT_MOST = r"at most|maximum(?: of)?|max\.?|up to|or less|hochstens|como maximo|au plus"
+LESS_THAN = r"less than|under|below|shorter than|smaller than|lower than|weniger als|" \
+    r"menos de|moins de"
+_OPS = ((AT_LEAST, "ge"), (MORE_THAN, "gt"), (AT_MOST, "le"), (LESS_THAN, "lt"))
+_COMPARED = re.compile(rf"\b({AT_LEAST}|{MORE_THAN}|{AT_MOST}|{LESS_THAN})\s+" + _AMOUNT.pattern)
 _OR_MORE = re.compile(_AMOUNT.pattern + r"\s+(or more|and up|or less|and under|or above)\b")
 # Relative tolerance of an "equal" amount: 27" matches 27.0", 1 TB matches 1000 GB.
 TOLERANCE = 0.03
@@ -102,12 +108,19 @@ _ABOVE = re.compile(rf"\b(?:over|above|more than|at least|min(?:imum)?|from|mas 
 # "a cable to connect my monitor to this GPU: <name>", "RAM compatible with this board".
 _RELATION = re.compile(
     r"\b(?:(?:that|which) (?:is |are )?)?(?:compatible with|suitable for|fits?(?: with| in| into)?|"
-    r"works? with|(?:for|to|with|on|in) (?=this|my))\s*(?:the|a|an|my|this|your)\b")
+    r"works? with|(?:for|to|with|on|in|of|like|as) (?=this|my))\s*(?:the|a|an|my|this|your)\b")
+
+
+# "at least the same capacity as this Y", "the same colour as this Y": Y's, not the head's.
+_SAME = re.compile(r"\b(?:at least the same|the same or (?:more|better|higher)|as (?:big|large|"
+                   r"fast|good) as)\b")
+_SAME_COLOUR = re.compile(r"\b(?:same|matching) colou?rs?\b|\bcolou?rs? (?:that )?match")
 
 
 @dataclass(frozen=True)
 class Amount:
-    """A number with a unit a product must meet: ``op`` is "eq", "ge" or "le"."""
+    """A number with a unit a product must meet: ``op`` is "eq", "ge", "gt", "le" or "lt"
+    ("more than 16GB" is not met by 16GB, "at least 16GB" is)."""
     dimension: str
     op: str
     value: float  # in the dimension's base unit
@@ -115,8 +128,12 @@ class Amount:
     def met_by(self, value: float) -> bool:
         if self.op == "ge":
             return value >= self.value * (1 - 1e-9)
+        if self.op == "gt":
+            return value > self.value * (1 + 1e-9)
         if self.op == "le":
             return value <= self.value * (1 + 1e-9)
+        if self.op == "lt":
+            return value < self.value * (1 - 1e-9)
         return abs(value - self.value) <= self.value * TOLERANCE
 
 
@@ -132,11 +149,14 @@ class Understood:
     cheapest: bool = False  # "the cheapest ...": of equally good matches, the cheaper first
     head: str = ""  # with a relation ("X that fits this Y"): the words of X, else ""
     context: str = ""  # and the words of Y, the thing the shopper has
+    kind: str = ""  # the words naming what the product is ("ssds" of "SSDs with ... speed")
 
     def summary(self) -> dict:
         """What was read from the query beyond its words (for tools and agents)."""
         data = {"min_price": self.min_price, "max_price": self.max_price,
-                "amounts": [f"{a.op} {a.value:g} ({a.dimension})" for a in self.amounts],
+                "amounts": [f"{a.op} {a.value / 1e6:.2f} megapixels ({a.dimension})"
+                            if a.dimension == "resolution" else f"{a.op} {a.value:g} ({a.dimension})"
+                            for a in self.amounts],
                 "colours": list(self.colours), "exclude": list(self.exclude)}
         return {k: v for k, v in data.items() if v}
 
@@ -145,17 +165,72 @@ def _number(raw: str) -> float:
     return float(raw.replace(",", "."))
 
 
+def _pairs(text: str) -> str:
+    """ "7400/6500 mb/s" as "7400 mb/s 6500 mb/s"; "2 x 16gb" also as its total, "32gb"."""
+    if "/" in text:
+        text = re.sub(_NUMBER + r"/" + _NUMBER + r"\s?(" + _UNIT + r")(?![a-z0-9])",
+                      r"\1 \3 \2 \3", text)
+    if "x" in text:
+        text = _TIMES.sub(lambda m: f"{m[0]} {int(m[1]) * _number(m[2]):g}{m[3]}", text)
+    return text
+
+
+# "32GB Kit (2 x 16GB)", "DDR4 2x16 GB": sticks of 16, 32 in all.
+_TIMES = re.compile(r"\b(\d{1,2})\s?x\s?" + _NUMBER + r"\s?(gb|tb|mb)(?![a-z0-9])")
+# Screen resolutions, as their number of pixels: "2560 x 1440", "4K", "Full HD".
+_RESOLUTION = re.compile(r"\b(\d{3,4})\s?x\s?(\d{3,4})\b")
+_RESOLUTIONS = {"4k": 3840 * 2160, "uhd": 3840 * 2160, "2160p": 3840 * 2160,
+                "wqhd": 2560 * 1440, "qhd": 2560 * 1440, "1440p": 2560 * 1440,
+                "full hd": 1920 * 1080, "fhd": 1920 * 1080, "1080p": 1920 * 1080}
+_RESOLUTION_NAME = re.compile(r"\b(" + "|".join(_RESOLUTIONS) + r")\b")
+_RESOLUTION_COMPARED = re.compile(
+    rf"\b({AT_LEAST}|{MORE_THAN}|{AT_MOST}|{LESS_THAN})\s+(?:(?:a|the) )?(?:resolution (?:of )?)?"
+    r"(?:(\d{3,4})\s?x\s?(\d{3,4})\b|(" + "|".join(_RESOLUTIONS) + r")\b)")
+
+
+def _resolutions(text: str) -> list[float]:
+    return [float(int(w) * int(h)) for w, h in _RESOLUTION.findall(text)] + \
+        [float(_RESOLUTIONS[n]) for n in _RESOLUTION_NAME.findall(text)]
+
+
 def amounts(text: str) -> list[tuple[str, float]]:
     """Every number with a unit in ``text`` (folded), as (dimension, value in base unit)."""
     found = []
+    text = _pairs(text)
     for number, unit in _AMOUNT.findall(text):
         dimension, factor = UNITS[unit]
         found.append((dimension, _number(number) * factor))
-    return found
+    return found + [("resolution", v) for v in _resolutions(text)]
 
 
 _CHEAPEST = re.compile(r"\b(?:cheapest|least expensive|lowest price[ds]?|lowest[- ]priced|"
                        r"mas barat[oa]s?|moins cher|am billigsten|billigste[nr]?|piu economic[oi])\b")
+
+
+def _wanted(text: str) -> tuple[list[Amount], str]:
+    """The amounts ``text`` asks for, and the text without its comparisons."""
+    wanted: list[Amount] = []
+    for m in _RESOLUTION_COMPARED.finditer(text):
+        op = next(op for words, op in _OPS if re.fullmatch(words, m[1]))
+        pixels = int(m[2]) * int(m[3]) if m[2] else _RESOLUTIONS[m[4]]
+        wanted.append(Amount("resolution", op, float(pixels)))
+    text = _RESOLUTION_COMPARED.sub(" ", text)
+    wanted += [Amount("resolution", "eq", v) for v in _resolutions(text)]
+    for m in _COMPARED.finditer(text):
+        dimension, factor = UNITS[m[3]]
+        op = next(op for words, op in _OPS if re.fullmatch(words, m[1]))
+        wanted.append(Amount(dimension, op, _number(m[2]) * factor))
+    text = _COMPARED.sub(" ", text)
+    for m in _OR_MORE.finditer(text):
+        dimension, factor = UNITS[m[2]]
+        op = "le" if m[3] in ("or less", "and under") else "ge"
+        wanted.append(Amount(dimension, op, _number(m[1]) * factor))
+    text = _OR_MORE.sub(" ", text)
+    for number, unit in _AMOUNT.findall(_pairs(text)):
+        dimension, factor = UNITS[unit]
+        wanted.append(Amount(dimension, "eq", _number(number) * factor))
+    # An amount stays in the words too ("32gb" is how names write it), a comparison does not.
+    return wanted, text
 
 
 def understand(query: str) -> Understood:
@@ -174,39 +249,46 @@ def understand(query: str) -> Understood:
         low = _number(m[2])
         text = text.replace(m[0], " ")
 
-    wanted: list[Amount] = []
-    for m in _COMPARED.finditer(text):
-        dimension, factor = UNITS[m[3]]
-        op = "ge" if re.fullmatch(AT_LEAST, m[1]) else "le"
-        wanted.append(Amount(dimension, op, _number(m[2]) * factor))
-    text = _COMPARED.sub(" ", text)
-    for m in _OR_MORE.finditer(text):
-        dimension, factor = UNITS[m[2]]
-        op = "le" if m[3] in ("or less", "and under") else "ge"
-        wanted.append(Amount(dimension, op, _number(m[1]) * factor))
-    text = _OR_MORE.sub(" ", text)
-    for number, unit in _AMOUNT.findall(text):
-        dimension, factor = UNITS[unit]
-        wanted.append(Amount(dimension, "eq", _number(number) * factor))
-    # An amount stays in the words too ("32gb" is how names write it), a comparison does not.
-
-    exclude: list[str] = []
-    for m in _NEGATION.finditer(text):
-        exclude += [w for w in _LIST_JOIN.split(m[1]) if w]
-    text = _NEGATION.sub(" ", text)
-    text = _INSTRUCTION.sub(" ", text)
-    head = context = ""
-    if m := _RELATION.search(text):
+    # "X that fits this Y": the amounts and colours wanted are X's; Y only matches. A
+    # relation found in the instruction itself ("offers for this product: Y") is none.
+    head, context = text, ""
+    if (m := _RELATION.search(text)) and _INSTRUCTION.sub(" ", text[:m.start()]).strip(" .,:"):
         head, context = text[:m.start()], text[m.end():]
-        # The colour, amounts and words wanted are the head's; the context only matches.
-        text = head + " " + context
-    colours = tuple(dict.fromkeys(COLOURS[w] for w in re.findall(r"[a-z]+", head or text)
-                                  if w in COLOURS))
+    wanted, head = _wanted(head)
+    if context and _SAME.search(head):
+        # "at least the same capacity and speed as this Y": Y's amounts, or more.
+        wanted += [Amount(d, "ge", v) for d, v in amounts(context)]
+    exclude: list[str] = []
+    for m in _NEGATION.finditer(head):
+        exclude += [w for w in _LIST_JOIN.split(m[1]) if w]
+    head = _INSTRUCTION.sub(" ", _NEGATION.sub(" ", head))
+    context = _INSTRUCTION.sub(" ", context)
+    colours = re.findall(r"[a-z]+", head)
+    if context and _SAME_COLOUR.search(head):
+        colours += re.findall(r"[a-z]+", context)
+    colours = tuple(dict.fromkeys(COLOURS[w] for w in colours if w in COLOURS))
     exclude_words = tuple(dict.fromkeys(COLOURS.get(w, w) for w in exclude))
+    text = f"{head} {context}" if context else head
     return Understood(text=" ".join(text.split()), min_price=low, max_price=high,
                       amounts=tuple(wanted), colours=colours, exclude=exclude_words,
-                      named=named, cheapest=cheapest, head=" ".join(head.split()),
-                      context=" ".join(context.split()))
+                      named=named, cheapest=cheapest,
+                      head=" ".join(head.split()) if context else "",
+                      context=" ".join(context.split()), kind=_kind(head))
+
+
+# Where the words naming the product end and the ones describing it begin: "SSDs | with
+# the highest read speed", "a gaming monitor | which is suitable for e-sports".
+_DESCRIBING = re.compile(
+    r"[,.;:()]|\b(?:with|without|that|which|who|whose|for|suitable|designed|so|available|"
+    r"(?:on|in|at) which|"
+    r"across|where|featuring|supporting|having|to (?=connect|use|work|fit|run|play|carry|store|"
+    r"keep|back|dump|hold|go|make|get|put|plug|charge|mount|protect|cool|replace|upgrade|build|"
+    r"power|take|wear|match))\b")
+
+
+def _kind(head: str) -> str:
+    """The words before the first describing phrase: what the product is."""
+    return " ".join(_DESCRIBING.split(head.strip(" ,.;:"), 1)[0].split())
 
 
 _WORDS = re.compile(r"[a-z0-9]+")

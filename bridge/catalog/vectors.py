@@ -68,6 +68,6 @@ class Vectors:
                           f" ({','.join('?' * len(positions))})", list(positions)).fetchall()
         if not rows:
             return {}
-        vector = self.encoder.encode([query])[0]
+        vector = self.encoder.query(query)
         sims = semantic.from_blobs([v for _, v in rows]) @ vector
         return {pos: float(sim) for (pos, _), sim in zip(rows, sims)}

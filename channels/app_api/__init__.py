@@ -2,18 +2,22 @@
 with an API key (bridge.apikeys) and their own user id.
 
 views: /app/message, /app/stream, /app/conversations, /app/conversation, /app/orders,
-/app/order, /app/addresses (VIEWS); socket_chat: /app/ws, the chat over a WebSocket; owner: the key, the app user, their conversations' key
-and their cart; admin: a store manager's /admin/api-keys routes.
+/app/order, /app/addresses (VIEWS); socket_chat: /app/ws, the chat over a WebSocket;
+analytics: /app/analytics, the key's own usage; manage: /app/personas, /app/handoff,
+/app/conversation/erase; owner: the key, the app user, their conversations' key and their
+cart; admin: a store manager's /admin/api-keys routes.
 """
 from flask import Flask
 
 from bridge.core import Core
 from bridge.gates import register
 
-from . import admin
+from . import admin, manage
+from .analytics import analytics
 from .socket_chat import websocket
 from .views import VIEWS
 
 
 def init_app(app: Flask, core: Core) -> None:
-    register(app, core, {**VIEWS, **admin.VIEWS, "app_api.websocket": websocket})
+    register(app, core, {**VIEWS, **admin.VIEWS, **manage.VIEWS,
+                         "app_api.analytics": analytics, "app_api.websocket": websocket})

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
-from bridge.db import utc_now
+from bridge.db import insert_one, utc_now
 from bridge.models import Conversation
 
 from .graph import Outgoing
@@ -38,17 +38,18 @@ def store(sessions: sessionmaker, message: Inbound) -> int | None:
     """Keep a customer's message; its row id, or None when it was already stored (or the
     database refused its data, logged: inbound.parse leaves out what it knows can't be kept).
 
-    One INSERT (no ORM unit of work): this runs inside the webhook, before its 200.
+    One INSERT (no ORM unit of work): this runs inside the webhook, before its 200, so on
+    PostgreSQL it is one autocommitted round trip (``insert_one``).
     """
-    statement = sa.insert(WhatsAppInbound).values(
+    row = dict(
         wamid=message.wamid[:255], phone=message.phone[:64],
         name=(message.name or "")[:200] or None, kind=message.kind, text=message.text,
         reply_id=(message.reply_id or "")[:256] or None,
         media_id=(message.media_id or "")[:128] or None, sent_at=message.sent_at,
         received_at=utc_now(), status="pending", attempts=0)
     try:
-        with _sqlite_writer(sessions), sessions.begin() as session:
-            return session.execute(statement).inserted_primary_key[0]
+        with _sqlite_writer(sessions):
+            return insert_one(sessions, WhatsAppInbound.__table__, row)
     except IntegrityError:
         return None  # Meta's retry of a message we have
     except UNSTORABLE as exc:

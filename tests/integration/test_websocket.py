@@ -423,6 +423,9 @@ def test_a_stopping_worker_closes_its_websockets_with_1001(tmp_path, kind):
             stopping.join()
         assert ws.close_code == 1001
         assert "Traceback" not in bridge.output()
+        # The connection's own line in the log, as gunicorn's access log has none for it.
+        assert f"websocket {PATH} closed 1001 'the server is restarting' after 0 turns" \
+            in bridge.output()
     finally:
         bridge.stop()
 

@@ -268,3 +268,74 @@ def test_a_change_written_by_another_process_is_searched_at_once(index):
     assert set(ids(other.search("mug"))) == {5, 9}
     index.delete([5])
     assert ids(other.search("mug")) == [9]
+
+
+def test_the_words_naming_the_product_outweigh_the_describing_ones(tmp_path):
+    # "high speed" and "data" name dozens of cables; the shopper asked for SSDs.
+    cables = [product(100 + n, f"High Speed Data Cable {n}, 3 Metres", "5.00", TEES)
+              for n in range(150)]
+    ssds = [product(1, "Team 1TB MP44 M.2 NVMe SSD, R/W 7400/6500 MB/s", "99.00", TEES),
+            product(2, "Kingston 1TB NV2 M.2 NVMe SSD, R/W 3500/2100 MB/s", "60.00", TEES)]
+    index = CatalogIndex(tmp_path / "ssd.sqlite3")
+    index.replace_all(cables + ssds, "USD")
+    found = ids(index.search("Find all offers for SSDs with the highest available data read speed"))
+    assert set(found[:2]) == {1, 2}
+
+
+def test_the_cheapest_of_one_product_across_shops_comes_first(tmp_path):
+    # The same cooler in three shops, one writing its name's "&" twice escaped.
+    name = "Arctic Liquid Freezer III 360mm Liquid CPU Cooler, P12 PWM PST Fans &amp; Pump"
+    offers = [product(1, name, "109.99", TEES, description="A cooler. " * 30),
+              product(2, name, "99.99", TEES),
+              product(3, name.replace("&amp;", "&amp;amp;"), "71.50", TEES),
+              product(4, "Arctic Liquid Freezer III 240mm Liquid CPU Cooler", "60.00", TEES)]
+    index = CatalogIndex(tmp_path / "cool.sqlite3")
+    index.replace_all(offers, "USD")
+    found = ids(index.search(f"Find the cheapest offer for this specific product: {name}"))
+    assert found[:3] == [3, 2, 1]
+
+
+def test_the_cheapest_of_the_matches_that_meet_the_request_comes_first(tmp_path):
+    ssds = [product(1, "Adata SE880 1TB External SSD, USB-C", "99.99", TEES),
+            product(2, "WD Elements SE 1TB External SSD", "59.99", TEES),
+            product(3, "Adata SC610 1TB External SSD, Key Ring", "49.92", TEES),
+            product(4, "Kingston XS1000 2TB External SSD", "39.00", TEES),  # misses 1TB
+            product(5, "Kingston 1TB NV2 M.2 Internal SSD", "35.00", TEES)]  # not external
+    index = CatalogIndex(tmp_path / "ext.sqlite3")
+    index.replace_all(ssds, "USD")
+    found = ids(index.search("Find the cheapest offer for an external SSD with 1TB disc space."))
+    assert found[:3] == [3, 2, 1]
+
+
+def test_a_query_in_another_language_reaches_an_english_catalogue(tmp_path):
+    english = [product(1, "Asus ROG Falchion Wireless Compact Keyboard", "149.00", TEES),
+               product(2, "Logitech Wired Mouse", "19.00", TEES),
+               product(3, "Palit RTX4070 Graphics Card, 12GB", "599.00", TEES)]
+    index = CatalogIndex(tmp_path / "en.sqlite3")
+    index.replace_all(english, "USD")
+    found = index.search("busco un teclado inalámbrico")
+    assert ids(found)[0] == 1 and found.understood["language"] == "es"
+    assert ids(index.search("je cherche une carte graphique"))[0] == 3
+    assert ids(index.search("ich suche eine kabellose Tastatur"))[0] == 1
+    assert "language" not in index.search("wireless keyboard").understood
+
+
+def test_a_catalogue_in_the_shoppers_language_keeps_the_words_as_written(tmp_path):
+    spanish = [product(1, "Teclado inalámbrico compacto", "49.00", TEES),
+               product(2, "Ratón óptico", "19.00", TEES)]
+    index = CatalogIndex(tmp_path / "es.sqlite3")
+    index.replace_all(spanish, "EUR")
+    found = index.search("busco un teclado inalámbrico")
+    assert ids(found)[0] == 1 and "language" not in found.understood
+
+
+def test_a_part_that_shares_the_owned_things_specs_fits_it_better():
+    from bridge.catalog import rank
+    from bridge.catalog.understand import understand
+    query = understand("32 GB RAM kits compatible with this motherboard: Asus ROG STRIX Z790-E, "
+                       "Intel Z790, 4 DDR5, RGB")
+    kits = [rank.Candidate(1, 1, 1.0, "Vengeance RGB 32GB Kit (2 x 16GB), DDR4", True, "", "",
+                           ""),
+            rank.Candidate(2, 2, 1.0, "Fury 32GB Kit (2 x 16GB)", True, "", "Type: DDR5", "")]
+    found = rank.order(kits, query, ["gb", "ram", "kits"], ["gb", "ram", "kits"])
+    assert [c.id for c in found] == [2, 1]

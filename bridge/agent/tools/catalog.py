@@ -39,10 +39,8 @@ SEARCH_PRODUCTS = Tool(
         "Search the store's published products by words (a shopper's or agent's own phrasing "
         "is fine: prices, sizes like '16GB' or 'at least 27 inch', colours and 'not ...' are "
         "understood), category, price range, sale and stock. Returns the total that matched "
-        "and the best first, with prices and stock as the store states them, and the facets "
-        "of what matched (categories, price bands, options with counts). For the next page "
-        "(\"show me more\") pass next_page_token back as page_token: it never repeats a "
-        "product already shown."),
+        "and the best first, with prices and stock as the store states them; page on with "
+        "offset."),
     schema={
         "type": "object",
         "properties": {
@@ -62,8 +60,10 @@ SEARCH_PRODUCTS = Tool(
                      "description": "price_asc for the cheapest first, price_desc for the "
                                     "most expensive, rating for the best rated."},
             "page_token": {"type": "string", "maxLength": MAX_TOKEN,
-                           "description": "next_page_token of an earlier search: its next "
-                                          "page (the other arguments but limit are ignored)."},
+                           "description": "For the next page (\"show me more\"): the "
+                                          "next_page_token of an earlier search. It never "
+                                          "repeats a product already shown; the other "
+                                          "arguments are ignored."},
         },
     },
     handler=search_products,

@@ -114,7 +114,7 @@ def _state(ctx: ToolContext, args: dict) -> SearchState:
 
 
 def _keeps(state: SearchState, card: dict) -> bool:
-    if disliked(card, state.dislikes) or not has_options(card, state.options):
+    if disliked(card, state.dislikes) == 2 or not has_options(card, state.options):
         return False
     if state.in_category and state.in_category not in (card.get("categories") or ()):
         return False
@@ -137,6 +137,8 @@ def _run(ctx: ToolContext, state: SearchState, offset: int, paged: bool) -> Tool
         max_price=high, on_sale=state.on_sale, in_stock=state.in_stock, limit=size, offset=0)
     cards = sorted(result.cards, key=order) if order else list(result.cards)
     kept = [c for c in cards if _keeps(state, c)] if narrowed else cards
+    if state.dislikes:  # some options disliked: after the rest, in their order (stable sort)
+        kept.sort(key=lambda c: disliked(c, state.dislikes))
     complete = len(result.cards) >= result.total
     shown = set(state.shown)
     fresh = [c for c in kept if c["id"] not in shown]
@@ -164,9 +166,12 @@ def _run(ctx: ToolContext, state: SearchState, offset: int, paged: bool) -> Tool
         content["spelling_corrected"] = result.corrections
     if result.ignored:
         content["words_not_in_catalogue"] = result.ignored
-    gone = sum(disliked(c, state.dislikes) for c in cards) if state.dislikes else 0
+    gone = sum(disliked(c, state.dislikes) == 2 for c in cards) if state.dislikes else 0
     if gone:
         content["left_out_as_disliked"] = gone
+    later = sum(disliked(c, state.dislikes) == 1 for c in kept) if state.dislikes else 0
+    if later:
+        content["placed_last_for_disliked_options"] = later
     content["facets"] = for_model(list(found))
     token = next_token(ctx.secret, search, [c["id"] for c in page])
     if token:
