@@ -101,6 +101,7 @@ ROUTES = (
           scope="conversations:read"),
     Route("GET", "/app/personas", "app_api.personas", Gate.API_KEY, scope="chat"),
     Route("POST", "/app/handoff", "app_api.handoff", Gate.API_KEY, scope="chat"),
+    Route("POST", "/app/feedback", "app_api.feedback", Gate.API_KEY, scope="chat"),
     Route("POST", "/app/conversation/erase", "app_api.erase", Gate.API_KEY, scope="chat"),
     Route("GET", "/app/orders", "app_api.orders", Gate.API_KEY, scope="orders:read"),
     Route("GET", "/app/order", "app_api.order", Gate.API_KEY, scope="orders:read"),

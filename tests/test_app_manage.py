@@ -3,9 +3,11 @@ key and user's own conversations, each refused without its scope, bad input a 40
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
 
 from apps import ADMIN_TOKEN, AppServer, Manager
 from bridge.settings import Settings
+from bridge.models import Feedback
 from conftest import SECRET
 
 PERSONAS = {"stylist": {"tone": "warm and fashion-savvy", "instructions": "Secret words."},
@@ -82,6 +84,29 @@ def test_erase_removes_the_conversation(server):
         "erased": False}
 
 
+def _stored(app):
+    with app.extensions["fahad"].sessions() as session:
+        return [(f.rating, f.reason, f.conversation_ref, f.message_ref)
+                for f in session.scalars(sa.select(Feedback))]
+
+
+def test_feedback_rates_an_answer_of_the_users_own_conversation(app, server):
+    answer = server.say("hoodies", "alice-chat-0007").get_json()
+    response = server.post("/app/feedback", {
+        "rating": "down", "reason": "  wrong size  ",
+        "conversation_ref": answer["conversation_ref"], "message_ref": answer["message_ref"]})
+    assert response.status_code == 200 and response.get_json()["id"].startswith("fb_")
+    assert _stored(app) == [("down", "wrong size", "alice-chat-0007", answer["message_ref"])]
+    # Bob can't rate Alice's conversation, and a bad rating stores nothing.
+    bob = AppServer(app.test_client(), server.key, user="bob")
+    _error(bob.post("/app/feedback", {"rating": "up", "conversation_ref": "alice-chat-0007"}),
+           404, "fahad_ai_unknown_conversation")
+    _error(server.post("/app/feedback", {"rating": "meh", "conversation_ref": "alice-chat-0007"}),
+           400, "invalid_rating")
+    _error(server.post("/app/feedback", {"rating": "up"}), 400, "rest_missing_callback_param")
+    assert len(_stored(app)) == 1
+
+
 @pytest.mark.parametrize("path", ["/app/handoff", "/app/conversation/erase"])
 @pytest.mark.parametrize("body,code", [
     ({}, "rest_missing_callback_param"),
@@ -92,7 +117,7 @@ def test_bad_bodies_are_wordpress_400s(server, path, body, code):
     _error(server.post(path, body), 400, code)
 
 
-@pytest.mark.parametrize("path", ["/app/handoff", "/app/conversation/erase"])
+@pytest.mark.parametrize("path", ["/app/handoff", "/app/feedback", "/app/conversation/erase"])
 def test_a_body_that_is_not_json_is_a_400(server, path):
     response = server.post(path, raw=b"{not json")
     assert response.status_code == 400 and response.get_json()["data"]["status"] == 400
@@ -101,7 +126,7 @@ def test_a_body_that_is_not_json_is_a_400(server, path):
 def test_each_route_needs_a_key_its_scope_and_a_user(client, manager):
     reader = AppServer(client, manager.create(scopes=["conversations:read"])["key"])
     for path, method in (("/app/personas", "get"), ("/app/handoff", "post"),
-                         ("/app/conversation/erase", "post")):
+                         ("/app/feedback", "post"), ("/app/conversation/erase", "post")):
         call = getattr(reader, method)
         args = (path, {"conversation_ref": "alice-chat-0005"}) if method == "post" else (path,)
         _error(call(*args), 403, "fahad_ai_missing_scope")

@@ -148,7 +148,8 @@ WITHOUT_DATABASE = {
     "/app/message": 401, "/app/stream": 401, "/app/conversations": 401,
     "/app/conversation": 401, "/app/orders": 401, "/app/order": 401,
     "/app/addresses": 401, "/app/analytics": 401,
-    "/app/personas": 401, "/app/handoff": 401, "/app/conversation/erase": 401,
+    "/app/personas": 401, "/app/handoff": 401, "/app/feedback": 401,
+    "/app/conversation/erase": 401,
     # A WebSocket route asked without an upgrade says so (426) before anything else.
     "/ws": 426, "/app/ws": 426,
     "/orders": 403, "/order": 403, "/addresses": 403,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from itsdangerous import BadSignature, Signer
@@ -16,6 +17,9 @@ from sqlalchemy.orm import Session
 
 from ..errors import INVALID_PARAM, bad_request
 from ..models import Conversation
+
+if TYPE_CHECKING:
+    from ..core import Core
 
 REF = re.compile(r"[A-Za-z0-9_-]{8,128}")
 _CLIENT_SALT = "fahad-ai chat client"
@@ -56,3 +60,12 @@ def find(session: Session, key: str | None, ref: str | None) -> Conversation | N
         return None
     return session.scalar(sa.select(Conversation).where(Conversation.client_key == key,
                                                         Conversation.client_ref == ref))
+
+
+def erase_own(core: "Core", key: str | None, ref: str) -> bool:
+    """Erase the client's conversation with this ref (everything it said); False when it
+    has none, so another's ref erases nothing and says so."""
+    with core.sessions() as session:
+        found = find(session, key, ref)
+        conversation_id = found.id if found is not None else None
+    return conversation_id is not None and core.handoffs.erase(conversation_id)

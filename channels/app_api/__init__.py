@@ -4,8 +4,8 @@ with an API key (bridge.apikeys) and their own user id.
 views: /app/message, /app/stream, /app/conversations, /app/conversation, /app/orders,
 /app/order, /app/addresses (VIEWS); socket_chat: /app/ws, the chat over a WebSocket;
 analytics: /app/analytics, the key's own usage; manage: /app/personas, /app/handoff,
-/app/conversation/erase; owner: the key, the app user, their conversations' key and their
-cart; admin: a store manager's /admin/api-keys routes.
+/app/feedback, /app/conversation/erase; owner: the key, the app user, their conversations'
+key and their cart; admin: a store manager's /admin/api-keys routes.
 """
 from flask import Flask
 

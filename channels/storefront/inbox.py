@@ -76,9 +76,4 @@ def erase():
     if ref is None:
         raise bad_request(MISSING_PARAM, "Missing parameter: conversation_ref.")
     key, _ = client()
-    core = current_core()
-    with core.sessions() as session:
-        found = scope.find(session, key, ref)
-        conversation_id = found.id if found is not None else None
-    erased = conversation_id is not None and core.handoffs.erase(conversation_id)
-    return jsonify({"erased": erased})
+    return jsonify({"erased": scope.erase_own(current_core(), key, ref)})

@@ -73,6 +73,7 @@ final class Fahad_AI_Routes {
 			'/app/analytics'          => array( 'GET', self::OPEN ),
 			'/app/personas'           => array( 'GET', self::OPEN ),
 			'/app/handoff'            => array( 'POST', self::OPEN ),
+			'/app/feedback'           => array( 'POST', self::OPEN ),
 			'/app/conversation/erase' => array( 'POST', self::OPEN ),
 			'/admin/api-keys'         => array( 'GET, POST', self::ADMIN ),
 			'/admin/api-keys/revoke'  => array( 'POST', self::ADMIN ),
