@@ -25,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import webmall  # noqa: E402
 
+from bridge.agent.offline.language import reading  # noqa: E402
 from bridge.catalog import semantic  # noqa: E402
 from bridge.catalog.index import CatalogIndex  # noqa: E402
 from bridge.catalog.text import words  # noqa: E402
@@ -98,7 +99,7 @@ def main() -> None:
             if name == "hybrid" and enc is None:
                 print(f"hybrid left out: {why}")
                 continue
-            index = CatalogIndex(Path(tmp) / f"{name}.sqlite3", enc)
+            index = CatalogIndex(Path(tmp) / f"{name}.sqlite3", enc, reader=reading)
             index.replace_all(catalogue, "EUR")
             systems[name] = {t.id: [c["id"] for c in index.search(t.query, limit=K).cards]
                              for t in all_tasks}

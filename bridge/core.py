@@ -19,6 +19,7 @@ from sqlalchemy.orm import sessionmaker
 
 from . import db
 from .agent.core import Agent
+from .agent.offline import language
 from .agent.providers import Provider, build_chain
 from .catalog import semantic
 from .catalog.index import CatalogIndex
@@ -111,7 +112,8 @@ def build_core(settings: Settings) -> Core:
         if settings.search_semantic else (None, "search_semantic is off")
     if encoder is None:
         log.info("search: lexical only (%s)", why)
-    index = CatalogIndex(settings.data_path / f"catalog-{settings.store}.sqlite3", encoder)
+    index = CatalogIndex(settings.data_path / f"catalog-{settings.store}.sqlite3", encoder,
+                         reader=language.reading)
     if store.local is not None:  # a catalogue in this process: the index follows it now
         sync_demo_index(store, index)
     providers = build_chain(settings, store.name, store.currency)

@@ -17,7 +17,7 @@ from urllib.parse import quote
 from flask import Flask, g, request
 
 from . import stream_token
-from .apikeys import authenticate, require_scope
+from .apikeys import authenticate, bearer, require_scope
 from .errors import (BROWSER_KEY, DAILY_CAP, DISABLED, FORBIDDEN, INVALID_API_KEY,
                      INVALID_SIGNATURE, INVALID_TOKEN, NOT_LOGGED_IN, BridgeError)
 from .ratelimit import (agent_limit, api_key_limit, client_key, ip_key, key_key, poll_limit,
@@ -155,8 +155,7 @@ def api_key_identity(core: "Core") -> Identity:
         raise BridgeError(BROWSER_KEY, "API keys are for servers only; this request came from "
                           "a browser (it has an Origin header). Call the bridge from your "
                           "server, or use the storefront widget.", 403)
-    scheme, _, raw = request.headers.get("Authorization", "").strip().partition(" ")
-    raw = raw.strip() if scheme.lower() == "bearer" else ""  # the scheme is case-blind
+    raw = bearer(request.headers.get("Authorization"))
     principal = authenticate(raw, core.sessions) if raw else None
     if principal is None:
         raise BridgeError(INVALID_API_KEY, "Missing, unknown or revoked API key: send "

@@ -270,3 +270,12 @@ def test_the_bearer_scheme_is_case_blind(app, manager):
         response = app.test_client().get(NAMESPACE + "/app/conversations", headers={
             "Authorization": f"{scheme} {made['key']}", "X-App-User": "u1"})
         assert response.status_code == 200, scheme
+
+
+@pytest.mark.parametrize("header,key", [("Bearer sk", "sk"), ("bearer  sk ", "sk"),
+                                        ("BEARER sk", "sk"), ("Basic sk", ""), ("Bearer", ""),
+                                        ("", ""), (None, ""), ("sk_live_x", "")])
+def test_bearer_reads_the_key_of_a_bearer_header_only(header, key):
+    from bridge.apikeys import bearer
+
+    assert bearer(header) == key

@@ -68,6 +68,13 @@ def _principal(row: ApiKey) -> ApiKeyPrincipal:
                            name=row.name)
 
 
+def bearer(header: str | None) -> str:
+    """The credentials of an ``Authorization: Bearer ...`` header ("" for any other); the
+    scheme is case-blind (RFC 7235)."""
+    scheme, _, value = (header or "").strip().partition(" ")
+    return value.strip() if scheme.lower() == "bearer" else ""
+
+
 def authenticate(raw_key: str, sessions: sessionmaker | None = None,
                  now: datetime | None = None) -> ApiKeyPrincipal | None:
     """The key's principal when it is a key this bridge made and has not revoked, else None.

@@ -2,7 +2,9 @@
 
 index: CatalogIndex (search, cards, replace_all, upsert, delete), SearchResult, fingerprint
 search: the read side (Searching): understand, BM25 candidates, vectors, re-rank
-understand: instruction phrasing, prices, numbers with units, colours, negations, relations
+understand: instruction phrasing, prices, colours, negations, relations, the kind of product
+amounts: numbers with units and resolutions, and the comparisons a query asks for
+languages: a query in another supported language read in the catalogue's English
 rank: the re-ranking of candidates; lexical: BM25 on tantivy
 semantic, vectors: the optional sentence encoder and the vectors stored with the index
 cards: card, detail, catalogue_item, cart_payload, total_stock

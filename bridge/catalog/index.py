@@ -28,6 +28,7 @@ from .lexical import FIELDS, LexicalIndex
 from .search import COUNT_CAP, Searching, SearchResult, _filters
 
 __all__ = ["COUNT_CAP", "CatalogIndex", "Row", "SearchResult", "fingerprint", "prepare"]
+from .languages import Reader
 from .semantic import Encoder, product_text
 from .text import deletes, words
 from .vectors import SCHEMA as VECTORS_SCHEMA
@@ -127,10 +128,13 @@ def _row_text(product: Product) -> tuple[str, ...]:
 class CatalogIndex(Searching):
     """Search over one store's published catalogue, stored in one SQLite file."""
 
-    def __init__(self, path: Path, encoder: Encoder | None = None):
+    def __init__(self, path: Path, encoder: Encoder | None = None,
+                 reader: Reader | None = None):
         self.path = Path(path)
         # With an encoder, products get vectors and search blends in their similarity.
         self.vectors = Vectors(encoder) if encoder is not None else None
+        # With a reader, a query in another language is searched in the catalogue's English.
+        self.reader = reader
         self._local = threading.local()
         self.path.parent.mkdir(parents=True, exist_ok=True)
         db = self._db()

@@ -3,7 +3,7 @@ over every match (bridge.catalog.lexical), their vectors when on (bridge.catalog
 and their order (bridge.catalog.rank); typo repair against the index's own words.
 
 ``Searching`` is the read side of CatalogIndex (bridge.catalog.index), which supplies the
-SQLite connection (``_db``), ``lexical``, ``vectors``, ``meta`` and ``cards``.
+SQLite connection (``_db``), ``lexical``, ``vectors``, ``reader``, ``meta`` and ``cards``.
 """
 from __future__ import annotations
 
@@ -55,7 +55,9 @@ class Searching:
         catalogue word when one is close, else ignored; a query made only of such words
         matches nothing. What the shopper named exactly comes first, even past ``in_stock``.
         """
-        query, read_from = languages.read(query, self._matches)
+        read_from = ""
+        if self.reader is not None:
+            query, read_from = languages.read(query, self.reader, self._matches)
         understood = understand(query)
         if min_price is None and max_price is None:
             min_price, max_price = understood.min_price, understood.max_price

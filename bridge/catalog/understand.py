@@ -1,5 +1,6 @@
 """What a search query asks for, beyond its words: instruction phrasing to drop, price bounds,
-numbers with units to compare, colours wanted and words excluded.
+numbers with units to compare (read by bridge.catalog.amounts), colours wanted, words
+excluded, the thing wanted and the thing owned, and the words naming the kind of product.
 
 ``understand(text)`` reads shopper and agent phrasing in the supported languages (en, es, fr,
 de, pt, it); the index searches ``Understood.text`` and re-ranks with the rest.
@@ -9,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .amounts import UNIT, Amount, amounts, asked, parse_number
 from .text import fold
 
 # Phrasing that asks rather than describes ("Find all offers for the ..."), per language.
@@ -61,45 +63,13 @@ _NEGATION = re.compile(
     r"((?:[a-z0-9]+)(?:\s*(?:,|or|nor|and|o|ou|oder|e|ni|y)\s*[a-z0-9]+)*)")
 _LIST_JOIN = re.compile(r"\s*(?:,|\bor\b|\bnor\b|\band\b|\bo\b|\bou\b|\boder\b|\be\b|\bni\b|\by\b)\s*")
 
-# Units by what they measure, as a factor to one base unit of each.
-UNITS = {
-    "kb": ("storage", 1e-6), "mb": ("storage", 1e-3), "gb": ("storage", 1.0),
-    "tb": ("storage", 1e3), "mm": ("length", 1e-3), "cm": ("length", 1e-2), "m": ("length", 1.0),
-    "meter": ("length", 1.0), "meters": ("length", 1.0), "metre": ("length", 1.0),
-    "metres": ("length", 1.0), "metro": ("length", 1.0), "metros": ("length", 1.0),
-    "ft": ("length", 0.3048), "feet": ("length", 0.3048), "foot": ("length", 0.3048),
-    "inch": ("inch", 1.0), "inches": ("inch", 1.0), "in": ("inch", 1.0), '"': ("inch", 1.0),
-    "zoll": ("inch", 1.0), "pulgadas": ("inch", 1.0), "pouces": ("inch", 1.0),
-    "hz": ("frequency", 1e-9), "khz": ("frequency", 1e-6), "mhz": ("frequency", 1e-3),
-    "ghz": ("frequency", 1.0), "w": ("power", 1.0), "watt": ("power", 1.0),
-    "watts": ("power", 1.0), "kw": ("power", 1e3), "mah": ("charge", 1.0),
-    "mp": ("pixels", 1.0), "megapixel": ("pixels", 1.0), "megapixels": ("pixels", 1.0),
-    # Speeds, not sizes: "R/W 7400/6500 MB/s" (the longer unit is read first).
-    "mb/s": ("throughput", 1.0), "gb/s": ("throughput", 1e3), "mbps": ("throughput", 0.125),
-    "gbps": ("throughput", 125.0), "mbit/s": ("throughput", 0.125),
-}
-_UNIT = "|".join(sorted((re.escape(u) for u in UNITS), key=len, reverse=True))
-_NUMBER = r"(\d+(?:[.,]\d+)?)"
-_AMOUNT = re.compile(_NUMBER + r"\s?(" + _UNIT + r")(?![a-z0-9])")
-AT_LEAST = r"at least|minimum(?: of)?|min\.?|or more|and up|mindestens|al menos|au moins"
-MORE_THAN = r"more than|over|above|greater than|longer than|larger than|bigger than|" \
-    r"faster than|higher than|mehr als|mas de|plus de"
-AT_MOST = r"at most|maximum(?: of)?|max\.?|up to|or less|hochstens|como maximo|au plus"
-LESS_THAN = r"less than|under|below|shorter than|smaller than|lower than|weniger als|" \
-    r"menos de|moins de"
-_OPS = ((AT_LEAST, "ge"), (MORE_THAN, "gt"), (AT_MOST, "le"), (LESS_THAN, "lt"))
-_COMPARED = re.compile(rf"\b({AT_LEAST}|{MORE_THAN}|{AT_MOST}|{LESS_THAN})\s+" + _AMOUNT.pattern)
-_OR_MORE = re.compile(_AMOUNT.pattern + r"\s+(or more|and up|or less|and under|or above)\b")
-# Relative tolerance of an "equal" amount: 27" matches 27.0", 1 TB matches 1000 GB.
-TOLERANCE = 0.03
-
 _CURRENCY = r"(?:[$€£]|usd|euros?|eur|gbp|dollars?|pounds?)"
 _PRICE_NUMBER = rf"{_CURRENCY}?\s?(\d+(?:[.,]\d{{1,2}})?)\s?{_CURRENCY}?"
 _BETWEEN = re.compile(rf"\b(?:between|from|entre|zwischen|tra|fra)\s+{_PRICE_NUMBER}\s*"
-                      rf"(?:and|to|-|y|et|und|e|a)\s*{_PRICE_NUMBER}(?!\s?(?:{_UNIT})\b)")
+                      rf"(?:and|to|-|y|et|und|e|a)\s*{_PRICE_NUMBER}(?!\s?(?:{UNIT})\b)")
 _BELOW = re.compile(rf"\b(?:under|below|less than|cheaper than|up to|at most|max(?:imum)?|"
                     rf"no more than|within|menos de|por debajo de|moins de|unter|bis|"
-                    rf"meno di|ate|até)\s+{_PRICE_NUMBER}(?!\s?(?:{_UNIT})\b)(?![.,]?\d)")
+                    rf"meno di|ate|até)\s+{_PRICE_NUMBER}(?!\s?(?:{UNIT})\b)(?![.,]?\d)")
 _ABOVE = re.compile(rf"\b(?:over|above|more than|at least|min(?:imum)?|from|mas de|más de|"
                     rf"plus de|uber|über|piu di)\s+({_CURRENCY})\s?(\d+(?:[.,]\d{{1,2}})?)")
 
@@ -115,26 +85,6 @@ _RELATION = re.compile(
 _SAME = re.compile(r"\b(?:at least the same|the same or (?:more|better|higher)|as (?:big|large|"
                    r"fast|good) as)\b")
 _SAME_COLOUR = re.compile(r"\b(?:same|matching) colou?rs?\b|\bcolou?rs? (?:that )?match")
-
-
-@dataclass(frozen=True)
-class Amount:
-    """A number with a unit a product must meet: ``op`` is "eq", "ge", "gt", "le" or "lt"
-    ("more than 16GB" is not met by 16GB, "at least 16GB" is)."""
-    dimension: str
-    op: str
-    value: float  # in the dimension's base unit
-
-    def met_by(self, value: float) -> bool:
-        if self.op == "ge":
-            return value >= self.value * (1 - 1e-9)
-        if self.op == "gt":
-            return value > self.value * (1 + 1e-9)
-        if self.op == "le":
-            return value <= self.value * (1 + 1e-9)
-        if self.op == "lt":
-            return value < self.value * (1 - 1e-9)
-        return abs(value - self.value) <= self.value * TOLERANCE
 
 
 @dataclass(frozen=True)
@@ -161,76 +111,8 @@ class Understood:
         return {k: v for k, v in data.items() if v}
 
 
-def _number(raw: str) -> float:
-    return float(raw.replace(",", "."))
-
-
-def _pairs(text: str) -> str:
-    """ "7400/6500 mb/s" as "7400 mb/s 6500 mb/s"; "2 x 16gb" also as its total, "32gb"."""
-    if "/" in text:
-        text = re.sub(_NUMBER + r"/" + _NUMBER + r"\s?(" + _UNIT + r")(?![a-z0-9])",
-                      r"\1 \3 \2 \3", text)
-    if "x" in text:
-        text = _TIMES.sub(lambda m: f"{m[0]} {int(m[1]) * _number(m[2]):g}{m[3]}", text)
-    return text
-
-
-# "32GB Kit (2 x 16GB)", "DDR4 2x16 GB": sticks of 16, 32 in all.
-_TIMES = re.compile(r"\b(\d{1,2})\s?x\s?" + _NUMBER + r"\s?(gb|tb|mb)(?![a-z0-9])")
-# Screen resolutions, as their number of pixels: "2560 x 1440", "4K", "Full HD".
-_RESOLUTION = re.compile(r"\b(\d{3,4})\s?x\s?(\d{3,4})\b")
-_RESOLUTIONS = {"4k": 3840 * 2160, "uhd": 3840 * 2160, "2160p": 3840 * 2160,
-                "wqhd": 2560 * 1440, "qhd": 2560 * 1440, "1440p": 2560 * 1440,
-                "full hd": 1920 * 1080, "fhd": 1920 * 1080, "1080p": 1920 * 1080}
-_RESOLUTION_NAME = re.compile(r"\b(" + "|".join(_RESOLUTIONS) + r")\b")
-_RESOLUTION_COMPARED = re.compile(
-    rf"\b({AT_LEAST}|{MORE_THAN}|{AT_MOST}|{LESS_THAN})\s+(?:(?:a|the) )?(?:resolution (?:of )?)?"
-    r"(?:(\d{3,4})\s?x\s?(\d{3,4})\b|(" + "|".join(_RESOLUTIONS) + r")\b)")
-
-
-def _resolutions(text: str) -> list[float]:
-    return [float(int(w) * int(h)) for w, h in _RESOLUTION.findall(text)] + \
-        [float(_RESOLUTIONS[n]) for n in _RESOLUTION_NAME.findall(text)]
-
-
-def amounts(text: str) -> list[tuple[str, float]]:
-    """Every number with a unit in ``text`` (folded), as (dimension, value in base unit)."""
-    found = []
-    text = _pairs(text)
-    for number, unit in _AMOUNT.findall(text):
-        dimension, factor = UNITS[unit]
-        found.append((dimension, _number(number) * factor))
-    return found + [("resolution", v) for v in _resolutions(text)]
-
-
 _CHEAPEST = re.compile(r"\b(?:cheapest|least expensive|lowest price[ds]?|lowest[- ]priced|"
                        r"mas barat[oa]s?|moins cher|am billigsten|billigste[nr]?|piu economic[oi])\b")
-
-
-def _wanted(text: str) -> tuple[list[Amount], str]:
-    """The amounts ``text`` asks for, and the text without its comparisons."""
-    wanted: list[Amount] = []
-    for m in _RESOLUTION_COMPARED.finditer(text):
-        op = next(op for words, op in _OPS if re.fullmatch(words, m[1]))
-        pixels = int(m[2]) * int(m[3]) if m[2] else _RESOLUTIONS[m[4]]
-        wanted.append(Amount("resolution", op, float(pixels)))
-    text = _RESOLUTION_COMPARED.sub(" ", text)
-    wanted += [Amount("resolution", "eq", v) for v in _resolutions(text)]
-    for m in _COMPARED.finditer(text):
-        dimension, factor = UNITS[m[3]]
-        op = next(op for words, op in _OPS if re.fullmatch(words, m[1]))
-        wanted.append(Amount(dimension, op, _number(m[2]) * factor))
-    text = _COMPARED.sub(" ", text)
-    for m in _OR_MORE.finditer(text):
-        dimension, factor = UNITS[m[2]]
-        op = "le" if m[3] in ("or less", "and under") else "ge"
-        wanted.append(Amount(dimension, op, _number(m[1]) * factor))
-    text = _OR_MORE.sub(" ", text)
-    for number, unit in _AMOUNT.findall(_pairs(text)):
-        dimension, factor = UNITS[unit]
-        wanted.append(Amount(dimension, "eq", _number(number) * factor))
-    # An amount stays in the words too ("32gb" is how names write it), a comparison does not.
-    return wanted, text
 
 
 def understand(query: str) -> Understood:
@@ -240,13 +122,13 @@ def understand(query: str) -> Understood:
                    "", " ".join(re.findall(r"[a-z0-9]+", _INSTRUCTION.sub(" ", text))))
     low = high = None
     if m := _BETWEEN.search(text):
-        low, high = sorted((_number(m[1]), _number(m[2])))
+        low, high = sorted((parse_number(m[1]), parse_number(m[2])))
         text = text.replace(m[0], " ")
     if m := _BELOW.search(text):
-        high = _number(m[1])
+        high = parse_number(m[1])
         text = text.replace(m[0], " ")
     if m := _ABOVE.search(text):
-        low = _number(m[2])
+        low = parse_number(m[2])
         text = text.replace(m[0], " ")
 
     # "X that fits this Y": the amounts and colours wanted are X's; Y only matches. A
@@ -254,7 +136,7 @@ def understand(query: str) -> Understood:
     head, context = text, ""
     if (m := _RELATION.search(text)) and _INSTRUCTION.sub(" ", text[:m.start()]).strip(" .,:"):
         head, context = text[:m.start()], text[m.end():]
-    wanted, head = _wanted(head)
+    wanted, head = asked(head)
     if context and _SAME.search(head):
         # "at least the same capacity and speed as this Y": Y's amounts, or more.
         wanted += [Amount(d, "ge", v) for d, v in amounts(context)]

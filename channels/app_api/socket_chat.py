@@ -14,7 +14,7 @@ from flask import g, request
 
 from bridge import chat_socket
 from bridge.agent.core import TurnRequest
-from bridge.apikeys import authenticate, check_app_user, require_scope
+from bridge.apikeys import authenticate, bearer, check_app_user, require_scope
 from bridge.core import current_core
 from bridge.errors import BROWSER_KEY, INVALID_API_KEY, BridgeError
 from bridge.gates import Identity
@@ -37,9 +37,8 @@ class AppChat:
         if request.headers.get("Origin") is not None:
             raise BridgeError(BROWSER_KEY, "API keys are for servers only; this connection "
                               "came from a browser (it has an Origin header).", 403)
-        header = request.headers.get("Authorization", "")
-        raw = chat_socket.text_field(frame, "key", 64) or (
-            header[7:].strip() if header.startswith("Bearer ") else "")
+        raw = chat_socket.text_field(frame, "key", 64) or bearer(
+            request.headers.get("Authorization"))
         principal = authenticate(raw, self.core.sessions) if raw else None
         if principal is None:
             raise BridgeError(INVALID_API_KEY, "Missing, unknown or revoked API key: send it "

@@ -3,6 +3,7 @@ from decimal import Decimal
 
 import pytest
 
+from bridge.agent.offline.language import reading
 from bridge.catalog.index import CatalogIndex
 from bridge.store.base import Attribute, Category, Product, Variation
 
@@ -311,19 +312,22 @@ def test_a_query_in_another_language_reaches_an_english_catalogue(tmp_path):
     english = [product(1, "Asus ROG Falchion Wireless Compact Keyboard", "149.00", TEES),
                product(2, "Logitech Wired Mouse", "19.00", TEES),
                product(3, "Palit RTX4070 Graphics Card, 12GB", "599.00", TEES)]
-    index = CatalogIndex(tmp_path / "en.sqlite3")
+    index = CatalogIndex(tmp_path / "en.sqlite3", reader=reading)
     index.replace_all(english, "USD")
     found = index.search("busco un teclado inalámbrico")
     assert ids(found)[0] == 1 and found.understood["language"] == "es"
     assert ids(index.search("je cherche une carte graphique"))[0] == 3
     assert ids(index.search("ich suche eine kabellose Tastatur"))[0] == 1
     assert "language" not in index.search("wireless keyboard").understood
+    # without a reader (a caller that builds its own index) the words are searched as written
+    assert "language" not in CatalogIndex(tmp_path / "en.sqlite3").search(
+        "busco un teclado inalámbrico").understood
 
 
 def test_a_catalogue_in_the_shoppers_language_keeps_the_words_as_written(tmp_path):
     spanish = [product(1, "Teclado inalámbrico compacto", "49.00", TEES),
                product(2, "Ratón óptico", "19.00", TEES)]
-    index = CatalogIndex(tmp_path / "es.sqlite3")
+    index = CatalogIndex(tmp_path / "es.sqlite3", reader=reading)
     index.replace_all(spanish, "EUR")
     found = index.search("busco un teclado inalámbrico")
     assert ids(found)[0] == 1 and "language" not in found.understood

@@ -118,3 +118,15 @@ def of_shopper(messages: list[dict], preferred: str | None) -> str:
     """``of_turn`` with the curated lexicon's words as evidence (what providers call)."""
     from .lexicon import scores
     return of_turn(messages, preferred, scores())
+
+
+def reading(text: str) -> tuple[str, str]:
+    """A search query in the catalogue's English (``lexicon.to_english``) and the language it
+    was written in, or the query and "" when it is English or doesn't tell; what
+    bridge.catalog.languages is given."""
+    from .lexicon import scores, to_english
+
+    lang = detect(text, scores())
+    if not lang or lang == "en":
+        return text, ""
+    return to_english(text, lang), lang
