@@ -65,6 +65,17 @@ def test_handoff_escalates_the_users_own_conversation(server):
     assert server.get("/app/conversations").get_json()["count"] == 2
 
 
+def test_conversations_filter_by_status(server):
+    server.say("hoodies", "alice-chat-0010")
+    server.post("/app/handoff", {"conversation_ref": "alice-chat-0011"})
+    escalated = server.get("/app/conversations", "status=escalated").get_json()
+    assert escalated["count"] == 1
+    assert [c["conversation_ref"] for c in escalated["conversations"]] == ["alice-chat-0011"]
+    assert server.get("/app/conversations", "status=open").get_json()["count"] == 1
+    assert server.get("/app/conversations").get_json()["count"] == 2
+    _error(server.get("/app/conversations", "status=archived"), 400, "rest_invalid_param")
+
+
 def test_handoff_and_erase_never_reach_another_users_conversation(app, server):
     ref = server.say("hoodies", "alice-chat-0003").get_json()["conversation_ref"]
     bob = AppServer(app.test_client(), server.key, user="bob")

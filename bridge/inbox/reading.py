@@ -26,9 +26,13 @@ def messages_after(session: Session, index: CatalogIndex, conversation: Conversa
             for row in rows]
 
 
-def conversations_of(session: Session, key: str, offset: int, limit: int) -> tuple[int, list[dict]]:
-    """(how many, a page of) the client's conversations, the latest first."""
+def conversations_of(session: Session, key: str, offset: int, limit: int,
+                     status: str | None = None) -> tuple[int, list[dict]]:
+    """(how many, a page of) the client's conversations, the latest first; with ``status``,
+    only those in it."""
     owned = Conversation.client_key == key
+    if status:
+        owned = sa.and_(owned, Conversation.status == status)
     total = session.scalar(sa.select(sa.func.count()).select_from(Conversation).where(owned))
     rows = session.scalars(sa.select(Conversation).where(owned)
                            .order_by(Conversation.updated_at.desc(), Conversation.id)

@@ -9,9 +9,9 @@ from bridge import account, chat
 from bridge.agent.core import TurnRequest
 from bridge.agent.history import transcript
 from bridge.core import current_core
-from bridge.errors import MISSING_PARAM, BridgeError, bad_request
+from bridge.errors import INVALID_PARAM, MISSING_PARAM, BridgeError, bad_request
 from bridge.inbox import scope
-from bridge.inbox.handoff import UNKNOWN
+from bridge.inbox.handoff import STATUSES, UNKNOWN
 from bridge.inbox.reading import conversations_of, messages_after
 from bridge.inputs import query_int, query_text
 
@@ -80,8 +80,11 @@ def conversations():
     owner = client_key(principal(), app_user())
     page = query_int("page", 1, 1, 10_000)
     per_page = query_int("per_page", 20, 1, 100)
+    status = query_text("status", 20)
+    if status is not None and status not in STATUSES:
+        raise bad_request(INVALID_PARAM, "status must be one of " + ", ".join(STATUSES) + ".")
     with current_core().sessions() as session:
-        total, rows = conversations_of(session, owner, (page - 1) * per_page, per_page)
+        total, rows = conversations_of(session, owner, (page - 1) * per_page, per_page, status)
     return _private({"count": total, "page": page, "per_page": per_page,
                      "conversations": rows})
 
