@@ -20,7 +20,7 @@ NEEDS = (
      "kitchen pour mug ceramic"),
     (r"\b(cosy|cozy|snug|comfy|evenings?|cold|chilly|freezing|warm|winter|desk|office|"
      r"snow|snows|snowy|frost|frosty)\b",
-     "hoodie fleece wool blanket scarf sweatshirt"),
+     "fleece sherpa blanket scarf slippers sweatshirt"),
     (r"\b(rain|rainy|raining|wet|dry|waterproof|storm|drizzle)\b",
      "rain waterproof softshell waxed"),
     (r"\b(commute|commuting|commuter|bike|cycling|cycle|bicycle)\b",
