@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import secrets
-from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from itsdangerous import BadSignature, Signer
@@ -17,9 +16,6 @@ from sqlalchemy.orm import Session
 
 from ..errors import INVALID_PARAM, bad_request
 from ..models import Conversation
-
-if TYPE_CHECKING:
-    from ..core import Core
 
 REF = re.compile(r"[A-Za-z0-9_-]{8,128}")
 _CLIENT_SALT = "fahad-ai chat client"
@@ -62,9 +58,10 @@ def find(session: Session, key: str | None, ref: str | None) -> Conversation | N
                                                         Conversation.client_ref == ref))
 
 
-def erase_own(core: "Core", key: str | None, ref: str) -> bool:
+def erase_own(core, key: str | None, ref: str) -> bool:
     """Erase the client's conversation with this ref (everything it said); False when it
-    has none, so another's ref erases nothing and says so."""
+    has none, so another's ref erases nothing and says so. ``core`` is the app's
+    bridge.core.Core (not imported: the core imports the inbox)."""
     with core.sessions() as session:
         found = find(session, key, ref)
         conversation_id = found.id if found is not None else None
