@@ -3,9 +3,11 @@ as /app/message and /app/stream (the storefront's turn, bridge.chat), the user's
 conversations, and their linked customer's orders and addresses (bridge.account)."""
 from __future__ import annotations
 
-from flask import jsonify, request
+from flask import request
 
 from bridge import account, chat
+from bridge import account_views
+from bridge.account_views import private
 from bridge.agent.core import TurnRequest
 from bridge.agent.history import transcript
 from bridge.core import current_core
@@ -17,7 +19,6 @@ from bridge.inputs import query_int, query_text
 
 from .owner import CART_HEADER, app_user, cart, client_key, linked_customer, principal
 
-MAX_ID = 2**31 - 1
 EARLIER = 20  # stored messages a one-message turn is given as its history
 PAGE = 100
 
@@ -70,12 +71,6 @@ def stream():
     return _with_cart(chat.stream_response(current_core().agent.run(turn)), issued)
 
 
-def _private(body: dict):
-    response = jsonify(body)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
-
-
 def conversations():
     owner = client_key(principal(), app_user())
     page = query_int("page", 1, 1, 10_000)
@@ -85,7 +80,7 @@ def conversations():
         raise bad_request(INVALID_PARAM, "status must be one of " + ", ".join(STATUSES) + ".")
     with current_core().sessions() as session:
         total, rows = conversations_of(session, owner, (page - 1) * per_page, per_page, status)
-    return _private({"count": total, "page": page, "per_page": per_page,
+    return private({"count": total, "page": page, "per_page": per_page,
                      "conversations": rows})
 
 
@@ -102,7 +97,7 @@ def conversation():
         if found is None:  # another user's, another key's, or none: one answer for all
             raise BridgeError(UNKNOWN, "No conversation with that ref.", 404)
         rows = messages_after(session, core.index, found, after, PAGE)
-    return _private({"conversation_ref": ref, "status": found.status,
+    return private({"conversation_ref": ref, "status": found.status,
                      "handoff_ref": found.handoff_ref, "messages": rows})
 
 
@@ -116,22 +111,15 @@ def _customer() -> int:
 
 
 def orders():
-    customer_id = _customer()
-    page = query_int("page", 1, 1, 1000)
-    per_page = query_int("per_page", 10, 1, 50)
-    return _private(account.orders_answer(current_core().store, customer_id, page, per_page))
+    return account_views.orders(_customer())
 
 
 def order():
-    customer_id = _customer()
-    if request.args.get("id") is None:
-        raise bad_request(MISSING_PARAM, "Missing parameter: id.")
-    order_id = query_int("id", 0, 0, MAX_ID)
-    return _private(account.order_answer(current_core().store, customer_id, order_id))
+    return account_views.order(_customer())
 
 
 def addresses():
-    return _private(account.addresses_answer(current_core().store, _customer()))
+    return account_views.addresses(_customer())
 
 
 VIEWS = {

@@ -6,44 +6,25 @@ WooCommerce customer id.
 """
 from __future__ import annotations
 
-from flask import g, jsonify, request
+from flask import g
 
-from bridge import account
-from bridge.core import current_core
-from bridge.errors import MISSING_PARAM, bad_request
-from bridge.inputs import query_int
-
-MAX_ID = 2**31 - 1
-PER_PAGE_MAX = 50
+from bridge import account_views
 
 
 def _shopper() -> int:
     return g.identity.uid  # above 0: the gate refused guests
 
 
-def _private(body: dict):
-    response = jsonify(body)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
-
-
 def orders():
-    customer_id = _shopper()
-    page = query_int("page", 1, 1, 1000)
-    per_page = query_int("per_page", 10, 1, PER_PAGE_MAX)
-    return _private(account.orders_answer(current_core().store, customer_id, page, per_page))
+    return account_views.orders(_shopper())
 
 
 def order():
-    customer_id = _shopper()
-    if request.args.get("id") is None:
-        raise bad_request(MISSING_PARAM, "Missing parameter: id.")
-    order_id = query_int("id", 0, 0, MAX_ID)
-    return _private(account.order_answer(current_core().store, customer_id, order_id))
+    return account_views.order(_shopper())
 
 
 def addresses():
-    return _private(account.addresses_answer(current_core().store, _shopper()))
+    return account_views.addresses(_shopper())
 
 
 VIEWS = {"storefront.orders": orders, "storefront.order": order,
