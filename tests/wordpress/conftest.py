@@ -159,3 +159,14 @@ def page(browser):
 
 def shot(page, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=False)
+
+
+def ask(page, words: str) -> None:
+    """Send words in the open chat and wait for the assistant's answer to finish."""
+    from playwright.sync_api import expect
+
+    done = page.locator(".fahad-ai-msg-assistant[data-state=done]")
+    before = done.count()
+    page.fill("#fahad-ai-input", words)
+    page.keyboard.press("Enter")
+    expect(done).to_have_count(before + 1, timeout=30_000)

@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 import pytest
 
-from .conftest import bridge_settings, serve_bridge, shot
+from .conftest import ask, bridge_settings, serve_bridge, shot
 
 TOKEN = "inbox-admin-token"
 PERSON_WAIT = 15_000  # the widget polls every 3 s
@@ -37,16 +37,6 @@ def new_page(browser, **options):
             errors.append(f"{exc} {stack}")
     page.on("pageerror", caught)
     return context, page, errors
-
-
-def chat(page, words: str) -> None:
-    from playwright.sync_api import expect
-
-    done = page.locator(".fahad-ai-msg-assistant[data-state=done]")
-    before = done.count()
-    page.fill("#fahad-ai-input", words)
-    page.keyboard.press("Enter")
-    expect(done).to_have_count(before + 1, timeout=30_000)
 
 
 def ask_for_a_person(page) -> str:
@@ -110,12 +100,12 @@ def test_a_person_answers_a_shopper_from_the_standalone_inbox(browser, inbox_bri
     try:
         shopper.goto(inbox_bridge.url + "/")
         shopper.click("#fahad-ai-launcher")
-        chat(shopper, "hoodies under $50")
+        ask(shopper, "hoodies under $50")
         ref = ask_for_a_person(shopper)
         # Another shopper chats too: the person's reply must not reach them.
         other.goto(inbox_bridge.url + "/")
         other.click("#fahad-ai-launcher")
-        chat(other, "mugs")
+        ask(other, "mugs")
         shot(shopper, "inbox-1-asked")
 
         admin.goto(inbox_bridge.url + "/admin")
@@ -202,8 +192,8 @@ def test_a_conversation_survives_a_reload_and_a_trip_to_the_checkout(browser, in
     try:
         page.goto(inbox_bridge.url + "/")
         page.click("#fahad-ai-launcher")
-        chat(page, "hoodies under $50")
-        chat(page, "tell me more about the first one")
+        ask(page, "hoodies under $50")
+        ask(page, "tell me more about the first one")
         said = page.locator("#fahad-ai-messages .fahad-ai-msg-user").all_inner_texts()
         page.reload()
         expect(page.locator("#fahad-ai-panel")).to_be_visible()  # still open, as left
@@ -213,7 +203,7 @@ def test_a_conversation_survives_a_reload_and_a_trip_to_the_checkout(browser, in
         # The answers' cards are drawn again, and they still add to the cart.
         assert page.locator(".fahad-ai-restored .fahad-ai-card").count() >= 2
         # "the second one" still means what the restored answer showed.
-        chat(page, "add the first one to my cart")
+        ask(page, "add the first one to my cart")
         page.goto(inbox_bridge.url + "/checkout-link/?products=1:1")
         page.go_back()
         expect(page.locator(".fahad-ai-msg-user")).to_have_count(3, timeout=15_000)
@@ -240,7 +230,7 @@ def test_a_person_answers_a_shopper_from_the_inbox_in_wp_admin(browser, site):
     try:
         shopper.goto(site.url + "/")
         shopper.click("#fahad-ai-launcher")
-        chat(shopper, "hoodies under $50")
+        ask(shopper, "hoodies under $50")
         ref = ask_for_a_person(shopper)
         assert any(c["name"] == "fahad_ai_client" for c in shop_context.cookies())
 
@@ -318,7 +308,7 @@ def test_a_shopper_deletes_their_own_conversation(browser, inbox_bridge):
     try:
         page.goto(inbox_bridge.url + "/")
         page.click("#fahad-ai-launcher")
-        chat(page, "mugs")
+        ask(page, "mugs")
         ref = page.evaluate("Object.entries(sessionStorage).find(([k]) => "
                             "k.startsWith('fahadAiConversation'))[1]")
         page.once("dialog", lambda dialog: dialog.accept())

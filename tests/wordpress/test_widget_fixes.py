@@ -7,19 +7,9 @@ import re
 
 import pytest
 
-from .conftest import shot
+from .conftest import ask, shot
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
-
-
-def ask(page, words: str) -> None:
-    from playwright.sync_api import expect
-
-    done = page.locator(".fahad-ai-msg-assistant[data-state=done]")
-    before = done.count()
-    page.fill("#fahad-ai-input", words)
-    page.keyboard.press("Enter")
-    expect(done).to_have_count(before + 1, timeout=30_000)
 
 
 def open_chat(page, bridge) -> None:

@@ -15,7 +15,7 @@ import requests
 from bridge import stream_token
 from conftest import SECRET
 
-from .conftest import bridge_settings, free_port, serve_bridge, shot
+from .conftest import ask, bridge_settings, free_port, serve_bridge, shot
 
 TURN = {"messages": [{"role": "user", "content": "hoodies"}]}
 
@@ -213,16 +213,6 @@ def test_the_gates_hold_for_a_token_as_through_wordpress(gate, site, direct):
 
 
 # -- in chromium ---------------------------------------------------------------------------------
-
-def ask(page, words: str) -> None:
-    from playwright.sync_api import expect
-
-    done = page.locator(".fahad-ai-msg-assistant[data-state=done]")
-    before = done.count()
-    page.fill("#fahad-ai-input", words)
-    page.keyboard.press("Enter")
-    expect(done).to_have_count(before + 1, timeout=30_000)
-
 
 def view_cart(page) -> None:
     """Open and shut the cart drawer: /cart requests through WordPress, whose answers bring a
