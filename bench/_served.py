@@ -14,12 +14,27 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
 import requests
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def probe(url: str, stop: threading.Event, times: list, pause: float = 0.02) -> None:
+    """GET /healthz one request at a time until ``stop``, each time in ms (60 s when it
+    fails): the baseline a benchmark's load is read against."""
+    session = requests.Session()
+    while not stop.is_set():
+        started = time.perf_counter()
+        try:
+            session.get(url + "/healthz", timeout=60)
+            times.append((time.perf_counter() - started) * 1000)
+        except requests.RequestException:
+            times.append(60_000.0)
+        time.sleep(pause)
 
 
 def free_port() -> int:

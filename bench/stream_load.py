@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 import requests  # noqa: E402
 
-from _served import BridgeProcess, free_port  # noqa: E402
+from _served import BridgeProcess, free_port, probe  # noqa: E402
 from _stats import gc_line, line, summary, window  # noqa: E402
 from bridge.routes import NAMESPACE  # noqa: E402
 from bridge.security import issue_nonce  # noqa: E402
@@ -104,18 +104,6 @@ def one_stream(url: str, nonce: str, firsts: list, ends: list, delay: float,
         pass
     finally:
         open_.change(-1)
-
-
-def probe(url: str, stop: threading.Event, times: list) -> None:
-    session = requests.Session()
-    while not stop.is_set():
-        started = time.perf_counter()
-        try:
-            session.get(url + "/healthz", timeout=60)
-            times.append((time.perf_counter() - started) * 1000)
-        except requests.RequestException:
-            times.append(60_000.0)
-        time.sleep(0.02)
 
 
 def run(url: str, streams: int, ramp: float = 0.0) -> dict:

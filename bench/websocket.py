@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT))
 
 import requests  # noqa: E402
 
-from _served import BridgeProcess, free_port  # noqa: E402
+from _served import BridgeProcess, free_port, probe  # noqa: E402
 from _stats import line, summary  # noqa: E402
 from bridge.routes import NAMESPACE  # noqa: E402
 from bridge.security import issue_nonce  # noqa: E402
@@ -178,18 +178,6 @@ def latency_run(url: str, model_url: str, turns: int) -> None:
           f" {ws_s['median'] - base['median']:.2f} ms (medians)")
 
 
-def probe(url: str, stop: threading.Event, times: list) -> None:
-    session = requests.Session()
-    while not stop.is_set():
-        started = time.perf_counter()
-        try:
-            session.get(url + "/healthz", timeout=60)
-            times.append((time.perf_counter() - started) * 1000)
-        except requests.RequestException:
-            times.append(60_000.0)
-        time.sleep(0.05)
-
-
 def load_run(url: str, n: int, kind: str) -> dict:
     """``n`` turns at once; over a WebSocket each on its own connection, opened first."""
     nonce = issue_nonce(SECRET)
@@ -208,7 +196,7 @@ def load_run(url: str, n: int, kind: str) -> dict:
     threads = [threading.Thread(target=one, args=(c,), daemon=True) for c in clients]
     for t in threads:
         t.start()
-    prober = threading.Thread(target=probe, args=(url, stop, health), daemon=True)
+    prober = threading.Thread(target=probe, args=(url, stop, health, 0.05), daemon=True)
     prober.start()
     go.wait()
     for t in threads:
@@ -228,7 +216,7 @@ def held_run(url: str, n: int, turns: int) -> dict:
     nonce = issue_nonce(SECRET)
     idle = [ws_connect(url, nonce) for _ in range(n - 1)]
     talker, tokens, health, stop = ws_connect(url, nonce), [], [], threading.Event()
-    prober = threading.Thread(target=probe, args=(url, stop, health), daemon=True)
+    prober = threading.Thread(target=probe, args=(url, stop, health, 0.05), daemon=True)
     prober.start()
     for _ in range(turns):
         tokens += ws_turn(talker)[0]
