@@ -236,4 +236,5 @@ tres mas = three more
 de estos | de estas | entre estos | entre estas = of those
 cambia | cambiala | cambialo | cambiar = change
 en vez de eso | mejor en | en cambio = instead
+que no pasen de | que no pase de | no pasen de | no pase de | que no superen | que no supere | no superen de = under
 """

@@ -209,4 +209,7 @@ outro | outra = another
 so um | so uma | apenas um | apenas uma = just one
 troca | trocar | muda | mudar = change
 em vez disso | no lugar = instead
+vou querer | quero levar | vou ficar com | fico com = add
+prefiro = prefer
+no maximo | nao mais de | nao mais que = at most
 """
