@@ -58,3 +58,13 @@ def test_quantities_are_read_but_sizes_are_not_taken_for_them(text, count):
 ])
 def test_option_values_are_matched_as_whole_words(value, text, expected):
     assert parse.mentioned(value, text) is expected
+
+
+@pytest.mark.parametrize("text, read", [
+    ("add the secnd one", "add the second one"), ("how much is the frist one", "how much is the first one"),
+    ("which of those is the cheapst", "which of those is the cheapest"),
+    ("the most expnsive", "the most expensive"), ("the remote control", "the remote control"),
+    ("fifty shades", "fifty shades"), ("thirst trap", "thirst trap"),
+])
+def test_slips_in_the_readers_own_words_are_put_right_and_nothing_else(text, read):
+    assert parse.repaired(text) == read

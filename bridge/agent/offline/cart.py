@@ -195,8 +195,9 @@ JUST = re.compile(rf"^\W*(?:(?:no|actually|sorry|wait|hmm|oh|oops|ok|okay|make t
                   rf"better|then|so)\W+)*(?:i |we )?(?:just|only)(?: (?:want|need|wanted|"
                   rf"needed))? {_COUNT}\b(?:\W+(?:please|pls|then|"
                   rf"thanks|actually|instead|of (?:it|them|those|these)))*\W*$", re.I)
-MAKE_IT = re.compile(r"\bmake it (\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten)\b",
-                     re.I)
+# "make it 4", "make the socks 3", "make that two"
+MAKE_IT = re.compile(r"\bmake (?:it|that|them|those|these|(?:the|my) [a-z][\w' -]{0,30}?) "
+                     r"(\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten)\b", re.I)
 
 
 def sets_quantity(text: str) -> bool:

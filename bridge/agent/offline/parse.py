@@ -5,6 +5,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ...catalog.text import distance
+
 NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
     "eight": 8, "nine": 9, "ten": 10, "a couple": 2, "a pair": 1, "both": 2,
@@ -227,6 +229,25 @@ def _value_patterns(value: str) -> tuple[re.Pattern, re.Pattern | None]:
     last = re.compile(rf"(?<![\w']){re.escape(parts[-1])}(?![\w'])") \
         if len(parts) > 1 and len(parts[-1]) > 2 else None
     return re.compile(rf"(?<![\w']){re.escape(value.lower())}(?![\w'])"), last
+
+
+# The reader's own words shoppers mistype most ("secnd", "frist", "cheapst"): one slip from
+# one of them reads as it. ("remove" is left out: "remote" is a product word.)
+READER_WORDS = ("first", "second", "third", "cheapest", "cheaper", "expensive", "priciest",
+                "quantity", "compare")
+
+
+def repaired(text: str) -> str:
+    """The words with a one-letter slip in a reader word put right."""
+    def fix(m: re.Match) -> str:
+        word = m.group(0).lower()
+        if word in READER_WORDS:
+            return m.group(0)
+        for target in READER_WORDS:
+            if abs(len(target) - len(word)) <= 1 and distance(word, target) == 1:
+                return target
+        return m.group(0)
+    return re.sub(r"(?<![\w'])[A-Za-z]{5,}(?![\w'])", fix, text)
 
 
 def drop_greeting(text: str) -> str:

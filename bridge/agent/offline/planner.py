@@ -39,6 +39,9 @@ QUESTION = re.compile(r"\?\s*$|^\W*(do|does|is|are|have|has|can|could|any)\b", r
 OF_THOSE = re.compile(r"\b(of those|of these|of them|of the two|of the first|of the last|"
                       r"which one|which of|between (them|those)|the two|both|ones?|among|"
                       r"(first|last|top) (two|three|2|3)|(two|three|2|3) (first|last))\b", re.I)
+# "The most expensive one you have": the store's whole kind, not the cards shown.
+STORE_WIDE = re.compile(r"\b(you (have|got|sell|carry|stock)|you'?ve got|in (the|your) "
+                        r"(store|shop)|of all|overall|on the site)\b", re.I)
 # "Gimme the first one", "I want 3 of those": a choice of what was shown, said as a wish.
 GIVE = re.compile(r"\b(gimme|give me|lemme get|let me get|let me have|can i get|can i have|"
                   r"i'?ll get|i'?ll grab|i want|i'?d like|i need)\b", re.I)
@@ -181,9 +184,11 @@ class Planner:
         """"The cheapest of those" picks among what was shown; "the cheapest t-shirt" (or
         "and the most expensive?" after a search for socks) ranks the whole kind."""
         talk, index = self.talk, self.ctx.index
-        if self.ctx.shown and (OF_THOSE.search(talk.text) or len(parse.ordinals(
-                talk.text, len(self.ctx.shown))) >= 2):  # "the first or the third?"
+        if len(targets.said_in_full(self.turn)) >= 2:  # "the Leather Belt or the Wallet?"
             return catalogue.pick(talk, rank)
+        if self.ctx.shown and not STORE_WIDE.search(talk.text) and (OF_THOSE.search(
+                talk.text) or len(parse.ordinals(talk.text, len(self.ctx.shown))) >= 2):
+            return catalogue.pick(talk, rank)  # "of those", "the first or the third?"
         if needs.sells_kind(talk.text, index):
             return catalogue.search(talk)
         for message in reversed(self.turn.messages[:-1]):

@@ -226,4 +226,7 @@ in den korb | in meinen korb | in den einkaufswagen = to cart
 korb | einkaufswagen = cart
 hochstens | maximal = at most
 lieber = rather
+vergleich | vergleiche | vergleichen = compare
+mach bei den | mach beim | mach bei der = make the
+draus | daraus = 
 """

@@ -224,4 +224,5 @@ finalement | en fait = actually
 je le prefere | je la prefere | je les prefere | je prefere | prefere = prefer
 pas plus de | pas plus que | au maximum | maximum = at most
 svp | stp = please
+comparer | comparez = compare
 """

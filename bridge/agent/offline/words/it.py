@@ -213,4 +213,5 @@ costa di piu | costano di piu = costs more
 anzi | in realta = actually
 non piu di | al massimo = at most
 preferisco | la preferisco | lo preferisco = prefer
+confronta | confrontare | paragona | paragonare = compare
 """

@@ -212,4 +212,7 @@ em vez disso | no lugar = instead
 vou querer | quero levar | vou ficar com | fico com = add
 prefiro = prefer
 no maximo | nao mais de | nao mais que = at most
+compara | comparar | compare = compare
+os dois primeiros | as duas primeiras = first two
+os dois ultimos | as duas ultimas = last two
 """
