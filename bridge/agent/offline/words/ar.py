@@ -159,4 +159,5 @@ TABLE = """
 الصباح | صباحا = morning
 قماش = canvas
 كم بقي | كم تبقى | كم قطعة متبقية = how many are left
+يرجع | يعود | سيعود | يتوفر مجددا = back in stock
 """

@@ -225,4 +225,7 @@ burdeos | granate = burgundy
 beige = beige
 lona = canvas
 cuantos quedan | cuantas quedan | cuantas te quedan | cuantos te quedan | cuantas les quedan | cuantos les quedan = how many are left
+anadela | anadelo | anadelas | anadelos | agregala | agregalo | agregalas | agregalos = add it
+pescador = fisherman
+vuelve a estar disponible | vuelva a estar disponible | cuando vuelve | vuelve a haber | reponen | reposicion | volvera = back in stock
 """

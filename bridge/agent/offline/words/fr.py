@@ -211,4 +211,7 @@ bordeaux = burgundy
 matin | matins = morning
 toile = canvas
 combien il en reste | combien en reste t il | il en reste combien = how many are left
+pecheur | pecheurs = fisherman
+dispo | dispos = available
+revient | reviendra | reviendront | de retour en stock | reassort | reapprovisionne = back in stock
 """
