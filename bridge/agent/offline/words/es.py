@@ -228,4 +228,15 @@ cuantos quedan | cuantas quedan | cuantas te quedan | cuantos te quedan | cuanta
 anadela | anadelo | anadelas | anadelos | agregala | agregalo | agregalas | agregalos = add it
 pescador = fisherman
 vuelve a estar disponible | vuelva a estar disponible | cuando vuelve | vuelve a haber | reponen | reposicion | volvera = back in stock
+# quantities, corrections and references over the cart and what was shown
+quitalo | quitala | quitalos | quitalas | eliminalo | eliminala | borralo | borrala | sacalo | sacala = remove it
+solo uno | solo una | nada mas uno | nada mas una | solamente uno | solamente una = just one
+solo dos = just two
+mejor = better
+otro mas | otra mas | uno mas de esos | una mas de esas = one more
+dos mas = two more
+tres mas = three more
+de estos | de estas | entre estos | entre estas = of those
+cambia | cambiala | cambialo | cambiar = change
+en vez de eso | mejor en | en cambio = instead
 """

@@ -204,4 +204,11 @@ quante ne sono rimaste | quanti ne sono rimasti | quanti ne rimangono | quante n
 pescatore = fisherman
 ce l avete | ce l'avete | ce lavete | ce le avete | ce li avete = do you have it
 torna disponibile | tornera disponibile | quando torna | di nuovo disponibile | riassortimento = back in stock
+# quantities, corrections and references over the cart and what was shown
+toglilo | toglila | toglili | togliele | rimuovilo | rimuovila | eliminalo | eliminala | levalo | levala = remove it
+un altro | un altra | ancora uno | ancora una = one more
+altri due | altre due = two more
+solo uno | solo una | soltanto uno | soltanto una = just one
+cambia | cambiare = change
+invece = instead
 """

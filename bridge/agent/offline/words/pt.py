@@ -208,4 +208,12 @@ tamanho gg | tam gg = size xl
 creme = cream
 pescador = fisherman
 volta ao estoque | volta a ter | quando volta | vai voltar | reposicao | repoem = back in stock
+# quantities, corrections and references over the cart and what was shown
+mais dois | mais duas = two more
+mais tres = three more
+mais = more
+outro | outra = another
+so um | so uma | apenas um | apenas uma = just one
+troca | trocar | muda | mudar = change
+em vez disso | no lugar = instead
 """
