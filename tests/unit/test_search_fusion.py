@@ -31,3 +31,34 @@ def test_a_vaguer_query_gives_similarity_more_say():
     rank.fuse(list(vague), similarity, 1.0)
     assert named[0].score > named[1].score  # words decide a query that names the product
     assert vague[1].score > vague[0].score  # similarity decides one that describes a need
+
+
+def test_the_nearest_vectors_are_found_in_their_principal_components_then_in_full():
+    import sqlite3
+
+    import numpy as np
+
+    from bridge.catalog import semantic, vectors
+
+    rng = np.random.default_rng(7)
+    # Sentence vectors have few strong directions: 20 of them, mixed into 384, and noise.
+    latent = rng.standard_normal((2_000, 20)) @ rng.standard_normal((20, semantic.DIMENSIONS))
+    rows = latent + 0.3 * rng.standard_normal(latent.shape)
+    rows /= np.linalg.norm(rows, axis=1, keepdims=True)
+    query = rows[5] + 0.5 * rows[17]
+    query = (query / np.linalg.norm(query)).astype(np.float32)
+
+    class Fixed:
+        name = "fixed"
+
+        def query(self, text):
+            return query
+
+    db = sqlite3.connect(":memory:")
+    db.executescript(vectors.SCHEMA)
+    db.executemany("INSERT INTO vectors VALUES (?, 'd', ?)",
+                   zip(range(100, 2_100), semantic.to_blob(rows)))
+    found = vectors.Vectors(Fixed()).nearest(db, "q", 10, "v1")
+    stored = semantic.from_blobs(semantic.to_blob(rows))
+    assert found == [int(p) + 100 for p in np.argsort(-(stored @ query))[:10]]
+    assert found[0] == 105
