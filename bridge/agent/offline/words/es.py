@@ -225,4 +225,15 @@ burdeos | granate = burgundy
 beige = beige
 lona = canvas
 cuantos quedan | cuantas quedan | cuantas te quedan | cuantos te quedan | cuantas les quedan | cuantos les quedan = how many are left
+# quantities, corrections and references over the cart and what was shown
+quitalo | quitala | quitalos | quitalas | eliminalo | eliminala | borralo | borrala | sacalo | sacala = remove it
+solo uno | solo una | nada mas uno | nada mas una | solamente uno | solamente una = just one
+solo dos = just two
+mejor = better
+otro mas | otra mas | uno mas de esos | una mas de esas = one more
+dos mas = two more
+tres mas = three more
+de estos | de estas | entre estos | entre estas = of those
+cambia | cambiala | cambialo | cambiar = change
+en vez de eso | mejor en | en cambio = instead
 """

@@ -211,4 +211,12 @@ bordeaux = burgundy
 matin | matins = morning
 toile = canvas
 combien il en reste | combien en reste t il | il en reste combien = how many are left
+# quantities, corrections and references over the cart and what was shown
+qu est ce qu il y a dans mon panier | qu est ce qu il y a dans le panier | qu y a t il dans le panier | c est quoi dans mon panier = show my cart
+encore un | encore une | un autre | une autre = one more
+deux de plus = two more
+juste un | juste une | seulement un | seulement une | un seul | une seule = just one
+parmi celles ci | parmi ceux ci | parmi ces | parmi celles la | parmi ceux la | de celles ci | de ceux ci = of those
+changez | changer | remplace | remplacez = change
+plutot | a la place = instead
 """

@@ -201,4 +201,11 @@ viola = purple
 bordeaux = burgundy
 tela = canvas
 quante ne sono rimaste | quanti ne sono rimasti | quanti ne rimangono | quante ne rimangono | quanti ne restano | quante ne restano | quanti ne avete | quante ne avete = how many are left
+# quantities, corrections and references over the cart and what was shown
+toglilo | toglila | toglili | togliele | rimuovilo | rimuovila | eliminalo | eliminala | levalo | levala = remove it
+un altro | un altra | ancora uno | ancora una = one more
+altri due | altre due = two more
+solo uno | solo una | soltanto uno | soltanto una = just one
+cambia | cambiare = change
+invece = instead
 """

@@ -201,4 +201,12 @@ manha | manhas | de manha = morning
 lona = canvas
 tira uma | tira um | tire uma | tire um | remove uma | remove um = remove one
 quantas restam | quantos restam | quantas ainda tem | quantos ainda tem = how many are left
+# quantities, corrections and references over the cart and what was shown
+mais dois | mais duas = two more
+mais tres = three more
+mais = more
+outro | outra = another
+so um | so uma | apenas um | apenas uma = just one
+troca | trocar | muda | mudar = change
+em vez disso | no lugar = instead
 """
