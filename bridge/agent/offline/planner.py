@@ -82,8 +82,8 @@ class Planner:
         if kind == "shipping" and parse.ORDERS.search(text) and not service.mentions_place(
                 talk.raw + " " + text):
             kind = None  # "where is my order?" is about an order, not the policy
-        if kind and not _about_products(text):
-            return service.answer(talk, kind)
+        if kind and not _about_products(text) and not product.asks_stock(talk):
+            return service.answer(talk, kind)  # "when is the belt back?" asks about stock
         if parse.ORDERS.search(text):
             return orders.status(talk)
         return self.shopping()
@@ -117,7 +117,8 @@ class Planner:
         if _budget_question(talk):
             return product.budget_fit(talk)
         if (product.STILL.search(text) or FOLLOW_UP.search(text) and product.STILL.search(
-                self.previous_question())) and _points_at_product(talk):
+                self.previous_question())) and _points_at_product(talk) or \
+                product.asks_stock(talk):
             return product.availability(talk)
         rank = targets.superlative(text)
         if rank:

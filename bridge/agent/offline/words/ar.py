@@ -159,6 +159,7 @@ TABLE = """
 الصباح | صباحا = morning
 قماش = canvas
 كم بقي | كم تبقى | كم قطعة متبقية = how many are left
+يرجع | يعود | سيعود | يتوفر مجددا = back in stock
 # quantities, corrections and references over the cart and what was shown
 منها | منهم | من بينها | من هذه = of those
 بين = between

@@ -210,6 +210,8 @@ morgens | morgen = morning
 segeltuch = canvas
 erzahl | erzahle | erzahlen | erzahl mal = tell me more
 wie viele sind noch da | wie viele habt ihr noch | wie viele gibt es noch = how many are left
+fischer = fisherman
+wieder lieferbar | wieder verfugbar | wieder da | wieder auf lager | wieder vorratig | nachschub = back in stock
 # quantities, corrections and references over the cart and what was shown
 in den warenkorb | in meinen warenkorb = to cart
 noch eins | noch einen | noch eine | noch ein = one more

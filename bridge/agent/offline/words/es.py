@@ -225,6 +225,9 @@ burdeos | granate = burgundy
 beige = beige
 lona = canvas
 cuantos quedan | cuantas quedan | cuantas te quedan | cuantos te quedan | cuantas les quedan | cuantos les quedan = how many are left
+anadela | anadelo | anadelas | anadelos | agregala | agregalo | agregalas | agregalos = add it
+pescador = fisherman
+vuelve a estar disponible | vuelva a estar disponible | cuando vuelve | vuelve a haber | reponen | reposicion | volvera = back in stock
 # quantities, corrections and references over the cart and what was shown
 quitalo | quitala | quitalos | quitalas | eliminalo | eliminala | borralo | borrala | sacalo | sacala = remove it
 solo uno | solo una | nada mas uno | nada mas una | solamente uno | solamente una = just one

@@ -211,6 +211,9 @@ bordeaux = burgundy
 matin | matins = morning
 toile = canvas
 combien il en reste | combien en reste t il | il en reste combien = how many are left
+pecheur | pecheurs = fisherman
+dispo | dispos = available
+revient | reviendra | reviendront | de retour en stock | reassort | reapprovisionne = back in stock
 # quantities, corrections and references over the cart and what was shown
 qu est ce qu il y a dans mon panier | qu est ce qu il y a dans le panier | qu y a t il dans le panier | c est quoi dans mon panier = show my cart
 encore un | encore une | un autre | une autre = one more

@@ -201,6 +201,13 @@ manha | manhas | de manha = morning
 lona = canvas
 tira uma | tira um | tire uma | tire um | remove uma | remove um = remove one
 quantas restam | quantos restam | quantas ainda tem | quantos ainda tem = how many are left
+tamanho pp | tam pp = size xs
+tamanho p | tam p = size s
+tamanho g | tam g = size l
+tamanho gg | tam gg = size xl
+creme = cream
+pescador = fisherman
+volta ao estoque | volta a ter | quando volta | vai voltar | reposicao | repoem = back in stock
 # quantities, corrections and references over the cart and what was shown
 mais dois | mais duas = two more
 mais tres = three more
