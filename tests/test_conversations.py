@@ -17,8 +17,8 @@ import pytest
 from bridge.catalog.cards import card
 from conftest import make_app
 from conversations import report
-from conversations.cases import (CLASSES, DEV, FRESH, HELD_OUT, Case, Suite, Turn, load,
-                                 validate)
+from conversations.cases import (CLASSES, DEV, FRESH, HELD_OUT, THIRD, Case, Suite, Turn,
+                                 load, validate)
 from conversations.checks import TurnView, check_turn
 from conversations.figures import Facts, claims, invented
 from conversations.language import LANGUAGES, StoreText, detect
@@ -82,6 +82,20 @@ def test_the_fresh_held_out_set_is_well_formed_and_apart_from_the_others(shop):
     assert {c.cls for c in fresh.cases} == set(CLASSES)
     assert {c.lang for c in fresh.cases} == set(LANGUAGES)
     assert all(c.source for c in fresh.cases)
+
+
+def test_the_third_held_out_set_is_well_formed_and_apart_from_the_others(shop):
+    dev, held, fresh, third = load(DEV), load(HELD_OUT), load(FRESH), load(THIRD)
+    assert set(third.stores) & (set(dev.stores) | set(fresh.stores)) == {"plain"}
+    everything = Suite(stores={**dev.stores, **fresh.stores, **third.stores},
+                       cases=dev.cases + held.cases + fresh.cases + third.cases)
+    assert validate(everything, shop) == []  # ids unique across all four files too
+    assert len(third.cases) >= 50
+    assert all(c.id.startswith("h3-") and c.source for c in third.cases)
+    assert {c.cls for c in third.cases} == set(CLASSES)
+    languages = [c.lang for c in third.cases]
+    assert set(languages) == set(LANGUAGES)
+    assert all(languages.count(lang) >= 4 for lang in LANGUAGES)
 
 
 def test_validation_refuses_a_case_the_store_contradicts(shop):
