@@ -10,7 +10,8 @@ from . import parse, say
 
 # Share of a product name's words the shopper must use for "the hoodie" to mean that product.
 NAME_MATCH = 0.5
-GENERIC = re.compile(r"\b(it|this|that|this one|that one|them|these|those|both|the one)\b", re.I)
+GENERIC = re.compile(r"\b(it|this|that|this one|that one|them|these|those|both|the one)\b|"
+                     r"(?<![\w'])'?em\b", re.I)
 
 
 def products(turn: Turn, text: str, want: int = 1) -> list[int]:
@@ -18,6 +19,9 @@ def products(turn: Turn, text: str, want: int = 1) -> list[int]:
     ctx = turn.ctx
     shown = list(ctx.shown)
     positions = parse.ordinals(text, len(shown))
+    exact = said_in_full(turn)
+    if len(exact) >= 2 and superlative(text):  # "which is cheaper, the X or the Y?"
+        return _superlative(turn, text, exact)[:want]
     ranked = _superlative(turn, text, [shown[i] for i in positions] if positions else shown)
     if ranked:
         return ranked[:want]
@@ -25,7 +29,6 @@ def products(turn: Turn, text: str, want: int = 1) -> list[int]:
         return [shown[i] for i in positions]
     if not shown and ctx.focus and re.search(r"\b(first|1st|last|top)\b", text, re.I):
         return [ctx.focus]  # one product looked at: "the first one" is that one
-    exact = said_in_full(turn)
     if exact:
         return exact[:want]
     seen = ctx.index.cards(_seen(turn, shown))
@@ -133,6 +136,8 @@ def _superlative(turn: Turn, text: str, shown: list[int]) -> list[int]:
                                                                     or c["price"] or 0))]
     if kind == "best":
         return [c["id"] for c in sorted(cards, key=lambda c: -float(c["rating"] or 0))]
+    if kind == "stocked":  # a product that doesn't count its stock has no figure to rank
+        return [c["id"] for c in sorted(cards, key=lambda c: -(c.get("stock_quantity") or 0))]
     return []
 
 
@@ -142,20 +147,25 @@ CHEAPEST = re.compile(r"\b(cheapest|cheaper|least expensive|less expensive|lowes
 DEAREST = re.compile(r"\b(most expensive|more expensive|priciest|pricier|highest[- ]price[sd]?|"
                      r"dearest|costs? (?:the )?most|most costly|top of the range|"
                      r"fanciest)\b", re.I)
-BEST = re.compile(r"\b(best rated|top rated|highest rated|best reviewed|best reviews|"
-                  r"most popular|better rated|best one)\b", re.I)
+BEST = re.compile(r"\b(best|better|top|highest|higher)[- ]rated\b|\b(best|better|top|highest|"
+                  r"higher) (reviewed|reviews?|ratings?|rating|stars?|scores?)\b|\b(most "
+                  r"popular|best one|most stars)\b", re.I)
+# "Which of those has the most in stock?": ranked by units on hand.
+STOCKED = re.compile(r"\b(most|largest|biggest|highest|more) (in stock|stock|units|available|"
+                     r"left|on hand|quantity)\b", re.I)
 
 
 def without_rank(text: str) -> str:
     """The words with "cheapest", "most expensive"... taken out (a sort, not a product word)."""
-    for pattern in (CHEAPEST, DEAREST, BEST):
+    for pattern in (CHEAPEST, DEAREST, BEST, STOCKED):
         text = pattern.sub(" ", text)
     return text
 
 
 def superlative(text: str) -> str | None:
-    """"cheapest", "dearest" or "best" when the words rank products, else None."""
-    for kind, pattern in (("cheapest", CHEAPEST), ("dearest", DEAREST), ("best", BEST)):
+    """"cheapest", "dearest", "best" or "stocked" when the words rank products, else None."""
+    for kind, pattern in (("cheapest", CHEAPEST), ("dearest", DEAREST), ("best", BEST),
+                          ("stocked", STOCKED)):
         if pattern.search(text):
             return kind
     return None
@@ -213,7 +223,8 @@ def _seen(turn: Turn, shown: list[int]) -> list[int]:
 def _without_intent_words(text: str) -> str:
     """The words left when the request's verbs, ordinals and counts are taken out."""
     positions = "|".join([*parse.ORDINALS, *parse.NUMBER_WORDS, "last", "top", "number", "item",
-                          "pairs?", "pieces?", "units?", "please", "ll", "take", "have"])
+                          "pairs?", "pieces?", "units?", "please", "ll", "take", "have", "gimme",
+                          "lemme", "em", "want", "need", "like", "let", "me"])
     text = re.sub(rf"\b(add|put|buy|get|order|purchase|compare|tell|more|about|details?|"
                   rf"describe|cart|basket|to|my|in|size|colou?r|with|and|vs|versus|{positions})\b",
                   " ", text, flags=re.I)

@@ -51,6 +51,7 @@ T = {
     "avail_yes": "Ja, **{label}** ist auf Lager.",
     "avail_yes_n": "Ja, **{label}** ist auf Lager: noch {n} da.",
     "avail_no": "Leider ist **{label}** gerade ausverkauft.",
+    "restock_unknown": "Der Shop hat nicht angegeben, wann es wiederkommt; jemand aus dem Team weiß es vielleicht: bitte mich, dich mit einer Person zu verbinden.",
     "avail_others": "Auf Lager: {options}.",
     "choose_option": "**{name}** gibt es in {choice}. Welche Variante möchtest du? Du kannst "
                      "auch auf der Karte wählen.",
@@ -61,6 +62,9 @@ T = {
     "cart_failed": "Leider konnte ich deinen Warenkorb nicht öffnen: {error}",
     "removed": "Ich habe **{name}** aus deinem Warenkorb entfernt.",
     "updated": "Ich habe **{name}** auf {count} geändert.",
+    "pick_stock": "Von **{name}** ist am meisten da: noch {n} auf Lager.",
+    "pick_stock_unknown": "Der Shop zählt nicht bei allen den Bestand, darum kann ich sie nicht danach ordnen; **{name}** ist auf Lager.",
+    "swapped": "Ich habe **{old}** in deinem Warenkorb gegen **{new}** getauscht.",
     "which_line": "Welchen Artikel meinst du? In deinem Warenkorb sind: {names}.",
     "how_many": "Wie viele {name} möchtest du?",
     "change_failed": "Ich konnte deinen Warenkorb nicht ändern: {error}",

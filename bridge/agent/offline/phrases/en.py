@@ -52,6 +52,7 @@ T = {
     "avail_yes": "Yes, **{label}** is in stock.",
     "avail_yes_n": "Yes, **{label}** is in stock: {n} left.",
     "avail_no": "Sorry, **{label}** is out of stock right now.",
+    "restock_unknown": "The store hasn't said when it will be back; a person from the store's team may know: ask me to talk to a person.",
     "avail_others": "In stock: {options}.",
     "choose_option": "**{name}** comes in {choice}. Which one would you like? You can also "
                      "choose on the card.",
@@ -62,6 +63,9 @@ T = {
     "cart_failed": "Sorry, I couldn't open your cart: {error}",
     "removed": "Removed **{name}** from your cart.",
     "updated": "Updated **{name}** to {count}.",
+    "pick_stock": "**{name}** has the most in stock: {n} left.",
+    "pick_stock_unknown": "The store doesn't count the stock of all of those, so I can't rank them by it; **{name}** is one that is in stock.",
+    "swapped": "Changed **{old}** to **{new}** in your cart.",
     "which_line": "Which item do you mean? Your cart has: {names}.",
     "how_many": "How many {name} would you like?",
     "change_failed": "I couldn't change your cart: {error}",

@@ -47,6 +47,7 @@ T = {
     "avail_yes": "Sí, **{label}** está disponible.",
     "avail_yes_n": "Sí, **{label}** está disponible: quedan {n}.",
     "avail_no": "Lo siento, **{label}** está agotado ahora mismo.",
+    "restock_unknown": "La tienda no ha indicado cuándo volverá; alguien del equipo de la tienda puede saberlo: pídeme hablar con una persona.",
     "avail_others": "Lo que sí tenemos disponible: {options}.",
     "choose_option": "**{name}** viene en {choice}. ¿Cuál quieres? También puedes elegir en "
                      "la tarjeta.",
@@ -57,6 +58,9 @@ T = {
     "cart_failed": "Lo siento, no pude abrir tu carrito: {error}",
     "removed": "Quité **{name}** de tu carrito.",
     "updated": "Ya está: cambié la cantidad de **{name}** a {count}.",
+    "pick_stock": "**{name}** es el que tiene más existencias: quedan {n}.",
+    "pick_stock_unknown": "La tienda no cuenta las existencias de todos, así que no puedo ordenarlos por eso; **{name}** sí está disponible.",
+    "swapped": "Cambié **{old}** por **{new}** en tu carrito.",
     "which_line": "¿Qué artículo quieres decir? Tu carrito tiene: {names}.",
     "how_many": "¿Cuántos {name} quieres?",
     "change_failed": "No pude cambiar tu carrito: {error}",

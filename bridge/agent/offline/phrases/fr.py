@@ -51,6 +51,7 @@ T = {
     "avail_yes": "Oui, **{label}** est en stock.",
     "avail_yes_n": "Oui, **{label}** est en stock : il en reste {n}.",
     "avail_no": "Désolé, **{label}** est épuisé pour le moment.",
+    "restock_unknown": "La boutique n'a pas indiqué quand il reviendra ; quelqu'un de l'équipe le sait peut-être : demandez-moi de parler à une personne.",
     "avail_others": "Nous avons encore en stock : {options}.",
     "choose_option": "**{name}** existe en {choice}. Lequel voulez-vous ? Vous pouvez aussi "
                      "choisir sur la fiche.",
@@ -61,6 +62,9 @@ T = {
     "cart_failed": "Désolé, je n'ai pas pu ouvrir votre panier : {error}",
     "removed": "J'ai retiré **{name}** de votre panier.",
     "updated": "J'ai mis **{name}** à {count}.",
+    "pick_stock": "**{name}** est celui qui a le plus de stock : il en reste {n}.",
+    "pick_stock_unknown": "La boutique ne compte pas le stock de tous, je ne peux donc pas les classer ainsi ; **{name}** est bien en stock.",
+    "swapped": "J'ai remplacé **{old}** par **{new}** dans votre panier.",
     "which_line": "De quel article parlez-vous ? Votre panier contient : {names}.",
     "how_many": "Combien de {name} voulez-vous ?",
     "change_failed": "Je n'ai pas pu modifier votre panier : {error}",

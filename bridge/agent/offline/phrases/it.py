@@ -48,6 +48,7 @@ T = {
     "avail_yes": "Sì, **{label}** è disponibile.",
     "avail_yes_n": "Sì, **{label}** è disponibile: ne rimangono {n}.",
     "avail_no": "Purtroppo **{label}** è esaurito in questo momento.",
+    "restock_unknown": "Il negozio non ha indicato quando tornerà; qualcuno del team potrebbe saperlo: chiedimi di parlare con una persona.",
     "avail_others": "Abbiamo ancora disponibili: {options}.",
     "choose_option": "**{name}** è disponibile in {choice}. Quale vuoi? Puoi anche scegliere "
                      "sulla scheda.",
@@ -58,6 +59,9 @@ T = {
     "cart_failed": "Mi dispiace, non sono riuscito ad aprire il carrello: {error}",
     "removed": "Ho tolto **{name}** dal tuo carrello.",
     "updated": "Ho cambiato **{name}** a {count}.",
+    "pick_stock": "**{name}** è quello con più disponibilità: ne restano {n}.",
+    "pick_stock_unknown": "Il negozio non conta le scorte di tutti, quindi non posso ordinarli così; **{name}** è disponibile.",
+    "swapped": "Ho cambiato **{old}** con **{new}** nel tuo carrello.",
     "which_line": "Quale articolo intendi? Nel carrello ci sono: {names}.",
     "how_many": "Quanti {name} vuoi nel carrello?",
     "change_failed": "Non sono riuscito a cambiare il carrello: {error}",

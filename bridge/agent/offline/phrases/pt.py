@@ -47,6 +47,7 @@ T = {
     "avail_yes": "Sim, **{label}** está disponível.",
     "avail_yes_n": "Sim, **{label}** está disponível: temos {n} em estoque.",
     "avail_no": "Infelizmente **{label}** está esgotado no momento.",
+    "restock_unknown": "A loja não informou quando ele volta; alguém da equipe da loja pode saber: peça para falar com uma pessoa.",
     "avail_others": "O que temos em estoque: {options}.",
     "choose_option": "**{name}** vem em {choice}. Qual você quer? Também pode escolher no "
                      "cartão.",
@@ -57,6 +58,9 @@ T = {
     "cart_failed": "Desculpe, não consegui abrir seu carrinho: {error}",
     "removed": "Tirei **{name}** do seu carrinho.",
     "updated": "Pronto: agora você tem {count} de **{name}** no carrinho.",
+    "pick_stock": "**{name}** é o que tem mais em estoque: restam {n}.",
+    "pick_stock_unknown": "A loja não conta o estoque de todos, então não consigo ordená-los assim; **{name}** está em estoque.",
+    "swapped": "Troquei **{old}** por **{new}** no seu carrinho.",
     "which_line": "Qual item você quer dizer? Seu carrinho tem: {names}.",
     "how_many": "Quantos {name} você quer?",
     "change_failed": "Não consegui mudar seu carrinho: {error}",

@@ -159,4 +159,19 @@ TABLE = """
 الصباح | صباحا = morning
 قماش = canvas
 كم بقي | كم تبقى | كم قطعة متبقية = how many are left
+يرجع | يعود | سيعود | يتوفر مجددا = back in stock
+# quantities, corrections and references over the cart and what was shown
+منها | منهم | من بينها | من هذه = of those
+بين = between
+و = and
+واحد اخر | واحدة اخر | واحد كمان | كمان واحد | واحدة كمان = one more
+فقط واحد | واحد فقط | واحدة فقط | بس واحد | بس واحدة = just one
+غير | بدل | استبدل = change
+بدلا من ذلك | بدلا = instead
+ايهما | ايها = which
+ام = or
+او اقل = or less
+خليها | خليه | خليهم | خلي = make it
+افضل = prefer
+قارن | قارني | مقارنة = compare
 """

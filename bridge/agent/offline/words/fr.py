@@ -211,4 +211,21 @@ bordeaux = burgundy
 matin | matins = morning
 toile = canvas
 combien il en reste | combien en reste t il | il en reste combien = how many are left
+pecheur | pecheurs = fisherman
+dispo | dispos = available
+revient | reviendra | reviendront | de retour en stock | reassort | reapprovisionne = back in stock
+# quantities, corrections and references over the cart and what was shown
+qu est ce qu il y a dans mon panier | qu est ce qu il y a dans le panier | qu y a t il dans le panier | c est quoi dans mon panier = show my cart
+encore un | encore une | un autre | une autre = one more
+deux de plus = two more
+juste un | juste une | seulement un | seulement une | un seul | une seule = just one
+parmi celles ci | parmi ceux ci | parmi ces | parmi celles la | parmi ceux la | de celles ci | de ceux ci = of those
+changez | changer | remplace | remplacez = change
+plutot | a la place = instead
+j en veux | j en prends | je vais en prendre = i want
+finalement | en fait = actually
+je le prefere | je la prefere | je les prefere | je prefere | prefere = prefer
+pas plus de | pas plus que | au maximum | maximum = at most
+svp | stp = please
+comparer | comparez = compare
 """
