@@ -71,6 +71,7 @@ def test_a_change_of_quantity_is_read_against_the_lines_quantity(text, current, 
 @pytest.mark.parametrize("text", [
     "I just want one hoodie", "show me another one", "i want another color",
     "add another Everyday Crew Tee in M please", "show me a double layer jacket",
+    "i have two more questions", "one more thing: do you ship to Canada?",
 ])
 def test_a_request_for_something_else_sets_no_quantity(text):
     assert cart.sets_quantity(text) is False

@@ -185,7 +185,9 @@ REMOVE_SOME = re.compile(r"\b(?:remove|take out|delete|drop)\s+(\d{1,2}|one|two|
 _COUNT = r"(\d{1,2}|one|two|three|four|five|a couple(?: of)?|couple|a|an)"
 # "double it", "twice as many": the line's quantity times two
 DOUBLE = re.compile(r"\b(double|twice as many)\b(?! (?:bed|layer|knit|pack))", re.I)
-RELATIVE = re.compile(rf"\b{_COUNT} (more|less|fewer)\b|\b(?:take|knock) {_COUNT} (off)\b|"
+# Not "two more questions", "one more thing", "a few more colours".
+_NOT_GOODS = r"(?! (?:questions?|things?|options?|colou?rs?|sizes?|days?|hours?|minutes?|time)\b)"
+RELATIVE = re.compile(rf"\b{_COUNT} (more|less|fewer)\b{_NOT_GOODS}|\b(?:take|knock) {_COUNT} (off)\b|"
                       rf"\b(minus) {_COUNT}\b", re.I)
 # "more two" is how "mais duas", "altri due" and "noch zwei" read word for word; "another
 # one (of those)" is one more.

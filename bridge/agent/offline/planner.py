@@ -98,7 +98,9 @@ class Planner:
         talk, text, turn = self.talk, self.talk.text, self.turn
         if parse.EMPTY_CART.search(text):
             return cart.empty(talk)
-        swap = cart.option_change(talk)
+        # "in navy instead" changes a cart line; "I'd rather see black hoodies under 50" asks
+        swap = cart.option_change(talk) if not _new_kind(talk) and not parse.budget(text)[0] \
+            else None
         if swap:
             return cart.swap(talk, *swap)
         if cart.sets_quantity(text) or parse.UPDATE.search(text) and parse.CART_WORD.search(text):
