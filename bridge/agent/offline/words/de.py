@@ -210,4 +210,12 @@ morgens | morgen = morning
 segeltuch = canvas
 erzahl | erzahle | erzahlen | erzahl mal = tell me more
 wie viele sind noch da | wie viele habt ihr noch | wie viele gibt es noch = how many are left
+einem echten menschen | ein echter mensch | echter mensch | echte person = a real person
+doch nicht | eher nicht | lieber doch nicht = no thanks
+sehr gerne | ja gerne | ja klar | mach das | auf jeden fall = yes
+offnungszeiten = opening hours
+garantie = warranty
+grossentabelle | grossenberatung = size guide
+selbst abholen | abholung im laden = pick up
+zu teuer | viel zu teuer = too expensive
 """

@@ -225,4 +225,16 @@ burdeos | granate = burgundy
 beige = beige
 lona = canvas
 cuantos quedan | cuantas quedan | cuantas te quedan | cuantos te quedan | cuantas les quedan | cuantos les quedan = how many are left
+una persona de verdad | alguien de verdad | una persona de carne y hueso = a real person
+humano = human
+si claro | claro que si | por supuesto que si | ok = yes
+no hace falta | dejalo | mejor no = no thanks
+envolverlo para regalo | envoltorios de regalo | envuelven para regalo = gift wrapping
+horario de apertura | horarios | a que hora abren = opening hours
+garantia = warranty
+guia de tallas | tabla de tallas = size guide
+recoger en tienda | recogida en tienda = pick up
+bueno vale | okey | okay = yes
+muy caro | demasiado caro | muy cara | demasiado cara | carisimo = too expensive
+bueno = ok
 """

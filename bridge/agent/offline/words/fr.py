@@ -211,4 +211,16 @@ bordeaux = burgundy
 matin | matins = morning
 toile = canvas
 combien il en reste | combien en reste t il | il en reste combien = how many are left
+svp | stp = please
+ouais | vas y | allez y | carrement | ca marche | ok d accord | pourquoi pas = yes
+un vrai humain | une vraie personne | vrai humain | vraie personne | un etre humain = a real person
+humain = human
+non plus | pas la peine | laisse tomber | c est bon = no thanks
+paquets cadeaux | emballages cadeaux | paquet cadeaux | faire un paquet cadeau = gift wrapping
+horaires d ouverture | heures d ouverture | horaires = opening hours
+garantie = warranty
+guide des tailles | tableau des tailles = size guide
+retrait en magasin = pick up
+je veux bien | oui je veux bien = yes
+trop cher | trop chere | trop chers = too expensive
 """

@@ -201,4 +201,12 @@ viola = purple
 bordeaux = burgundy
 tela = canvas
 quante ne sono rimaste | quanti ne sono rimasti | quanti ne rimangono | quante ne rimangono | quanti ne restano | quante ne restano | quanti ne avete | quante ne avete = how many are left
+si dai | ok dai | certo che si | assolutamente | perche no = yes
+una persona vera | una persona reale | un essere umano = a real person
+per ora no | non adesso | lascia stare | no grazie per ora = no thanks
+orari di apertura | orari = opening hours
+garanzia = warranty
+guida alle taglie | tabella taglie | tabella delle taglie = size guide
+ritiro in negozio = pick up
+troppo caro | troppo cara | troppo costoso = too expensive
 """

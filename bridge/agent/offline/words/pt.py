@@ -201,4 +201,17 @@ manha | manhas | de manha = morning
 lona = canvas
 tira uma | tira um | tire uma | tire um | remove uma | remove um = remove one
 quantas restam | quantos restam | quantas ainda tem | quantos ainda tem = how many are left
+pessoa de verdade | pessoa real | alguma pessoa de verdade | uma pessoa de verdade = a real person
+um ser humano | humano = human
+pode sim | bora | quero ver | com certeza = yes
+ele | ela = it
+mantem | mantêm | conserva = keep
+gelada | gelado | gelo = cold
+bebida | bebidas = drinks
+embrulham para presente | embrulho de presente | embrulhos = gift wrapping
+horario de funcionamento | que horas abrem = opening hours
+garantia = warranty
+tabela de medidas | guia de tamanhos | tabela de tamanhos = size guide
+retirar na loja = pick up
+muito caro | muito cara | caro demais | cara demais = too expensive
 """
