@@ -70,6 +70,13 @@ def test_person_words_in_a_product_question_are_not_a_request_for_one(text):
     ("es", "no, algo mas barato", "cheapest"),
     ("ar", "كيف أتواصل معكم؟", "contact"),
     ("ar", "أحتاج شيئا للمشي في الجبال", "mountains"),
+    ("ar", "رجلي دايم بردانة", "feet always cold"),
+    ("it", "posso cambiare la taglia?", "exchange"),
+    ("it", "vado in montagna a fare escursioni", "mountains"),
+    ("pt", "vocês têm guarda-chuva?", "umbrella"),
+    ("fr", "vous faites les paquets cadeaux ?", "gift wrapping"),
+    ("de", "einen echten Menschen bitte", "real person please"),
+    ("es", "¿me puedes pasar con un agente?", "connect me to"),
 ])
 def test_everyday_words_of_each_language_reach_the_reader(lang, said, english):
     assert english in to_english(said, lang)

@@ -24,12 +24,16 @@ PEOPLE = (r"(person|human|someone|somebody|agent|representative|staff|people|ope
           r"advisor|manager|supervisor|owner|employee)")
 PERSON = re.compile(
     rf"\b(talk|speak|chat|get|connect|put|transfer)\b.{{0,30}}\b{PEOPLE}\b|"
-    rf"\b{PEOPLE}\b.{{0,25}}\b(talk|speak|chat)\b|\b(real person|a human(?!-)|human being|"
+    rf"\b{PEOPLE}\b.{{0,25}}\b(talk|speak|chat)\b|"
+    r"\b(talk|speak|chat|connect|transfer|put)\b.{0,20}\b(support|team|anyone|anybody)\b|"
+    r"\b(someone|somebody|anyone|anybody|a person|a human)\b.{0,15}\b(help|assist)|"
+    r"\b(anyone|anybody)\b.{0,20}\b(talk|speak|chat)\b|\b(real person|a human(?!-)|human being|"
     r"(real|actual|live) (human|person|people|agent)|customer (service|support|care)|"
     r"live (agent|chat|person)|representative)\b|"
     # one word, or nearly ("human", "OPERATOR", "agent pls", "i want a person")
     r"^\W*(i want |i need |get me |give me |can i have )?(an? |the )?(real |actual )?"
-    r"(agent|human|person|operator|representative|someone)\W*(please|pls|plz|now)?\W*$",
+    r"(agent|human|person|operator|representative|associate|someone)\W*(please|pls|plz|now)?"
+    r"\W*$",
     re.I)
 # Yes and no as typed in a hurry too ("yse pls", "okey", "ya sure", "nvm").
 YES = re.compile(r"^\W*(y(?=\W*$)|yes+|yse|yeah?|yah|ya|yep|yup|yas|sure+|shure|suer|ok|okay|okey|okie|oki|"

@@ -29,6 +29,8 @@ TOPICS = (
                          r"(?:guide|chart)|price match|gift cards?|gift vouchers?|vouchers?|"
                          r"gift wrapping|loyalty|rewards? (?:program|scheme|points)|"
                          r"student discount|military discount|physical store|in person|"
+                         r"(?:store|shop) (?:i|we) can (?:visit|go to)|showroom|visit (?:your|the) "
+                         r"(?:store|shop)|"
                          r"try (?:it|them|things) on)\b", re.I)),
     ("shipping", re.compile(r"\b(ship|ships|shipping|deliver|delivery|postage|send to|"
                             r"shipping cost|internationally|abroad|overseas)\b|"

@@ -218,4 +218,9 @@ garantie = warranty
 grossentabelle | grossenberatung = size guide
 selbst abholen | abholung im laden = pick up
 zu teuer | viel zu teuer = too expensive
+einen echten menschen | einen menschen | einem echten mitarbeiter = a real person
+jemanden | jemand = someone
+sprechen | reden = talk
+helfen = help
+umtauschen | andere grosse = exchange
 """

@@ -237,4 +237,7 @@ recoger en tienda | recogida en tienda = pick up
 bueno vale | okey | okay = yes
 muy caro | demasiado caro | muy cara | demasiado cara | carisimo = too expensive
 bueno = ok
+me puedes pasar con | puedes pasarme con | pasarme con | pasame con | pasar con = connect me to
+ayudar | ayudarme | ayuda = help
+cambiar de talla | cambiarlo por otra talla = exchange
 """

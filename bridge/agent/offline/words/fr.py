@@ -223,4 +223,6 @@ guide des tailles | tableau des tailles = size guide
 retrait en magasin = pick up
 je veux bien | oui je veux bien = yes
 trop cher | trop chere | trop chers = too expensive
+aider | m aider = help
+changer de taille = exchange
 """

@@ -209,4 +209,12 @@ garanzia = warranty
 guida alle taglie | tabella taglie | tabella delle taglie = size guide
 ritiro in negozio = pick up
 troppo caro | troppo cara | troppo costoso = too expensive
+aiutare | aiutarmi | aiuto = help
+quanto ci mette | quanto tempo ci mette | ci mette | quanti giorni = how long
+ad arrivare | a arrivare | quando arriva | arrivera = arrive
+cambiare la taglia | cambiare taglia | cambio taglia | cambio di taglia | sostituire = exchange
+escursione | escursioni | trekking = hiking
+montagna | montagne = mountains
+da | dal | dalla = 
+ombrello | ombrelli = umbrella
 """

@@ -203,7 +203,7 @@ tira uma | tira um | tire uma | tire um | remove uma | remove um = remove one
 quantas restam | quantos restam | quantas ainda tem | quantos ainda tem = how many are left
 pessoa de verdade | pessoa real | alguma pessoa de verdade | uma pessoa de verdade = a real person
 um ser humano | humano = human
-pode sim | bora | quero ver | com certeza = yes
+pode sim | bora | com certeza = yes
 ele | ela = it
 mantem | mantêm | conserva = keep
 gelada | gelado | gelo = cold
@@ -214,4 +214,8 @@ garantia = warranty
 tabela de medidas | guia de tamanhos | tabela de tamanhos = size guide
 retirar na loja = pick up
 muito caro | muito cara | caro demais | cara demais = too expensive
+ajudar | me ajudar | ajuda = help
+troca | trocar o tamanho = exchange
+guarda chuva | guarda chuvas | sombrinha = umbrella
+mala de viagem | malas de viagem | mala | malas = suitcase
 """
