@@ -26,6 +26,9 @@ HELD_OUT = HERE / "held_out.yaml"
 # A second held-out set, written later by someone not building the assistant, because the
 # first had been read across sessions: scored as "fresh held-out", never shown.
 FRESH = HERE / "held_out_fresh.yaml"
+# A third held-out set, written by another helper not building the assistant, with a third
+# merchant's settings: scored as "third held-out", never shown.
+THIRD = HERE / "held_out_3.yaml"
 
 CLASSES = ("offer_reply", "reference", "stateless", "availability", "cheapest", "service",
            "person", "absent", "vague", "budget_variation")

@@ -18,6 +18,7 @@ from bridge.agent.prompt import turn_note
     ("Habt ihr Reisebecher?", "de"), ("quanto custa a primeira?", "pt"),
     ("quanto costa la terza?", "it"), ("هل تبيعون عطور؟", "ar"),
     ("أريد Classic Pullover Hoodie", "ar"), ("do you ship to Canada?", "en"),
+    ("camisetas", "es"),  # a word Spanish and Portuguese share, and no English: the first
 ])
 def test_a_message_is_read_in_its_language(text, lang):
     assert language.detect(text, lexicon.scores()) == lang
@@ -37,6 +38,15 @@ def test_a_message_that_does_not_tell_keeps_the_conversations_language():
     ("Ich nehme die günstigste davon", "de", "add cheapest of those"),
     ("sudaderas por menos de 50 dólares", "es", "hoodies under 50 dollars"),
     ("Ich brauche was gegen kalte Füße", "de", "cold feet"),
+    # quantities and corrections over the cart, references to what was shown
+    ("quítalo", "es", "remove it"), ("toglilo", "it", "remove it"),
+    ("ach nee, nimm ihn wieder raus", "de", "remove it"), ("noch eins bitte", "de", "one more"),
+    ("coloca mais duas", "pt", "add two more"), ("أضف واحد آخر", "ar", "add one more"),
+    ("mejor solo uno", "es", "just one"), ("den ersten bitte in den Warenkorb", "de", "to cart"),
+    ("qu'est-ce qu'il y a dans mon panier ?", "fr", "show my cart"),
+    ("c'est quoi le moins cher parmi celles-ci ?", "fr", "cheapest of those"),
+    ("ما الأرخص منها؟", "ar", "cheapest of those"),
+    ("هودي بين ٤٠ و ٥٠ دولار", "ar", "between 40 and 50"),
 ])
 def test_everyday_words_read_as_the_readers_english(text, lang, english):
     assert english in lexicon.to_english(text, lang)

@@ -54,3 +54,38 @@ def test_a_single_line_is_meant_whatever_the_words():
 ])
 def test_setting_a_quantity_is_told_from_adding(text, sets):
     assert cart.sets_quantity(text) is sets
+
+
+@pytest.mark.parametrize("text, current, count", [
+    ("two more", 1, 3), ("1 less pls", 4, 3), ("actually just one", 3, 1),
+    ("better just one", 3, 1), ("another one of those please", 1, 2), ("add more two", 1, 3),
+    ("one more please", 2, 3), ("make it 3 actually", 1, 3),
+])
+def test_a_change_of_quantity_is_read_against_the_lines_quantity(text, current, count):
+    assert cart.sets_quantity(text) is True
+    assert cart.new_quantity(text, current) == count
+
+
+@pytest.mark.parametrize("text", [
+    "I just want one hoodie", "show me another one", "i want another color",
+    "add another Everyday Crew Tee in M please",
+])
+def test_a_request_for_something_else_sets_no_quantity(text):
+    assert cart.sets_quantity(text) is False
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("which of these has the best rating?", "best"), ("the better rated of the two", "best"),
+    ("which of those has the most in stock?", "stocked"), ("the pricier one", "dearest"),
+    ("which one's cheaper", "cheapest"), ("the hoodie in navy", None),
+])
+def test_ranking_words_are_read_as_a_sort(text, kind):
+    assert targets.superlative(text) == kind
+
+
+@pytest.mark.parametrize("value, text, named", [
+    ("M", "change the size to M", True), ("10", "change it to 10", False),
+    ("10", "change the size to 10", True), ("Black", "in black instead", True),
+])
+def test_an_option_change_names_sizes_but_not_bare_quantities(value, text, named):
+    assert cart._names_option(value, text) is named

@@ -10,6 +10,11 @@ from bridge.agent.offline import parse
     ("jackets $50-$100", 50, 100), ("from 10 to 30", 10, 30), ("shoes over $60", 60, None),
     ("at least 25", 25, None), ("around $50", 40, 60), ("hoodies", None, None),
     ("size 8 trainers", None, None),
+    # the everyday ways of writing a ceiling (issue 18): currency signs and words, typos
+    ("caps, max 30 bucks", None, 30), ("t-shirts up to €25", None, 25), ("under £30", None, 30),
+    ("no more than 45 dollars", None, 45), ("not over 50", None, 50), ("max. 30", None, 30),
+    ("less then 50", None, 50), ("undr 50", None, 50), ("30 and under", None, 30),
+    ("25,50 € max", None, 25.5), ("hoodies 40 to 50", 40, 50), ("between 40-50", 40, 50),
 ])
 def test_budgets_are_read_from_the_words(text, low, high):
     found, _rest = parse.budget(text)
@@ -25,6 +30,8 @@ def test_the_budget_words_are_removed_from_the_query():
     ("compare the first two", [0, 1]), ("compare the first and the third", [0, 2]),
     ("compare 1 and 3", [0, 2]), ("add the second one", [1]), ("the last one", [4]),
     ("compare the top 3", [0, 1, 2]), ("number 2 please", [1]), ("the tenth", []),
+    # "les deux premières", "i primi due" read word for word
+    ("which cheapest of the two first", [0, 1]), ("the two last", [3, 4]),
 ])
 def test_ordinals_point_into_the_last_list(text, positions):
     assert parse.ordinals(text, 5) == positions

@@ -104,6 +104,65 @@ def change(talk: Talk, remove: bool) -> Iterator[Event]:
     yield from talk.say(done, say.cart_lines(result.content["cart"], talk.lang))
 
 
+# "Change the size to M", "can I get it in black instead?", "swap it for the navy one".
+OPTION_CHANGE = re.compile(r"\b(change|switch|swap|exchange|replace|make it)\b|\binstead\b", re.I)
+
+
+def option_change(talk: Talk) -> tuple[dict, dict] | None:
+    """The cart line whose options the words change, and the variation it should become;
+    None when the words change no option of a line (a quantity, a search)."""
+    if not OPTION_CHANGE.search(talk.text):
+        return None
+    viewed = talk.turn.execute("view_cart", {})
+    if not viewed.ok or not viewed.cart:
+        return None
+    choices = []
+    for item in viewed.cart["items"]:
+        cards = talk.ctx.index.cards([item["product_id"]]) if item.get("variation_id") else []
+        variations = cards[0].get("variations") or [] if cards else []
+        current = item.get("attributes") or {}
+        wanted = {name: value for v in variations for name, value in v["attributes"].items()
+                  if current.get(name) != value and _names_option(value, talk.text)}
+        target = {**current, **wanted}
+        found = [v for v in variations if v["attributes"] == target]
+        if wanted and found:
+            choices.append((item, found[0]))
+    if len(choices) > 1:
+        line = targets.cart_line(talk.text, [item for item, _ in choices])
+        choices = [c for c in choices if c[0] is line]
+    return choices[0] if len(choices) == 1 else None
+
+
+def _names_option(value: str, text: str) -> bool:
+    """A size or colour the words ask for; a bare number is a size only when called one
+    ("change it to 10" sets a quantity)."""
+    if value.isdigit():
+        return re.search(rf"\bsize (?:to |a |an )?{value}\b", text, re.I) is not None
+    return parse.mentioned(value, text)
+
+
+def swap(talk: Talk, item: dict, variation: dict) -> Iterator[Event]:
+    """The line in other options: the new variation added at the line's quantity, then the
+    old line removed (so a refused add leaves the cart as it was)."""
+    old = item_label(item["name"], option_label(item["attributes"].values()))
+    new = item_label(item["name"], option_label(variation["attributes"].values()))
+    if not variation.get("in_stock", True):
+        yield from talk.say(talk.t("avail_no", label=new))
+        return
+    added = yield from talk.turn.use("add_to_cart", {
+        "product_id": item["product_id"], "variation_id": variation["id"],
+        "quantity": item["quantity"]})
+    if not added.ok:
+        yield from talk.say(talk.t("add_failed", label=new, error=added.content["error"]))
+        return
+    result = yield from talk.turn.use("remove_from_cart", {"cart_item_key": item["key"]})
+    if not result.ok:
+        yield from talk.say(talk.t("change_failed", error=result.content["error"]))
+        return
+    yield from talk.say(talk.t("swapped", old=old, new=new),
+                        say.cart_lines(result.content["cart"], talk.lang))
+
+
 def empty(talk: Talk) -> Iterator[Event]:
     viewed = yield from talk.turn.use("view_cart", {})
     if not viewed.ok:
@@ -122,7 +181,17 @@ def empty(talk: Talk) -> Iterator[Event]:
 
 REMOVE_SOME = re.compile(r"\b(?:remove|take out|delete|drop)\s+(\d{1,2}|one|two|three|a|an)\b"
                          r"(?!\s+of\b)", re.I)
-RELATIVE = re.compile(r"\b(\d{1,2}|one|two|three|four|five|a|an) (more|less|fewer)\b", re.I)
+_COUNT = r"(\d{1,2}|one|two|three|four|five|a|an)"
+RELATIVE = re.compile(rf"\b{_COUNT} (more|less|fewer)\b", re.I)
+# "more two" is how "mais duas", "altri due" and "noch zwei" read word for word; "another
+# one (of those)" is one more.
+MORE_FIRST = re.compile(rf"\b(more|another) {_COUNT}\b(?! (?:more|less|fewer)\b)", re.I)
+ANOTHER = re.compile(r"\banother(?: one| pair)?(?=\W*$|\W+(?:of|please|pls|thanks|too|as "
+                     r"well|then)\b)", re.I)  # not "another colour"
+# "actually just one", "only two": the line's new quantity, said as a correction.
+JUST = re.compile(rf"^\W*(?:(?:no|actually|sorry|wait|hmm|oh|ok|okay|make that|make it|"
+                  rf"better|then|so)\W+)*(?:just|only) {_COUNT}\b(?:\W+(?:please|pls|then|"
+                  rf"thanks|actually|instead|of (?:it|them|those|these)))*\W*$", re.I)
 MAKE_IT = re.compile(r"\bmake it (\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten)\b",
                      re.I)
 
@@ -130,8 +199,12 @@ MAKE_IT = re.compile(r"\bmake it (\d{1,3}|one|two|three|four|five|six|seven|eigh
 def sets_quantity(text: str) -> bool:
     """Whether the words set a line's quantity ("change the hoodie to 3", "make it 4", "one
     less") without adding."""
-    if MAKE_IT.search(text) or RELATIVE.search(text) and not re.search(
-            r"\b(show|see|any|other|options|products)\b", text, re.I):
+    if MAKE_IT.search(text) or JUST.search(text):
+        return True
+    another = ANOTHER.search(text) and len(text.split()) <= 6  # not "another hoodie in M"
+    if (RELATIVE.search(text) or MORE_FIRST.search(text) or another) and \
+            not re.search(r"\b(show|see|any|other|options|products|different|else)\b", text,
+                          re.I):
         return True
     return bool(re.search(r"\b(change|update|set|make)\b.*\bto \w+\b", text, re.I)
                 and re.search(r"\b(quantity|qty|items?|pieces|units|\d+|one|two|three|four|"
@@ -141,10 +214,18 @@ def sets_quantity(text: str) -> bool:
 
 def new_quantity(text: str, current: int) -> int | None:
     lowered = text.lower()
+    just = JUST.search(lowered)
+    if just:
+        return _number(just.group(1))
     relative = RELATIVE.search(lowered)
     if relative:
         step = _number(relative.group(1)) or 1
         return max(current + (step if relative.group(2) == "more" else -step), 0)
+    ahead = MORE_FIRST.search(lowered)
+    if ahead:
+        return current + (_number(ahead.group(2)) or 1)
+    if ANOTHER.search(lowered):
+        return current + 1
     match = MAKE_IT.search(lowered) or re.search(r"\bto (\d{1,3}|\w+)\b", lowered)
     if match:
         value = match.group(1)

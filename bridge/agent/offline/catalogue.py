@@ -16,7 +16,7 @@ from .talk import Talk
 
 SEARCH_LIMIT = 5
 ARABIC = re.compile(r"[\u0600-\u06FF]")  # words the lexicon left untranslated
-SORTS = {"cheapest": "price_asc", "dearest": "price_desc", "best": "rating"}
+SORTS = {"cheapest": "price_asc", "dearest": "price_desc", "best": "rating"}  # no stock sort
 
 
 def search(talk: Talk, query: str | None = None, on_sale: bool = False,
@@ -48,7 +48,7 @@ def search(talk: Talk, query: str | None = None, on_sale: bool = False,
         args["max_price"] = limits.high
     if on_sale:
         args["on_sale"] = True
-    if rank:
+    if rank in SORTS:
         args["sort"] = SORTS[rank]
     category = None if need else _category(ctx, rest)
     if category:
@@ -65,9 +65,11 @@ def search(talk: Talk, query: str | None = None, on_sale: bool = False,
     describing = [t for t in query_terms(rest) if t in needs.DESCRIBING]
     if describing and not need and any(needs.described(c, describing) for _, c in pairs):
         pairs = [(b, c) for b, c in pairs if needs.described(c, describing)]  # "leather" ones
-    if limits:  # a variable product is in budget when a variation in stock is
+    if limits:  # a variable product is in budget when a variation in stock is, in the
+        # options asked for ("tees between 20 and 30 in XL": an XL at 19 doesn't count)
         pairs = [(b, c) for b, c in pairs if not c.get("variations") or any(
-            v.get("in_stock", True) and _fits(v.get("price"), limits) for v in c["variations"])]
+            v.get("in_stock", True) and _fits(v.get("price"), limits)
+            and _has_asked(c, v, _asked(c, rest)) for v in c["variations"])]
     if len(pairs) < len(result.cards):  # the options named ("in XL", "in black") narrow it
         found = {**found, "total": len(pairs), "showing": min(len(pairs), SEARCH_LIMIT)}
     pairs = pairs[:SEARCH_LIMIT]
@@ -176,6 +178,17 @@ def _asked(card: dict, words: str) -> list[str]:
     return [value for value in values if parse.mentioned(value, words)]
 
 
+def _has_asked(card: dict, variation: dict, asked: list[str]) -> bool:
+    """Whether a variation is in the options named: one of them for each option that has
+    any named ("in M or L, black": M or L, and black)."""
+    wanted: dict[str, set[str]] = {}
+    for value in asked:
+        name = _option_of(card, value)
+        if name:
+            wanted.setdefault(name, set()).add(value)
+    return all(variation["attributes"].get(name) in values for name, values in wanted.items())
+
+
 def _fits(price, limits: parse.Budget) -> bool:
     if price in (None, ""):
         return False
@@ -251,6 +264,11 @@ def pick(talk: Talk, kind: str) -> Iterator[Event]:
         yield from talk.say(talk.t("pick_best", name=card["name"],
                                    rating=f"{float(card.get('rating') or 0):.1f}",
                                    count=card.get("rating_count", 0)))
+        return
+    if kind == "stocked":
+        count = card.get("stock_quantity")
+        yield from talk.say(talk.t("pick_stock", name=card["name"], n=count) if count
+                            else talk.t("pick_stock_unknown", name=card["name"]))
         return
     key = "pick_cheapest" if kind == "cheapest" else "pick_dearest"
     yield from talk.say(talk.t(key, name=card["name"], price=say.price(card, talk.lang)))

@@ -83,8 +83,8 @@ def detect(text: str, extra: dict[str, dict[str, float]] | None = None) -> str |
     ranked = sorted(found.items(), key=lambda pair: -pair[1])
     best, score = ranked[0]
     runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
-    if score < 1.0:
-        return None
+    if score < 1.0 and not (sum(found.values()) >= 1.0 and "en" not in found):
+        return None  # one shopping word Spanish and Portuguese share ("camisetas") tells
     if score <= runner_up:
         # Tied (Spanish and Portuguese share many words): the first tied language other
         # than English, in SUPPORTED order, rather than no answer.

@@ -20,16 +20,24 @@ SIZE_ALIASES = {
 }
 _ALIASES = [(re.compile(rf"\b{alias}\b"), size) for alias, size in SIZE_ALIASES.items()]
 
-_MONEY = r"\$?\s*(\d+(?:\.\d{1,2})?)\s*(?:dollars|usd|bucks)?"
+# An amount with the currency written any way shoppers write it ("$60", "60€", "£30",
+# "30 bucks", "25,50 euros"); the store's own currency is what the search uses.
+_MONEY = (r"(?:us\$|[$€£])?\s*(\d+(?:\.\d{1,2}|,\d{2}(?!\d))?)\s*(?:[$€£]|dollars?|usd|bucks|"
+          r"euros?|eur|quid|pounds?|gbp|reais|dirhams?|riyals?|aed|sar)?")
 # "and" may be gone: the lexicon drops "y", "und", "et", "e" ("entre 40 y 50").
 BUDGET_PATTERNS = [
-    (re.compile(rf"\bbetween\s+{_MONEY}\s*(?:and|-|to|&)?\s*{_MONEY}", re.I), "range"),
+    (re.compile(rf"\b(?:between|betwen|btwn)\s+{_MONEY}\s*(?:and|-|to|&)?\s*{_MONEY}", re.I),
+     "range"),
     (re.compile(rf"\bfrom\s+{_MONEY}\s*(?:to|-|up to)\s*{_MONEY}", re.I), "range"),
     (re.compile(rf"(?<![\w.]){_MONEY}\s*(?:-|–|to)\s*{_MONEY}(?![\w.])", re.I), "range"),
-    (re.compile(rf"\b(?:under|below|less than|cheaper than|up to|no more than|not more than|"
-                rf"at most|max(?:imum)?|within|budget(?: of| is)?|spend)\s*{_MONEY}", re.I), "max"),
+    (re.compile(rf"\b(?:under|undr|below|bellow|less than|less then|lower than|cheaper than|"
+                rf"cheaper then|up to|upto|no more than|no more then|not more than|no higher than|"
+                rf"not over|not above|nothing over|nothing above|at most|at the most|"
+                rf"max(?:imum)?\.?(?: of)?|within|budget(?: of| is)?|spend|tops)\s*{_MONEY}",
+                re.I), "max"),
     (re.compile(r"<\s*" + _MONEY, re.I), "max"),
-    (re.compile(rf"{_MONEY}\s*(?:or less|or under|or below|max|tops)\b", re.I), "max"),
+    (re.compile(rf"{_MONEY}\s*(?:or less|or under|or below|or cheaper|and under|and below|max|"
+                rf"tops|at most)\b", re.I), "max"),
     (re.compile(rf"\b(?:over|above|more than|at least|min(?:imum)?|starting at)\s*{_MONEY}",
                 re.I), "min"),
     (re.compile(r">\s*" + _MONEY, re.I), "min"),
@@ -107,7 +115,7 @@ def _budget(text: str) -> tuple[Budget, str]:
         match = pattern.search(text)
         if not match:
             continue
-        values = [float(v) for v in match.groups() if v is not None]
+        values = [float(v.replace(",", ".")) for v in match.groups() if v is not None]
         rest = (text[:match.start()] + " " + text[match.end():]).strip()
         if kind == "range":
             low, high = sorted(values[:2])
@@ -124,10 +132,15 @@ def _budget(text: str) -> tuple[Budget, str]:
 def ordinals(text: str, available: int) -> list[int]:
     """Positions (0-based) in the last list shown that the words point at, in order."""
     lowered = text.lower()
+    # "the first two", and the Romance order read word for word ("les deux premières" is
+    # "the two first")
     match = re.search(r"\b(?:the )?(first|top|last) (two|three|four|2|3|4)\b", lowered)
-    if match:
-        count = NUMBER_WORDS.get(match.group(2)) or int(match.group(2))
-        if match.group(1) == "last":
+    turned = re.search(r"\b(two|three|four|2|3|4) (first|last)\b", lowered)
+    if match or turned:
+        end, size = (match.group(1), match.group(2)) if match else (turned.group(2),
+                                                                     turned.group(1))
+        count = NUMBER_WORDS.get(size) or int(size)
+        if end == "last":
             return list(range(max(available - count, 0), available))
         return list(range(min(count, available)))
     found: list[tuple[int, int]] = []

@@ -55,7 +55,10 @@ FOLLOW_UP = re.compile(r"^\W*(and |ok,? |so |then )?(what|how) about\b|^\W*and (
                        re.I)
 QUESTION = re.compile(r"\?\s*$|^\W*(do|does|is|are|have|has|can|could|any)\b", re.I)
 OF_THOSE = re.compile(r"\b(of those|of these|of them|of the two|of the first|of the last|"
-                      r"which one|which of|between (them|those)|the two|both|ones?)\b", re.I)
+                      r"which one|which of|between (them|those)|the two|both|ones?|among|"
+                      r"(first|last|top) (two|three|2|3)|(two|three|2|3) (first|last))\b", re.I)
+# "The first one in the cart please": no verb, the cart as the destination.
+TO_CART = re.compile(r"\b(to|in|into) (the |my |your )?(cart|basket|bag)\b", re.I)
 SIMILAR = re.compile(r"\b(like (it|this|that|this one|that one)|similar|alternatives?|"
                      r"anything else|something else|what else)\b", re.I)
 ORDINAL_OR_RANK = re.compile(r"\b(first|second|third|fourth|fifth|last|cheapest|"
@@ -104,11 +107,17 @@ class Planner:
         talk, text, turn = self.talk, self.talk.text, self.turn
         if parse.EMPTY_CART.search(text):
             return cart.empty(talk)
+        swap = cart.option_change(talk)
+        if swap:
+            return cart.swap(talk, *swap)
         if cart.sets_quantity(text) or parse.UPDATE.search(text) and parse.CART_WORD.search(text):
             return cart.change(talk, remove=False)
         if parse.REMOVE.search(text):
             return cart.change(talk, remove=True)
-        if parse.ADD.search(text) or re.search(r"\b(go with|i'?ll have|take)\b", text, re.I):
+        if parse.ADD.search(text) or re.search(r"\b(go with|i'?ll have|take)\b", text, re.I) or \
+                TO_CART.search(text) and not QUESTION.search(text) and (
+                    parse.ordinals(text, len(self.ctx.shown)) or targets.GENERIC.search(text)
+                    or targets.said_in_full(turn)):
             return cart.add(talk)
         if parse.VIEW_CART.search(text) or re.search(r"\bshow my cart\b|\btotal\b", text):
             return cart.view(talk)

@@ -133,6 +133,8 @@ def _superlative(turn: Turn, text: str, shown: list[int]) -> list[int]:
                                                                     or c["price"] or 0))]
     if kind == "best":
         return [c["id"] for c in sorted(cards, key=lambda c: -float(c["rating"] or 0))]
+    if kind == "stocked":  # a product that doesn't count its stock has no figure to rank
+        return [c["id"] for c in sorted(cards, key=lambda c: -(c.get("stock_quantity") or 0))]
     return []
 
 
@@ -142,20 +144,25 @@ CHEAPEST = re.compile(r"\b(cheapest|cheaper|least expensive|less expensive|lowes
 DEAREST = re.compile(r"\b(most expensive|more expensive|priciest|pricier|highest[- ]price[sd]?|"
                      r"dearest|costs? (?:the )?most|most costly|top of the range|"
                      r"fanciest)\b", re.I)
-BEST = re.compile(r"\b(best rated|top rated|highest rated|best reviewed|best reviews|"
-                  r"most popular|better rated|best one)\b", re.I)
+BEST = re.compile(r"\b(best|better|top|highest|higher)[- ]rated\b|\b(best|better|top|highest|"
+                  r"higher) (reviewed|reviews?|ratings?|rating|stars?|scores?)\b|\b(most "
+                  r"popular|best one|most stars)\b", re.I)
+# "Which of those has the most in stock?": ranked by units on hand.
+STOCKED = re.compile(r"\b(most|largest|biggest|highest|more) (in stock|stock|units|available|"
+                     r"left|on hand|quantity)\b", re.I)
 
 
 def without_rank(text: str) -> str:
     """The words with "cheapest", "most expensive"... taken out (a sort, not a product word)."""
-    for pattern in (CHEAPEST, DEAREST, BEST):
+    for pattern in (CHEAPEST, DEAREST, BEST, STOCKED):
         text = pattern.sub(" ", text)
     return text
 
 
 def superlative(text: str) -> str | None:
-    """"cheapest", "dearest" or "best" when the words rank products, else None."""
-    for kind, pattern in (("cheapest", CHEAPEST), ("dearest", DEAREST), ("best", BEST)):
+    """"cheapest", "dearest", "best" or "stocked" when the words rank products, else None."""
+    for kind, pattern in (("cheapest", CHEAPEST), ("dearest", DEAREST), ("best", BEST),
+                          ("stocked", STOCKED)):
         if pattern.search(text):
             return kind
     return None

@@ -178,4 +178,12 @@ TABLE = """
 رحلة جبلية | تخييم | التخييم = camping
 عندكم | عندك | لديكم = i want
 مظلة | مظلات | شمسية | شمسيات = umbrella
+# quantities, corrections and references over the cart and what was shown
+منها | منهم | من بينها | من هذه = of those
+بين = between
+و = and
+واحد اخر | واحدة اخر | واحد كمان | كمان واحد | واحدة كمان = one more
+فقط واحد | واحد فقط | واحدة فقط | بس واحد | بس واحدة = just one
+غير | بدل | استبدل = change
+بدلا من ذلك | بدلا = instead
 """

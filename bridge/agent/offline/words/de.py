@@ -29,7 +29,7 @@ bitte = please
 nein danke | erstmal nicht | lass mal | lieber nicht | jetzt nicht = no thanks
 nein | nee = no
 leg | legen | lege | hinzufugen | fuge | fug | ich nehme | nehme = add
-in den warenkorb | zum warenkorb | warenkorb = cart
+zum warenkorb | warenkorb = cart
 was ist in meinem warenkorb | mein warenkorb | meinem warenkorb = show my cart
 entfernen | entferne | losche | nimm raus = remove
 mach daraus | mach es | mach = make it
@@ -223,4 +223,13 @@ jemanden | jemand = someone
 sprechen | reden = talk
 helfen = help
 umtauschen | andere grosse = exchange
+# quantities, corrections and references over the cart and what was shown
+in den warenkorb | in meinen warenkorb = to cart
+noch eins | noch einen | noch eine | noch ein = one more
+noch zwei = two more
+noch drei = three more
+nur einen | nur eins | nur eine | nur ein = just one
+nimm ihn raus | nimm es raus | nimm sie raus | nimm ihn wieder raus | nimm es wieder raus | nimm sie wieder raus | raus damit = remove it
+aendere | andere | tausche | tauschen = change
+stattdessen = instead
 """

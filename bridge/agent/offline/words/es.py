@@ -240,4 +240,15 @@ bueno = ok
 me puedes pasar con | puedes pasarme con | pasarme con | pasame con | pasar con = connect me to
 ayudar | ayudarme | ayuda = help
 cambiar de talla | cambiarlo por otra talla = exchange
+# quantities, corrections and references over the cart and what was shown
+quitalo | quitala | quitalos | quitalas | eliminalo | eliminala | borralo | borrala | sacalo | sacala = remove it
+solo uno | solo una | nada mas uno | nada mas una | solamente uno | solamente una = just one
+solo dos = just two
+mejor = better
+otro mas | otra mas | uno mas de esos | una mas de esas = one more
+dos mas = two more
+tres mas = three more
+de estos | de estas | entre estos | entre estas = of those
+cambia | cambiala | cambialo | cambiar = change
+en vez de eso | mejor en | en cambio = instead
 """

@@ -225,4 +225,12 @@ je veux bien | oui je veux bien = yes
 trop cher | trop chere | trop chers = too expensive
 aider | m aider = help
 changer de taille = exchange
+# quantities, corrections and references over the cart and what was shown
+qu est ce qu il y a dans mon panier | qu est ce qu il y a dans le panier | qu y a t il dans le panier | c est quoi dans mon panier = show my cart
+encore un | encore une | un autre | une autre = one more
+deux de plus = two more
+juste un | juste une | seulement un | seulement une | un seul | une seule = just one
+parmi celles ci | parmi ceux ci | parmi ces | parmi celles la | parmi ceux la | de celles ci | de ceux ci = of those
+changez | changer | remplace | remplacez = change
+plutot | a la place = instead
 """

@@ -217,4 +217,11 @@ escursione | escursioni | trekking = hiking
 montagna | montagne = mountains
 da | dal | dalla = 
 ombrello | ombrelli = umbrella
+# quantities, corrections and references over the cart and what was shown
+toglilo | toglila | toglili | togliele | rimuovilo | rimuovila | eliminalo | eliminala | levalo | levala = remove it
+un altro | un altra | ancora uno | ancora una = one more
+altri due | altre due = two more
+solo uno | solo una | soltanto uno | soltanto una = just one
+cambia | cambiare = change
+invece = instead
 """

@@ -215,7 +215,15 @@ tabela de medidas | guia de tamanhos | tabela de tamanhos = size guide
 retirar na loja = pick up
 muito caro | muito cara | caro demais | cara demais = too expensive
 ajudar | me ajudar | ajuda = help
-troca | trocar o tamanho = exchange
+trocar o tamanho | trocar de tamanho = exchange
 guarda chuva | guarda chuvas | sombrinha = umbrella
 mala de viagem | malas de viagem | mala | malas = suitcase
+# quantities, corrections and references over the cart and what was shown
+mais dois | mais duas = two more
+mais tres = three more
+mais = more
+outro | outra = another
+so um | so uma | apenas um | apenas uma = just one
+troca | trocar | muda | mudar = change
+em vez disso | no lugar = instead
 """
