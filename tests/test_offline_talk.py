@@ -153,3 +153,19 @@ def test_no_something_cheaper_shows_the_same_kind_for_less(chat, lang, counter):
     assert all("Jacket" in c["name"] or "Shell" in c["name"] or "Parka" in c["name"]
                or "Overshirt" in c["name"] for c in body["cards"])
     assert "Waxed Canvas Field Jacket" not in [c["name"] for c in body["cards"]]
+
+
+@pytest.mark.parametrize("typed, topic", [("retrun policy", "returns"),
+                                          ("shiping to canada", "shipping"),
+                                          ("do you shipp to uk", "shipping"),
+                                          ("refnd?", "returns")])
+def test_a_typo_of_a_service_word_still_asks_the_service_question(typed, topic):
+    from bridge.agent.offline import service
+    assert service.topic(typed) is None
+    assert service.topic(service.repaired(typed)) == topic
+
+
+def test_a_catalogue_word_near_a_service_word_is_left_alone():
+    from bridge.agent.offline import service
+    assert service.repaired("a shirt for the shop", frozenset({"shirt"})) == \
+        "a shirt for the shop"

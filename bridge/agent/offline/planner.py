@@ -93,7 +93,8 @@ class Planner:
         reply = self.bare_reply()
         if reply is not None:
             return reply
-        kind = service.topic(text) or self.service_follow_up()
+        kind = service.topic(text) or self.service_follow_up() or service.topic(
+            service.repaired(text, needs.naming(self.ctx.index)))
         if kind == "shipping" and parse.ORDERS.search(text) and not service.mentions_place(
                 talk.raw + " " + text):
             kind = None  # "where is my order?" is about an order, not the policy

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from ...catalog.text import fold
+from ...catalog.text import distance, fold
 from ..events import Event
 from .talk import Talk
 
@@ -75,6 +75,28 @@ METHODS = {
 }
 NEGATIVE = re.compile(r"\b(don'?t|do not|doesn'?t|does not|not|no|never|cannot|can'?t)\b",
                       re.I)
+
+
+# The words service questions turn on, so a typo of one ("retrun policy", "shiping to
+# canada") still asks that question.
+SERVICE_WORDS = ("return", "returns", "refund", "refunds", "shipping", "ship", "deliver",
+                 "delivery", "payment", "payments", "exchange", "contact", "postage",
+                 "warranty", "international", "instalments")
+
+
+def repaired(text: str, known: frozenset[str] = frozenset()) -> str:
+    """The message with each near miss of a service word (one typo, same first letter, five
+    letters or more, not a word the catalogue uses) read as that word."""
+    def fix(m: re.Match) -> str:
+        word = m.group(0).lower()
+        if len(word) < 5 or word in SERVICE_WORDS or word in known:
+            return m.group(0)
+        for right in SERVICE_WORDS:
+            if right[0] == word[0] and abs(len(right) - len(word)) <= 1 and \
+                    distance(word, right) == 1:
+                return right
+        return m.group(0)
+    return re.sub(r"[A-Za-z]+", fix, text)
 
 
 def mentions_place(text: str) -> bool:

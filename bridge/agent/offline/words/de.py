@@ -232,4 +232,5 @@ nur einen | nur eins | nur eine | nur ein = just one
 nimm ihn raus | nimm es raus | nimm sie raus | nimm ihn wieder raus | nimm es wieder raus | nimm sie wieder raus | raus damit = remove it
 aendere | andere | tausche | tauschen = change
 stattdessen = instead
+lieferzeit | lieferzeiten | lieferdauer | versanddauer = delivery times
 """
