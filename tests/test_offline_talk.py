@@ -169,3 +169,25 @@ def test_a_catalogue_word_near_a_service_word_is_left_alone():
     from bridge.agent.offline import service
     assert service.repaired("a shirt for the shop", frozenset({"shirt"})) == \
         "a shirt for the shop"
+
+
+@pytest.mark.parametrize("complaint", ["my package arrived damaged", "me llegó roto",
+                                       "Der Artikel ist kaputt", "la taglia è sbagliata"])
+def test_something_wrong_with_an_order_offers_a_person_and_yes_opens_the_handoff(chat,
+                                                                                 complaint):
+    offered = chat.say(complaint)
+    assert offered["cards"] == [] and dialogue._offer(offered["message"], []).kind == "person"
+    assert chat.say("ok")["handoff"]["ref"]
+
+
+def test_too_expensive_after_one_product_shows_its_kind_for_less(chat):
+    chat.say("tell me about the Expedition Parka")
+    body = chat.say("too expensive")
+    assert body["cards"] and all(float(c["price"]) < 180 for c in body["cards"])
+    assert "Expedition Parka" not in [c["name"] for c in body["cards"]]
+
+
+def test_no_with_a_choice_after_its_options_question_is_the_choice(chat):
+    chat.say("add the Classic Pullover Hoodie")
+    body = chat.say("no, the black one in L")
+    assert "Classic Pullover Hoodie (L / Black)" in body["message"]

@@ -62,7 +62,7 @@ def _own(key: str) -> tuple[str, ...]:
 
 # The assistant's own offer of a person (``offer_person``) and its own question about a
 # product's options (``choose_option``), as it says them in each language.
-OWN_PERSON_OFFER = _own("offer_person") + _own("ask_person")
+OWN_PERSON_OFFER = _own("offer_person") + _own("ask_person") + _own("problem")
 OWN_CHOICE = _own("choose_option")
 
 

@@ -36,11 +36,12 @@ PERSON = re.compile(
     r"\W*$",
     re.I)
 # Yes and no as typed in a hurry too ("yse pls", "okey", "ya sure", "nvm").
-YES = re.compile(r"^\W*(y(?=\W*$)|yes+|yse|yeah?|yah|ya|yep|yup|yas|sure+|shure|suer|ok|okay|okey|okie|oki|"
+LEAD = r"^\W*(?:(?:actually|hmm+|um+|uh+|well|oh|ah|erm)\b\W*)?"  # "hmm, yes"
+YES = re.compile(LEAD + r"(y(?=\W*$)|yes+|yse|yeah?|yah|ya|yep|yup|yas|sure+|shure|suer|ok|okay|okey|okie|oki|"
                  r"k|kk|alright|all right|please|pls|plz|go on|go ahead|go for it|why not|sounds "
                  r"good|of course|definitely|absolutely|i'?d like that|do it|do that|please do|"
                  r"great|let'?s see|let'?s do it)\b", re.I)
-NO = re.compile(r"^\W*(no|nope|nah|not now|not really|no thanks|maybe later|i'?m good|"
+NO = re.compile(LEAD + r"(no|nope|nah|not now|not really|no thanks|maybe later|i'?m good|"
                 r"never ?mind|nvm|no need|not interested|i'?ll pass)\b", re.I)
 # What a yes or no is padded with ("no thanks, not now"): no request of its own.
 FILLER = re.compile(r"\b(no|nope|nah|not now|not really|thanks|thank you|please|pls|plz|yes|"
@@ -106,6 +107,9 @@ class Planner:
 
     def shopping(self) -> Iterator[Event]:
         talk, text, turn = self.talk, self.talk.text, self.turn
+        focus = product.in_focus(talk)
+        if focus and self.counter_cheaper():
+            return self.cheaper(focus)
         if parse.EMPTY_CART.search(text):
             return cart.empty(talk)
         swap = cart.option_change(talk)
@@ -221,14 +225,12 @@ class Planner:
             return None
         rest = FILLER.sub(" ", YES.sub(" ", NO.sub(" ", text))).strip(" ,.!?")
         focus = product.in_focus(self.talk)
-        if CHEAPER.search(rest) and focus and not AMONG.search(rest) and (
-                NO.match(text) or re.search(r"\b(something|anything|ones?|else|other|too)\b",
-                                            rest) or not query_terms(CHEAPER.sub(" ", rest))):
+        if focus and self.counter_cheaper():
             return self.cheaper(focus)  # "no, something cheaper": the same kind, for less
         if offer.kind in ("person", "choose"):
             if NO.match(text) and not YES.match(text):
-                asks = needs.sells_kind(rest, self.ctx.index) or needs.need_query(rest)
-                return None if asks else self.talk.say(self.talk.t("declined"))
+                # "no thanks" ends it; "no, the black one in L" says something else
+                return None if query_terms(rest) else self.talk.say(self.talk.t("declined"))
             if offer.kind == "person" and YES.match(text) and not needs.sells_kind(
                     rest, self.ctx.index):
                 return self.person()  # "Shall I ask a person?" "yes please"
@@ -270,6 +272,24 @@ class Planner:
                 if offer.similar else frozenset()
             return catalogue.search(self.talk, query, on_sale=offer.on_sale, exclude=named)
         return None
+
+    def counter_cheaper(self) -> bool:
+        """"No, something cheaper", "too expensive", "algo más barato" about the product in
+        focus: the same kind for less, not a pick among a list or a kind of its own."""
+        text = self.talk.text
+        if len(text.split()) > 8:
+            return False
+        rest = FILLER.sub(" ", YES.sub(" ", NO.sub(" ", text))).strip(" ,.!?")
+        if not CHEAPER.search(rest) or AMONG.search(rest):
+            return False
+        focus = product.in_focus(self.talk)
+        kind = needs.singular(say.kind_of(self.ctx.index.cards([focus])[0]["name"])) \
+            if focus else ""
+        others = [t for t in query_terms(CHEAPER.sub(" ", rest))
+                  if needs.sells_kind(t, self.ctx.index) and needs.singular(t) != kind]
+        return not others and bool(
+            NO.match(text) or re.search(r"\b(something|anything|ones?|else|other|too)\b", rest)
+            or not query_terms(CHEAPER.sub(" ", rest)))
 
     def cheaper(self, pid: int) -> Iterator[Event]:
         """The same kind as ``pid`` for less than it costs: its price is the budget (a

@@ -20,6 +20,13 @@ TOPICS = (
                            r"crypto\w*|pix|venmo|zelle|bizum|ideal|alipay|cheques?)\b", re.I)),
     ("returns", re.compile(r"\b(return|returns|returning|refunds?|send (it|them|this|that|"
                            r"something)? ?back|exchanges?|money back|sale item)\b", re.I)),
+    # Something went wrong with what arrived: a person sorts it out.
+    ("problem", re.compile(r"\b(damaged|broken|defective|faulty|torn|ripped|stained|"
+                           r"wrong (?:size|item|colou?r|product|order)|"
+                           r"(?:size|item|colou?r|product|order) (?:is |was |are )?wrong|"
+                           r"missing (?:item|piece|part)|(?:has|with|came with) a hole|"
+                           r"arrived (?:damaged|broken|wet|open)|doesn'?t work|fell apart|"
+                           r"falling apart)\b", re.I)),
     ("delivery", re.compile(r"\b(how long|when will|arrive|leave your warehouse|leaves? the "
                             r"warehouse|dispatch|delivery times?|take to get|get there|"
                             r"how (?:many|much) days)\b", re.I)),
@@ -117,6 +124,10 @@ def answer(talk: Talk, kind: str) -> Iterator[Event]:
             yield from talk.say(talk.t("contact_is", contact=policies.contact))
         else:
             yield from talk.say(talk.t("policy_silent", topic=talk.t("topic_contact")))
+        return
+    if kind == "problem":
+        contact = talk.t("contact_is", contact=policies.contact) if policies.contact else ""
+        yield from talk.say(talk.t("problem"), contact)
         return
     if kind == "other":
         found = dict(TOPICS)["other"].search(talk.text)

@@ -97,4 +97,5 @@ T = {
     "yes_what": "Gerne. Wonach soll ich für dich suchen?",
     "cheaper_than": "Günstiger als **{name}** ({price}):",
     "no_cheaper": "Gerade habe ich nichts Günstigeres als **{name}** ({price}) auf Lager.",
+    "problem": "Das tut mir leid. Eine Person aus dem Team des Shops kann das klären: Soll ich sie bitten, das Gespräch zu übernehmen?",
 }

@@ -97,4 +97,5 @@ T = {
     "yes_what": "Happy to help. What would you like me to look for?",
     "cheaper_than": "Cheaper than **{name}** ({price}):",
     "no_cheaper": "I have nothing cheaper than **{name}** ({price}) in stock right now.",
+    "problem": "I'm sorry about that. A person from the store's team can sort it out: would you like me to ask one to take over?",
 }

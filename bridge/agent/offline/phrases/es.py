@@ -93,4 +93,5 @@ T = {
     "yes_what": "Encantado de ayudarte. ¿Qué quieres que busque?",
     "cheaper_than": "Más barato que **{name}** ({price}):",
     "no_cheaper": "Ahora mismo no tengo en stock nada más barato que **{name}** ({price}).",
+    "problem": "Siento mucho lo ocurrido. Una persona del equipo de la tienda puede resolverlo: ¿quieres que le pida que continúe la conversación?",
 }

@@ -97,4 +97,5 @@ T = {
     "yes_what": "Avec plaisir. Que voulez-vous que je cherche ?",
     "cheaper_than": "Moins cher que **{name}** ({price}) :",
     "no_cheaper": "Je n'ai rien de moins cher que **{name}** ({price}) en stock pour le moment.",
+    "problem": "Je suis désolé. Une personne de l'équipe de la boutique peut régler cela : voulez-vous que je lui demande de prendre le relais ?",
 }

@@ -94,4 +94,5 @@ T = {
     "yes_what": "Volentieri. Cosa vuoi che cerchi?",
     "cheaper_than": "Più economici di **{name}** ({price}):",
     "no_cheaper": "Al momento non ho niente di più economico di **{name}** ({price}) disponibile.",
+    "problem": "Mi dispiace. Una persona del team del negozio può risolverlo: vuoi che le chieda di continuare la conversazione?",
 }

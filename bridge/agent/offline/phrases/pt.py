@@ -93,4 +93,5 @@ T = {
     "yes_what": "Com prazer. O que você quer que eu procure?",
     "cheaper_than": "Mais barato que **{name}** ({price}):",
     "no_cheaper": "No momento não tenho em estoque nada mais barato que **{name}** ({price}).",
+    "problem": "Sinto muito. Uma pessoa da equipe da loja pode resolver isso: quer que eu peça para ela continuar a conversa?",
 }

@@ -233,4 +233,7 @@ nimm ihn raus | nimm es raus | nimm sie raus | nimm ihn wieder raus | nimm es wi
 aendere | andere | tausche | tauschen = change
 stattdessen = instead
 lieferzeit | lieferzeiten | lieferdauer | versanddauer = delivery times
+beschadigt | kaputt | defekt | zerrissen = damaged
+falsche grosse | falscher artikel | falsches produkt = wrong item
+falsch | falsche | falscher = wrong
 """

@@ -251,4 +251,7 @@ tres mas = three more
 de estos | de estas | entre estos | entre estas = of those
 cambia | cambiala | cambialo | cambiar = change
 en vez de eso | mejor en | en cambio = instead
+llego roto | llego rota | roto | rota | danado | danada | defectuoso | defectuosa = damaged
+talla equivocada | producto equivocado | me llego otro = wrong item
+equivocado | equivocada = wrong
 """

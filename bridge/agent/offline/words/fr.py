@@ -233,4 +233,6 @@ juste un | juste une | seulement un | seulement une | un seul | une seule = just
 parmi celles ci | parmi ceux ci | parmi ces | parmi celles la | parmi ceux la | de celles ci | de ceux ci = of those
 changez | changer | remplace | remplacez = change
 plutot | a la place = instead
+abime | abimee | casse | cassee | endommage | endommagee | defectueux | defectueuse | dechire | dechiree = damaged
+mauvaise taille | mauvais article | mauvais produit = wrong item
 """

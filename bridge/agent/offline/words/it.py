@@ -224,4 +224,7 @@ altri due | altre due = two more
 solo uno | solo una | soltanto uno | soltanto una = just one
 cambia | cambiare = change
 invece = instead
+danneggiato | danneggiata | rotto | rotta | difettoso | difettosa | strappato | strappata = damaged
+taglia sbagliata | articolo sbagliato | prodotto sbagliato = wrong item
+sbagliato | sbagliata | sbagliati | sbagliate = wrong
 """

@@ -226,4 +226,7 @@ outro | outra = another
 so um | so uma | apenas um | apenas uma = just one
 troca | trocar | muda | mudar = change
 em vez disso | no lugar = instead
+danificado | danificada | quebrado | quebrada | com defeito | defeituoso | rasgado | rasgada = damaged
+veio errado | tamanho errado | produto errado = wrong item
+errado | errada = wrong
 """
