@@ -236,4 +236,6 @@ lieferzeit | lieferzeiten | lieferdauer | versanddauer = delivery times
 beschadigt | kaputt | defekt | zerrissen = damaged
 falsche grosse | falscher artikel | falsches produkt = wrong item
 falsch | falsche | falscher = wrong
+fitnessstudio | fitnesscenter | gym = gym
+kaffeeliebhaber | kaffeefan | kaffeetrinker = coffee lover
 """

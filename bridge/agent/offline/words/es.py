@@ -254,4 +254,6 @@ en vez de eso | mejor en | en cambio = instead
 llego roto | llego rota | roto | rota | danado | danada | defectuoso | defectuosa = damaged
 talla equivocada | producto equivocado | me llego otro = wrong item
 equivocado | equivocada = wrong
+gimnasio | gym | el gimnasio = gym
+entrenar | entrenamiento = training
 """

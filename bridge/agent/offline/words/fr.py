@@ -235,4 +235,5 @@ changez | changer | remplace | remplacez = change
 plutot | a la place = instead
 abime | abimee | casse | cassee | endommage | endommagee | defectueux | defectueuse | dechire | dechiree = damaged
 mauvaise taille | mauvais article | mauvais produit = wrong item
+salle de sport | muscu | musculation = gym
 """

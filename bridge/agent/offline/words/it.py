@@ -227,4 +227,6 @@ invece = instead
 danneggiato | danneggiata | rotto | rotta | difettoso | difettosa | strappato | strappata = damaged
 taglia sbagliata | articolo sbagliato | prodotto sbagliato = wrong item
 sbagliato | sbagliata | sbagliati | sbagliate = wrong
+palestra | in palestra = gym
+allenamento | allenarmi = training
 """

@@ -229,4 +229,5 @@ em vez disso | no lugar = instead
 danificado | danificada | quebrado | quebrada | com defeito | defeituoso | rasgado | rasgada = damaged
 veio errado | tamanho errado | produto errado = wrong item
 errado | errada = wrong
+academia | malhar | treino = gym
 """
