@@ -29,7 +29,8 @@ OFFER_KINDS = (
     ("show", re.compile(r"\bsee\b|\bshow\b|narrow|muestre|mostrar|montre|voir|zeige|sehen|"
                         r"anschauen|mostr|\bver\b|verl[oa]s|mirar|veder|أعرض|اعرض|عرض|"
                         r"suggest|recommend|ense[nñ]|suger|recomend|propos|vorschlag|empfehl|"
-                        r"consigli|أقترح|اقترح",
+                        r"consigli|أقترح|اقترح|look for|find (?:you|some|other)|search|pull up|"
+                        r"bring up|\bbus(?:c|qu)|cherch|\bsuch(?:e|en)\b|procur|\bcerc|ابحث",
                         re.I)),
 )
 # An offer of a person, in another's words ("Shall I connect you with our team?"): a
