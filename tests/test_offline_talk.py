@@ -191,3 +191,16 @@ def test_no_with_a_choice_after_its_options_question_is_the_choice(chat):
     chat.say("add the Classic Pullover Hoodie")
     body = chat.say("no, the black one in L")
     assert "Classic Pullover Hoodie (L / Black)" in body["message"]
+
+
+@pytest.mark.parametrize("text, country", [("ship to toronto?", "Canada"),
+                                           ("do you deliver to new zealand?", "New Zealand"),
+                                           ("envían a Madrid?", "Spain")])
+def test_a_city_or_a_further_country_names_where_to_ship(text, country):
+    from bridge.agent.offline import service
+    assert service._country(text.lower()) == country
+
+
+def test_arabic_country_names_reach_the_shipping_answer():
+    assert "germany" in to_english("هل تشحنون إلى ألمانيا؟", "ar")
+    assert "united arab emirates" in to_english("هل توصلون للإمارات؟", "ar")

@@ -65,9 +65,38 @@ COUNTRIES = {
     "Saudi Arabia": "saudi arabia|saudi|arabie saoudite|arabia saudita|saudi-arabien",
     "United Arab Emirates": "united arab emirates|uae|emirates|emirats", "Egypt": "egypt",
     "India": "india|inde|indien", "China": "china|chine|cina", "Argentina": "argentina",
-    "Chile": "chile", "Colombia": "colombia", "Poland": "poland|polonia|pologne|polen",
+    "Chile": "chile", "Colombia": "colombia", "Poland": "poland|polonia|pologne|polen|polska",
     "Sweden": "sweden|suecia|suede|schweden|svezia", "Norway": "norway|noruega|norvege",
     "Denmark": "denmark|dinamarca|danemark|danemark|danimarca",
+    "Finland": "finland|finlandia|finlande|finnland", "Greece": "greece|grecia|grece|"
+                                                                  "griechenland",
+    "Iraq": "iraq|irak", "Algeria": "algeria|argelia|algerie|algerien", "Tunisia": "tunisia|"
+                                                                         "tunez|tunisie|"
+                                                                         "tunesien",
+    "Turkey": "turkey|turquia|turquie|turkei|tuerkei",
+    "New Zealand": "new zealand|nueva zelanda|nouvelle zelande|neuseeland|nuova zelanda",
+    "Singapore": "singapore|singapur|singapour", "South Africa": "south africa|sudafrica|"
+                                                                 "afrique du sud|sudafrika",
+    "South Korea": "south korea|korea|corea del sur|coree du sud|sudkorea|corea",
+    "Russia": "russia|rusia|russie|russland", "Peru": "peru|perou",
+    "Kuwait": "kuwait|koweit", "Qatar": "qatar|katar", "Bahrain": "bahrain|bahrein",
+    "Oman": "oman", "Jordan": "jordan|jordania|jordanie|jordanien|giordania",
+    "Morocco": "morocco|marruecos|maroc|marokko|marocco|marrocos",
+    "Lebanon": "lebanon|libano|liban", "Nigeria": "nigeria",
+}
+# Cities shoppers name instead of their country ("shipping to Toronto").
+CITIES = {
+    "United Kingdom": "london|londres|londra|manchester|birmingham|edinburgh|glasgow",
+    "Canada": "toronto|vancouver|montreal|ottawa|calgary", "Ireland": "dublin",
+    "United States": "new york|nyc|los angeles|chicago|san francisco|miami|boston|seattle|"
+                     "houston|texas|california|florida",
+    "France": "paris|lyon|marseille", "Germany": "berlin|munich|munchen|hamburg|frankfurt",
+    "Spain": "madrid|barcelona|valencia|sevilla", "Italy": "rome|roma|milan|milano|napoli",
+    "Portugal": "lisbon|lisboa|porto", "Netherlands": "amsterdam|rotterdam",
+    "Belgium": "brussels|bruxelles|brussel|antwerp", "Australia": "sydney|melbourne",
+    "United Arab Emirates": "dubai|abu dhabi", "Saudi Arabia": "riyadh|jeddah|riad",
+    "Egypt": "cairo|el cairo|le caire", "Brazil": "sao paulo|rio de janeiro",
+    "Japan": "tokyo", "Mexico": "mexico city|ciudad de mexico|guadalajara",
 }
 METHODS = {
     "PayPal": "paypal", "Apple Pay": "apple pay", "Google Pay": "google pay",
@@ -158,11 +187,12 @@ def answer(talk: Talk, kind: str) -> Iterator[Event]:
 
 
 def _country(text: str, only: str | None = None) -> str | None:
-    for name, aliases in COUNTRIES.items():
-        if only and name != only:
-            continue
-        if re.search(rf"(?<!\w)(?:{aliases})(?!\w)", text, re.I):
-            return name
+    for table in (COUNTRIES, CITIES) if only is None else (COUNTRIES,):
+        for name, aliases in table.items():
+            if only and name != only:
+                continue
+            if re.search(rf"(?<!\w)(?:{aliases})(?!\w)", text, re.I):
+                return name
     return None
 
 
