@@ -178,6 +178,7 @@ TABLE = """
 رحلة جبلية | تخييم | التخييم = camping
 عندكم | عندك | لديكم = i want
 مظلة | مظلات | شمسية | شمسيات = umbrella
+يرجع | يعود | سيعود | يتوفر مجددا = back in stock
 # quantities, corrections and references over the cart and what was shown
 منها | منهم | من بينها | من هذه = of those
 بين = between
@@ -219,4 +220,10 @@ TABLE = """
 تونس = tunisia
 شحن | يوجد شحن | في شحن = shipping
 هل توصلون | توصلون | توصلوا | تشحنوا = do you ship to
+ايهما | ايها = which
+ام = or
+او اقل = or less
+خليها | خليه | خليهم | خلي = make it
+افضل = prefer
+قارن | قارني | مقارنة = compare
 """

@@ -223,6 +223,8 @@ jemanden | jemand = someone
 sprechen | reden = talk
 helfen = help
 umtauschen | andere grosse = exchange
+fischer = fisherman
+wieder lieferbar | wieder verfugbar | wieder da | wieder auf lager | wieder vorratig | nachschub = back in stock
 # quantities, corrections and references over the cart and what was shown
 in den warenkorb | in meinen warenkorb = to cart
 noch eins | noch einen | noch eine | noch ein = one more
@@ -238,4 +240,14 @@ falsche grosse | falscher artikel | falsches produkt = wrong item
 falsch | falsche | falscher = wrong
 fitnessstudio | fitnesscenter | gym = gym
 kaffeeliebhaber | kaffeefan | kaffeetrinker = coffee lover
+die ersten beiden | der ersten beiden | den ersten beiden | ersten beiden = first two
+die letzten beiden | der letzten beiden | letzten beiden = last two
+pack | pack mir | packe | packen = add
+in den korb | in meinen korb | in den einkaufswagen = to cart
+korb | einkaufswagen = cart
+hochstens | maximal = at most
+lieber = rather
+vergleich | vergleiche | vergleichen = compare
+mach bei den | mach beim | mach bei der = make the
+draus | daraus = 
 """

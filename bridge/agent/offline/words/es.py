@@ -240,6 +240,9 @@ bueno = ok
 me puedes pasar con | puedes pasarme con | pasarme con | pasame con | pasar con = connect me to
 ayudar | ayudarme | ayuda = help
 cambiar de talla | cambiarlo por otra talla = exchange
+anadela | anadelo | anadelas | anadelos | agregala | agregalo | agregalas | agregalos = add it
+pescador = fisherman
+vuelve a estar disponible | vuelva a estar disponible | cuando vuelve | vuelve a haber | reponen | reposicion | volvera = back in stock
 # quantities, corrections and references over the cart and what was shown
 quitalo | quitala | quitalos | quitalas | eliminalo | eliminala | borralo | borrala | sacalo | sacala = remove it
 solo uno | solo una | nada mas uno | nada mas una | solamente uno | solamente una = just one
@@ -256,4 +259,9 @@ talla equivocada | producto equivocado | me llego otro = wrong item
 equivocado | equivocada = wrong
 gimnasio | gym | el gimnasio = gym
 entrenar | entrenamiento = training
+que no pasen de | que no pase de | no pasen de | no pase de | que no superen | que no supere | no superen de = under
+compara | comparar | comparame | comparalas | comparalos = compare
+los dos primeros | las dos primeras = first two
+los dos ultimos | las dos ultimas = last two
+lo mas barato | lo mas economico = cheapest
 """

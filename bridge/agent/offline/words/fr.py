@@ -225,6 +225,9 @@ je veux bien | oui je veux bien = yes
 trop cher | trop chere | trop chers = too expensive
 aider | m aider = help
 changer de taille = exchange
+pecheur | pecheurs = fisherman
+dispo | dispos = available
+revient | reviendra | reviendront | de retour en stock | reassort | reapprovisionne = back in stock
 # quantities, corrections and references over the cart and what was shown
 qu est ce qu il y a dans mon panier | qu est ce qu il y a dans le panier | qu y a t il dans le panier | c est quoi dans mon panier = show my cart
 encore un | encore une | un autre | une autre = one more
@@ -236,4 +239,10 @@ plutot | a la place = instead
 abime | abimee | casse | cassee | endommage | endommagee | defectueux | defectueuse | dechire | dechiree = damaged
 mauvaise taille | mauvais article | mauvais produit = wrong item
 salle de sport | muscu | musculation = gym
+j en veux | j en prends | je vais en prendre = i want
+finalement | en fait = actually
+je le prefere | je la prefere | je les prefere | je prefere | prefere = prefer
+pas plus de | pas plus que | au maximum | maximum = at most
+svp | stp = please
+comparer | comparez = compare
 """

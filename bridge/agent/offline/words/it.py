@@ -217,6 +217,9 @@ escursione | escursioni | trekking = hiking
 montagna | montagne = mountains
 da | dal | dalla = 
 ombrello | ombrelli = umbrella
+pescatore = fisherman
+ce l avete | ce l'avete | ce lavete | ce le avete | ce li avete = do you have it
+torna disponibile | tornera disponibile | quando torna | di nuovo disponibile | riassortimento = back in stock
 # quantities, corrections and references over the cart and what was shown
 toglilo | toglila | toglili | togliele | rimuovilo | rimuovila | eliminalo | eliminala | levalo | levala = remove it
 un altro | un altra | ancora uno | ancora una = one more
@@ -229,4 +232,10 @@ taglia sbagliata | articolo sbagliato | prodotto sbagliato = wrong item
 sbagliato | sbagliata | sbagliati | sbagliate = wrong
 palestra | in palestra = gym
 allenamento | allenarmi = training
+costa di meno | costano di meno = costs less
+costa di piu | costano di piu = costs more
+anzi | in realta = actually
+non piu di | al massimo = at most
+preferisco | la preferisco | lo preferisco = prefer
+confronta | confrontare | paragona | paragonare = compare
 """

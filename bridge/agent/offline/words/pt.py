@@ -218,6 +218,13 @@ ajudar | me ajudar | ajuda = help
 trocar o tamanho | trocar de tamanho = exchange
 guarda chuva | guarda chuvas | sombrinha = umbrella
 mala de viagem | malas de viagem | mala | malas = suitcase
+tamanho pp | tam pp = size xs
+tamanho p | tam p = size s
+tamanho g | tam g = size l
+tamanho gg | tam gg = size xl
+creme = cream
+pescador = fisherman
+volta ao estoque | volta a ter | quando volta | vai voltar | reposicao | repoem = back in stock
 # quantities, corrections and references over the cart and what was shown
 mais dois | mais duas = two more
 mais tres = three more
@@ -230,4 +237,10 @@ danificado | danificada | quebrado | quebrada | com defeito | defeituoso | rasga
 veio errado | tamanho errado | produto errado = wrong item
 errado | errada = wrong
 academia | malhar | treino = gym
+vou querer | quero levar | vou ficar com | fico com = add
+prefiro = prefer
+no maximo | nao mais de | nao mais que = at most
+compara | comparar | compare = compare
+os dois primeiros | as duas primeiras = first two
+os dois ultimos | as duas ultimas = last two
 """
