@@ -133,3 +133,31 @@ def test_our_own_bold_names_still_count_first():
                                            "Wallet**: $42.00", {})
     assert [INDEX.by_id[i]["name"] for i in lines] == ["Leather Belt", "Slim Leather Wallet"]
     assert not re.search("Card", " ".join(INDEX.by_id[i]["name"] for i in ids))
+
+
+def test_a_list_line_that_prices_a_shortened_name_counts_in_the_list():
+    text = ("We have two beanies:\n\n1. Ribbed Knit — $22.00\n2. Wool Fisherman — $28.00 "
+            "(currently sold out)\n\nWant me to add one?")
+    ids, lines = dialogue._named_in(INDEX, text, dialogue._catalogue_names(INDEX))
+    assert [INDEX.by_id[i]["name"] for i in lines] == ["Ribbed Knit Beanie",
+                                                       "Wool Fisherman Beanie"]
+
+
+def test_a_list_line_without_a_price_is_not_read_as_a_shortened_name():
+    _, lines = dialogue._named_in(INDEX, "Tips:\n- Ribbed knit stretches\n- Wool is warm",
+                                  dialogue._catalogue_names(INDEX))
+    assert lines == []
+
+
+@pytest.mark.parametrize("text", ["can i still buy the bucket hat", "could I still order it?"])
+def test_can_i_still_buy_asks_about_stock(text):
+    assert product.STILL_BUY.search(text)
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("ta esgotado?", "pt"), ("¿está agotado?", "es"), ("c est epuise ?", "fr"),
+    ("ist das ausverkauft", "de"), ("è esaurito?", "it"), ("restock?", "en"),
+])
+def test_a_short_stock_question_tells_its_language(text, lang):
+    from bridge.agent.offline import language
+    assert language.detect(text, lexicon.scores()) == lang

@@ -93,6 +93,8 @@ class Planner:
             return cart.change(talk, remove=False)
         if parse.REMOVE.search(text):
             return cart.change(talk, remove=True)
+        if product.STILL_BUY.search(text) and product.asks_stock(talk):
+            return product.availability(talk)  # "can I still buy the X?" asks, not buys
         if parse.ADD.search(text) or re.search(r"\b(go with|i'?ll have|take)\b", text, re.I) or \
                 TO_CART.search(text) and not QUESTION.search(text) and (
                     parse.ordinals(text, len(self.ctx.shown)) or targets.GENERIC.search(text)

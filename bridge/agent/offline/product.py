@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from ...catalog.text import fold
+from ...catalog.text import fold, query_terms, words
 from ...store.base import item_label, option_label
 from ..events import Event, Products, ToolCalled
-from . import loose, parse, say, targets
+from . import loose, needs, parse, say, targets
+from .lexicon import to_english
 from .talk import Talk
 
 STILL = re.compile(r"\b(still have|still available|still in stock|in stock|available|"
@@ -50,19 +51,56 @@ STOCK_SAID = re.compile(r"\b(noch|encore|toujours|todavia|aun|ainda|ancora|dispo
                         r"ausverkauft)\b|متوفر|متاح|المخزون|نفد", re.I)
 
 
+STILL_BUY = re.compile(r"\b(can|could) (i|we|you) still (buy|order|get|purchase)\b", re.I)
+ASKS = re.compile(r"\?\s*$|^\W*(do|does|have|got|is|are|any|can|could)\b", re.I)
+
+
+def _kind_in_context(talk: Talk) -> list[int]:
+    """"How much are the socks?" when no socks were shown: the best product of that kind
+    for what the shopper asked just before ("something for running in the morning")."""
+    index = talk.ctx.index
+    kinds = [w for w in query_terms(talk.text) if needs.sells_kind(w, index)]
+    earlier = [m for m in talk.turn.messages[:-1] if m.get("role") == "user"]
+    if not kinds or not earlier:
+        return []
+    before = to_english(str(earlier[-1].get("content", "")), talk.lang)
+    found = index.search(" ".join(kinds) + " " + before, limit=3).cards
+    wanted = {needs.singular(k) for k in kinds}
+    return [c["id"] for c in found
+            if wanted & {needs.singular(w) for w in words(c["name"])}][:1]
+
+
 def asks_stock(talk: Talk) -> bool:
     """Whether the words ask if a product the shopper names is in stock (or back soon),
-    or when the product looked at will be back."""
-    if not (STILL.search(talk.text) or STOCK_SAID.search(fold(talk.raw))):
-        return False
-    return bool(loose.named(talk.ctx.index, talk.text)) or bool(
-        RESTOCK.search(talk.text) and in_focus(talk))
+    when the product looked at will be back, or whether a product named comes in the
+    options named ("do you have size 10 in the trail runners?")."""
+    found = loose.named(talk.ctx.index, talk.text)
+    if STILL.search(talk.text) or STILL_BUY.search(talk.text) or \
+            STOCK_SAID.search(fold(talk.raw)):
+        return bool(found) or bool(RESTOCK.search(talk.text) and in_focus(talk))
+    if found and found.unique and ASKS.search(talk.text):
+        cards = talk.ctx.index.cards(found.ids)
+        return bool(cards and cards[0].get("variations") and _named_options(
+            {"options": _options_of(cards[0])}, talk.text))
+    return False
+
+
+def _options_of(card: dict) -> dict[str, list[str]]:
+    options: dict[str, list[str]] = {}
+    for v in card.get("variations") or ():
+        for name, value in v["attributes"].items():
+            options.setdefault(name, [])
+            if value not in options[name]:
+                options[name].append(value)
+    return options
 
 
 def _target(talk: Talk, pid: int | None = None) -> dict | None:
     ids = [pid] if pid else pointed(talk)
     if not ids and in_focus(talk):
         ids = [in_focus(talk)]  # "how many are left?" of the product looked at
+    if not ids:
+        ids = _kind_in_context(talk)
     if not ids:
         return None
     result = yield from talk.turn.use("get_product_details", {"product_id": ids[0]})
