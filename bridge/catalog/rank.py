@@ -10,6 +10,7 @@ import html
 import re
 from dataclasses import dataclass
 
+from . import fitting
 from .text import SYNONYMS, fold
 from .understand import Understood, fit
 
@@ -21,7 +22,13 @@ KIND = 1.0  # all of the words saying what the product is ("ssds" of "SSDs with 
 BAND = 0.3
 MET = 0.25  # each amount or colour the product meets
 MISSED = 0.6  # each amount the product states and misses
+# "X that fits this Y": each kind of spec that must agree (memory type, socket, connector)
+# and does, and each that doesn't: a part that can't fit goes below every one that can.
+FITS = 1.0
+UNFIT = 2.0
 SEMANTIC = 1.0  # cosine similarity, least to most similar candidate as 0 to 1 (hybrid)
+VAGUE = 1.0  # and this more, times the share of the query's words that name no product
+NEAREST_FROM = 0.3  # the nearest vectors join the candidates from this vagueness on
 
 
 @dataclass
@@ -83,8 +90,10 @@ def _same(name: str) -> str:
 
 def order(candidates: list[Candidate], understood: Understood, terms: list[str],
           head_terms: list[str] = (), similarity: dict[int, float] | None = None,
-          kind_terms: list[str] = ()) -> list[Candidate]:
-    """The candidates best first; excluded ones are dropped."""
+          kind_terms: list[str] = (), vague: float = 0.0,
+          owned: tuple[int, str] | None = None) -> list[Candidate]:
+    """The candidates best first; excluded ones are dropped. ``owned`` is the product the
+    shopper has ("X that fits this Y") as the catalogue lists it: its place and text."""
     groups = [_forms(t) for t in terms]
     kinds = [_forms(t) for t in kind_terms]
     # "X that fits this Y": the words that must name the product are X's, and Y itself is
@@ -94,10 +103,10 @@ def order(candidates: list[Candidate], understood: Understood, terms: list[str],
         groups = [_forms(t) for t in head_terms]
     # What the owned Y states that a part must share to fit it: "DDR5", "AM4", "4TB".
     specs = {w for w in _WORDS.findall(context) if _SPEC.fullmatch(w)} if context else set()
-    # Similarity counts by its place between the least and most similar candidate: raw
-    # cosines of one query bunch together (0.3-0.5), which would leave them no say.
-    low = min(similarity.values(), default=0.0) if similarity else 0.0
-    spread = (max(similarity.values(), default=0.0) - low) if similarity else 0.0
+    # And the kinds of spec that must agree (memory type, socket, connector), from what
+    # the query says of Y and what the catalogue says of it.
+    needs = fitting.features(fold(f"{context} {owned[1] if owned else ''}")) if context \
+        else {}
     kept = []
     for c in candidates:
         words = _WORDS.findall(fold(c.name))
@@ -108,18 +117,23 @@ def order(candidates: list[Candidate], understood: Understood, terms: list[str],
         covered = sum(1 for g in groups if not g.isdisjoint(present)) / len(groups) \
             if groups else 0.0
         kind = sum(1 for g in kinds if not g.isdisjoint(present)) / len(kinds) if kinds else 0.0
+        fits = misses = 0
+        if needs and covered:  # a part of another kind that shares Y's specs is no answer
+            fits, misses = fitting.judge(needs, fold(f"{c.name} {c.details}"))
         c.score = c.share + COVERAGE * covered + KIND * kind + MET * found.met \
-            - MISSED * found.missed
-        if spread > 0:
-            c.score += SEMANTIC * (similarity.get(c.pos, low) - low) / spread
-        if specs:
+            - MISSED * found.missed + FITS * fits - UNFIT * misses
+        if specs and covered:
             c.score += MET * len(specs & present.union(_WORDS.findall(fold(c.details))))
-        owned = bool(context) and " ".join(words) in context
-        if owned:
+        is_owned = bool(context) and (" ".join(words) in context or
+                                      owned is not None and c.pos == owned[0])
+        if is_owned:
             c.score -= COVERAGE
-        c.asked = (covered, kind, found.met) if not (found.missed or owned) else None
+        c.asked = (covered, kind, found.met + fits) \
+            if not (found.missed or misses or is_owned) else None
         c.exact = exact(c, understood.named, words)
         kept.append(c)
+    if similarity:
+        fuse(kept, similarity, vague)
     if understood.cheapest:
         _cheapest_first(kept)
     else:
@@ -145,3 +159,17 @@ def _cheapest_first(kept: list[Candidate]) -> None:
                              c.price if good(c) and c.price is not None else 0.0,
                              -round(twins[_same(c.name)], 1),
                              c.price if c.price is not None else float("inf")))
+
+
+def fuse(kept: list[Candidate], similarity: dict[int, float], vague: float) -> None:
+    """Blend each candidate's similarity into its score, by its place between the least and
+    most similar candidate (raw cosines of one query bunch together, 0.3-0.5, which would
+    leave them no say), weighted by how vague the query is."""
+    values = [similarity[c.pos] for c in kept if c.pos in similarity]
+    low = min(values, default=0.0)
+    spread = max(values, default=0.0) - low
+    weight = SEMANTIC + VAGUE * vague
+    if spread <= 0:
+        return
+    for c in kept:
+        c.score += weight * (similarity.get(c.pos, low) - low) / spread

@@ -11,9 +11,9 @@ import json
 from dataclasses import dataclass, field
 from typing import Sequence
 
-from . import languages, rank
+from . import fitting, languages, rank
 from .lexical import FIELDS
-from .text import SYNONYMS, deletes, distance, max_typos, query_terms, words
+from .text import SYNONYMS, deletes, distance, fold, max_typos, query_terms, words
 from .understand import understand
 
 # The columns that say what a product is, as opposed to what its description mentions.
@@ -21,6 +21,10 @@ NAMING_COLUMNS = ("name", "categories", "tags")
 
 # Best BM25 matches (over all matches) that are re-ranked per query: a few pages' worth.
 POOL = 100
+# Nearest vectors added as candidates when the query's words name little (hybrid only).
+NEAREST = 20
+# A product is taken for the one the shopper has when its name holds this share of the words.
+OWNED = 0.7
 # Filtered totals are counted exactly up to here; beyond, the result says "more than".
 COUNT_CAP = 250
 
@@ -91,7 +95,8 @@ class Searching:
         pool = max(POOL, offset + limit)
         candidates = self._candidates(groups, fields, wanted, pool)
         head = query_terms(understood.head)
-        if head and (head_groups := self._groups(head)[0]):
+        head_groups = self._groups(head)[0] if head else []
+        if head_groups:
             # "X that fits this Y": Y's long name would crowd out every X by BM25 alone.
             known = {c.pos: c for c in candidates}
             for c in self._candidates(head_groups, fields, wanted, pool):
@@ -112,11 +117,32 @@ class Searching:
             candidates += [c for c in self._candidates(groups, fields,
                                                        {**wanted, "in_stock": None}, 5)
                            if c.pos not in known and rank.exact(c, understood.named)]
-        similarity = None
-        if self.vectors is not None:
+        owned = self._owned(understood.context) if head_groups else None
+        needs = fitting.features(fold(f"{understood.context} {owned[1] if owned else ''}")) \
+            if head_groups else {}
+        if needs and (extra := self._groups(query_terms(fitting.search_words(needs)))[0]):
+            # What fits Y: parts of X's kind stating Y's socket, memory or connector, which
+            # X's words alone may rank below the first hundred ("HDMI cable" for a GPU with
+            # Mini DisplayPort outputs: the Mini DisplayPort to HDMI one).
+            known = {c.pos for c in candidates}
+            candidates += [c for c in self._candidates(head_groups + extra, fields, wanted,
+                                                       pool) if c.pos not in known]
+        similarity, vague = None, 0.0
+        if self.vectors is not None and not head_groups:
+            # What fits Y is ranked by X's words and Y's specs alone: the vector of X's
+            # words re-ranked noise there (on WebMall it lowered compatibility at any weight).
+            vague = self._vagueness(groups, len(ignored))
+            if vague >= rank.NEAREST_FROM:
+                # Words that describe a need more than they name a product: the nearest
+                # vectors add what the words missed ("keep drinks cold" finds cooler bags).
+                known = {c.pos for c in candidates}
+                near = [p for p in self.vectors.nearest(self._db(), _semantic_text(understood),
+                                                        NEAREST, self.meta("changed_at"))
+                        if p not in known]
+                candidates += self._passing(near, filters, params)
             similarity = self.vectors.similarities(self._db(), [c.pos for c in candidates],
                                                    _semantic_text(understood))
-        ranked = rank.order(candidates, understood, terms, head, similarity, kind)
+        ranked = rank.order(candidates, understood, terms, head, similarity, kind, vague, owned)
         total = min(COUNT_CAP + 1, self.lexical.count(groups, fields, wanted, True)
                     or self.lexical.count(groups, fields, wanted, False))
         page = ranked[offset:offset + limit]
@@ -135,6 +161,44 @@ class Searching:
         """The ``limit`` best matches by BM25 over all matches passing the filters."""
         top = self.lexical.top(groups, fields, filters, limit)
         return self._rows(top, top[0][1] if top else 1.0)
+
+    def _owned(self, context: str) -> tuple[int, str] | None:
+        """The product the shopper has ("RAM for my Asus ROG Strix Z790-E"), as the
+        catalogue lists it: its place and its name, categories and attributes, when one
+        name holds most of the words that name it (its specs say what fits it)."""
+        terms = list(dict.fromkeys(query_terms(context)))
+        groups = self._groups(terms)[0] if terms else []
+        if not groups:
+            return None
+        top = self.lexical.top(groups, ("name",), {}, 1)
+        if not top:
+            return None
+        row = self._db().execute("SELECT pos, name, naming, details FROM products WHERE pos = ?",
+                                 (top[0][0],)).fetchone()
+        have = set(words(row[1]))
+        if sum(1 for g in groups if any(w in have for w in g)) < OWNED * len(groups):
+            return None
+        return row[0], " ".join(row[1:])
+
+    def _vagueness(self, groups: list[list[str]], unknown: int = 0) -> float:
+        """The share of the query's words that name no product here (in no name, category
+        or tag; ``unknown`` more are nowhere at all): 0 for "black hoodie", about half for
+        "Galaxy phones in bright colours"."""
+        asked = [g for g in groups if not g[0].isdigit()]
+        if not asked and not unknown:
+            return 0.0
+        named = sum(1 for g in asked if self.lexical.count([g], NAMING_COLUMNS, {}, False))
+        return 1.0 - named / (len(asked) + unknown)
+
+    def _passing(self, positions: list[int], filters: str, params: list) -> list[rank.Candidate]:
+        """Candidates (no BM25 share) for these positions that pass the filters, in order."""
+        if not positions:
+            return []
+        marks = ",".join("?" * len(positions))
+        found = {row[0] for row in self._db().execute(
+            f"SELECT p.pos FROM products p WHERE p.pos IN ({marks}) AND {filters}",
+            [*positions, *params])}
+        return self._rows([(p, 0.0) for p in positions if p in found], 1.0)
 
     def _rows(self, top: list[tuple[int, float]], best: float) -> list[rank.Candidate]:
         """Candidates for these (pos, BM25) pairs, in their order."""
@@ -194,10 +258,9 @@ def _summary(understood, read_from: str) -> dict:
 
 
 def _semantic_text(understood) -> str:
-    """What the query's vector is made from: its words without the instruction phrasing.
-    Vectors re-rank what the words found; on WebMall, adding the nearest non-matching
-    products changed no top 10, and it would make "nothing matches" untrue."""
-    return " ".join(f"{understood.head} {understood.context}".split()) or understood.text
+    """What the query's vector is made from: its words without the instruction phrasing
+    (a query with a relation, "X that fits this Y", is not compared by vectors)."""
+    return understood.text
 
 
 def _filters(category: str | None, min_price: float | None, max_price: float | None,

@@ -161,3 +161,20 @@ def test_can_i_still_buy_asks_about_stock(text):
 def test_a_short_stock_question_tells_its_language(text, lang):
     from bridge.agent.offline import language
     assert language.detect(text, lexicon.scores()) == lang
+
+
+@pytest.mark.parametrize("raw, asks", [
+    ("¿la segunda la tienen en stock?", True), ("¿las tienen en talla 9 en negro?", True),
+    ("habt ihr die zweite noch?", True), ("ce l'avete in nero?", True),
+    ("vcs tem o segundo?", True), ("هل عندكم الثاني؟", True),
+    ("quiero dos de la primera", False), ("dame la segunda", False), ("can i get two?", False),
+])
+def test_a_question_whether_the_store_has_it_is_told_from_a_request(raw, asks):
+    from bridge.catalog.text import fold
+    assert bool(product.HAVE_ASKED.search(fold(raw))) is asks
+
+
+@pytest.mark.parametrize("text", ["when are you getting more dad caps?",
+                                  "any more coming?", "will it be restocked?"])
+def test_restock_questions_are_told(text):
+    assert product.RESTOCK.search(text)

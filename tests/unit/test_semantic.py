@@ -102,3 +102,66 @@ def test_a_query_vector_is_remembered_apart_from_product_texts():
     assert abs(float(vector @ ENCODER.encode(["warm wool socks for hiking"])[0]) - 1.0) < 1e-4
     ENCODER._memo.clear()  # a sync's batch of products
     assert ENCODER.query("warm wool socks for hiking") is vector
+
+
+PICNIC = [
+    product(1, "Igloo Cooler Box, 28 Litres", "39.00", MUGS,
+            description="Insulated ice chest: keeps food and beverages chilled all day."),
+    product(2, "Glass Drinks Tray", "15.00", MUGS, description="Serve drinks at the table."),
+    product(3, "Waterproof Picnic Blanket", "25.00", MUGS, description="Folds into a bag."),
+    product(4, "Stoneware Coffee Mug", "14.00", MUGS, description="Dishwasher safe."),
+    product(5, "Everyday Crew Tee", "18.00", TEES, description="Soft organic cotton."),
+]
+
+
+def test_nearest_vectors_add_what_a_vague_querys_words_missed(tmp_path):
+    found = {}
+    for name, encoder in (("hybrid", ENCODER), ("lexical", None)):
+        index = CatalogIndex(tmp_path / f"{name}.sqlite3", encoder)
+        index.replace_all(PICNIC, "USD")
+        found[name] = ids(index.search("something to keep my drinks cold on a picnic"))
+    assert 1 not in found["lexical"]  # none of its words is in the query
+    assert found["hybrid"].index(1) < min(found["hybrid"].index(4), found["hybrid"].index(5))
+    # the filters hold for what the vectors add
+    assert 1 not in ids(index_for(tmp_path, PICNIC).search(
+        "something to keep my drinks cold on a picnic", max_price=30))
+
+
+def index_for(tmp_path, products):
+    index = CatalogIndex(tmp_path / "filtered.sqlite3", ENCODER)
+    index.replace_all(products, "USD")
+    return index
+
+
+def test_a_query_that_names_products_gets_no_neighbours(tmp_path):
+    index = CatalogIndex(tmp_path / "hybrid.sqlite3", ENCODER)
+    index.replace_all(PICNIC, "USD")
+    assert ids(index.search("picnic blanket")) == [3]
+    assert ids(index.search("the cheapest coffee mug")) == [4]
+
+
+def test_the_nearest_vectors_follow_changes_to_the_index(tmp_path, monkeypatch):
+    from bridge.catalog import vectors
+    index = CatalogIndex(tmp_path / "hybrid.sqlite3", ENCODER)
+    index.replace_all(PICNIC[1:], "USD")
+    query = "something to keep my drinks cold on a picnic"
+    assert 1 not in ids(index.search(query))
+    monkeypatch.setattr(vectors, "RELOAD", 0.0)
+    index.upsert(PICNIC[:1], "USD")
+    assert 1 in ids(index.search(query))
+
+
+def test_what_fits_an_owned_product_is_ranked_by_words_and_specs_not_vectors(tmp_path):
+    from dataclasses import replace
+
+    from test_search_fit import BOARDS, CABLES
+    products = BOARDS + [replace(c, id=c.id + 10) for c in CABLES]
+    query = ("Find kits with 16 GB RAM sticks compatible with this motherboard: Asus ROG Strix "
+             "Z790-E Gaming WiFi, Intel Z790, 1700, ATX, 4 DDR5, HDMI")
+    cable = "Find an HDMI cable to connect my monitor to this GPU: PNY T1000, 4 miniDP"
+    found = {}
+    for name, encoder in (("hybrid", ENCODER), ("lexical", None)):
+        index = CatalogIndex(tmp_path / f"{name}.sqlite3", encoder)
+        index.replace_all(products, "USD")
+        found[name] = [ids(index.search(query)), ids(index.search(cable))]
+    assert found["hybrid"] == found["lexical"]

@@ -24,7 +24,13 @@ STILL = re.compile(r"\b(still have|still available|still in stock|in stock|avail
                    r"(?! in (?:my|the) (?:cart|basket)))\b", re.I)
 # "When will it be back?": a sold-out product's restock date, which no tool gives.
 RESTOCK = re.compile(r"\b(restock\w*|be back|come back|coming back|back soon|back in stock|"
-                     r"available again|in stock again)\b", re.I)
+                     r"available again|in stock again|(?:getting|get|receive|receiving) (?:any )?"
+                     r"more|more (?:coming|on the way))\b", re.I)
+# "¿la tienen en talla 9?", "habt ihr die zweite noch?": a question whether the store has
+# something, which the reader's English words as "i want" (so never a request to add it).
+HAVE_ASKED = re.compile(r"(?:\b(?:tienen|tienes|teneis|tenes|hay|quedan?|avez|habt|haben sie|"
+                        r"gibt es|gibts|avete|ce l'?avete|tem|voces tem|vcs tem)\b|"
+                        r"عندكم|لديكم|هل)[^?¿؟]*[?؟]", re.I)
 BUDGET_ASK = re.compile(r"\b(fit|fits|within|that budget|that price|in budget|under|below|"
                         r"less than|budget|price range)\b", re.I)
 
@@ -75,7 +81,7 @@ def asks_stock(talk: Talk) -> bool:
     when the product looked at will be back, or whether a product named comes in the
     options named ("do you have size 10 in the trail runners?")."""
     found = loose.named(talk.ctx.index, talk.text)
-    if STILL.search(talk.text) or STILL_BUY.search(talk.text) or \
+    if STILL.search(talk.text) or STILL_BUY.search(talk.text) or RESTOCK.search(talk.text) or \
             STOCK_SAID.search(fold(talk.raw)):
         return bool(found) or bool(RESTOCK.search(talk.text) and in_focus(talk))
     if found and found.unique and ASKS.search(talk.text):

@@ -221,4 +221,14 @@ nur einen | nur eins | nur eine | nur ein = just one
 nimm ihn raus | nimm es raus | nimm sie raus | nimm ihn wieder raus | nimm es wieder raus | nimm sie wieder raus | raus damit = remove it
 aendere | andere | tausche | tauschen = change
 stattdessen = instead
+die ersten beiden | der ersten beiden | den ersten beiden | ersten beiden = first two
+die letzten beiden | der letzten beiden | letzten beiden = last two
+pack | pack mir | packe | packen = add
+in den korb | in meinen korb | in den einkaufswagen = to cart
+korb | einkaufswagen = cart
+hochstens | maximal = at most
+lieber = rather
+vergleich | vergleiche | vergleichen = compare
+mach bei den | mach beim | mach bei der = make the
+draus | daraus = 
 """

@@ -222,4 +222,10 @@ juste un | juste une | seulement un | seulement une | un seul | une seule = just
 parmi celles ci | parmi ceux ci | parmi ces | parmi celles la | parmi ceux la | de celles ci | de ceux ci = of those
 changez | changer | remplace | remplacez = change
 plutot | a la place = instead
+j en veux | j en prends | je vais en prendre = i want
+finalement | en fait = actually
+je le prefere | je la prefere | je les prefere | je prefere | prefere = prefer
+pas plus de | pas plus que | au maximum | maximum = at most
+svp | stp = please
+comparer | comparez = compare
 """

@@ -211,4 +211,10 @@ altri due | altre due = two more
 solo uno | solo una | soltanto uno | soltanto una = just one
 cambia | cambiare = change
 invece = instead
+costa di meno | costano di meno = costs less
+costa di piu | costano di piu = costs more
+anzi | in realta = actually
+non piu di | al massimo = at most
+preferisco | la preferisco | lo preferisco = prefer
+confronta | confrontare | paragona | paragonare = compare
 """

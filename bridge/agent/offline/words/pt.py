@@ -216,4 +216,10 @@ outro | outra = another
 so um | so uma | apenas um | apenas uma = just one
 troca | trocar | muda | mudar = change
 em vez disso | no lugar = instead
+vou querer | quero levar | vou ficar com | fico com = add
+prefiro = prefer
+no maximo | nao mais de | nao mais que = at most
+compara | comparar | compare = compare
+os dois primeiros | as duas primeiras = first two
+os dois ultimos | as duas ultimas = last two
 """
