@@ -178,3 +178,18 @@ def test_a_question_whether_the_store_has_it_is_told_from_a_request(raw, asks):
                                   "any more coming?", "will it be restocked?"])
 def test_restock_questions_are_told(text):
     assert product.RESTOCK.search(text)
+
+
+BOOTS = {"name": "Hiking Boots", "options": {"Size": ["7", "8", "9", "10", "11", "12"]}}
+HOODIE = {"name": "Tech Hoodie", "options": {"Size": ["S", "M", "L", "XL", "XXL"],
+                                            "Color": ["Black", "Royal Blue"]}}
+
+
+@pytest.mark.parametrize("product_, text, missing", [
+    (BOOTS, "do you have them in a 13?", "13"), (BOOTS, "size 9 please", ""),
+    (HOODIE, "is it available in blue?", ""), (HOODIE, "do you have it in green?", "green"),
+    (HOODIE, "in 3xl?", "3XL"), (HOODIE, "in xl black?", ""),
+    (BOOTS, "are they available in black?", ""),  # no colour option: nothing to refuse
+])
+def test_an_option_the_product_does_not_come_in_is_named(product_, text, missing):
+    assert product._unoffered(product_, text, product._named_options(product_, text)) == missing

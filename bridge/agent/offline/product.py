@@ -179,6 +179,11 @@ def availability(talk: Talk) -> Iterator[Event]:
         return
     if p.get("variations"):
         named = _named_options(p, talk.text)
+        missing = _unoffered(p, talk.text, named)
+        if missing:
+            yield from talk.say(talk.t("not_offered", name=p["name"], value=missing,
+                                       options=say.options(p)))
+            return
         if named:
             yield from _variants(talk, p, named)
             return
@@ -326,6 +331,29 @@ def _variants(talk: Talk, p: dict, named: dict[str, list[str]],
         if others:
             lines.append(talk.t("avail_others", options=", ".join(others[:8])))
     yield from talk.say(*lines)
+
+
+# A size or colour the shopper names, whether or not the product comes in it.
+SIZE_SAID = re.compile(r"\b(?:size|in an?|in)\s+(\d{1,2}(?:[.,]5)?|xxs|xs|xxl|xxxl|[234]xl)\b|"
+                       r"\b(xxs|xxxl|[234]xl)\b", re.I)
+
+
+def _unoffered(p: dict, text: str, named: dict[str, list[str]]) -> str:
+    """A size or colour named that no variation of ``p`` has ("in a 13" of boots in 7-12,
+    "in blue" of a black-and-brown boot), else "": the answer must not say it's in stock."""
+    values = {v for v in p.get("options", {}).values() for v in v}
+    for match in SIZE_SAID.finditer(text):
+        said = (match.group(1) or match.group(2)).upper().replace(",", ".")
+        if not any(said == str(v).upper() for v in values) and not any(
+                "size" not in name.lower() for name in named):
+            return said
+    colours = {w for w in targets.COLOUR_WORDS if re.search(rf"\b{w}\b", text, re.I)}
+    has_colour = any("size" not in name.lower() for name in p.get("options", {}))
+    for colour in sorted(colours):
+        if has_colour and not any(colour in str(v).lower().replace("gray", "grey") or (
+                colour == "gray" and "grey" in str(v).lower()) for v in values):
+            return colour
+    return ""
 
 
 def _named_options(p: dict, text: str) -> dict[str, list[str]]:
