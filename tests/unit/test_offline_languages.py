@@ -53,6 +53,12 @@ def test_a_message_that_does_not_tell_keeps_the_conversations_language():
     ("sudaderas que no pasen de 50", "es", "under 50"), ("j'en veux 2", "fr", "i want 2"),
     ("tra la prima e la seconda quale costa di meno?", "it", "costs less"),
     ("تيشيرت ب 25 دولار أو أقل", "ar", "25 dollars or less"),
+    # regional and spoken forms
+    ("التاني بكام؟", "ar", "second how much is"), ("وش في سلتي؟", "ar", "show my cart"),
+    ("قلل واحد", "ar", "one less"), ("bota a segunda no carrinho pfv", "pt", "second cart please"),
+    ("agregame la tercera", "es", "add third"), ("cuál sale más barata de esas?", "es", "cheapest"),
+    ("rajoute-m'en une", "fr", "one more"), ("60 balles max", "fr", "60 euros"),
+    ("schmeiß die Kerze raus", "de", "remove"), ("levane uno", "it", "one less"),
 ])
 def test_everyday_words_read_as_the_readers_english(text, lang, english):
     assert english in lexicon.to_english(text, lang)

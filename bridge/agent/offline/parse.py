@@ -35,7 +35,7 @@ BUDGET_PATTERNS = [
      "range"),
     (re.compile(rf"\bfrom\s+{_MONEY}\s*(?:to|-|up to)\s*{_MONEY}", re.I), "range"),
     (re.compile(rf"(?<![\w.]){_MONEY}\s*(?:-|–|to)\s*{_MONEY}(?![\w.])", re.I), "range"),
-    (re.compile(rf"\b(?:under|undr|below|bellow|less than|less then|lower than|cheaper than|"
+    (re.compile(rf"\b(?:under|undr|sub|below|bellow|less than|less then|lower than|cheaper than|"
                 rf"cheaper then|up to|upto|no more than|no more then|not more than|no higher than|"
                 rf"not over|not above|nothing over|nothing above|at most|at the most|"
                 rf"max(?:imum)?\.?(?: of)?|within|budget(?: of| is)?|spend|tops)\s*{_MONEY}",
@@ -65,7 +65,7 @@ VIEW_CART = re.compile(r"\b(show|view|see|check|what'?s in|whats in|open|display
                        r"\W*$", re.I)
 EMPTY_CART = re.compile(r"\b(empty|clear)\b.*\b(cart|basket)\b|\bremove (everything|all)\b", re.I)
 REMOVE = re.compile(r"\b(remove|delete|take out|take (?:it|them|that|this|those) (?:out|off)|drop|"
-                    r"get rid of)\b", re.I)
+                    r"get rid of|ditch|scrap|toss|bin (?:it|them|that|those))\b", re.I)
 UPDATE = re.compile(r"\b(change|update|set|make)\b.*\b(to|quantity|qty)\b", re.I)
 ADD = re.compile(r"\b(add|put|buy|i'?ll take|get me|order|purchase)\b", re.I)
 COMPARE = re.compile(r"\b(compare|comparison|vs\.?|versus|difference between|differences|"

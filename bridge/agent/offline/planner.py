@@ -45,6 +45,9 @@ STORE_WIDE = re.compile(r"\b(you (have|got|sell|carry|stock)|you'?ve got|in (the
 # "Gimme the first one", "I want 3 of those": a choice of what was shown, said as a wish.
 GIVE = re.compile(r"\b(gimme|give me|lemme get|let me get|let me have|can i get|can i have|"
                   r"i'?ll get|i'?ll grab|i want|i'?d like|i need)\b", re.I)
+# A wish asked as a question ("can I get 2 of those?"); "¿la tienen en stock?" reads as
+# "i want ... ?" and asks, so other questions don't add.
+ASKS_FOR = re.compile(r"^\W*(can|could|may) (i|we) (get|have|grab|take)\b", re.I)
 # "The first one in the cart please": no verb, the cart as the destination.
 TO_CART = re.compile(r"\b(to|in|into) (the |my |your )?(cart|basket|bag)\b", re.I)
 SIMILAR = re.compile(r"\b(like (it|this|that|this one|that one)|similar|alternatives?|"
@@ -104,7 +107,7 @@ class Planner:
         if parse.ADD.search(text) or re.search(r"\b(go with|i'?ll have|take)\b", text, re.I) or \
                 TO_CART.search(text) and not QUESTION.search(text) and pointed or \
                 GIVE.search(text) and (pointed or self.ctx.focus and _count_said(text)) and \
-                not _new_kind(talk):
+                not _new_kind(talk) and (not QUESTION.search(text) or ASKS_FOR.match(text)):
             return cart.add(talk)
         if parse.VIEW_CART.search(text) or re.search(r"\bshow my cart\b|\btotal\b", text):
             return cart.view(talk)

@@ -224,7 +224,9 @@ def _without_intent_words(text: str) -> str:
     """The words left when the request's verbs, ordinals and counts are taken out."""
     positions = "|".join([*parse.ORDINALS, *parse.NUMBER_WORDS, "last", "top", "number", "item",
                           "pairs?", "pieces?", "units?", "please", "ll", "take", "have", "gimme",
-                          "lemme", "em", "want", "need", "like", "let", "me"])
+                          "lemme", "em", "want", "need", "like", "let", "me", "great", "ok",
+                          "okay", "cool", "perfect", "awesome", "nice", "sure", "yes", "yeah",
+                          "alright", "then", "actually"])
     text = re.sub(rf"\b(add|put|buy|get|order|purchase|compare|tell|more|about|details?|"
                   rf"describe|cart|basket|to|my|in|size|colou?r|with|and|vs|versus|{positions})\b",
                   " ", text, flags=re.I)

@@ -231,4 +231,9 @@ lieber = rather
 vergleich | vergleiche | vergleichen = compare
 mach bei den | mach beim | mach bei der = make the
 draus | daraus = 
+# colloquial forms
+tu mir | tu | tue = add
+rein = 
+schmeiss | schmeis | wirf = remove
+raus = out
 """

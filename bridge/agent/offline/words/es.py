@@ -244,4 +244,10 @@ compara | comparar | comparame | comparalas | comparalos = compare
 los dos primeros | las dos primeras = first two
 los dos ultimos | las dos ultimas = last two
 lo mas barato | lo mas economico = cheapest
+# Latin American and colloquial forms
+agregame | agregamela | agregamelo | anademe | anademela | anademelo | ponmela | ponmelo | pasame = add
+sacame | quitame = remove
+sale mas barato | sale mas barata | sale mas economico | sale mas economica = cheapest
+sale mas caro | sale mas cara = most expensive
+de tope | como tope | tope = at most
 """

@@ -228,4 +228,9 @@ je le prefere | je la prefere | je les prefere | je prefere | prefere = prefer
 pas plus de | pas plus que | au maximum | maximum = at most
 svp | stp = please
 comparer | comparez = compare
+# spoken forms
+tu peux me mettre | peux tu me mettre | tu me mets | mets moi | mettre | mets | met = add
+rajoute m en une | rajoute m en un | rajoute en une | rajoute en un | remets en une | remets en un | remets m en un | remets m en une = one more
+vire | virer | vire le | vire la | degage = remove
+balles = euros
 """

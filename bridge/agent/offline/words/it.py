@@ -217,4 +217,8 @@ anzi | in realta = actually
 non piu di | al massimo = at most
 preferisco | la preferisco | lo preferisco = prefer
 confronta | confrontare | paragona | paragonare = compare
+# spoken forms
+mettimene | mettimi | aggiungimi | aggiungimene = add
+levane | togline | toglimene = remove
+levane uno | levane una | togline uno | togline una | toglimene uno | toglimene una | togli uno | togli una = one less
 """

@@ -222,4 +222,8 @@ no maximo | nao mais de | nao mais que = at most
 compara | comparar | compare = compare
 os dois primeiros | as duas primeiras = first two
 os dois ultimos | as duas ultimas = last two
+# Brazilian colloquial forms
+bota | boto | bote | poe ai | coloca ai = add
+pfv | pf = please
+o que tem no carrinho | o que tem no meu carrinho | o que ta no carrinho | ver carrinho | ver o carrinho = show my cart
 """
