@@ -142,3 +142,16 @@ def test_a_kit_of_sticks_states_the_stick_and_the_total():
     assert {Amount("storage", "eq", 16.0), Amount("storage", "eq", 32.0)} <= set(found.amounts)
     assert fit(found, "Vengeance 32GB Kit (2 x 16GB), DDR4").missed == 0
     assert fit(found, "Vengeance 16GB Kit (2 x 8GB), DDR4").missed == 1
+
+
+def test_a_size_said_of_each_stick_is_the_sticks_not_the_kits():
+    found = understand("kits with single or multiple 32 GB RAM sticks")
+    assert found.amounts == (Amount("module", "eq", 32.0),)
+    assert fit(found, "Corsair Vengeance 64GB Kit (2 x 32GB), DDR5").met == 1
+    assert fit(found, "Kingston Fury Beast 32GB, DDR5, 5600MHz").met == 1  # one stick
+    assert fit(found, "Corsair Vengeance 32GB Kit (2 x 16GB), DDR5").missed == 1
+    assert understand("16GB per stick").amounts == (Amount("module", "eq", 16.0),)
+    assert understand("at least 16GB modules").amounts == (Amount("module", "ge", 16.0),)
+    # a size said of the kit, or of anything else, stays a size
+    assert understand("a 32GB RAM kit").amounts == (Amount("storage", "eq", 32.0),)
+    assert understand("a 1TB SSD").amounts == (Amount("storage", "eq", 1000.0),)
