@@ -155,3 +155,19 @@ def test_a_size_said_of_each_stick_is_the_sticks_not_the_kits():
     # a size said of the kit, or of anything else, stays a size
     assert understand("a 32GB RAM kit").amounts == (Amount("storage", "eq", 32.0),)
     assert understand("a 1TB SSD").amounts == (Amount("storage", "eq", 1000.0),)
+
+
+@pytest.mark.parametrize("query, extreme", [
+    ("SSDs with the highest available data read speed across all shops", ("throughput", "max")),
+    ("the fastest SSD", ("throughput", "max")),
+    ("a monitor with the highest refresh rate", ("frequency", "max")),
+    ("the largest capacity external SSD", ("storage", "max")),
+    ("a GPU with the most VRAM", ("storage", "max")),
+    ("the longest HDMI cable", ("length", "max")),
+    ("a power bank with the lowest weight", None),  # no dimension this reads
+    ("the smallest screen size", ("inch", "min")),
+    ("the best keyboard for gaming", None),
+    ("the cheapest 1TB SSD", None),
+])
+def test_a_superlative_of_an_amount_is_read(query, extreme):
+    assert understand(query).extreme == extreme
