@@ -1,8 +1,11 @@
 """Re-ranking of the best BM25 matches: how many of the query's words name the product, the
-query's amounts, colours and exclusions (bridge.catalog.understand), an exact match of what
-the shopper named first, then in stock before out of stock.
+query's amounts, superlatives, colours and exclusions (bridge.catalog.understand), what
+fits the product the shopper has (bridge.catalog.fitting), similarity to the query weighted
+by how vague it is (hybrid), an exact match of what the shopper named first, then in stock
+before out of stock.
 
-The index hands over its top matches by exact BM25 (``Candidate``), best first.
+The index hands over its top matches by exact BM25 (``Candidate``), best first, and for a
+vague query the products whose vectors are nearest it.
 """
 from __future__ import annotations
 
@@ -11,8 +14,8 @@ import re
 from dataclasses import dataclass
 
 from . import fitting
-from .text import SYNONYMS, fold
 from .amounts import TOLERANCE, amounts
+from .text import SYNONYMS, fold
 from .understand import Understood, fit
 
 # Weights of the parts of a candidate's score, next to its BM25 share (best match = 1).
@@ -22,7 +25,7 @@ KIND = 1.0  # all of the words saying what the product is ("ssds" of "SSDs with 
 # good, and the cheaper comes first (0.3 of 0.1 to 1.0 tried on WebMall's dev split).
 BAND = 0.3
 MET = 0.25  # each amount or colour the product meets
-EXTREME = 1.0  # "the highest read speed": the candidate stating the most, least as 0
+EXTREME = 1.0  # "the highest read speed": the candidates stating the most (half by place)
 MISSED = 0.6  # each amount the product states and misses
 # "X that fits this Y": each kind of spec that must agree (memory type, socket, connector)
 # and does, and each that doesn't: a part that can't fit goes below every one that can.
