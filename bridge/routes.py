@@ -107,6 +107,10 @@ ROUTES = (
     Route("GET", "/app/order", "app_api.order", Gate.API_KEY, scope="orders:read"),
     Route("GET", "/app/addresses", "app_api.addresses", Gate.API_KEY, scope="orders:read"),
     Route("GET", "/app/analytics", "app_api.analytics", Gate.API_KEY, scope="analytics:read"),
+    # The agent gateway's catalogue answers, for a key (search adds facets and page tokens).
+    Route("GET", "/app/catalog", "app_api.catalog", Gate.API_KEY, scope="catalog:read"),
+    Route("GET", "/app/search", "app_api.search", Gate.API_KEY, scope="catalog:read"),
+    Route("GET", "/app/product", "app_api.product", Gate.API_KEY, scope="catalog:read"),
     Route("GET", "/admin/api-keys", "app_api.keys", Gate.ADMIN),
     Route("POST", "/admin/api-keys", "app_api.create_key", Gate.ADMIN),
     Route("POST", "/admin/api-keys/revoke", "app_api.revoke_key", Gate.ADMIN),

@@ -150,6 +150,7 @@ WITHOUT_DATABASE = {
     "/app/addresses": 401, "/app/analytics": 401,
     "/app/personas": 401, "/app/handoff": 401, "/app/feedback": 401,
     "/app/conversation/erase": 401,
+    "/app/catalog": 401, "/app/search": 401, "/app/product": 401,
     # A WebSocket route asked without an upgrade says so (426) before anything else.
     "/ws": 426, "/app/ws": 426,
     "/orders": 403, "/order": 403, "/addresses": 403,

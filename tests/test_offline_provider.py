@@ -146,6 +146,25 @@ def test_add_a_variation_by_its_options_then_view_update_remove(chat, store):
     assert chat.shopper.cart("view").get_json()["items"] == []
 
 
+def test_changing_a_lines_size_swaps_its_variation_at_the_same_quantity(chat, store):
+    product = next(p for p in store.products(per_page=100).items
+                   if p.name == "Everyday Crew Tee")
+    chat.say("show me the Everyday Crew Tee")
+    chat.say("add 2 in black, size S")
+    before = chat.shopper.cart("view").get_json()["items"]
+    assert [(i["attributes"], i["quantity"]) for i in before] == \
+        [({"Size": "S", "Color": "Black"}, 2)]
+    chat.say("change the size to M")  # one black M left: refused, the line stays as it was
+    assert chat.shopper.cart("view").get_json()["items"] == before
+    swapped = chat.say("actually change the size to L")
+    after = chat.shopper.cart("view").get_json()["items"]
+    assert [(i["attributes"], i["quantity"]) for i in after] == \
+        [({"Size": "L", "Color": "Black"}, 2)]
+    assert after[0]["product_id"] == product.id and "L / Black" in swapped["message"]
+    chat.say("change it to 3")  # a bare number is a quantity, not a size
+    assert chat.shopper.cart("view").get_json()["items"][0]["quantity"] == 3
+
+
 def test_a_variable_product_without_options_asks_which_and_adds_nothing(chat, store):
     shown = chat.say("hoodies")["cards"]
     index = next(i for i, c in enumerate(shown) if c.get("variations"))

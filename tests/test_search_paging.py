@@ -91,6 +91,70 @@ def _pages(app, token):
     return cards
 
 
+def offered(product) -> set[tuple[str, str]]:
+    """What the store's own record says a product offers: each variation's options and the
+    attributes no variation is chosen by (all of a simple product's)."""
+    chosen = {name for v in product.variations for name, _ in v.attributes}
+    pairs = {(a.name, o) for a in product.attributes if a.name not in chosen for o in a.options}
+    return pairs | {pair for v in product.variations for pair in v.attributes}
+
+
+def test_simple_products_attributes_count_in_the_facets_and_refine(app, store):
+    # Socks are simple products on the demo store: colour and material are their attributes.
+    result, shown = tool(app, query="socks", limit=50)
+    products = [store.product(c["id"]) for c in result.cards]
+    assert len(products) > 3 and all(p.type == "simple" for p in products)
+    assert result.content["total"] == len(products)
+    facets = {f["name"]: f for f in shown["facets"] if f["kind"] == "attribute"}
+    assert {"Color", "Material"} <= set(facets)
+    for name, facet in facets.items():
+        counts = {}
+        for product in products:
+            for value in {v for n, v in offered(product) if n == name}:
+                counts[value] = counts.get(value, 0) + 1
+        assert {v["value"]: v["count"] for v in facet["values"]} == \
+            dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:len(facet["values"])])
+    colour = next(v for v in facets["Color"]["values"] if "page_token" in v)
+    refined = _pages(app, colour["page_token"])
+    assert len(refined) == colour["count"]  # the simple products are not dropped by it
+    assert all(("Color", colour["value"]) in offered(store.product(c["id"])) for c in refined)
+
+
+def test_a_woocommerce_simple_products_attributes_and_a_variables_fixed_ones_count():
+    from bridge.catalog.cards import card
+    from bridge.catalog.facets import facets, has_options
+    from bridge.store.woocommerce.records import product
+
+    def record(pid, kind, attributes):
+        return {"id": pid, "name": f"Shirt {pid}", "slug": f"shirt-{pid}", "type": kind,
+                "status": "publish", "price": "20.00", "regular_price": "20.00",
+                "purchasable": True, "attributes": attributes}
+
+    colour = {"id": 1, "name": "Color", "visible": True, "variation": False}
+    simple = card(product(record(1, "simple", [
+        {**colour, "options": ["Red"]},
+        {"id": 2, "name": "Material", "visible": True, "variation": False,
+         "options": ["Cotton", "Linen"]},
+        {"id": 3, "name": "Secret", "visible": False, "variation": False, "options": ["x"]}])),
+        "USD")
+    variable = card(product(record(2, "variable", [
+        {**colour, "options": ["Red"]},
+        {"id": 4, "name": "Size", "visible": True, "variation": True, "options": ["S", "M", "L"]}]),
+        [{"id": 21, "status": "publish", "price": "20.00", "regular_price": "20.00",
+          "attributes": [{"id": 4, "name": "Size", "option": size}]} for size in ("S", "M")]),
+        "USD")
+    found = {f["name"]: {v["value"]: v["count"] for v in f["values"]}
+             for f in facets([simple, variable]) if f["kind"] == "attribute"}
+    # Size from the variations that exist (no L), Colour from both products' own attribute;
+    # an attribute the store hides from shoppers is not a facet.
+    assert found == {"Color": {"Red": 2}, "Size": {"M": 1, "S": 1},
+                     "Material": {"Cotton": 1, "Linen": 1}}
+    assert has_options(simple, (("color", "red"), ("Material", "Linen")))
+    assert not has_options(simple, (("Size", "M"),))
+    assert has_options(variable, (("Color", "Red"), ("Size", "M")))
+    assert not has_options(variable, (("Size", "L"),))
+
+
 def test_a_chip_token_sent_to_message_answers_with_the_refined_search(shopper):
     first = ask(shopper, "hoodies")
     price = next(f for f in first["search"]["facets"] if f["kind"] == "price")

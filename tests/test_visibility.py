@@ -36,6 +36,7 @@ class Shop:
     names: dict[str, str]
     images: dict[str, bytes] = field(default_factory=dict)  # the demo's own drawings
     cart_token: str | None = None  # a WooCommerce Store API cart
+    app_key: str | None = None  # an app's key with catalog:read, made on first use
 
     @property
     def client(self):
@@ -116,10 +117,21 @@ def agent(shop: Shop, path: str):
     return shop.client.get(NAMESPACE + "/agent" + path)
 
 
-def every_page(shop: Shop, path: str, key: str) -> list[dict]:
+def app_api(shop: Shop, path: str):
+    """An app's server reading the catalogue with its key (/app/catalog, search, product)."""
+    if shop.app_key is None:
+        made = shop.client.post(NAMESPACE + "/admin/api-keys", json={
+            "name": "probe", "scopes": ["catalog:read"], "rate_limit": 10_000},
+            headers={"Authorization": "Bearer admin-token"})
+        shop.app_key = made.get_json()["key"]
+    return shop.client.get(NAMESPACE + "/app" + path,
+                           headers={"Authorization": f"Bearer {shop.app_key}"})
+
+
+def every_page(shop: Shop, path: str, key: str, read=agent) -> list[dict]:
     items, page = [], 1
     while True:
-        body = agent(shop, f"{path}?page={page}&per_page=100").get_json()
+        body = read(shop, f"{path}?page={page}&per_page=100").get_json()
         items += body[key]
         if not body["next"]:
             return items
@@ -184,6 +196,15 @@ PROBES = [
      lambda s, v, i: agent(s, f"/product?id={i}").status_code == 200),
     ("GET /agent/product JSON-LD", READ, None,
      lambda s, v, i: agent(s, f"/product?id={i}&format=jsonld").status_code == 200),
+    ("GET /app/catalog", LIST, None,
+     lambda s, v, i: i in ids_of(every_page(s, "/catalog", "products", app_api))),
+    ("GET /app/search", SEARCH, None,
+     lambda s, v, i: i in ids_of(app_api(s, f"/search?q={quote(s.names[v])}&limit=10")
+                                 .get_json()["products"])),
+    ("GET /app/product", READ, None,
+     lambda s, v, i: app_api(s, f"/product?id={i}").status_code == 200),
+    ("GET /app/product JSON-LD", READ, None,
+     lambda s, v, i: app_api(s, f"/product?id={i}&format=jsonld").status_code == 200),
     ("GET /agent/checkout-handoff", READ, None,
      lambda s, v, i: i in {item["product_id"] for item in (
          agent(s, f"/checkout-handoff?ids={i}").get_json().get("items") or [])}),

@@ -8,6 +8,7 @@ languages: a query in another supported language read in the catalogue's English
 rank: the re-ranking of candidates; lexical: BM25 on tantivy
 semantic, vectors: the optional sentence encoder and the vectors stored with the index
 cards: card, detail, catalogue_item, cart_payload, total_stock
+dialects: the catalogue as schema.org JSON-LD and product-feed rows, for agents and apps
 money: amount (the wire's "19.99"), display ("$19.99": SYMBOLS, the one table), minor_units
 text: query_terms, SYNONYMS, STOPWORDS, distance
 sync: full_sync, reconcile, apply_changes, record_change, sync_demo_index, all_products

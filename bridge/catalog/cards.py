@@ -43,6 +43,8 @@ def card(product: Product, currency: str) -> dict:
         "rating": money(product.average_rating),
         "rating_count": product.rating_count,
         "categories": [c.name for c in product.categories],
+        # Size, colour, material...: what facets count and refinements match (facets.py).
+        "attributes": {a.name: list(a.options) for a in product.attributes},
     }
     if product.variations:
         data["price_max"] = money(product.price_max)
@@ -61,13 +63,12 @@ def total_stock(product: Product) -> int | None:
 
 
 def detail(product: Product, currency: str) -> dict:
-    """A card plus description, attributes and SKU: the product-detail item."""
+    """A card plus description, tags, images and SKU: the product-detail item."""
     data = card(product, currency)
     data.update({
         "sku": product.sku,
         "short_description": product.short_description,
         "description": product.description,
-        "attributes": {a.name: list(a.options) for a in product.attributes},
         "tags": list(product.tags),
         "images": list(product.images),
     })

@@ -1,9 +1,11 @@
 """Facets of a search's results, and the card tests its refinements and dislikes apply.
 
 ``facets(cards)`` counts what the matching cards hold: their categories, the price band each
-falls in (a fixed ladder, so bands read the same across searches) and the options of their
-variations (size, colour...). Counts are of products: a product in two categories counts in
-each, a product with a colour in three sizes counts once for that colour.
+falls in (a fixed ladder, so bands read the same across searches) and their attributes (size,
+colour, material...): each variation's options, and the product's own attributes no variation
+is chosen by, which is all of a simple product's (WooCommerce ``attributes`` with their
+``options``). Counts are of products: a product in two categories counts in each, a product
+with a colour in three sizes counts once for that colour.
 """
 from __future__ import annotations
 
@@ -60,23 +62,32 @@ def price_band(price) -> tuple[int, int | None] | None:
     return (low, None)
 
 
+def units(card: dict) -> list[set[tuple[str, str]]]:
+    """The (name, value) pairs of each thing a shopper can buy of a product: a variation's own
+    options plus the product's attributes that no variation is chosen by; a product without
+    variations is one unit of its attributes. A fixed attribute with several options (a
+    simple shirt in "Cotton, Linen") offers each of them."""
+    variations = card.get("variations") or ()
+    chosen = {str(name) for v in variations for name in (v.get("attributes") or {})}
+    fixed = {(str(name), str(option)) for name, options in (card.get("attributes") or {}).items()
+             if str(name) not in chosen for option in options or () if option}
+    if not variations:
+        return [fixed] if fixed else []
+    return [fixed | {(str(name), str(value)) for name, value in (v.get("attributes") or {})
+                     .items() if value} for v in variations]
+
+
 def option_pairs(card: dict) -> set[tuple[str, str]]:
-    """Each (option name, value) any variation of the card has."""
-    return {(str(name), str(value)) for v in card.get("variations") or ()
-            for name, value in (v.get("attributes") or {}).items() if value}
+    """Each (attribute name, value) the card offers: any variation's, or its own attributes'."""
+    return set().union(*units(card))
 
 
 def has_options(card: dict, wanted: tuple[tuple[str, str], ...]) -> bool:
-    """Whether one variation has every wanted option (case aside): "M" and "Black" together."""
+    """Whether one unit has every wanted option (case aside): "M" and "Black" together."""
     if not wanted:
         return True
     want = {(n.casefold(), v.casefold()) for n, v in wanted}
-    for variation in card.get("variations") or ():
-        have = {(str(n).casefold(), str(v).casefold())
-                for n, v in (variation.get("attributes") or {}).items()}
-        if want <= have:
-            return True
-    return False
+    return any(want <= {(n.casefold(), v.casefold()) for n, v in unit} for unit in units(card))
 
 
 def disliked(card: dict, dislikes: tuple[str, ...]) -> int:

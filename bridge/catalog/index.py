@@ -34,8 +34,9 @@ from .text import deletes, words
 from .vectors import SCHEMA as VECTORS_SCHEMA
 from .vectors import Vectors
 
-# Raise when SCHEMA changes: an index file of another version is dropped and rebuilt.
-SCHEMA_VERSION = 6
+# Raise when SCHEMA or a stored card's shape changes: an index file of another version is
+# dropped and rebuilt (7: cards carry their attributes, for facets).
+SCHEMA_VERSION = 7
 
 LISTED_INDEX = "CREATE INDEX IF NOT EXISTS products_listed ON products (listed, id)"
 SCHEMA = """

@@ -12,7 +12,7 @@ product products searching see show some something that the them there these thi
 to want wanna we what which with would you your find search item items stuff thing things
 got any get looking sell sells selling store shop cheap cheapest best nice new dollars
 dollar usd under below less than over above between budget around max maximum min minimum
-offer offers deal deals
+offer offers deal deals whats hows u ur pls plz em gimme lemme
 """.split())
 
 # A shopper's word on the left may be written as any word on the right in a catalogue.

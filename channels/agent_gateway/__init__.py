@@ -1,7 +1,7 @@
 """The agent gateway: the store for other people's AI agents, public and read only.
 
-views: llms, catalog, search, product, checkout_handoff, feed (VIEWS); service: the shared
-answers (the chat's own tools); dialects: JSON-LD and the product feed; llms: llms.txt;
+views: llms, catalog, search, product, checkout_handoff, feed (VIEWS), the catalogue's
+through bridge.catalog_views; service: the checkout hand-off; llms: llms.txt;
 mcp_server: the same answers as MCP tools (build_server); mcp_http: POST /agent/mcp (VIEWS).
 """
 from flask import Flask

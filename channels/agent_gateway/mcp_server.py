@@ -1,5 +1,5 @@
 """The gateway's MCP server: search_products, get_product_details and checkout_handoff, the
-same read-only answers as the HTTP routes (each tool calls ``service``).
+same read-only answers as the HTTP routes (bridge.catalog_answers and ``service``).
 ``build_server(app, settings)`` makes one per Flask app."""
 from __future__ import annotations
 
@@ -14,13 +14,14 @@ from pydantic import BaseModel, Field
 
 from bridge.agent.tools import GET_PRODUCT_DETAILS, SEARCH_PRODUCTS
 from bridge.agent.tools.catalog import DEFAULT_RESULTS, MAX_OFFSET, MAX_QUERY, MAX_RESULTS
+from bridge.catalog_answers import product, search
+from bridge.catalog_views import MAX_ID
 from bridge.errors import BridgeError, from_store
 from bridge.routes import NAMESPACE
 from bridge.settings import Settings
 from bridge.store.base import StoreError
 
 from . import service
-from .views import MAX_ID
 
 # Nothing here writes, and the same call gives the same answer until the catalogue changes;
 # the world is this one store's catalogue.
@@ -84,12 +85,12 @@ def build_server(app: Flask, settings: Settings) -> MCPServer:
     ) -> dict[str, Any]:
         filters = {"category": category, "min_price": min_price, "max_price": max_price,
                    "on_sale": on_sale, "in_stock": in_stock, "limit": limit, "offset": offset}
-        return answer(service.search, query,
+        return answer(search, query,
                       **{k: v for k, v in filters.items() if v is not None})
 
     @server.tool(description=GET_PRODUCT_DETAILS.description, annotations=READ_ONLY)
     async def get_product_details(product_id: ProductId) -> dict[str, Any]:
-        found = answer(service.product, product_id)
+        found = answer(product, product_id)
         if found is None:
             raise ToolError(f"No product with id {product_id}.")
         return found

@@ -19,6 +19,7 @@ from bridge.agent.prompt import turn_note
     ("quanto costa la terza?", "it"), ("هل تبيعون عطور؟", "ar"),
     ("أريد Classic Pullover Hoodie", "ar"), ("do you ship to Canada?", "en"),
     ("camisetas", "es"),  # a word Spanish and Portuguese share, and no English: the first
+    ("des t-shirts svp", "fr"),  # "t-shirt" is a product word, no evidence of English
 ])
 def test_a_message_is_read_in_its_language(text, lang):
     assert language.detect(text, lexicon.scores()) == lang
@@ -47,6 +48,17 @@ def test_a_message_that_does_not_tell_keeps_the_conversations_language():
     ("c'est quoi le moins cher parmi celles-ci ?", "fr", "cheapest of those"),
     ("ما الأرخص منها؟", "ar", "cheapest of those"),
     ("هودي بين ٤٠ و ٥٠ دولار", "ar", "between 40 and 50"),
+    ("welche der ersten beiden ist günstiger?", "de", "first two"),
+    ("pack die letzten in den Korb", "de", "add last to cart"),
+    ("sudaderas que no pasen de 50", "es", "under 50"), ("j'en veux 2", "fr", "i want 2"),
+    ("tra la prima e la seconda quale costa di meno?", "it", "costs less"),
+    ("تيشيرت ب 25 دولار أو أقل", "ar", "25 dollars or less"),
+    # regional and spoken forms
+    ("التاني بكام؟", "ar", "second how much is"), ("وش في سلتي؟", "ar", "show my cart"),
+    ("قلل واحد", "ar", "one less"), ("bota a segunda no carrinho pfv", "pt", "second cart please"),
+    ("agregame la tercera", "es", "add third"), ("cuál sale más barata de esas?", "es", "cheapest"),
+    ("rajoute-m'en une", "fr", "one more"), ("60 balles max", "fr", "60 euros"),
+    ("schmeiß die Kerze raus", "de", "remove"), ("levane uno", "it", "one less"),
 ])
 def test_everyday_words_read_as_the_readers_english(text, lang, english):
     assert english in lexicon.to_english(text, lang)

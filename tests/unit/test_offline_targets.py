@@ -59,7 +59,9 @@ def test_setting_a_quantity_is_told_from_adding(text, sets):
 @pytest.mark.parametrize("text, current, count", [
     ("two more", 1, 3), ("1 less pls", 4, 3), ("actually just one", 3, 1),
     ("better just one", 3, 1), ("another one of those please", 1, 2), ("add more two", 1, 3),
-    ("one more please", 2, 3), ("make it 3 actually", 1, 3),
+    ("one more please", 2, 3), ("make it 3 actually", 1, 3), ("take one off", 3, 2),
+    ("minus one", 3, 2), ("oops i only want 2", 5, 2), ("make the socks 3", 1, 3),
+    ("make that two", 1, 2),
 ])
 def test_a_change_of_quantity_is_read_against_the_lines_quantity(text, current, count):
     assert cart.sets_quantity(text) is True

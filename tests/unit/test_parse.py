@@ -15,6 +15,7 @@ from bridge.agent.offline import parse
     ("no more than 45 dollars", None, 45), ("not over 50", None, 50), ("max. 30", None, 30),
     ("less then 50", None, 50), ("undr 50", None, 50), ("30 and under", None, 30),
     ("25,50 € max", None, 25.5), ("hoodies 40 to 50", 40, 50), ("between 40-50", 40, 50),
+    ("moletom under R$ 50", None, 50),
 ])
 def test_budgets_are_read_from_the_words(text, low, high):
     found, _rest = parse.budget(text)
@@ -24,6 +25,8 @@ def test_budgets_are_read_from_the_words(text, low, high):
 def test_the_budget_words_are_removed_from_the_query():
     _, rest = parse.budget("black hoodies under $50 please")
     assert "50" not in rest and "under" not in rest and "black hoodies" in rest
+    _, rest = parse.budget("i can spend up to 40 on a hoodie")
+    assert "spend" not in rest and "hoodie" in rest
 
 
 @pytest.mark.parametrize("text, positions", [
@@ -32,6 +35,8 @@ def test_the_budget_words_are_removed_from_the_query():
     ("compare the top 3", [0, 1, 2]), ("number 2 please", [1]), ("the tenth", []),
     # "les deux premières", "i primi due" read word for word
     ("which cheapest of the two first", [0, 1]), ("the two last", [3, 4]),
+    ("add 2e cart", [1]), ("which has better reviews, 1 or 2?", [0, 1]),
+    ("between 1 and 2 dollars", []),
 ])
 def test_ordinals_point_into_the_last_list(text, positions):
     assert parse.ordinals(text, 5) == positions
@@ -40,6 +45,7 @@ def test_ordinals_point_into_the_last_list(text, positions):
 @pytest.mark.parametrize("text, count", [
     ("add 2 of the first", 2), ("add two of them", 2), ("x3", 3), ("quantity 4", 4),
     ("add the hoodie", None), ("add the size 10 sneakers", None), ("buy 3 tees", 3),
+    ("i want 3 of those", 3), ("i want two", 2),
 ])
 def test_quantities_are_read_but_sizes_are_not_taken_for_them(text, count):
     assert parse.quantity(text) == count
@@ -52,3 +58,13 @@ def test_quantities_are_read_but_sizes_are_not_taken_for_them(text, count):
 ])
 def test_option_values_are_matched_as_whole_words(value, text, expected):
     assert parse.mentioned(value, text) is expected
+
+
+@pytest.mark.parametrize("text, read", [
+    ("add the secnd one", "add the second one"), ("how much is the frist one", "how much is the first one"),
+    ("which of those is the cheapst", "which of those is the cheapest"),
+    ("the most expnsive", "the most expensive"), ("the remote control", "the remote control"),
+    ("fifty shades", "fifty shades"), ("thirst trap", "thirst trap"),
+])
+def test_slips_in_the_readers_own_words_are_put_right_and_nothing_else(text, read):
+    assert parse.repaired(text) == read

@@ -157,6 +157,22 @@ def page(browser):
     assert not errors, errors
 
 
+def new_page(browser, **options):
+    """A page in a context of its own, and the list its uncaught errors go to."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, **options)
+    page = context.new_page()
+    errors = []
+
+    def caught(exc):
+        stack = str(getattr(exc, "stack", "") or "")
+        # WordPress's own login scripts (zxcvbn's async loader) throw when a page is left
+        # quickly; only the widget's and the copilot's errors count here.
+        if "load-scripts.php" not in stack:
+            errors.append(f"{exc} {stack}")
+    page.on("pageerror", caught)
+    return context, page, errors
+
+
 def shot(page, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=False)
 

@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 import pytest
 
-from .conftest import ask, bridge_settings, serve_bridge, shot
+from .conftest import ask, bridge_settings, new_page, serve_bridge, shot
 
 TOKEN = "inbox-admin-token"
 PERSON_WAIT = 15_000  # the widget polls every 3 s
@@ -22,21 +22,6 @@ def inbox_bridge(wp_tmp):
     server = serve_bridge(bridge_settings(tmp, providers=("offline",), admin_token=TOKEN))
     yield server
     server.stop()
-
-
-def new_page(browser, **options):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, **options)
-    page = context.new_page()
-    errors = []
-
-    def caught(exc):
-        stack = str(getattr(exc, "stack", "") or "")
-        # WordPress's own login scripts (zxcvbn's async loader) throw when a page is left
-        # quickly; only the widget's and the copilot's errors count here.
-        if "load-scripts.php" not in stack:
-            errors.append(f"{exc} {stack}")
-    page.on("pageerror", caught)
-    return context, page, errors
 
 
 def ask_for_a_person(page) -> str:

@@ -105,7 +105,8 @@ def change(talk: Talk, remove: bool) -> Iterator[Event]:
 
 
 # "Change the size to M", "can I get it in black instead?", "swap it for the navy one".
-OPTION_CHANGE = re.compile(r"\b(change|switch|swap|exchange|replace|make it)\b|\binstead\b", re.I)
+OPTION_CHANGE = re.compile(r"\b(change|switch|swap|exchange|replace|make it|prefer|rather)\b|"
+                           r"\binstead\b", re.I)
 
 
 def option_change(talk: Talk) -> tuple[dict, dict] | None:
@@ -182,18 +183,21 @@ def empty(talk: Talk) -> Iterator[Event]:
 REMOVE_SOME = re.compile(r"\b(?:remove|take out|delete|drop)\s+(\d{1,2}|one|two|three|a|an)\b"
                          r"(?!\s+of\b)", re.I)
 _COUNT = r"(\d{1,2}|one|two|three|four|five|a|an)"
-RELATIVE = re.compile(rf"\b{_COUNT} (more|less|fewer)\b", re.I)
+RELATIVE = re.compile(rf"\b{_COUNT} (more|less|fewer)\b|\b(?:take|knock) {_COUNT} (off)\b|"
+                      rf"\b(minus) {_COUNT}\b", re.I)
 # "more two" is how "mais duas", "altri due" and "noch zwei" read word for word; "another
 # one (of those)" is one more.
 MORE_FIRST = re.compile(rf"\b(more|another) {_COUNT}\b(?! (?:more|less|fewer)\b)", re.I)
 ANOTHER = re.compile(r"\banother(?: one| pair)?(?=\W*$|\W+(?:of|please|pls|thanks|too|as "
                      r"well|then)\b)", re.I)  # not "another colour"
 # "actually just one", "only two": the line's new quantity, said as a correction.
-JUST = re.compile(rf"^\W*(?:(?:no|actually|sorry|wait|hmm|oh|ok|okay|make that|make it|"
-                  rf"better|then|so)\W+)*(?:just|only) {_COUNT}\b(?:\W+(?:please|pls|then|"
+JUST = re.compile(rf"^\W*(?:(?:no|actually|sorry|wait|hmm|oh|oops|ok|okay|make that|make it|"
+                  rf"better|then|so)\W+)*(?:i |we )?(?:just|only)(?: (?:want|need|wanted|"
+                  rf"needed))? {_COUNT}\b(?:\W+(?:please|pls|then|"
                   rf"thanks|actually|instead|of (?:it|them|those|these)))*\W*$", re.I)
-MAKE_IT = re.compile(r"\bmake it (\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten)\b",
-                     re.I)
+# "make it 4", "make the socks 3", "make that two"
+MAKE_IT = re.compile(r"\bmake (?:it|that|them|those|these|(?:the|my) [a-z][\w' -]{0,30}?) "
+                     r"(\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten)\b", re.I)
 
 
 def sets_quantity(text: str) -> bool:
@@ -219,8 +223,11 @@ def new_quantity(text: str, current: int) -> int | None:
         return _number(just.group(1))
     relative = RELATIVE.search(lowered)
     if relative:
-        step = _number(relative.group(1)) or 1
-        return max(current + (step if relative.group(2) == "more" else -step), 0)
+        count, direction = [g for g in relative.groups() if g is not None][:2]
+        if direction == "minus":
+            count, direction = direction, count  # "minus one"
+        step = _number(count) or 1
+        return max(current + (step if direction == "more" else -step), 0)
     ahead = MORE_FIRST.search(lowered)
     if ahead:
         return current + (_number(ahead.group(2)) or 1)

@@ -25,6 +25,7 @@ def search(talk: Talk, query: str | None = None, on_sale: bool = False) -> Itera
     on_sale = on_sale or bool(parse.SALE_WORDS.search(rest))
     rest = parse.STOCK_WORDS.sub(" ", parse.SALE_WORDS.sub(" ", rest))
     rest = parse.drop_greeting(rest)
+    rest = re.sub(r"\b(?:a |one |two |three |\d+ )?pairs? of\b", " ", rest, flags=re.I)  # "a pair of boots"
     rank = targets.superlative(rest)
     rest = targets.without_rank(rest)
     foreign = re.findall(r"[\u0600-\u06FF]{2,}", rest)  # words the lexicon doesn't know

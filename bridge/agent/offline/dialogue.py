@@ -76,23 +76,62 @@ def _recall_from(turn: Turn, messages: list[dict]) -> None:
     seen: list[int] = []
     newest: list[int] | None = None
     listed: list[int] | None = None
+    names = None
     for message in reversed(messages):
         if message.get("role") != "assistant":
             continue
-        ids = []
-        for name in BOLD.findall(str(message.get("content", ""))):
-            pid = _product_id(index, name)
-            if pid and pid not in ids:
-                ids.append(pid)
+        text = str(message.get("content", ""))
+        if names is None and not BOLD.search(text):
+            names = _catalogue_names(index)  # another assistant's wording: names unmarked
+        ids, lines = _named_in(index, text, names or {})
         if ids and newest is None:
             newest = ids
-        if len(ids) > 1 and listed is None:
-            listed = ids  # "the third" counts in the last list, not in "Added ... to cart"
+        if len(lines) > 1 and listed is None:
+            listed = lines  # "the third" counts in the list's lines, not in the sentences
+        elif len(ids) > 1 and listed is None and not any(LIST_LINE.match(x)
+                                                         for x in text.splitlines()):
+            listed = ids
         seen += [i for i in ids if i not in seen]
     if newest:
         ctx.shown = listed or newest
         ctx.focus = newest[0] if len(newest) == 1 else None
     ctx.seen = seen
+
+
+LIST_LINE = re.compile(r"^\s*(?:\d{1,2}[.)]|[-*•])\s+")
+
+
+def _named_in(index, text: str, names: dict[str, int]) -> tuple[list[int], list[int]]:
+    """The products a message names, in the order it names them, and those that start a
+    list line ("1. **Name**", "- Name ($22.00)", "2. [Name](url)"), in the list's order.
+    Our own messages set names in bold; another assistant's (Claude's) may not."""
+    found: list[tuple[int, int, int]] = []  # (start, end, id)
+    for match in BOLD.finditer(text):
+        pid = _product_id(index, match.group(1))
+        if pid:
+            found.append((match.start(), match.end(), pid))
+    lowered = fold(text)
+    for name, pid in sorted(names.items(), key=lambda pair: -len(pair[0])):
+        for match in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", lowered):
+            if not any(a < match.end() and match.start() < b for a, b, _ in found):
+                found.append((match.start(), match.end(), pid))
+    found.sort()
+    ids = list(dict.fromkeys(pid for *_, pid in found))
+    lines: list[int] = []
+    offset = 0
+    for line in text.splitlines(keepends=True):
+        head = LIST_LINE.match(line)
+        if head:
+            first = next((pid for a, _, pid in found if offset <= a < offset + len(line)), None)
+            if first and first not in lines:
+                lines.append(first)
+        offset += len(line)
+    return ids, lines
+
+
+def _catalogue_names(index) -> dict[str, int]:
+    """Every product name the shop may show, folded, to its id."""
+    return {fold(c["name"]): c["id"] for c in index.cards(index.filtered_ids())}
 
 
 def _product_id(index, name: str) -> int | None:

@@ -66,6 +66,7 @@ def detect(text: str, extra: dict[str, dict[str, float]] | None = None) -> str |
     if letters and sum(1 for c in letters if ARABIC.match(c)) / len(letters) >= 0.3:
         return "ar"
     found: dict[str, float] = defaultdict(float)
+    text = re.sub(r"\bt-?shirts?\b", " ", text, flags=re.I)  # a product word, not English
     # Arabic words beside a product's Latin name ("أريد Classic Pullover Hoodie").
     found["ar"] += 2 * len(re.findall(r"[\u0600-\u06FF]{2,}", text))
     for token in TOKEN.findall(text.lower()):

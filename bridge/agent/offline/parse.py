@@ -5,6 +5,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ...catalog.text import distance
+
 NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
     "eight": 8, "nine": 9, "ten": 10, "a couple": 2, "a pair": 1, "both": 2,
@@ -12,6 +14,9 @@ NUMBER_WORDS = {
 ORDINALS = {
     "first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3,
     "4th": 3, "fifth": 4, "5th": 4, "sixth": 5, "6th": 5,
+    # as French and Italian shoppers write them ("la 2e", "le 1er", "il 3°")
+    "1er": 0, "1re": 0, "1ere": 0, "2e": 1, "2eme": 1, "3e": 2, "3eme": 2, "4e": 3,
+    "4eme": 3, "5e": 4, "5eme": 4,
 }
 # Longer phrases first: "extra large" must become "xl" before "large" becomes "l".
 SIZE_ALIASES = {
@@ -22,7 +27,7 @@ _ALIASES = [(re.compile(rf"\b{alias}\b"), size) for alias, size in SIZE_ALIASES.
 
 # An amount with the currency written any way shoppers write it ("$60", "60€", "£30",
 # "30 bucks", "25,50 euros"); the store's own currency is what the search uses.
-_MONEY = (r"(?:us\$|[$€£])?\s*(\d+(?:\.\d{1,2}|,\d{2}(?!\d))?)\s*(?:[$€£]|dollars?|usd|bucks|"
+_MONEY = (r"(?:us\$|r\$|[$€£])?\s*(\d+(?:\.\d{1,2}|,\d{2}(?!\d))?)\s*(?:[$€£]|dollars?|usd|bucks|"
           r"euros?|eur|quid|pounds?|gbp|reais|dirhams?|riyals?|aed|sar)?")
 # "and" may be gone: the lexicon drops "y", "und", "et", "e" ("entre 40 y 50").
 BUDGET_PATTERNS = [
@@ -30,7 +35,7 @@ BUDGET_PATTERNS = [
      "range"),
     (re.compile(rf"\bfrom\s+{_MONEY}\s*(?:to|-|up to)\s*{_MONEY}", re.I), "range"),
     (re.compile(rf"(?<![\w.]){_MONEY}\s*(?:-|–|to)\s*{_MONEY}(?![\w.])", re.I), "range"),
-    (re.compile(rf"\b(?:under|undr|below|bellow|less than|less then|lower than|cheaper than|"
+    (re.compile(rf"\b(?:under|undr|sub|below|bellow|less than|less then|lower than|cheaper than|"
                 rf"cheaper then|up to|upto|no more than|no more then|not more than|no higher than|"
                 rf"not over|not above|nothing over|nothing above|at most|at the most|"
                 rf"max(?:imum)?\.?(?: of)?|within|budget(?: of| is)?|spend|tops)\s*{_MONEY}",
@@ -56,9 +61,11 @@ THANKS = re.compile(r"^\W*(thanks|thank you|thx|cheers|great|perfect|ok(ay)?|coo
 HELP = re.compile(r"^\W*(help|what can you do|who are you|how does this work)\W*$", re.I)
 CART_WORD = re.compile(r"\b(cart|basket|bag)\b", re.I)
 VIEW_CART = re.compile(r"\b(show|view|see|check|what'?s in|whats in|open|display|look at)\b"
-                       r".*\b(cart|basket)\b|^\W*(my )?(cart|basket)\W*$", re.I)
+                       r".*\b(cart|basket)\b|^\W*(my |the )?(cart|basket)\W*(please|pls|plz)?"
+                       r"\W*$", re.I)
 EMPTY_CART = re.compile(r"\b(empty|clear)\b.*\b(cart|basket)\b|\bremove (everything|all)\b", re.I)
-REMOVE = re.compile(r"\b(remove|delete|take out|drop|get rid of)\b", re.I)
+REMOVE = re.compile(r"\b(remove|delete|take out|take (?:it|them|that|this|those) (?:out|off)|drop|"
+                    r"get rid of|ditch|scrap|toss|bin (?:it|them|that|those))\b", re.I)
 UPDATE = re.compile(r"\b(change|update|set|make)\b.*\b(to|quantity|qty)\b", re.I)
 ADD = re.compile(r"\b(add|put|buy|i'?ll take|get me|order|purchase)\b", re.I)
 COMPARE = re.compile(r"\b(compare|comparison|vs\.?|versus|difference between|differences|"
@@ -110,6 +117,11 @@ def budget(text: str) -> tuple[Budget, str]:
     return (Budget(found.low, found.high, True, found.around) if found else found), rest
 
 
+# What says a budget around its amount ("I can spend up to 40 on a hoodie"): no product word.
+SPENDING = re.compile(r"\b(?:(?:i|we) (?:can|could|would|want to|wanna|am willing to|'?m "
+                      r"willing to)\s+)?(?:spend|pay)\b(?:\s+on\b)?", re.I)
+
+
 def _budget(text: str) -> tuple[Budget, str]:
     for pattern, kind in BUDGET_PATTERNS:
         match = pattern.search(text)
@@ -117,6 +129,7 @@ def _budget(text: str) -> tuple[Budget, str]:
             continue
         values = [float(v.replace(",", ".")) for v in match.groups() if v is not None]
         rest = (text[:match.start()] + " " + text[match.end():]).strip()
+        rest = SPENDING.sub(" ", rest).strip()
         if kind == "range":
             low, high = sorted(values[:2])
             return Budget(low, high), rest
@@ -156,6 +169,12 @@ def ordinals(text: str, available: int) -> list[int]:
         # "compare 1 and 3"
         found = [(m.start(), int(m.group(1)) - 1)
                  for m in re.finditer(r"\b([1-9])\b", lowered)]
+    if not found:  # "which has better reviews, 1 or 2?"
+        pair = re.search(r"(?<![\w$.,])([1-9])\s*(?:or|and|vs\.?|,)\s*([1-9])\b(?!\s*(?:[$€£%]|"
+                         r"dollars?|euros?|bucks|pairs?|pieces?|of\b))", lowered)
+        if pair:
+            found = [(pair.start(1), int(pair.group(1)) - 1),
+                     (pair.start(2), int(pair.group(2)) - 1)]
     positions = [i for _, i in sorted(found) if 0 <= i < available]
     return list(dict.fromkeys(positions))
 
@@ -168,7 +187,8 @@ def quantity(text: str) -> int | None:
         r"\b(?:qty|quantity)(?: of| to| =|:)?\s*(\d{1,3})\b",
         r"\b(\d{1,3})\s*(?:x|×|pcs|pieces|units|pairs|of)\b",
         r"\bx\s*(\d{1,3})\b",
-        r"\b(?:add|buy|take|get|put|order|set|to|make it)\s+(\d{1,3})\b(?!\s*(?:\$|dollars))",
+        r"\b(?:add|buy|take|get|put|order|set|to|make it|want|need|gimme|give me)\s+(\d{1,3})\b"
+        r"(?!\s*(?:\$|dollars))",
     ]
     for pattern in patterns:
         match = re.search(pattern, lowered)
@@ -177,7 +197,8 @@ def quantity(text: str) -> int | None:
     for word, number in NUMBER_WORDS.items():
         if word in ("both", "a pair"):
             continue
-        if re.search(rf"\b(?:add|buy|take|get|put|order|to|make it) {word}\b|\b{word} of\b",
+        if re.search(rf"\b(?:add|buy|take|get|put|order|to|make it|want|need|gimme|give me) "
+                     rf"{word}\b|\b{word} of\b",
                      lowered):
             return number
     return None
@@ -208,6 +229,25 @@ def _value_patterns(value: str) -> tuple[re.Pattern, re.Pattern | None]:
     last = re.compile(rf"(?<![\w']){re.escape(parts[-1])}(?![\w'])") \
         if len(parts) > 1 and len(parts[-1]) > 2 else None
     return re.compile(rf"(?<![\w']){re.escape(value.lower())}(?![\w'])"), last
+
+
+# The reader's own words shoppers mistype most ("secnd", "frist", "cheapst"): one slip from
+# one of them reads as it. ("remove" is left out: "remote" is a product word.)
+READER_WORDS = ("first", "second", "third", "cheapest", "cheaper", "expensive", "priciest",
+                "quantity", "compare")
+
+
+def repaired(text: str) -> str:
+    """The words with a one-letter slip in a reader word put right."""
+    def fix(m: re.Match) -> str:
+        word = m.group(0).lower()
+        if word in READER_WORDS:
+            return m.group(0)
+        for target in READER_WORDS:
+            if abs(len(target) - len(word)) <= 1 and distance(word, target) == 1:
+                return target
+        return m.group(0)
+    return re.sub(r"(?<![\w'])[A-Za-z]{5,}(?![\w'])", fix, text)
 
 
 def drop_greeting(text: str) -> str:

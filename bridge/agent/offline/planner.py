@@ -39,6 +39,15 @@ QUESTION = re.compile(r"\?\s*$|^\W*(do|does|is|are|have|has|can|could|any)\b", r
 OF_THOSE = re.compile(r"\b(of those|of these|of them|of the two|of the first|of the last|"
                       r"which one|which of|between (them|those)|the two|both|ones?|among|"
                       r"(first|last|top) (two|three|2|3)|(two|three|2|3) (first|last))\b", re.I)
+# "The most expensive one you have": the store's whole kind, not the cards shown.
+STORE_WIDE = re.compile(r"\b(you (have|got|sell|carry|stock)|you'?ve got|in (the|your) "
+                        r"(store|shop)|of all|overall|on the site)\b", re.I)
+# "Gimme the first one", "I want 3 of those": a choice of what was shown, said as a wish.
+GIVE = re.compile(r"\b(gimme|give me|lemme get|let me get|let me have|can i get|can i have|"
+                  r"i'?ll get|i'?ll grab|i want|i'?d like|i need)\b", re.I)
+# A wish asked as a question ("can I get 2 of those?"); "¿la tienen en stock?" reads as
+# "i want ... ?" and asks, so other questions don't add.
+ASKS_FOR = re.compile(r"^\W*(can|could|may) (i|we) (get|have|grab|take)\b", re.I)
 # "The first one in the cart please": no verb, the cart as the destination.
 TO_CART = re.compile(r"\b(to|in|into) (the |my |your )?(cart|basket|bag)\b", re.I)
 SIMILAR = re.compile(r"\b(like (it|this|that|this one|that one)|similar|alternatives?|"
@@ -76,8 +85,8 @@ class Planner:
         if kind == "shipping" and parse.ORDERS.search(text) and not service.mentions_place(
                 talk.raw + " " + text):
             kind = None  # "where is my order?" is about an order, not the policy
-        if kind and not _about_products(text):
-            return service.answer(talk, kind)
+        if kind and not _about_products(text) and not product.asks_stock(talk):
+            return service.answer(talk, kind)  # "when is the belt back?" asks about stock
         if parse.ORDERS.search(text):
             return orders.status(talk)
         return self.shopping()
@@ -93,10 +102,12 @@ class Planner:
             return cart.change(talk, remove=False)
         if parse.REMOVE.search(text):
             return cart.change(talk, remove=True)
+        pointed = bool(parse.ordinals(text, len(self.ctx.shown))) or bool(
+            targets.GENERIC.search(text)) or bool(targets.said_in_full(turn))
         if parse.ADD.search(text) or re.search(r"\b(go with|i'?ll have|take)\b", text, re.I) or \
-                TO_CART.search(text) and not QUESTION.search(text) and (
-                    parse.ordinals(text, len(self.ctx.shown)) or targets.GENERIC.search(text)
-                    or targets.said_in_full(turn)):
+                TO_CART.search(text) and not QUESTION.search(text) and pointed or \
+                GIVE.search(text) and (pointed or self.ctx.focus and _count_said(text)) and \
+                not _new_kind(talk) and (not QUESTION.search(text) or ASKS_FOR.match(text)):
             return cart.add(talk)
         if parse.VIEW_CART.search(text) or re.search(r"\bshow my cart\b|\btotal\b", text):
             return cart.view(talk)
@@ -109,7 +120,8 @@ class Planner:
         if _budget_question(talk):
             return product.budget_fit(talk)
         if (product.STILL.search(text) or FOLLOW_UP.search(text) and product.STILL.search(
-                self.previous_question())) and _points_at_product(talk):
+                self.previous_question())) and _points_at_product(talk) or \
+                product.asks_stock(talk):
             return product.availability(talk)
         rank = targets.superlative(text)
         if rank:
@@ -176,8 +188,11 @@ class Planner:
         """"The cheapest of those" picks among what was shown; "the cheapest t-shirt" (or
         "and the most expensive?" after a search for socks) ranks the whole kind."""
         talk, index = self.talk, self.ctx.index
-        if self.ctx.shown and OF_THOSE.search(talk.text):
+        if len(targets.said_in_full(self.turn)) >= 2:  # "the Leather Belt or the Wallet?"
             return catalogue.pick(talk, rank)
+        if self.ctx.shown and not STORE_WIDE.search(talk.text) and (OF_THOSE.search(
+                talk.text) or len(parse.ordinals(talk.text, len(self.ctx.shown))) >= 2):
+            return catalogue.pick(talk, rank)  # "of those", "the first or the third?"
         if needs.sells_kind(talk.text, index):
             return catalogue.search(talk)
         for message in reversed(self.turn.messages[:-1]):
@@ -242,6 +257,12 @@ def _count(text: str) -> int:
     for word in re.findall(r"\b(\d{1,2}|two|three|four|five|six)\b", text.lower()):
         return int(word) if word.isdigit() else parse.NUMBER_WORDS[word]
     return 1
+
+
+def _count_said(text: str) -> bool:
+    """A count on its own or of what was shown ("i want two", "3 of those")."""
+    return re.search(r"\b(\d{1,2}|one|two|three|four|five|six)\b(?!\s*(?:[$€£%]|dollars?|"
+                     r"euros?|bucks))", text, re.I) is not None
 
 
 def _about_products(text: str) -> bool:

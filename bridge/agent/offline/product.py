@@ -5,21 +5,62 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
+from ...catalog.text import fold
 from ...store.base import item_label, option_label
 from ..events import Event, Products, ToolCalled
-from . import parse, say, targets
+from . import loose, parse, say, targets
 from .talk import Talk
 
 STILL = re.compile(r"\b(still have|still available|still in stock|in stock|available|"
                    r"back in stock|do you have (it|them|this|that)|have (it|them) in|"
                    r"sold out|how many (?:are |do you have |have you got )?(?:left|in stock|"
-                   r"remaining))\b", re.I)
+                   r"remaining)|still (?:sell|carry|stock|got|do|make)|(?:any|some) .{1,40} "
+                   r"left|how many\b.{1,40}\b(?:left|remaining|in stock)|restock\w*|"
+                   r"be back|come back|coming back|back soon|got (?:it|them|any)|out of stock|"
+                   r"availability|(?:do|does) (?:you|u|ya) (?:guys )?(?:still )?(?:have|sell|"
+                   r"carry|stock) the|have you (?:still )?got the|got the .{1,40} in|"
+                   r"how many (?:do you have|have you got|are there|you got|do you guys have)"
+                   r"(?! in (?:my|the) (?:cart|basket)))\b", re.I)
+# "When will it be back?": a sold-out product's restock date, which no tool gives.
+RESTOCK = re.compile(r"\b(restock\w*|be back|come back|coming back|back soon|back in stock|"
+                     r"available again|in stock again)\b", re.I)
 BUDGET_ASK = re.compile(r"\b(fit|fits|within|that budget|that price|in budget|under|below|"
                         r"less than|budget|price range)\b", re.I)
 
 
+def pointed(talk: Talk) -> list[int]:
+    """The products the words point at: a name said in full, a position among the cards
+    or "it" as ``targets`` reads them; else a name said loosely, sold out or not (search
+    would rank the ones in stock first and answer for the wrong product)."""
+    turn, text, ctx = talk.turn, talk.text, talk.ctx
+    if targets.said_in_full(turn) or parse.ordinals(text, len(ctx.shown)) or (
+            targets.GENERIC.search(text) and (ctx.focus or ctx.shown)):
+        return targets.products(turn, text)
+    found = loose.named(ctx.index, text)
+    if found and found.unique:
+        return found.ids
+    return targets.products(turn, text)
+
+
+# Stock words as shoppers write them, read in the message itself: the reader's English
+# drops some ("habt ihr die Dad Cap noch?" reads "i want dad cap").
+STOCK_SAID = re.compile(r"\b(noch|encore|toujours|todavia|aun|ainda|ancora|dispo|lieferbar|"
+                        r"verfugbar|vorratig|lager|stock|estoque|disponible|disponivel|"
+                        r"disponibile|esaurit\w*|agotad\w*|esgotad\w*|epuise\w*|"
+                        r"ausverkauft)\b|متوفر|متاح|المخزون|نفد", re.I)
+
+
+def asks_stock(talk: Talk) -> bool:
+    """Whether the words ask if a product the shopper names is in stock (or back soon),
+    or when the product looked at will be back."""
+    if not (STILL.search(talk.text) or STOCK_SAID.search(fold(talk.raw))):
+        return False
+    return bool(loose.named(talk.ctx.index, talk.text)) or bool(
+        RESTOCK.search(talk.text) and in_focus(talk))
+
+
 def _target(talk: Talk, pid: int | None = None) -> dict | None:
-    ids = [pid] if pid else targets.products(talk.turn, talk.text)
+    ids = [pid] if pid else pointed(talk)
     if not ids and in_focus(talk):
         ids = [in_focus(talk)]  # "how many are left?" of the product looked at
     if not ids:
@@ -80,6 +121,15 @@ def _stock_state(talk: Talk, p: dict) -> str:
 
 def availability(talk: Talk) -> Iterator[Event]:
     """"Do you still have X?": names X and says yes (with the count) or no."""
+    found = loose.named(talk.ctx.index, talk.text) if not targets.said_in_full(talk.turn) \
+        else None
+    if found and not found.unique:
+        yield from _kind_stock(talk, found.ids)
+        return
+    shown = list(talk.ctx.shown)
+    if len(shown) > 1 and not talk.ctx.focus and not pointed(talk):
+        yield from _kind_stock(talk, shown)  # "are they still in stock?" of a list shown
+        return
     p = yield from _asked(talk)
     if p is None:
         return
@@ -90,12 +140,28 @@ def availability(talk: Talk) -> Iterator[Event]:
             return
     label = p["name"]
     if not p.get("in_stock", True):
+        restock = talk.t("restock_unknown") if RESTOCK.search(talk.text) else ""
         others = yield from alternatives(talk, p)
-        yield from talk.say(talk.t("avail_no", label=label), *others)
+        yield from talk.say(talk.t("avail_no", label=label), restock, *others)
     elif p.get("stock_quantity") is not None:
         yield from talk.say(talk.t("avail_yes_n", label=label, n=p["stock_quantity"]))
     else:
         yield from talk.say(talk.t("avail_yes", label=label))
+
+
+def _kind_stock(talk: Talk, ids: list[int]) -> Iterator[Event]:
+    """"Any beanies left?": each product of that kind with its stock, the sold-out ones
+    named too (an in-stock filter would hide exactly what was asked about)."""
+    yield ToolCalled("compare_products")
+    result = talk.turn.execute("compare_products", {"product_ids": ids[:4]})
+    cards = list(result.cards) if result.ok else []
+    if not cards:
+        yield from talk.say(talk.t("which_product"))
+        return
+    talk.ctx.shown = [c["id"] for c in cards]
+    yield Products(tuple(cards))
+    yield from talk.say(*[f"{i}. **{c['name']}**: {say.price(c, talk.lang)}, "
+                          f"{_stock_state(talk, c)}" for i, c in enumerate(cards, 1)])
 
 
 def budget_fit(talk: Talk) -> Iterator[Event]:
@@ -153,7 +219,10 @@ def alternatives(talk: Talk, p: dict, limit: int = 3) -> Iterator[Event]:
     kind = say.kind_of(p["name"])
     categories = [c if isinstance(c, str) else c.get("name", "")
                   for c in p.get("categories") or ()]
-    tries = [{"query": kind}] + ([{"query": "", "category": categories[0]}] if categories else [])
+    # Its kind in its own category first: "belt" alone finds trousers with belt loops
+    tries = [{"query": kind, "category": categories[0]},
+             {"query": p["name"], "category": categories[0]}] if categories else []
+    tries.append({"query": kind})
     for args in tries:
         yield ToolCalled("search_products")
         result = talk.turn.execute("search_products",

@@ -8,7 +8,7 @@ from typing import Iterator
 
 from ..events import Event
 from ..turn import Turn
-from . import dialogue, language, lexicon, say, targets
+from . import dialogue, language, lexicon, parse, say, targets
 from .phrases import t
 
 
@@ -44,14 +44,14 @@ def _read(turn: Turn, raw: str, lang: str) -> str:
     store wrote them (the lexicon would read "Hoodie" in "Tech Performance Hoodie" as a
     kind)."""
     if lang == "en":
-        return lexicon.to_english(raw, lang)
+        return parse.repaired(lexicon.to_english(raw, lang))
     names = []
     for pid in targets.said_in_full(turn):
         card = turn.ctx.index.cards([pid])
         if card and re.search(re.escape(card[0]["name"]), raw, re.I):
             raw = re.sub(re.escape(card[0]["name"]), f" qqname{len(names)}qq ", raw, flags=re.I)
             names.append(card[0]["name"])
-    text = lexicon.to_english(raw, lang)
+    text = parse.repaired(lexicon.to_english(raw, lang))
     for i, name in enumerate(names):
         text = text.replace(f"qqname{i}qq", name)
     return text

@@ -10,7 +10,8 @@ from . import parse, say
 
 # Share of a product name's words the shopper must use for "the hoodie" to mean that product.
 NAME_MATCH = 0.5
-GENERIC = re.compile(r"\b(it|this|that|this one|that one|them|these|those|both|the one)\b", re.I)
+GENERIC = re.compile(r"\b(it|this|that|this one|that one|them|these|those|both|the one)\b|"
+                     r"(?<![\w'])'?em\b", re.I)
 
 
 def products(turn: Turn, text: str, want: int = 1) -> list[int]:
@@ -18,6 +19,9 @@ def products(turn: Turn, text: str, want: int = 1) -> list[int]:
     ctx = turn.ctx
     shown = list(ctx.shown)
     positions = parse.ordinals(text, len(shown))
+    exact = said_in_full(turn)
+    if len(exact) >= 2 and superlative(text):  # "which is cheaper, the X or the Y?"
+        return _superlative(turn, text, exact)[:want]
     ranked = _superlative(turn, text, [shown[i] for i in positions] if positions else shown)
     if ranked:
         return ranked[:want]
@@ -25,7 +29,6 @@ def products(turn: Turn, text: str, want: int = 1) -> list[int]:
         return [shown[i] for i in positions]
     if not shown and ctx.focus and re.search(r"\b(first|1st|last|top)\b", text, re.I):
         return [ctx.focus]  # one product looked at: "the first one" is that one
-    exact = said_in_full(turn)
     if exact:
         return exact[:want]
     seen = ctx.index.cards(_seen(turn, shown))
@@ -220,7 +223,10 @@ def _seen(turn: Turn, shown: list[int]) -> list[int]:
 def _without_intent_words(text: str) -> str:
     """The words left when the request's verbs, ordinals and counts are taken out."""
     positions = "|".join([*parse.ORDINALS, *parse.NUMBER_WORDS, "last", "top", "number", "item",
-                          "pairs?", "pieces?", "units?", "please", "ll", "take", "have"])
+                          "pairs?", "pieces?", "units?", "please", "ll", "take", "have", "gimme",
+                          "lemme", "em", "want", "need", "like", "let", "me", "great", "ok",
+                          "okay", "cool", "perfect", "awesome", "nice", "sure", "yes", "yeah",
+                          "alright", "then", "actually"])
     text = re.sub(rf"\b(add|put|buy|get|order|purchase|compare|tell|more|about|details?|"
                   rf"describe|cart|basket|to|my|in|size|colou?r|with|and|vs|versus|{positions})\b",
                   " ", text, flags=re.I)

@@ -30,7 +30,7 @@
         }
         if (!body.keys.length) { list.replaceChildren(el("p", { class: "fahad-admin-muted", text: "No API keys yet." })); return; }
         list.replaceChildren(el("table", {}, [
-          el("caption", { text: body.keys.length + " keys, newest first" }),
+          el("caption", { text: body.keys.length + (body.keys.length === 1 ? " key" : " keys") + ", newest first" }),
           el("thead", {}, [el("tr", {}, ["Name", "Id", "Mode", "Key starts", "Scopes", "Limit", "Last used", "State", ""].map(function (h) {
             return el("th", { scope: "col", text: h });
           }))]),

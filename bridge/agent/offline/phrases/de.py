@@ -51,6 +51,7 @@ T = {
     "avail_yes": "Ja, **{label}** ist auf Lager.",
     "avail_yes_n": "Ja, **{label}** ist auf Lager: noch {n} da.",
     "avail_no": "Leider ist **{label}** gerade ausverkauft.",
+    "restock_unknown": "Der Shop hat nicht angegeben, wann es wiederkommt; jemand aus dem Team weiß es vielleicht: bitte mich, dich mit einer Person zu verbinden.",
     "avail_others": "Auf Lager: {options}.",
     "choose_option": "**{name}** gibt es in {choice}. Welche Variante möchtest du? Du kannst "
                      "auch auf der Karte wählen.",

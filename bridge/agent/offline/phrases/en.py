@@ -52,6 +52,7 @@ T = {
     "avail_yes": "Yes, **{label}** is in stock.",
     "avail_yes_n": "Yes, **{label}** is in stock: {n} left.",
     "avail_no": "Sorry, **{label}** is out of stock right now.",
+    "restock_unknown": "The store hasn't said when it will be back; a person from the store's team may know: ask me to talk to a person.",
     "avail_others": "In stock: {options}.",
     "choose_option": "**{name}** comes in {choice}. Which one would you like? You can also "
                      "choose on the card.",

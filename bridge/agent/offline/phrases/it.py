@@ -48,6 +48,7 @@ T = {
     "avail_yes": "Sì, **{label}** è disponibile.",
     "avail_yes_n": "Sì, **{label}** è disponibile: ne rimangono {n}.",
     "avail_no": "Purtroppo **{label}** è esaurito in questo momento.",
+    "restock_unknown": "Il negozio non ha indicato quando tornerà; qualcuno del team potrebbe saperlo: chiedimi di parlare con una persona.",
     "avail_others": "Abbiamo ancora disponibili: {options}.",
     "choose_option": "**{name}** è disponibile in {choice}. Quale vuoi? Puoi anche scegliere "
                      "sulla scheda.",

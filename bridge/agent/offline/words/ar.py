@@ -159,6 +159,7 @@ TABLE = """
 الصباح | صباحا = morning
 قماش = canvas
 كم بقي | كم تبقى | كم قطعة متبقية = how many are left
+يرجع | يعود | سيعود | يتوفر مجددا = back in stock
 # quantities, corrections and references over the cart and what was shown
 منها | منهم | من بينها | من هذه = of those
 بين = between
@@ -167,4 +168,25 @@ TABLE = """
 فقط واحد | واحد فقط | واحدة فقط | بس واحد | بس واحدة = just one
 غير | بدل | استبدل = change
 بدلا من ذلك | بدلا = instead
+ايهما | ايها = which
+ام = or
+او اقل = or less
+خليها | خليه | خليهم | خلي = make it
+افضل = prefer
+قارن | قارني | مقارنة = compare
+# colloquial Gulf and Egyptian forms
+التاني | التانية = second
+التالت | التالتة = third
+الاخراني | الاخرانية = last
+بكام | بكم | سعره كام | سعرها كام | كام سعر = how much is
+حط | حطه | حطها | ضيف | ضيفه | ضيفها = add
+وريني | ورني | فرجيني = show
+شنطة | شنط | شنطه = bags
+فيهم = of those
+وش في سلتي | وش في السلة | ايش في سلتي | ايش في السلة | ايه اللي في السلة | ايه في السلة | ايه اللي في سلتي = show my cart
+قلل واحد | نقص واحد | شيل واحد | شيل واحدة = one less
+زود واحد | زيد واحد | زود واحدة = one more
+شيل | شيله | شيلها | امسح | امسحه | امسحها = remove
+ايه | ايش | وش = what
+عايز | عاوز | ابغى | ابغي | بدي = i want
 """

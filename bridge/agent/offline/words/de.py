@@ -210,6 +210,8 @@ morgens | morgen = morning
 segeltuch = canvas
 erzahl | erzahle | erzahlen | erzahl mal = tell me more
 wie viele sind noch da | wie viele habt ihr noch | wie viele gibt es noch = how many are left
+fischer = fisherman
+wieder lieferbar | wieder verfugbar | wieder da | wieder auf lager | wieder vorratig | nachschub = back in stock
 # quantities, corrections and references over the cart and what was shown
 in den warenkorb | in meinen warenkorb = to cart
 noch eins | noch einen | noch eine | noch ein = one more
@@ -219,4 +221,19 @@ nur einen | nur eins | nur eine | nur ein = just one
 nimm ihn raus | nimm es raus | nimm sie raus | nimm ihn wieder raus | nimm es wieder raus | nimm sie wieder raus | raus damit = remove it
 aendere | andere | tausche | tauschen = change
 stattdessen = instead
+die ersten beiden | der ersten beiden | den ersten beiden | ersten beiden = first two
+die letzten beiden | der letzten beiden | letzten beiden = last two
+pack | pack mir | packe | packen = add
+in den korb | in meinen korb | in den einkaufswagen = to cart
+korb | einkaufswagen = cart
+hochstens | maximal = at most
+lieber = rather
+vergleich | vergleiche | vergleichen = compare
+mach bei den | mach beim | mach bei der = make the
+draus | daraus = 
+# colloquial forms
+tu mir | tu | tue = add
+rein = 
+schmeiss | schmeis | wirf = remove
+raus = out
 """

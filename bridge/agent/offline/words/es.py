@@ -225,6 +225,9 @@ burdeos | granate = burgundy
 beige = beige
 lona = canvas
 cuantos quedan | cuantas quedan | cuantas te quedan | cuantos te quedan | cuantas les quedan | cuantos les quedan = how many are left
+anadela | anadelo | anadelas | anadelos | agregala | agregalo | agregalas | agregalos = add it
+pescador = fisherman
+vuelve a estar disponible | vuelva a estar disponible | cuando vuelve | vuelve a haber | reponen | reposicion | volvera = back in stock
 # quantities, corrections and references over the cart and what was shown
 quitalo | quitala | quitalos | quitalas | eliminalo | eliminala | borralo | borrala | sacalo | sacala = remove it
 solo uno | solo una | nada mas uno | nada mas una | solamente uno | solamente una = just one
@@ -236,4 +239,15 @@ tres mas = three more
 de estos | de estas | entre estos | entre estas = of those
 cambia | cambiala | cambialo | cambiar = change
 en vez de eso | mejor en | en cambio = instead
+que no pasen de | que no pase de | no pasen de | no pase de | que no superen | que no supere | no superen de = under
+compara | comparar | comparame | comparalas | comparalos = compare
+los dos primeros | las dos primeras = first two
+los dos ultimos | las dos ultimas = last two
+lo mas barato | lo mas economico = cheapest
+# Latin American and colloquial forms
+agregame | agregamela | agregamelo | anademe | anademela | anademelo | ponmela | ponmelo | pasame = add
+sacame | quitame = remove
+sale mas barato | sale mas barata | sale mas economico | sale mas economica = cheapest
+sale mas caro | sale mas cara = most expensive
+de tope | como tope | tope = at most
 """

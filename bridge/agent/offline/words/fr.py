@@ -211,6 +211,9 @@ bordeaux = burgundy
 matin | matins = morning
 toile = canvas
 combien il en reste | combien en reste t il | il en reste combien = how many are left
+pecheur | pecheurs = fisherman
+dispo | dispos = available
+revient | reviendra | reviendront | de retour en stock | reassort | reapprovisionne = back in stock
 # quantities, corrections and references over the cart and what was shown
 qu est ce qu il y a dans mon panier | qu est ce qu il y a dans le panier | qu y a t il dans le panier | c est quoi dans mon panier = show my cart
 encore un | encore une | un autre | une autre = one more
@@ -219,4 +222,15 @@ juste un | juste une | seulement un | seulement une | un seul | une seule = just
 parmi celles ci | parmi ceux ci | parmi ces | parmi celles la | parmi ceux la | de celles ci | de ceux ci = of those
 changez | changer | remplace | remplacez = change
 plutot | a la place = instead
+j en veux | j en prends | je vais en prendre = i want
+finalement | en fait = actually
+je le prefere | je la prefere | je les prefere | je prefere | prefere = prefer
+pas plus de | pas plus que | au maximum | maximum = at most
+svp | stp = please
+comparer | comparez = compare
+# spoken forms
+tu peux me mettre | peux tu me mettre | tu me mets | mets moi | mettre | mets | met = add
+rajoute m en une | rajoute m en un | rajoute en une | rajoute en un | remets en une | remets en un | remets m en un | remets m en une = one more
+vire | virer | vire le | vire la | degage = remove
+balles = euros
 """

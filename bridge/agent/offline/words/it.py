@@ -201,6 +201,9 @@ viola = purple
 bordeaux = burgundy
 tela = canvas
 quante ne sono rimaste | quanti ne sono rimasti | quanti ne rimangono | quante ne rimangono | quanti ne restano | quante ne restano | quanti ne avete | quante ne avete = how many are left
+pescatore = fisherman
+ce l avete | ce l'avete | ce lavete | ce le avete | ce li avete = do you have it
+torna disponibile | tornera disponibile | quando torna | di nuovo disponibile | riassortimento = back in stock
 # quantities, corrections and references over the cart and what was shown
 toglilo | toglila | toglili | togliele | rimuovilo | rimuovila | eliminalo | eliminala | levalo | levala = remove it
 un altro | un altra | ancora uno | ancora una = one more
@@ -208,4 +211,14 @@ altri due | altre due = two more
 solo uno | solo una | soltanto uno | soltanto una = just one
 cambia | cambiare = change
 invece = instead
+costa di meno | costano di meno = costs less
+costa di piu | costano di piu = costs more
+anzi | in realta = actually
+non piu di | al massimo = at most
+preferisco | la preferisco | lo preferisco = prefer
+confronta | confrontare | paragona | paragonare = compare
+# spoken forms
+mettimene | mettimi | aggiungimi | aggiungimene = add
+levane | togline | toglimene = remove
+levane uno | levane una | togline uno | togline una | toglimene uno | toglimene una | togli uno | togli una = one less
 """

@@ -201,6 +201,13 @@ manha | manhas | de manha = morning
 lona = canvas
 tira uma | tira um | tire uma | tire um | remove uma | remove um = remove one
 quantas restam | quantos restam | quantas ainda tem | quantos ainda tem = how many are left
+tamanho pp | tam pp = size xs
+tamanho p | tam p = size s
+tamanho g | tam g = size l
+tamanho gg | tam gg = size xl
+creme = cream
+pescador = fisherman
+volta ao estoque | volta a ter | quando volta | vai voltar | reposicao | repoem = back in stock
 # quantities, corrections and references over the cart and what was shown
 mais dois | mais duas = two more
 mais tres = three more
@@ -209,4 +216,14 @@ outro | outra = another
 so um | so uma | apenas um | apenas uma = just one
 troca | trocar | muda | mudar = change
 em vez disso | no lugar = instead
+vou querer | quero levar | vou ficar com | fico com = add
+prefiro = prefer
+no maximo | nao mais de | nao mais que = at most
+compara | comparar | compare = compare
+os dois primeiros | as duas primeiras = first two
+os dois ultimos | as duas ultimas = last two
+# Brazilian colloquial forms
+bota | boto | bote | poe ai | coloca ai = add
+pfv | pf = please
+o que tem no carrinho | o que tem no meu carrinho | o que ta no carrinho | ver carrinho | ver o carrinho = show my cart
 """

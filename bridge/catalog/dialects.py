@@ -3,8 +3,8 @@ shaped like OpenAI's Agentic Commerce product feed (one row per purchasable item
 variation, prices in minor units). Both are built from catalogue items only."""
 from __future__ import annotations
 
-from bridge.catalog.money import minor_units
-from bridge.store.base import item_label, option_label
+from .money import minor_units
+from ..store.base import item_label, option_label
 
 SCHEMA = "https://schema.org/"
 IN_STOCK, OUT_OF_STOCK = SCHEMA + "InStock", SCHEMA + "OutOfStock"
