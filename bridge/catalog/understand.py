@@ -55,6 +55,10 @@ COLOURS = {
     "brown": "brown", "beige": "beige", "navy": "navy", "cream": "cream",
 }
 
+# "In bright colours", "a colourful case": any of these (the catalogue's English) goes up.
+BRIGHT = ("yellow", "orange", "red", "pink", "green", "purple")
+_BRIGHT = re.compile(r"\b(?:bright|vivid|vibrant|colou?rful|flashy|neon)\b(?! white)")
+
 # Words that exclude what follows: "not black", "without RGB", "sin cable", "ohne Kabel".
 # Not a bare "no": names use it ("No-Show Socks", "No PSU").
 _NEGATION = re.compile(
@@ -185,6 +189,8 @@ def understand(query: str) -> Understood:
     if context and _SAME_COLOUR.search(head):
         colours += re.findall(r"[a-z]+", context)
     colours = tuple(dict.fromkeys(COLOURS[w] for w in colours if w in COLOURS))
+    if _BRIGHT.search(head):
+        colours += tuple(c for c in BRIGHT if c not in colours)
     exclude_words = tuple(dict.fromkeys(COLOURS.get(w, w) for w in exclude))
     text = f"{head} {context}" if context else head
     return Understood(text=" ".join(text.split()), min_price=low, max_price=high,

@@ -93,3 +93,12 @@ def test_the_highest_of_an_amount_comes_first(tmp_path):
            product(6, "Corsair Vengeance 32GB Kit, DDR5, 6400MHz", "129.00", TEES)]
     index.upsert(ram, "USD")
     assert ids(index.search("the fastest DDR5 RAM kit"))[0] == 6  # its speed is a clock
+
+
+def test_phones_in_bright_colours_put_the_bright_ones_first(tmp_path):
+    phones = [product(1, "Samsung Galaxy S24 Smartphone, Onyx Black", "799.00", TEES),
+              product(2, "Samsung Galaxy S24 Smartphone, Marble Grey", "799.00", TEES),
+              product(3, "Samsung Galaxy S24 Smartphone 5G, Amber Yellow", "799.00", TEES)]
+    index = CatalogIndex(tmp_path / "phones.sqlite3")
+    index.replace_all(phones, "USD")
+    assert ids(index.search("Samsung Galaxy smartphones in bright colours"))[0] == 3

@@ -171,3 +171,13 @@ def test_a_size_said_of_each_stick_is_the_sticks_not_the_kits():
 ])
 def test_a_superlative_of_an_amount_is_read(query, extreme):
     assert understand(query).extreme == extreme
+
+
+def test_bright_colours_are_any_bright_colour():
+    found = understand("Samsung Galaxy smartphones available in bright colors")
+    assert {"yellow", "orange", "red", "pink", "green", "purple"} <= set(found.colours)
+    assert fit(found, "Galaxy S24+ 12/256GB Yellow (Amber Yellow)").met == 1
+    assert fit(found, "Galaxy S24+ 12/256GB Black (Onyx Black)").met == 0
+    assert understand("a colourful case").colours
+    assert understand("a bright white lamp").colours == ("white",)  # a shade, not a wish
+    assert understand("a black phone").colours == ("black",)
