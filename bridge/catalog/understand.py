@@ -135,8 +135,9 @@ MEASURES = {
     "charge": r"battery(?: capacity| life)?",
     "pixels": r"megapixels?|camera resolution",
 }
-_MOST = r"highest|largest|biggest|greatest|most|maximum|max|top|best|longest|fastest|strongest"
-_LEAST = r"lowest|smallest|least|minimum|min|shortest|slowest"
+# Not "max", "maximum", "min", "minimum": they bound ("a max length of 2m"), not rank.
+_MOST = r"highest|largest|biggest|greatest|most|top|best|longest|fastest|strongest"
+_LEAST = r"lowest|smallest|least|shortest|slowest"
 _EXTREME = re.compile(rf"\b(?:the )?({_MOST}|{_LEAST})\s+(?:(?:available|possible|total|"
                       r"overall|sequential|achievable)\s+)*(" +
                       "|".join(f"(?P<{d}>{p})" for d, p in MEASURES.items()) + r")\b")

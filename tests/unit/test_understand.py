@@ -168,6 +168,8 @@ def test_a_size_said_of_each_stick_is_the_sticks_not_the_kits():
     ("the smallest screen size", ("inch", "min")),
     ("the best keyboard for gaming", None),
     ("the cheapest 1TB SSD", None),
+    ("an HDMI cable with a max length of 2m", None),  # a bound, not a ranking
+    ("a PSU with a minimum power of 650W", None),
 ])
 def test_a_superlative_of_an_amount_is_read(query, extreme):
     assert understand(query).extreme == extreme
