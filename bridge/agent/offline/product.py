@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from ...catalog.text import fold
+from ...catalog.text import fold, query_terms
 from ...store.base import item_label, option_label
 from ..events import Event, Products, ToolCalled
-from . import loose, parse, say, targets
+from . import loose, needs, parse, say, targets
+from .lexicon import to_english
 from .talk import Talk
 
 STILL = re.compile(r"\b(still have|still available|still in stock|in stock|available|"
@@ -64,12 +65,32 @@ def _target(talk: Talk, pid: int | None = None) -> dict | None:
     if not ids and in_focus(talk):
         ids = [in_focus(talk)]  # "how many are left?" of the product looked at
     if not ids:
+        ids = _kind_for_earlier_need(talk)
+    if not ids:
         return None
     result = yield from talk.turn.use("get_product_details", {"product_id": ids[0]})
     if not result.ok:
         yield from talk.say(say.lookup_failed(result))
         return False
     return result.content
+
+
+def _kind_for_earlier_need(talk: Talk) -> list[int]:
+    """"How much are the socks?" after a search for a need that listed none: the product of
+    that kind that best serves what the shopper asked before ("running socks")."""
+    index = talk.ctx.index
+    kind = needs.kind_in(talk.text, index)
+    earlier = next((to_english(str(m.get("content", "")), talk.lang)
+                    for m in reversed(talk.turn.messages[:-1]) if m.get("role") == "user"), "")
+    if not kind or not earlier:
+        return []
+    context = [t for t in query_terms(earlier) if t in needs.NEED_WORDS]
+    if not context:
+        return []
+    for card in index.search(" ".join([kind, *context]), limit=5).cards:
+        if needs.singular(say.kind_of(card["name"])) == needs.singular(kind):
+            return [card["id"]]
+    return []
 
 
 def _asked(talk: Talk) -> dict | None:
