@@ -204,3 +204,13 @@ def test_a_city_or_a_further_country_names_where_to_ship(text, country):
 def test_arabic_country_names_reach_the_shipping_answer():
     assert "germany" in to_english("هل تشحنون إلى ألمانيا؟", "ar")
     assert "united arab emirates" in to_english("هل توصلون للإمارات؟", "ar")
+
+
+def test_yes_to_similar_ones_in_another_voice_without_bold_leaves_it_out(chat):
+    prior = [{"role": "user", "content": "is the Wool Fisherman Beanie still available?"},
+             {"role": "assistant", "content": "Unfortunately the Wool Fisherman Beanie is sold "
+                                              "out right now. Would you like to see some "
+                                              "similar hats?"}]
+    body = chat.say("yes please", history=prior)
+    names = [c["name"] for c in body["cards"]]
+    assert names and "Wool Fisherman Beanie" not in names

@@ -77,6 +77,18 @@ class Offer:
     message: str = ""  # the whole message, product names taken out ("We have rain jackets.")
     similar: bool = False  # it offers others like the products the message named
     named: list[str] = field(default_factory=list)  # the products the message named, in bold
+    said: str = ""  # the message as it was written (another assistant's names may be plain)
+
+
+def offered_others_than(index, offer: Offer) -> frozenset[int]:
+    """The products an offer of "similar ones" is about (in bold, or named plainly in
+    another assistant's words), which the shopper's yes asks to see others than."""
+    if not offer.similar:
+        return frozenset()
+    ids = [i for i in (_product_id(index, name) for name in offer.named) if i]
+    if not ids and offer.said:
+        ids = _named_in(index, offer.said, _catalogue_names(index))[0]
+    return frozenset(ids)
 
 
 @dataclass
@@ -198,6 +210,6 @@ def _offer(text: str, messages: list[dict]) -> Offer | None:
         for kind, pattern in OFFER_KINDS:
             if pattern.search(scope):
                 return Offer(kind, bool(SALE.search(question)), words, asked, question,
-                             BOLD.sub(" ", text), bool(named) and bool(
-                                 SIMILAR.search(fold(BOLD.sub(" ", question)))), named)
+                             BOLD.sub(" ", text),
+                             bool(SIMILAR.search(fold(BOLD.sub(" ", question)))), named, text)
     return None

@@ -282,9 +282,7 @@ class Planner:
                                           if t in needs.DESCRIBING and t not in offered)
             query = " ".join([offered or asked, *offer.words, rest])
             # "Sold out; want to see similar ones?" "yes": others than the ones it named
-            named = frozenset(pid for pid in (dialogue._product_id(self.ctx.index, name)
-                                              for name in offer.named) if pid) \
-                if offer.similar else frozenset()
+            named = dialogue.offered_others_than(self.ctx.index, offer)
             return catalogue.search(self.talk, query, on_sale=offer.on_sale, exclude=named)
         return None
 
