@@ -76,6 +76,7 @@ def test_person_words_in_a_product_question_are_not_a_request_for_one(text):
     ("pt", "vocês têm guarda-chuva?", "umbrella"),
     ("fr", "vous faites les paquets cadeaux ?", "gift wrapping"),
     ("de", "einen echten Menschen bitte", "real person please"),
+    ("es", "nop", "no"), ("fr", "nan", "no"), ("de", "jaa", "yes"), ("pt", "isso mesmo", "yes"),
     ("es", "¿me puedes pasar con un agente?", "connect me to"),
 ])
 def test_everyday_words_of_each_language_reach_the_reader(lang, said, english):

@@ -41,7 +41,7 @@ YES = re.compile(LEAD + r"(y(?=\W*$)|yes+|yse|yeah?|yah|ya|yep|yup|yas|sure+|shu
                  r"k|kk|alright|all right|please|pls|plz|go on|go ahead|go for it|why not|sounds "
                  r"good|of course|definitely|absolutely|i'?d like that|do it|do that|please do|"
                  r"great|let'?s see|let'?s do it)\b", re.I)
-NO = re.compile(LEAD + r"(no|nope|nah|not now|not really|no thanks|maybe later|i'?m good|"
+NO = re.compile(LEAD + r"(no+|nope|nop|naw|nah+|not now|not really|no thanks|maybe later|i'?m good|"
                 r"never ?mind|nvm|no need|not interested|i'?ll pass)\b", re.I)
 # What a yes or no is padded with ("no thanks, not now"): no request of its own.
 FILLER = re.compile(r"\b(no|nope|nah|not now|not really|thanks|thank you|please|pls|plz|yes|"

@@ -255,4 +255,6 @@ tu mir | tu | tue = add
 rein = 
 schmeiss | schmeis | wirf = remove
 raus = out
+jaa | jap | jo | jep | jawohl = yes
+no | noe = no
 """

@@ -270,4 +270,5 @@ sacame | quitame = remove
 sale mas barato | sale mas barata | sale mas economico | sale mas economica = cheapest
 sale mas caro | sale mas cara = most expensive
 de tope | como tope | tope = at most
+nop | nel | nope = no
 """
