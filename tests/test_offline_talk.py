@@ -215,3 +215,18 @@ def test_yes_to_similar_ones_in_another_voice_without_bold_leaves_it_out(chat):
     body = chat.say("yes please", history=prior)
     names = [c["name"] for c in body["cards"]]
     assert names and "Wool Fisherman Beanie" not in names
+
+
+@pytest.mark.parametrize("lang, said", [("es", "sandalias para la playa"),
+                                        ("fr", "des sandales pour la plage"),
+                                        ("de", "Sandalen für den Strand"),
+                                        ("it", "sandali per il mare")])
+def test_a_kind_not_sold_beside_a_need_is_said_plainly(chat, lang, said):
+    body = chat.say(said)
+    assert body["cards"] == [] and "Sandal" in body["message"].title()
+
+
+@pytest.mark.parametrize("said", ["un bañador para las vacaciones", "eine Badehose für den Urlaub",
+                                  "a swimsuit for my holiday"])
+def test_swimwear_in_any_language_finds_the_swim_trunks(chat, said):
+    assert "Quick-Dry Swim Trunks" in [c["name"] for c in chat.say(said)["cards"]]

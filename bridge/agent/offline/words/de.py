@@ -18,7 +18,8 @@ wie viel macht das | insgesamt = show my cart
 zuruckzuschicken | zuruckzugeben | zuruckzusenden = returns
 was kosten die | was kostet der | was kostet die | was kostet das = how much is
 wie ist es mit | und was ist mit | was ist mit = what about
-der | die | das | den | dem | des | ein | eine | einen | einem | einer | fur = 
+der | die | das | den | dem | des | ein | eine | einen | einem | einer = 
+fur = for
 mit | und | oder | mir | mich | ich | du | ihr | euch | eure | euer | eurer = 
 ist | sind | was | etwas | gegen | in | im | zu | von | auf | noch = 
 hallo | guten tag | servus | moin | hi = hello
@@ -257,4 +258,6 @@ schmeiss | schmeis | wirf = remove
 raus = out
 jaa | jap | jo | jep | jawohl = yes
 no | noe = no
+badehose | badehosen | badeshorts = swim trunks
+sandalen | flip flops = sandals
 """

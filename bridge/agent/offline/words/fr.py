@@ -13,7 +13,8 @@ neige = snow
 toujours = 
 j ai = i have
 ca fait combien | au total = show my cart
-le | la | les | un | une | des | du | de | au | aux | pour | avec | en | et | ou = 
+le | la | les | un | une | des | du | de | au | aux | avec | en | et | ou = 
+pour = for
 mon | ma | mes | votre | vos | je | que | est | ce | cette | ces | il | elle = 
 se | ne | pas | me | te | quelque chose = 
 bonjour | bonsoir | salut | coucou = hello
@@ -252,4 +253,6 @@ vire | virer | vire le | vire la | degage = remove
 balles = euros
 nan | non non = no
 ouais ouais | oui oui = yes
+maillot de bain | maillots de bain | short de bain = swim trunks
+sandales | tongs = sandals
 """

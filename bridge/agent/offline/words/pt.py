@@ -16,7 +16,8 @@ pai = dad
 quanto fica | no total = show my cart
 e sobre | e quanto a = what about
 o | os | as | um | uma | uns | umas | de | do | da | dos | das | em | no | na = 
-nos | nas | para | por | com | e | ou | meu | minha | que | eu | voce | voces = 
+nos | nas | por | com | e | ou | meu | minha | que | eu | voce | voces = 
+para = for
 isso | algo = 
 ola | oi | bom dia | boa tarde = hello
 obrigado | obrigada | valeu = thanks
@@ -248,4 +249,7 @@ bota | boto | bote | poe ai | coloca ai = add
 pfv | pf = please
 o que tem no carrinho | o que tem no meu carrinho | o que ta no carrinho | ver carrinho | ver o carrinho = show my cart
 isso mesmo | isso ai | exato | exatamente = yes
+sunga | sungas | calcao de banho | bermuda de praia = swim trunks
+sandalias | rasteirinha = sandals
+biquini | biquinis = bikini
 """
