@@ -27,6 +27,11 @@ def test_its_own_question_about_options_is_read_back_in_every_language(lang):
 def test_another_voice_offering_a_person_or_similar_products_is_read_too():
     assert dialogue._offer("I can't tell. Shall I connect you with someone from our team?",
                            []).kind == "person"
+    for other in ("Souhaitez-vous que je vous mette en relation avec un conseiller ?",
+                  "Soll ich dich mit dem Kundenservice verbinden?",
+                  "Vuoi che ti metta in contatto con l'assistenza?",
+                  "هل تريد التحدث مع خدمة العملاء؟"):
+        assert dialogue._offer(other, []).kind == "person", other
     offer = dialogue._offer("Sorry, the **Wool Fisherman Beanie** is sold out. Would you like "
                             "to see similar beanies?", [])
     assert offer.kind == "show" and offer.similar and offer.named == ["Wool Fisherman Beanie"]
@@ -36,7 +41,7 @@ def test_another_voice_offering_a_person_or_similar_products_is_read_too():
 
 
 @pytest.mark.parametrize("text", ["yes", "yse pls", "yeah sure", "okey", "ok do that",
-                                  "sure go on", "please do", "k"])
+                                  "sure go on", "please do", "k", "i want", "hmm, yes"])
 def test_a_hurried_yes_is_yes(text):
     assert planner.YES.match(text) and not planner.NO.match(text)
 

@@ -38,7 +38,9 @@ OFFER_KINDS = (
 PERSON_OFFER = re.compile(
     r"\b(person|human|someone|somebody|colleague|team|agent|staff|persona|alguien|equipo|"
     r"personne|quelqu'un|equipe|mitarbeiter|mensch|jemand|pessoa|alguem|equipa|atendente|"
-    r"qualcuno|operatore)\b|موظف|شخص|فريق", re.I)
+    r"qualcuno|operatore|conseill\w*|berater\w*|kundenservice|kundendienst|support|"
+    r"customer service|service client|atendimento|assistenza|servizio clienti|agente|"
+    r"consulente)\b|موظف|شخص|فريق|خدمة العملاء", re.I)
 # Another's offer of products like one shown ("Want to see similar beanies?").
 SIMILAR = re.compile(
     r"\b(similar|alternatives?|other|others|else|instead|like it|like this|parecid\w*|"
