@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from ...catalog.text import fold
 from ..turn import Turn
-from . import parse
+from . import loose, parse
 from .lexicon import to_english
 from .phrases import TABLES
 
@@ -147,6 +147,7 @@ def _recall_from(turn: Turn, messages: list[dict]) -> None:
 
 
 LIST_LINE = re.compile(r"^\s*(?:\d{1,2}[.)]|[-*•])\s+")
+PRICED = re.compile(r"[$€£]\s?\d|\d[.,]\d\d")
 
 
 def _named_in(index, text: str, names: dict[str, int]) -> tuple[list[int], list[int]]:
@@ -171,6 +172,12 @@ def _named_in(index, text: str, names: dict[str, int]) -> tuple[list[int], list[
         head = LIST_LINE.match(line)
         if head:
             first = next((pid for a, _, pid in found if offset <= a < offset + len(line)), None)
+            if first is None and names and PRICED.search(line):
+                # "1. Ribbed Knit — $22.00": a name shortened, on a line that prices it
+                short = loose.named(index, re.split(r"[—–:(]| - |\$|€|£", line[head.end():])[0])
+                first = short.ids[0] if short and short.unique else None
+                if first and first not in ids:
+                    ids.append(first)
             if first and first not in lines:
                 lines.append(first)
         offset += len(line)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from ...catalog.text import query_terms
+from ...catalog.text import fold, query_terms
 from ..events import Event
 from ..turn import Turn
 from . import (cart, catalogue, compare, dialogue, more, needs, orders, parse, person, product,
@@ -131,12 +131,15 @@ class Planner:
             return cart.change(talk, remove=False)
         if parse.REMOVE.search(text):
             return cart.change(talk, remove=True)
+        if product.STILL_BUY.search(text) and product.asks_stock(talk):
+            return product.availability(talk)  # "can I still buy the X?" asks, not buys
         pointed = bool(parse.ordinals(text, len(self.ctx.shown))) or bool(
             targets.GENERIC.search(text)) or bool(targets.said_in_full(turn))
         if parse.ADD.search(text) or re.search(r"\b(go with|i'?ll have|take)\b", text, re.I) or \
                 TO_CART.search(text) and not QUESTION.search(text) and pointed or \
                 GIVE.search(text) and (pointed or self.ctx.focus and _count_said(text)) and \
-                not _new_kind(talk) and (not QUESTION.search(text) or ASKS_FOR.match(text)):
+                not _new_kind(talk) and (not QUESTION.search(text) or ASKS_FOR.match(text)) and \
+                not product.HAVE_ASKED.search(fold(talk.raw)):
             return cart.add(talk)
         if parse.VIEW_CART.search(text) or re.search(r"\bshow my cart\b|\btotal\b", text):
             return cart.view(talk)
