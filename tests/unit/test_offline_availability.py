@@ -193,3 +193,9 @@ HOODIE = {"name": "Tech Hoodie", "options": {"Size": ["S", "M", "L", "XL", "XXL"
 ])
 def test_an_option_the_product_does_not_come_in_is_named(product_, text, missing):
     assert product._unoffered(product_, text, product._named_options(product_, text)) == missing
+
+
+@pytest.mark.parametrize("text", ["can you let me know when it's back?", "notify me please",
+                                  "tell me when they are back"])
+def test_asking_to_be_told_of_a_restock_is_a_restock_question(text):
+    assert product.RESTOCK.search(text)
