@@ -19,7 +19,10 @@ ARABIC = re.compile(r"[\u0600-\u06FF]")  # words the lexicon left untranslated
 SORTS = {"cheapest": "price_asc", "dearest": "price_desc", "best": "rating"}  # no stock sort
 
 
-def search(talk: Talk, query: str | None = None, on_sale: bool = False) -> Iterator[Event]:
+def search(talk: Talk, query: str | None = None, on_sale: bool = False,
+           exclude: frozenset[int] = frozenset()) -> Iterator[Event]:
+    """Search the catalogue; ``exclude`` keeps out products the shopper asked to see others
+    than (the sold-out beanie whose alternatives they said yes to)."""
     ctx, lang = talk.ctx, talk.lang
     limits, rest = parse.budget(query if query is not None else talk.text)
     on_sale = on_sale or bool(parse.SALE_WORDS.search(rest))
@@ -59,6 +62,7 @@ def search(talk: Talk, query: str | None = None, on_sale: bool = False) -> Itera
         yield from talk.say(f"Sorry, I couldn't search the catalogue just now: {found['error']}")
         return
     pairs = _with_options(list(zip(found["products"], result.cards)), rest, ctx)
+    pairs = [(b, c) for b, c in pairs if c["id"] not in exclude]
     describing = [t for t in query_terms(rest) if t in needs.DESCRIBING]
     if describing and not need and any(needs.described(c, describing) for _, c in pairs):
         pairs = [(b, c) for b, c in pairs if needs.described(c, describing)]  # "leather" ones

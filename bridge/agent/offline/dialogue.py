@@ -16,6 +16,7 @@ from ...catalog.text import fold
 from ..turn import Turn
 from . import loose, parse
 from .lexicon import to_english
+from .phrases import TABLES
 
 BOLD = re.compile(r"\*\*(.+?)\*\*")
 # The kind of offer a question makes, by its words in any supported language.
@@ -26,23 +27,56 @@ OFFER_KINDS = (
                         r"mehr dar[uü]ber|mehr dazu|mehr erfahren|saber m[aá]s|saperne di pi[uù]|"
                         r"saperne|en savoir|mais sobre|detail|المزيد", re.I)),
     ("show", re.compile(r"\bsee\b|\bshow\b|narrow|muestre|mostrar|montre|voir|zeige|sehen|"
-                        r"anschauen|mostr|\bver\b|verl[oa]s|mirar|veder|أعرض|اعرض|عرض",
+                        r"anschauen|mostr|\bver\b|verl[oa]s|mirar|veder|أعرض|اعرض|عرض|"
+                        r"suggest|recommend|ense[nñ]|suger|recomend|propos|vorschlag|empfehl|"
+                        r"consigli|أقترح|اقترح|look for|find (?:you|some|other)|search|pull up|"
+                        r"bring up|\bbus(?:c|qu)|cherch|\bsuch(?:e|en)\b|procur|\bcerc|ابحث",
                         re.I)),
 )
+# An offer of a person, in another's words ("Shall I connect you with our team?"): a
+# question that names someone at the store.
+PERSON_OFFER = re.compile(
+    r"\b(person|human|someone|somebody|colleague|team|agent|staff|persona|alguien|equipo|"
+    r"personne|quelqu'un|equipe|mitarbeiter|mensch|jemand|pessoa|alguem|equipa|atendente|"
+    r"qualcuno|operatore)\b|موظف|شخص|فريق", re.I)
+# Another's offer of products like one shown ("Want to see similar beanies?").
+SIMILAR = re.compile(
+    r"\b(similar|alternatives?|other|others|else|instead|like it|like this|parecid\w*|"
+    r"similares?|otr[oa]s|similaires?|autres?|ahnlich\w*|andere\w*|simil[ei]|altr[ei]|"
+    r"outr[oa]s)\b|مشابه|بديل|أخرى|اخرى", re.I)
 SALE = re.compile(r"\bsale\b|on sale|promo|rebaj|oferta|solde|angebot|reduziert|saldo|"
                   r"sconto|تخفيض", re.I)
 COLOURS = ("black", "white", "grey", "gray", "navy", "red", "blue", "green", "brown", "cream",
            "beige", "olive", "pink", "yellow")
 
 
+def _own(key: str) -> tuple[str, ...]:
+    """One of the assistant's own sentences in every language, folded, its fields cut off:
+    what the assistant asked is recognised when the history comes back."""
+    found = []
+    for table in TABLES.values():
+        text = fold(table.get(key, ""))
+        found += [part.strip(" .:*") for part in re.split(r"\{[a-z_]+\}", text)
+                  if len(part.strip(" .:*")) >= 16]
+    return tuple(dict.fromkeys(found))
+
+
+# The assistant's own offer of a person (``offer_person``) and its own question about a
+# product's options (``choose_option``), as it says them in each language.
+OWN_PERSON_OFFER = _own("offer_person") + _own("ask_person") + _own("problem")
+OWN_CHOICE = _own("choose_option")
+
+
 @dataclass
 class Offer:
-    kind: str  # add | more | show
+    kind: str  # add | more | show | person (a person from the store) | choose (options)
     on_sale: bool = False
     words: list[str] = field(default_factory=list)  # a narrowing the offer named ("black")
     query: str = ""  # what the shopper had asked for when the offer was made
     question: str = ""  # the question itself ("Shall I add the M in black?")
     message: str = ""  # the whole message, product names taken out ("We have rain jackets.")
+    similar: bool = False  # it offers others like the products the message named
+    named: list[str] = field(default_factory=list)  # the products the message named, in bold
 
 
 @dataclass
@@ -148,19 +182,29 @@ def _product_id(index, name: str) -> int | None:
 
 
 def _offer(text: str, messages: list[dict]) -> Offer | None:
+    asked = next((str(m.get("content", "")) for m in reversed(messages)
+                  if m.get("role") == "user"), "")
+    folded = fold(text)
+    named = BOLD.findall(text)
+    if any(own in folded for own in OWN_PERSON_OFFER):
+        return Offer("person", question=text, query=asked)
+    if any(own in folded for own in OWN_CHOICE):
+        return Offer("choose", question=text, query=asked, named=named)
     questions = re.findall(r"[^.!?\n]*[?؟]", text)
     if not questions:
         return None
     question = questions[-1]
-    asked = next((str(m.get("content", "")) for m in reversed(messages)
-                  if m.get("role") == "user"), "")
     lowered = fold(question)
     words = [c for c in COLOURS if re.search(rf"\b{c}\b", lowered)]
+    if PERSON_OFFER.search(BOLD.sub(" ", question)) and not any(
+            pattern.search(question) for _, pattern in OFFER_KINDS):
+        return Offer("person", question=question, query=asked)
     # The question's own words decide; else the whole message's ("I can show you our
     # caps. Do you want only the ones on sale?" offers to show).
     for scope in (question, text):
         for kind, pattern in OFFER_KINDS:
             if pattern.search(scope):
                 return Offer(kind, bool(SALE.search(question)), words, asked, question,
-                             BOLD.sub(" ", text))
+                             BOLD.sub(" ", text), bool(named) and bool(
+                                 SIMILAR.search(fold(BOLD.sub(" ", question)))), named)
     return None

@@ -36,7 +36,7 @@ _WORDS = {
     "pt": """o a os as um uma é são que de do da dos das em no na para com vocês você tem têm
         temos há quero queria qual quais quanto quanta custa custam sim não obrigado
         obrigada olá oi também mais menos esse essa isso este esta ainda pode ser ao aos
-        meu minha seu sua vendem interessa gostaria preciso""",
+        meu minha seu sua vendem interessa gostaria preciso por favor""",
     "it": """il lo la i gli le un una uno è sono che di del della dei delle per con avete
         abbiamo c'è ci quale quali quanto quanta costa costano voglio vorrei cerco sì
         grazie ciao anche più meno questo questa quello quella quelle quelli mi ti

@@ -71,7 +71,7 @@ def to_english(text: str, lang: str) -> str:
     text = text.replace("\u2019", "'").replace("ß", "ss")
     folded = fold(text) if lang != "ar" else _arabic(text)
     folded = re.sub(r"\bl'", "le ", folded)  # l'article -> le article ("L" stays a size)
-    folded = re.sub(r"\b(qu|[djcnsmt])'", r"\1 ", folded)  # c'est -> c est
+    folded = re.sub(r"\b(qu|quelqu|jusqu|lorsqu|puisqu|[djcnsmt])'", r"\1 ", folded)  # c est
     folded = re.sub(r"[¿¡«»؟،]|(?<=\w)-(?=\w)", " ", folded)
     marked = folded
     for pattern, english in _rules(lang):

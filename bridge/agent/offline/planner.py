@@ -14,8 +14,8 @@ from typing import Iterator
 from ...catalog.text import fold, query_terms
 from ..events import Event
 from ..turn import Turn
-from . import (cart, catalogue, compare, more, needs, orders, parse, person, product, service,
-               targets)
+from . import (cart, catalogue, compare, dialogue, more, needs, orders, parse, person, product,
+               say, service, targets)
 from .language import detect
 from .lexicon import to_english
 from .talk import Talk
@@ -24,15 +24,34 @@ PEOPLE = (r"(person|human|someone|somebody|agent|representative|staff|people|ope
           r"advisor|manager|supervisor|owner|employee)")
 PERSON = re.compile(
     rf"\b(talk|speak|chat|get|connect|put|transfer)\b.{{0,30}}\b{PEOPLE}\b|"
-    rf"\b{PEOPLE}\b.{{0,25}}\b(talk|speak|chat)\b|\b(real person|a human|human being|"
-    r"customer (service|support|care)|live (agent|chat|person)|representative)\b|"
-    r"^\W*(an? )?(agent|human|person)( please)?\W*$", re.I)
-YES = re.compile(r"^\W*(yes|yeah|yep|yup|sure|ok|okay|please|go on|go ahead|why not|sounds "
-                 r"good|of course|definitely|absolutely|i'?d like that|do it|great)\b", re.I)
-NO = re.compile(r"^\W*(no|nope|nah|not now|not really|no thanks|maybe later|i'?m good)\b", re.I)
+    rf"\b{PEOPLE}\b.{{0,25}}\b(talk|speak|chat)\b|"
+    r"\b(talk|speak|chat|connect|transfer|put)\b.{0,20}\b(support|team|anyone|anybody)\b|"
+    r"\b(someone|somebody|anyone|anybody|a person|a human)\b.{0,15}\b(help|assist)|"
+    r"\b(anyone|anybody)\b.{0,20}\b(talk|speak|chat)\b|\b(real person|a human(?!-)|human being|"
+    r"(real|actual|live) (human|person|people|agent)|customer (service|support|care)|"
+    r"live (agent|chat|person)|representative)\b|"
+    # one word, or nearly ("human", "OPERATOR", "agent pls", "i want a person")
+    r"^\W*(i want |i need |get me |give me |can i have )?(an? |the )?(real |actual )?"
+    r"(agent|human|person|operator|representative|associate|someone)\W*(please|pls|plz|now)?"
+    r"\W*$",
+    re.I)
+# Yes and no as typed in a hurry too ("yse pls", "okey", "ya sure", "nvm").
+LEAD = r"^\W*(?:(?:actually|hmm+|um+|uh+|well|oh|ah|erm)\b\W*)?"  # "hmm, yes"
+YES = re.compile(LEAD + r"(y(?=\W*$)|yes+|yse|yeah?|yah|ya|yep|yup|yas|sure+|shure|suer|ok|okay|okey|okie|oki|"
+                 r"k|kk|alright|all right|please|pls|plz|go on|go ahead|go for it|why not|sounds "
+                 r"good|of course|definitely|absolutely|i'?d like that|do it|do that|please do|"
+                 r"great|let'?s see|let'?s do it)\b", re.I)
+NO = re.compile(LEAD + r"(no|nope|nah|not now|not really|no thanks|maybe later|i'?m good|"
+                r"never ?mind|nvm|no need|not interested|i'?ll pass)\b", re.I)
 # What a yes or no is padded with ("no thanks, not now"): no request of its own.
-FILLER = re.compile(r"\b(no|nope|nah|not now|not really|thanks|thank you|please|yes|ok|maybe "
-                    r"later|for now|right now|just|looking|browsing)\b", re.I)
+FILLER = re.compile(r"\b(no|nope|nah|not now|not really|thanks|thank you|please|pls|plz|yes|"
+                    r"ok|maybe later|for now|right now|just|looking|browsing|never ?mind|nvm|"
+                    r"sure|then|actually|after all|i'?ll|look around|thanks anyway)\b", re.I)
+# "The cheaper of those": a pick among what was shown, not a counter-request.
+AMONG = re.compile(r"\b(of (those|these|them|the two)|which|between|both)\b", re.I)
+# A counter-request to an offer: the same kind, cheaper ("no, something cheaper").
+CHEAPER = re.compile(r"\b(cheaper|cheapest|less expensive|more affordable|lower price|too "
+                     r"(expensive|pricey|much))\b", re.I)
 FOLLOW_UP = re.compile(r"^\W*(and |ok,? |so |then )?(what|how) about\b|^\W*and (the )?\w",
                        re.I)
 QUESTION = re.compile(r"\?\s*$|^\W*(do|does|is|are|have|has|can|could|any)\b", re.I)
@@ -81,7 +100,11 @@ class Planner:
             return talk.say(talk.t("thanks"))
         if parse.HELP.match(text):
             return talk.say(talk.t("help"))
-        kind = service.topic(text) or self.service_follow_up()
+        reply = self.bare_reply()
+        if reply is not None:
+            return reply
+        kind = service.topic(text) or self.service_follow_up() or service.topic(
+            service.repaired(text, needs.naming(self.ctx.index)))
         if kind == "shipping" and parse.ORDERS.search(text) and not service.mentions_place(
                 talk.raw + " " + text):
             kind = None  # "where is my order?" is about an order, not the policy
@@ -93,6 +116,9 @@ class Planner:
 
     def shopping(self) -> Iterator[Event]:
         talk, text, turn = self.talk, self.talk.text, self.turn
+        focus = product.in_focus(talk)
+        if focus and self.counter_cheaper():
+            return self.cheaper(focus)
         if parse.EMPTY_CART.search(text):
             return cart.empty(talk)
         swap = cart.option_change(talk)
@@ -215,7 +241,18 @@ class Planner:
         offer, text = self.talk.state.offer, self.talk.text
         if offer is None or len(text.split()) > 8:
             return None
-        rest = FILLER.sub(" ", YES.sub(" ", NO.sub(" ", text))).strip(" ,.!")
+        rest = FILLER.sub(" ", YES.sub(" ", NO.sub(" ", text))).strip(" ,.!?")
+        focus = product.in_focus(self.talk)
+        if focus and self.counter_cheaper():
+            return self.cheaper(focus)  # "no, something cheaper": the same kind, for less
+        if offer.kind in ("person", "choose"):
+            if NO.match(text) and not YES.match(text):
+                # "no thanks" ends it; "no, the black one in L" says something else
+                return None if query_terms(rest) else self.talk.say(self.talk.t("declined"))
+            if offer.kind == "person" and YES.match(text) and not needs.sells_kind(
+                    rest, self.ctx.index):
+                return self.person()  # "Shall I ask a person?" "yes please"
+            return None  # "yes, M in black" answers the options: the cart reads it
         if NO.match(text) and not YES.match(text):
             # "no thanks" ends the offer; "no, but show me caps" asks for something else
             if offer.kind == "show" and re.search(r"\b(show|see|all|every)\b", rest, re.I):
@@ -226,7 +263,6 @@ class Planner:
             return None if asks else self.talk.say(self.talk.t("declined"))
         if not YES.match(text) and not re.match(r"^\W*(tell me more|more)\W*$", text, re.I):
             return None
-        focus = product.in_focus(self.talk)
         if offer.kind == "add" and focus:
             # "Shall I add the M in black?" "yes": the options are the question's words
             return cart.add(self.talk, [focus], count=_count(text),
@@ -248,7 +284,55 @@ class Planner:
                 offered += " " + " ".join(t for t in query_terms(asked)
                                           if t in needs.DESCRIBING and t not in offered)
             query = " ".join([offered or asked, *offer.words, rest])
-            return catalogue.search(self.talk, query, on_sale=offer.on_sale)
+            # "Sold out; want to see similar ones?" "yes": others than the ones it named
+            named = frozenset(pid for pid in (dialogue._product_id(self.ctx.index, name)
+                                              for name in offer.named) if pid) \
+                if offer.similar else frozenset()
+            return catalogue.search(self.talk, query, on_sale=offer.on_sale, exclude=named)
+        return None
+
+    def counter_cheaper(self) -> bool:
+        """"No, something cheaper", "too expensive", "algo más barato" about the product in
+        focus: the same kind for less, not a pick among a list or a kind of its own."""
+        text = self.talk.text
+        if len(text.split()) > 8:
+            return False
+        rest = FILLER.sub(" ", YES.sub(" ", NO.sub(" ", text))).strip(" ,.!?")
+        if not CHEAPER.search(rest) or AMONG.search(rest):
+            return False
+        focus = product.in_focus(self.talk)
+        kind = needs.singular(say.kind_of(self.ctx.index.cards([focus])[0]["name"])) \
+            if focus else ""
+        others = [t for t in query_terms(CHEAPER.sub(" ", rest))
+                  if needs.sells_kind(t, self.ctx.index) and needs.singular(t) != kind]
+        return not others and bool(
+            NO.match(text) or re.search(r"\b(something|anything|ones?|else|other|too)\b", rest)
+            or not query_terms(CHEAPER.sub(" ", rest)))
+
+    def cheaper(self, pid: int) -> Iterator[Event]:
+        """The same kind as ``pid`` for less than it costs: its price is the budget (a
+        figure the conversation already holds), and it is left out of the list."""
+        index = self.ctx.index
+        card = index.cards([pid])[0]
+        kind = say.kind_of(card["name"])
+        alike = [c for c in index.cards(index.ids()) if say.kind_of(c["name"]) == kind]
+        categories = [c if isinstance(c, str) else c.get("name", "")
+                      for c in card.get("categories") or ()]
+        what = kind if len(alike) > 1 or not categories else categories[0]
+        return catalogue.search(self.talk, f"{what} under {card['price']}",
+                                exclude=frozenset({pid}))
+
+    def bare_reply(self) -> Iterator[Event] | None:
+        """A yes or no with nothing asked before it ("yes please" to no question): not a
+        search for those words."""
+        text = self.talk.text
+        if len(text.split()) > 5 or FILLER.sub(" ", YES.sub(" ", NO.sub(" ", text))).strip(
+                " ,.!?"):
+            return None
+        if NO.match(text) and not YES.match(text):
+            return self.talk.say(self.talk.t("declined"))
+        if YES.match(text):
+            return self.talk.say(self.talk.t("yes_what"))
         return None
 
     def person(self) -> Iterator[Event]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from ...catalog.text import fold, query_terms, words
+from ...catalog.text import fold, query_terms
 from ...store.base import item_label, option_label
 from ..events import Event, Products, ToolCalled
 from . import loose, needs, parse, say, targets
@@ -62,21 +62,6 @@ STILL_BUY = re.compile(r"\b(can|could) (i|we|you) still (buy|order|get|purchase)
 ASKS = re.compile(r"\?\s*$|^\W*(do|does|have|got|is|are|any|can|could)\b", re.I)
 
 
-def _kind_in_context(talk: Talk) -> list[int]:
-    """"How much are the socks?" when no socks were shown: the best product of that kind
-    for what the shopper asked just before ("something for running in the morning")."""
-    index = talk.ctx.index
-    kinds = [w for w in query_terms(talk.text) if needs.sells_kind(w, index)]
-    earlier = [m for m in talk.turn.messages[:-1] if m.get("role") == "user"]
-    if not kinds or not earlier:
-        return []
-    before = to_english(str(earlier[-1].get("content", "")), talk.lang)
-    found = index.search(" ".join(kinds) + " " + before, limit=3).cards
-    wanted = {needs.singular(k) for k in kinds}
-    return [c["id"] for c in found
-            if wanted & {needs.singular(w) for w in words(c["name"])}][:1]
-
-
 def asks_stock(talk: Talk) -> bool:
     """Whether the words ask if a product the shopper names is in stock (or back soon),
     when the product looked at will be back, or whether a product named comes in the
@@ -107,7 +92,7 @@ def _target(talk: Talk, pid: int | None = None) -> dict | None:
     if not ids and in_focus(talk):
         ids = [in_focus(talk)]  # "how many are left?" of the product looked at
     if not ids:
-        ids = _kind_in_context(talk)
+        ids = _kind_for_earlier_need(talk)
     if not ids:
         return None
     result = yield from talk.turn.use("get_product_details", {"product_id": ids[0]})
@@ -115,6 +100,24 @@ def _target(talk: Talk, pid: int | None = None) -> dict | None:
         yield from talk.say(say.lookup_failed(result))
         return False
     return result.content
+
+
+def _kind_for_earlier_need(talk: Talk) -> list[int]:
+    """"How much are the socks?" after a search for a need that listed none: the product of
+    that kind that best serves what the shopper asked before ("running socks")."""
+    index = talk.ctx.index
+    kind = needs.kind_in(talk.text, index)
+    earlier = next((to_english(str(m.get("content", "")), talk.lang)
+                    for m in reversed(talk.turn.messages[:-1]) if m.get("role") == "user"), "")
+    if not kind or not earlier:
+        return []
+    context = [t for t in query_terms(earlier) if t in needs.NEED_WORDS]
+    if not context:
+        return []
+    for card in index.search(" ".join([kind, *context]), limit=5).cards:
+        if needs.singular(say.kind_of(card["name"])) == needs.singular(kind):
+            return [card["id"]]
+    return []
 
 
 def _asked(talk: Talk) -> dict | None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from ...catalog.text import fold
+from ...catalog.text import distance, fold
 from ..events import Event
 from .talk import Talk
 
@@ -20,6 +20,13 @@ TOPICS = (
                            r"crypto\w*|pix|venmo|zelle|bizum|ideal|alipay|cheques?)\b", re.I)),
     ("returns", re.compile(r"\b(return|returns|returning|refunds?|send (it|them|this|that|"
                            r"something)? ?back|exchanges?|money back|sale item)\b", re.I)),
+    # Something went wrong with what arrived: a person sorts it out.
+    ("problem", re.compile(r"\b(damaged|broken|defective|faulty|torn|ripped|stained|"
+                           r"wrong (?:size|item|colou?r|product|order)|"
+                           r"(?:size|item|colou?r|product|order) (?:is |was |are )?wrong|"
+                           r"missing (?:item|piece|part)|(?:has|with|came with) a hole|"
+                           r"arrived (?:damaged|broken|wet|open)|doesn'?t work|fell apart|"
+                           r"falling apart)\b", re.I)),
     ("delivery", re.compile(r"\b(how long|when will|arrive|leave your warehouse|leaves? the "
                             r"warehouse|dispatch|delivery times?|take to get|get there|"
                             r"how (?:many|much) days)\b", re.I)),
@@ -29,6 +36,8 @@ TOPICS = (
                          r"(?:guide|chart)|price match|gift cards?|gift vouchers?|vouchers?|"
                          r"gift wrapping|loyalty|rewards? (?:program|scheme|points)|"
                          r"student discount|military discount|physical store|in person|"
+                         r"(?:store|shop) (?:i|we) can (?:visit|go to)|showroom|visit (?:your|the) "
+                         r"(?:store|shop)|"
                          r"try (?:it|them|things) on)\b", re.I)),
     ("shipping", re.compile(r"\b(ship|ships|shipping|deliver|delivery|postage|send to|"
                             r"shipping cost|internationally|abroad|overseas)\b|"
@@ -56,9 +65,38 @@ COUNTRIES = {
     "Saudi Arabia": "saudi arabia|saudi|arabie saoudite|arabia saudita|saudi-arabien",
     "United Arab Emirates": "united arab emirates|uae|emirates|emirats", "Egypt": "egypt",
     "India": "india|inde|indien", "China": "china|chine|cina", "Argentina": "argentina",
-    "Chile": "chile", "Colombia": "colombia", "Poland": "poland|polonia|pologne|polen",
+    "Chile": "chile", "Colombia": "colombia", "Poland": "poland|polonia|pologne|polen|polska",
     "Sweden": "sweden|suecia|suede|schweden|svezia", "Norway": "norway|noruega|norvege",
     "Denmark": "denmark|dinamarca|danemark|danemark|danimarca",
+    "Finland": "finland|finlandia|finlande|finnland", "Greece": "greece|grecia|grece|"
+                                                                  "griechenland",
+    "Iraq": "iraq|irak", "Algeria": "algeria|argelia|algerie|algerien", "Tunisia": "tunisia|"
+                                                                         "tunez|tunisie|"
+                                                                         "tunesien",
+    "Turkey": "turkey|turquia|turquie|turkei|tuerkei",
+    "New Zealand": "new zealand|nueva zelanda|nouvelle zelande|neuseeland|nuova zelanda",
+    "Singapore": "singapore|singapur|singapour", "South Africa": "south africa|sudafrica|"
+                                                                 "afrique du sud|sudafrika",
+    "South Korea": "south korea|korea|corea del sur|coree du sud|sudkorea|corea",
+    "Russia": "russia|rusia|russie|russland", "Peru": "peru|perou",
+    "Kuwait": "kuwait|koweit", "Qatar": "qatar|katar", "Bahrain": "bahrain|bahrein",
+    "Oman": "oman", "Jordan": "jordan|jordania|jordanie|jordanien|giordania",
+    "Morocco": "morocco|marruecos|maroc|marokko|marocco|marrocos",
+    "Lebanon": "lebanon|libano|liban", "Nigeria": "nigeria",
+}
+# Cities shoppers name instead of their country ("shipping to Toronto").
+CITIES = {
+    "United Kingdom": "london|londres|londra|manchester|birmingham|edinburgh|glasgow",
+    "Canada": "toronto|vancouver|montreal|ottawa|calgary", "Ireland": "dublin",
+    "United States": "new york|nyc|los angeles|chicago|san francisco|miami|boston|seattle|"
+                     "houston|texas|california|florida",
+    "France": "paris|lyon|marseille", "Germany": "berlin|munich|munchen|hamburg|frankfurt",
+    "Spain": "madrid|barcelona|valencia|sevilla", "Italy": "rome|roma|milan|milano|napoli",
+    "Portugal": "lisbon|lisboa|porto", "Netherlands": "amsterdam|rotterdam",
+    "Belgium": "brussels|bruxelles|brussel|antwerp", "Australia": "sydney|melbourne",
+    "United Arab Emirates": "dubai|abu dhabi", "Saudi Arabia": "riyadh|jeddah|riad",
+    "Egypt": "cairo|el cairo|le caire", "Brazil": "sao paulo|rio de janeiro",
+    "Japan": "tokyo", "Mexico": "mexico city|ciudad de mexico|guadalajara",
 }
 METHODS = {
     "PayPal": "paypal", "Apple Pay": "apple pay", "Google Pay": "google pay",
@@ -73,6 +111,28 @@ METHODS = {
 }
 NEGATIVE = re.compile(r"\b(don'?t|do not|doesn'?t|does not|not|no|never|cannot|can'?t)\b",
                       re.I)
+
+
+# The words service questions turn on, so a typo of one ("retrun policy", "shiping to
+# canada") still asks that question.
+SERVICE_WORDS = ("return", "returns", "refund", "refunds", "shipping", "ship", "deliver",
+                 "delivery", "payment", "payments", "exchange", "contact", "postage",
+                 "warranty", "international", "instalments")
+
+
+def repaired(text: str, known: frozenset[str] = frozenset()) -> str:
+    """The message with each near miss of a service word (one typo, same first letter, five
+    letters or more, not a word the catalogue uses) read as that word."""
+    def fix(m: re.Match) -> str:
+        word = m.group(0).lower()
+        if len(word) < 5 or word in SERVICE_WORDS or word in known:
+            return m.group(0)
+        for right in SERVICE_WORDS:
+            if right[0] == word[0] and abs(len(right) - len(word)) <= 1 and \
+                    distance(word, right) == 1:
+                return right
+        return m.group(0)
+    return re.sub(r"[A-Za-z]+", fix, text)
 
 
 def mentions_place(text: str) -> bool:
@@ -93,6 +153,10 @@ def answer(talk: Talk, kind: str) -> Iterator[Event]:
             yield from talk.say(talk.t("contact_is", contact=policies.contact))
         else:
             yield from talk.say(talk.t("policy_silent", topic=talk.t("topic_contact")))
+        return
+    if kind == "problem":
+        contact = talk.t("contact_is", contact=policies.contact) if policies.contact else ""
+        yield from talk.say(talk.t("problem"), contact)
         return
     if kind == "other":
         found = dict(TOPICS)["other"].search(talk.text)
@@ -123,11 +187,12 @@ def answer(talk: Talk, kind: str) -> Iterator[Event]:
 
 
 def _country(text: str, only: str | None = None) -> str | None:
-    for name, aliases in COUNTRIES.items():
-        if only and name != only:
-            continue
-        if re.search(rf"(?<!\w)(?:{aliases})(?!\w)", text, re.I):
-            return name
+    for table in (COUNTRIES, CITIES) if only is None else (COUNTRIES,):
+        for name, aliases in table.items():
+            if only and name != only:
+                continue
+            if re.search(rf"(?<!\w)(?:{aliases})(?!\w)", text, re.I):
+                return name
     return None
 
 

@@ -78,9 +78,7 @@ T = {
     "pay_yes": "Ja, du kannst mit {method} bezahlen.",
     "pay_no": "Nein, {method} wird leider nicht angeboten.",
     "pay_unlisted": "Nein, {method} ist nicht unter den Zahlungsarten des Shops.",
-    "policy_silent": "Der Shop hat hier nichts zu {topic} veröffentlicht, deshalb kann ich "
-                     "es dir nicht sagen. Eine Person aus dem Team des Shops kann es: bitte "
-                     "mich, dich mit einer Person zu verbinden.",
+    "policy_silent": "Der Shop hat hier nichts zu {topic} veröffentlicht, deshalb kann ich es dir nicht sagen. Soll ich eine Person aus dem Team des Shops dazuholen?",
     "topic_other": "dieses Thema",
     "topic_returns": "Rückgaben", "topic_shipping": "Versand",
     "topic_delivery": "Lieferzeiten", "topic_payment": "Zahlungsarten",
@@ -93,8 +91,13 @@ T = {
     "variant_within": "Ja, **{label}** kostet {price}, im Budget.",
     "variant_price": "Der Preis von **{label}** ist {price}.",
     "within_budget": " in deinem Budget",
-    "ask_person": "Eine Person aus dem Team des Shops kann es dir sagen: Bitte mich einfach, mit einer Person zu sprechen.",
+    "ask_person": "Eine Person aus dem Team des Shops kann es dir sagen. Soll ich jemanden dazuholen?",
     "alternatives": "Stattdessen haben wir das hier auf Lager, am nächsten dran:",
     "no_alternatives": "Gerade haben wir nichts anderes auf Lager, das **{name}** ähnlich ist.",
     "around": " um die {amount}",
+    "offer_person": "Soll ich eine Person aus dem Team des Shops dazuholen?",
+    "yes_what": "Gerne. Wonach soll ich für dich suchen?",
+    "cheaper_than": "Günstiger als **{name}** ({price}):",
+    "no_cheaper": "Gerade habe ich nichts Günstigeres als **{name}** ({price}) auf Lager.",
+    "problem": "Das tut mir leid. Eine Person aus dem Team des Shops kann das klären: Soll ich sie bitten, das Gespräch zu übernehmen?",
 }

@@ -79,9 +79,7 @@ T = {
     "pay_yes": "Yes, you can pay with {method}.",
     "pay_no": "No, {method} isn't offered.",
     "pay_unlisted": "No, {method} isn't among the payment methods the store lists.",
-    "policy_silent": "The store hasn't published anything about {topic} here, so I can't "
-                     "tell you myself. A person from the store's team can: ask me to talk to "
-                     "a person.",
+    "policy_silent": "The store hasn't published anything about {topic} here, so I can't tell you myself. Would you like me to ask a person from the store's team?",
     "topic_other": "that",
     "topic_returns": "returns", "topic_shipping": "shipping", "topic_delivery": "delivery "
                      "times", "topic_payment": "payment", "topic_contact": "how to contact it",
@@ -93,8 +91,13 @@ T = {
     "variant_within": "Yes, **{label}** costs {price}, within that budget.",
     "variant_price": "**{label}** costs {price}.",
     "within_budget": " within your budget",
-    "ask_person": "A person from the store's team can tell you: ask me to talk to a person.",
+    "ask_person": "A person from the store's team can tell you. Shall I ask one?",
     "alternatives": "In stock instead, the closest we have:",
     "no_alternatives": "I have nothing else in stock close to **{name}** right now.",
     "around": " around {amount}",
+    "offer_person": "Would you like me to ask a person from the store's team?",
+    "yes_what": "Happy to help. What would you like me to look for?",
+    "cheaper_than": "Cheaper than **{name}** ({price}):",
+    "no_cheaper": "I have nothing cheaper than **{name}** ({price}) in stock right now.",
+    "problem": "I'm sorry about that. A person from the store's team can sort it out: would you like me to ask one to take over?",
 }

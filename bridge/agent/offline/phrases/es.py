@@ -74,9 +74,7 @@ T = {
     "pay_yes": "Sí, puedes pagar con {method}.",
     "pay_no": "No, en esta tienda no se puede pagar con {method}.",
     "pay_unlisted": "No, {method} no está entre las formas de pago de la tienda.",
-    "policy_silent": "La tienda no ha publicado aquí nada sobre {topic}, así que no puedo "
-                     "decírtelo yo. Una persona del equipo de la tienda sí: pídeme hablar con "
-                     "una persona.",
+    "policy_silent": "La tienda no ha publicado aquí nada sobre {topic}, así que no puedo decírtelo yo. ¿Quieres que avise a una persona del equipo de la tienda?",
     "topic_other": "eso",
     "topic_returns": "devoluciones", "topic_shipping": "envíos",
     "topic_delivery": "plazos de entrega", "topic_payment": "formas de pago",
@@ -89,8 +87,13 @@ T = {
     "variant_within": "Sí, **{label}** cuesta {price}, dentro de ese presupuesto.",
     "variant_price": "El precio de **{label}** es {price}.",
     "within_budget": " dentro de tu presupuesto",
-    "ask_person": "Una persona del equipo de la tienda puede decírtelo: pídeme hablar con una persona.",
+    "ask_person": "Una persona del equipo de la tienda puede decírtelo. ¿Quieres que se lo pida?",
     "alternatives": "En su lugar tenemos en stock lo más parecido:",
     "no_alternatives": "Ahora mismo no tenemos en stock nada parecido a **{name}**.",
     "around": " de alrededor de {amount}",
+    "offer_person": "¿Quieres que avise a una persona del equipo de la tienda?",
+    "yes_what": "Encantado de ayudarte. ¿Qué quieres que busque?",
+    "cheaper_than": "Más barato que **{name}** ({price}):",
+    "no_cheaper": "Ahora mismo no tengo en stock nada más barato que **{name}** ({price}).",
+    "problem": "Siento mucho lo ocurrido. Una persona del equipo de la tienda puede resolverlo: ¿quieres que le pida que continúe la conversación?",
 }

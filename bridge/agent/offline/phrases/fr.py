@@ -78,9 +78,7 @@ T = {
     "pay_yes": "Oui, vous pouvez payer avec {method}.",
     "pay_no": "Non, {method} n'est pas proposé.",
     "pay_unlisted": "Non, {method} ne fait pas partie des moyens de paiement de la boutique.",
-    "policy_silent": "La boutique n'a rien publié ici sur {topic}, je ne peux donc pas vous "
-                     "répondre moi-même. Une personne de son équipe le peut : demandez-moi "
-                     "de parler à une personne.",
+    "policy_silent": "La boutique n'a rien publié ici sur {topic}, je ne peux donc pas vous répondre moi-même. Voulez-vous que je demande à une personne de l'équipe de la boutique ?",
     "topic_other": "ce sujet",
     "topic_returns": "les retours", "topic_shipping": "la livraison",
     "topic_delivery": "les délais de livraison", "topic_payment": "le paiement",
@@ -93,8 +91,13 @@ T = {
     "variant_within": "Oui, **{label}** coûte {price}, dans ce budget.",
     "variant_price": "Le prix de **{label}** est de {price}.",
     "within_budget": " dans votre budget",
-    "ask_person": "Une personne de l'équipe de la boutique peut vous le dire : demandez-moi de parler à une personne.",
+    "ask_person": "Une personne de l'équipe de la boutique peut vous le dire. Voulez-vous que je lui demande ?",
     "alternatives": "À la place, voici ce que nous avons de plus proche en stock :",
     "no_alternatives": "Nous n'avons rien d'autre en stock de proche de **{name}** pour le moment.",
     "around": " autour de {amount}",
+    "offer_person": "Voulez-vous que je demande à une personne de l'équipe de la boutique ?",
+    "yes_what": "Avec plaisir. Que voulez-vous que je cherche ?",
+    "cheaper_than": "Moins cher que **{name}** ({price}) :",
+    "no_cheaper": "Je n'ai rien de moins cher que **{name}** ({price}) en stock pour le moment.",
+    "problem": "Je suis désolé. Une personne de l'équipe de la boutique peut régler cela : voulez-vous que je lui demande de prendre le relais ?",
 }

@@ -75,9 +75,7 @@ T = {
     "pay_yes": "Sì, puoi pagare con {method}.",
     "pay_no": "No, {method} non è disponibile.",
     "pay_unlisted": "No, {method} non è tra i metodi di pagamento del negozio.",
-    "policy_silent": "Il negozio non ha pubblicato qui nulla su {topic}, quindi non posso "
-                     "dirtelo io. Una persona del team del negozio sì: chiedimi di parlare "
-                     "con una persona.",
+    "policy_silent": "Il negozio non ha pubblicato qui nulla su {topic}, quindi non posso dirtelo io. Vuoi che chiami una persona del team del negozio?",
     "topic_other": "questo",
     "topic_returns": "i resi", "topic_shipping": "la spedizione",
     "topic_delivery": "i tempi di consegna", "topic_payment": "i pagamenti",
@@ -90,8 +88,13 @@ T = {
     "variant_within": "Sì, **{label}** costa {price}: è nel budget.",
     "variant_price": "Il prezzo di **{label}** è {price}.",
     "within_budget": " nel tuo budget",
-    "ask_person": "Una persona del team del negozio può dirtelo: chiedimi di parlare con una persona.",
+    "ask_person": "Una persona del team del negozio può dirtelo. Vuoi che chiami qualcuno?",
     "alternatives": "Al suo posto abbiamo disponibili i più simili:",
     "no_alternatives": "Al momento non abbiamo nient'altro di simile a **{name}** disponibile.",
     "around": " intorno a {amount}",
+    "offer_person": "Vuoi che chiami una persona del team del negozio?",
+    "yes_what": "Volentieri. Cosa vuoi che cerchi?",
+    "cheaper_than": "Più economici di **{name}** ({price}):",
+    "no_cheaper": "Al momento non ho niente di più economico di **{name}** ({price}) disponibile.",
+    "problem": "Mi dispiace. Una persona del team del negozio può risolverlo: vuoi che le chieda di continuare la conversazione?",
 }

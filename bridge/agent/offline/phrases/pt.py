@@ -74,9 +74,7 @@ T = {
     "pay_yes": "Sim, você pode pagar com {method}.",
     "pay_no": "Não, {method} não é oferecido.",
     "pay_unlisted": "Não, {method} não está entre as formas de pagamento da loja.",
-    "policy_silent": "A loja não publicou nada aqui sobre {topic}, então não posso dizer "
-                     "por conta própria. Uma pessoa da equipe da loja pode: peça para falar "
-                     "com uma pessoa.",
+    "policy_silent": "A loja não publicou nada aqui sobre {topic}, então não posso dizer por conta própria. Quer que eu chame uma pessoa da equipe da loja?",
     "topic_other": "isso",
     "topic_returns": "devoluções", "topic_shipping": "envio",
     "topic_delivery": "prazos de entrega", "topic_payment": "formas de pagamento",
@@ -89,8 +87,13 @@ T = {
     "variant_within": "Sim, **{label}** custa {price}, dentro desse orçamento.",
     "variant_price": "O preço de **{label}** é {price}.",
     "within_budget": " dentro do seu orçamento",
-    "ask_person": "Uma pessoa da equipe da loja pode te dizer: peça para falar com uma pessoa.",
+    "ask_person": "Uma pessoa da equipe da loja pode te dizer. Quer que eu chame alguém?",
     "alternatives": "No lugar, temos em estoque o mais parecido:",
     "no_alternatives": "No momento não temos em estoque nada parecido com **{name}**.",
     "around": " por volta de {amount}",
+    "offer_person": "Quer que eu chame uma pessoa da equipe da loja?",
+    "yes_what": "Com prazer. O que você quer que eu procure?",
+    "cheaper_than": "Mais barato que **{name}** ({price}):",
+    "no_cheaper": "No momento não tenho em estoque nada mais barato que **{name}** ({price}).",
+    "problem": "Sinto muito. Uma pessoa da equipe da loja pode resolver isso: quer que eu peça para ela continuar a conversa?",
 }

@@ -1,0 +1,206 @@
+"""The offline assistant reads replies to its own offers, requests for a person and other
+languages' everyday words (issue 18): the readers alone, then over /message."""
+from __future__ import annotations
+
+import pytest
+
+from bridge.agent.offline import dialogue, planner
+from bridge.agent.offline.language import detect
+from bridge.agent.offline.lexicon import scores, to_english
+from bridge.agent.offline.phrases import TABLES, t
+
+
+@pytest.mark.parametrize("lang", sorted(TABLES))
+def test_its_own_offer_of_a_person_is_read_back_in_every_language(lang):
+    said = t(lang, "policy_silent", topic=t(lang, "topic_returns"))
+    assert dialogue._offer(said, []).kind == "person"
+    assert dialogue._offer(t(lang, "ask_person"), []).kind == "person"
+
+
+@pytest.mark.parametrize("lang", sorted(TABLES))
+def test_its_own_question_about_options_is_read_back_in_every_language(lang):
+    said = t(lang, "choose_option", name="Classic Pullover Hoodie", choice="Size: S, M")
+    offer = dialogue._offer(said, [])
+    assert offer.kind == "choose" and offer.named == ["Classic Pullover Hoodie"]
+
+
+def test_another_voice_offering_a_person_or_similar_products_is_read_too():
+    assert dialogue._offer("I can't tell. Shall I connect you with someone from our team?",
+                           []).kind == "person"
+    offer = dialogue._offer("Sorry, the **Wool Fisherman Beanie** is sold out. Would you like "
+                            "to see similar beanies?", [])
+    assert offer.kind == "show" and offer.similar and offer.named == ["Wool Fisherman Beanie"]
+    plain = dialogue._offer("We have several beanies. Would you like to see them?", [])
+    assert plain.kind == "show" and not plain.similar
+    assert dialogue._offer("The **Leather Belt** is $48.00.", []) is None  # nothing asked
+
+
+@pytest.mark.parametrize("text", ["yes", "yse pls", "yeah sure", "okey", "ok do that",
+                                  "sure go on", "please do", "k"])
+def test_a_hurried_yes_is_yes(text):
+    assert planner.YES.match(text) and not planner.NO.match(text)
+
+
+@pytest.mark.parametrize("text", ["no thanks", "nah never mind", "nvm", "not interested",
+                                  "i'll pass"])
+def test_a_hurried_no_is_no(text):
+    assert planner.NO.match(text) and not planner.YES.match(text)
+
+
+@pytest.mark.parametrize("text", ["human", "OPERATOR", "agent pls", "real person please",
+                                  "can I talk to someone", "i want an actual human to help me",
+                                  "someone please"])
+def test_a_person_asked_for_in_a_word_or_indirectly(text):
+    assert planner.PERSON.search(text)
+
+
+@pytest.mark.parametrize("text", ["a human-size duffel?", "is this good for someone tall?",
+                                  "the person who owns it loves hats"])
+def test_person_words_in_a_product_question_are_not_a_request_for_one(text):
+    assert not planner.PERSON.search(text)
+
+
+@pytest.mark.parametrize("lang, said, english", [
+    ("fr", "je veux un vrai humain svp", "real person please"),
+    ("fr", "je peux parler à quelqu'un ?", "talk to a person"),
+    ("fr", "ouais vas y", "yes"),
+    ("pt", "tem alguma pessoa de verdade ai?", "real person"),
+    ("de", "nein danke, doch nicht", "no thanks"),
+    ("it", "si dai", "yes"),
+    ("es", "no, algo mas barato", "cheapest"),
+    ("ar", "كيف أتواصل معكم؟", "contact"),
+    ("ar", "أحتاج شيئا للمشي في الجبال", "mountains"),
+    ("ar", "رجلي دايم بردانة", "feet always cold"),
+    ("it", "posso cambiare la taglia?", "exchange"),
+    ("it", "vado in montagna a fare escursioni", "mountains"),
+    ("pt", "vocês têm guarda-chuva?", "umbrella"),
+    ("fr", "vous faites les paquets cadeaux ?", "gift wrapping"),
+    ("de", "einen echten Menschen bitte", "real person please"),
+    ("es", "¿me puedes pasar con un agente?", "connect me to"),
+])
+def test_everyday_words_of_each_language_reach_the_reader(lang, said, english):
+    assert english in to_english(said, lang)
+
+
+def test_a_portuguese_please_is_not_spanish():
+    assert detect("sim, por favor", scores()) == "pt"
+    assert detect("sí, por favor", scores()) == "es"
+
+
+class Chat:
+    def __init__(self, shopper):
+        self.shopper, self.history, self.ref = shopper, [], None
+
+    def say(self, text, history=None):
+        if history is not None:
+            self.history = list(history)
+        response = self.shopper.say(text, self.history, self.ref)
+        assert response.status_code == 200, response.get_json()
+        body = response.get_json()
+        self.history += [{"role": "user", "content": text},
+                         {"role": "assistant", "content": body["message"]}]
+        self.ref = body["conversation_ref"]
+        return body
+
+
+@pytest.fixture
+def chat(shopper):
+    return Chat(shopper)
+
+
+@pytest.mark.parametrize("question, yes", [
+    ("do you do gift wrapping?", "yes please"), ("¿hacéis envíos a México?", "vale"),
+    ("Wie lange dauert der Versand?", "ja bitte"), ("ما هي سياسة الإرجاع؟", "نعم"),
+])
+def test_yes_to_its_offer_of_a_person_opens_the_handoff(chat, question, yes):
+    offered = chat.say(question)  # the test store published no policies
+    assert offered["cards"] == [] and offered["message"].rstrip().endswith(("?", "؟"))
+    body = chat.say(yes)
+    assert body["handoff"]["ref"] in body["message"], body
+    assert body["cards"] == []
+
+
+def test_no_to_its_offer_of_a_person_is_not_a_search(chat):
+    chat.say("what's your returns policy?")
+    body = chat.say("no thanks, i'll just look around")
+    assert body["cards"] == [] and "sell" not in body["message"]
+
+
+def test_a_bare_yes_with_nothing_asked_is_not_a_search(chat):
+    body = chat.say("yes please")
+    assert body["cards"] == [] and "don't sell" not in body["message"]
+
+
+def test_yes_to_similar_ones_leaves_out_the_sold_out_one(chat):
+    prior = [{"role": "user", "content": "is the Wool Fisherman Beanie still available?"},
+             {"role": "assistant", "content": "Sorry, the **Wool Fisherman Beanie** is sold "
+                                              "out right now. Would you like to see similar "
+                                              "beanies?"}]
+    body = chat.say("yeah sure", history=prior)
+    names = [c["name"] for c in body["cards"]]
+    assert names and "Wool Fisherman Beanie" not in names
+
+
+@pytest.mark.parametrize("lang, counter", [("en", "no, something cheaper"),
+                                           ("es", "no, algo más barato"),
+                                           ("de", "nee, lieber was günstigeres")])
+def test_no_something_cheaper_shows_the_same_kind_for_less(chat, lang, counter):
+    prior = [{"role": "user", "content": "I need a jacket"},
+             {"role": "assistant", "content": "The **Waxed Canvas Field Jacket** is $126.00. "
+                                              "Shall I add it to your cart?"}]
+    body = chat.say(counter, history=prior)
+    assert body["cards"] and all(float(c["price"]) < 126 for c in body["cards"])
+    assert all("Jacket" in c["name"] or "Shell" in c["name"] or "Parka" in c["name"]
+               or "Overshirt" in c["name"] for c in body["cards"])
+    assert "Waxed Canvas Field Jacket" not in [c["name"] for c in body["cards"]]
+
+
+@pytest.mark.parametrize("typed, topic", [("retrun policy", "returns"),
+                                          ("shiping to canada", "shipping"),
+                                          ("do you shipp to uk", "shipping"),
+                                          ("refnd?", "returns")])
+def test_a_typo_of_a_service_word_still_asks_the_service_question(typed, topic):
+    from bridge.agent.offline import service
+    assert service.topic(typed) is None
+    assert service.topic(service.repaired(typed)) == topic
+
+
+def test_a_catalogue_word_near_a_service_word_is_left_alone():
+    from bridge.agent.offline import service
+    assert service.repaired("a shirt for the shop", frozenset({"shirt"})) == \
+        "a shirt for the shop"
+
+
+@pytest.mark.parametrize("complaint", ["my package arrived damaged", "me llegó roto",
+                                       "Der Artikel ist kaputt", "la taglia è sbagliata"])
+def test_something_wrong_with_an_order_offers_a_person_and_yes_opens_the_handoff(chat,
+                                                                                 complaint):
+    offered = chat.say(complaint)
+    assert offered["cards"] == [] and dialogue._offer(offered["message"], []).kind == "person"
+    assert chat.say("ok")["handoff"]["ref"]
+
+
+def test_too_expensive_after_one_product_shows_its_kind_for_less(chat):
+    chat.say("tell me about the Expedition Parka")
+    body = chat.say("too expensive")
+    assert body["cards"] and all(float(c["price"]) < 180 for c in body["cards"])
+    assert "Expedition Parka" not in [c["name"] for c in body["cards"]]
+
+
+def test_no_with_a_choice_after_its_options_question_is_the_choice(chat):
+    chat.say("add the Classic Pullover Hoodie")
+    body = chat.say("no, the black one in L")
+    assert "Classic Pullover Hoodie (L / Black)" in body["message"]
+
+
+@pytest.mark.parametrize("text, country", [("ship to toronto?", "Canada"),
+                                           ("do you deliver to new zealand?", "New Zealand"),
+                                           ("envían a Madrid?", "Spain")])
+def test_a_city_or_a_further_country_names_where_to_ship(text, country):
+    from bridge.agent.offline import service
+    assert service._country(text.lower()) == country
+
+
+def test_arabic_country_names_reach_the_shipping_answer():
+    assert "germany" in to_english("هل تشحنون إلى ألمانيا؟", "ar")
+    assert "united arab emirates" in to_english("هل توصلون للإمارات؟", "ar")
