@@ -37,6 +37,8 @@ SYNONYMS = {
     "backpack": ("backpack", "daypack", "pack"),
     "backpacks": ("backpack", "daypack", "pack"),
     # Electronics: what shoppers say and what names and categories write.
+    "gamer": ("gamer", "gaming"),
+    "gamers": ("gamer", "gaming"),
     "gpu": ("gpu", "graphics"),
     "gpus": ("gpu", "graphics"),
     "ram": ("ram", "memory"),

@@ -59,6 +59,10 @@ def test_a_message_that_does_not_tell_keeps_the_conversations_language():
     ("agregame la tercera", "es", "add third"), ("cuál sale más barata de esas?", "es", "cheapest"),
     ("rajoute-m'en une", "fr", "one more"), ("60 balles max", "fr", "60 euros"),
     ("schmeiß die Kerze raus", "de", "remove"), ("levane uno", "it", "one less"),
+    ("añade el penúltimo", "es", "penultimate"), ("combien coûte l'avant-dernière ?", "fr",
+                                                  "penultimate"),
+    ("كم سعر قبل الأخير؟", "ar", "penultimate"), ("أريد هودي لا يزيد عن 50 دولار", "ar",
+                                                  "at most 50"),
 ])
 def test_everyday_words_read_as_the_readers_english(text, lang, english):
     assert english in lexicon.to_english(text, lang)

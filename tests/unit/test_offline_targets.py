@@ -61,7 +61,7 @@ def test_setting_a_quantity_is_told_from_adding(text, sets):
     ("better just one", 3, 1), ("another one of those please", 1, 2), ("add more two", 1, 3),
     ("one more please", 2, 3), ("make it 3 actually", 1, 3), ("take one off", 3, 2),
     ("minus one", 3, 2), ("oops i only want 2", 5, 2), ("make the socks 3", 1, 3),
-    ("make that two", 1, 2),
+    ("make that two", 1, 2), ("add a couple more", 1, 3), ("double it", 2, 4),
 ])
 def test_a_change_of_quantity_is_read_against_the_lines_quantity(text, current, count):
     assert cart.sets_quantity(text) is True
@@ -70,7 +70,7 @@ def test_a_change_of_quantity_is_read_against_the_lines_quantity(text, current, 
 
 @pytest.mark.parametrize("text", [
     "I just want one hoodie", "show me another one", "i want another color",
-    "add another Everyday Crew Tee in M please",
+    "add another Everyday Crew Tee in M please", "show me a double layer jacket",
 ])
 def test_a_request_for_something_else_sets_no_quantity(text):
     assert cart.sets_quantity(text) is False

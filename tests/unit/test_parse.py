@@ -36,7 +36,7 @@ def test_the_budget_words_are_removed_from_the_query():
     # "les deux premières", "i primi due" read word for word
     ("which cheapest of the two first", [0, 1]), ("the two last", [3, 4]),
     ("add 2e cart", [1]), ("which has better reviews, 1 or 2?", [0, 1]),
-    ("between 1 and 2 dollars", []),
+    ("between 1 and 2 dollars", []), ("the second to last one", [3]), ("penultimate", [3]),
 ])
 def test_ordinals_point_into_the_last_list(text, positions):
     assert parse.ordinals(text, 5) == positions

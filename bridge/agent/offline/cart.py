@@ -182,7 +182,9 @@ def empty(talk: Talk) -> Iterator[Event]:
 
 REMOVE_SOME = re.compile(r"\b(?:remove|take out|delete|drop)\s+(\d{1,2}|one|two|three|a|an)\b"
                          r"(?!\s+of\b)", re.I)
-_COUNT = r"(\d{1,2}|one|two|three|four|five|a|an)"
+_COUNT = r"(\d{1,2}|one|two|three|four|five|a couple(?: of)?|couple|a|an)"
+# "double it", "twice as many": the line's quantity times two
+DOUBLE = re.compile(r"\b(double|twice as many)\b(?! (?:bed|layer|knit|pack))", re.I)
 RELATIVE = re.compile(rf"\b{_COUNT} (more|less|fewer)\b|\b(?:take|knock) {_COUNT} (off)\b|"
                       rf"\b(minus) {_COUNT}\b", re.I)
 # "more two" is how "mais duas", "altri due" and "noch zwei" read word for word; "another
@@ -203,7 +205,7 @@ MAKE_IT = re.compile(r"\bmake (?:it|that|them|those|these|(?:the|my) [a-z][\w' -
 def sets_quantity(text: str) -> bool:
     """Whether the words set a line's quantity ("change the hoodie to 3", "make it 4", "one
     less") without adding."""
-    if MAKE_IT.search(text) or JUST.search(text):
+    if MAKE_IT.search(text) or JUST.search(text) or DOUBLE.search(text) and len(text.split()) <= 5:
         return True
     another = ANOTHER.search(text) and len(text.split()) <= 6  # not "another hoodie in M"
     if (RELATIVE.search(text) or MORE_FIRST.search(text) or another) and \
@@ -221,6 +223,8 @@ def new_quantity(text: str, current: int) -> int | None:
     just = JUST.search(lowered)
     if just:
         return _number(just.group(1))
+    if DOUBLE.search(lowered):
+        return current * 2
     relative = RELATIVE.search(lowered)
     if relative:
         count, direction = [g for g in relative.groups() if g is not None][:2]
@@ -249,4 +253,6 @@ def _number(word: str) -> int | None:
         return int(word)
     if word in ("a", "an"):
         return 1
+    if word.startswith(("a couple", "couple")):
+        return 2
     return parse.NUMBER_WORDS.get(word)

@@ -28,7 +28,8 @@ def search(talk: Talk, query: str | None = None, on_sale: bool = False,
     on_sale = on_sale or bool(parse.SALE_WORDS.search(rest))
     rest = parse.STOCK_WORDS.sub(" ", parse.SALE_WORDS.sub(" ", rest))
     rest = parse.drop_greeting(rest)
-    rest = re.sub(r"\b(?:a |one |two |three |\d+ )?pairs? of\b", " ", rest, flags=re.I)  # "a pair of boots"
+    # "the cheapest pair of boots": a pair is how shoes and socks are counted, no product word
+    rest = re.sub(r"\b(?:a |one |two |three |\d+ )?pairs? of\b", " ", rest, flags=re.I)
     rank = targets.superlative(rest)
     rest = targets.without_rank(rest)
     foreign = re.findall(r"[\u0600-\u06FF]{2,}", rest)  # words the lexicon doesn't know
@@ -268,8 +269,12 @@ def pick(talk: Talk, kind: str) -> Iterator[Event]:
         return
     if kind == "stocked":
         count = card.get("stock_quantity")
-        yield from talk.say(talk.t("pick_stock", name=card["name"], n=count) if count
-                            else talk.t("pick_stock_unknown", name=card["name"]))
+        if count:
+            yield from talk.say(talk.t("pick_stock", name=card["name"], n=count))
+        elif card.get("in_stock"):  # no counts to rank by: say so, and name one in stock
+            yield from talk.say(talk.t("pick_stock_unknown", name=card["name"]))
+        else:
+            yield from talk.say(talk.t("avail_no", label=card["name"]))
         return
     key = "pick_cheapest" if kind == "cheapest" else "pick_dearest"
     yield from talk.say(talk.t(key, name=card["name"], price=say.price(card, talk.lang)))

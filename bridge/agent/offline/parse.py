@@ -145,6 +145,9 @@ def _budget(text: str) -> tuple[Budget, str]:
 def ordinals(text: str, available: int) -> list[int]:
     """Positions (0-based) in the last list shown that the words point at, in order."""
     lowered = text.lower()
+    if re.search(r"\b(?:second|2nd)[- ](?:to[- ])?last\b|\bnext[- ]to[- ]last\b|\bpenultimate\b|"
+                 r"\blast but one\b", lowered):
+        return [available - 2] if available >= 2 else []
     # "the first two", and the Romance order read word for word ("les deux premières" is
     # "the two first")
     match = re.search(r"\b(?:the )?(first|top|last) (two|three|four|2|3|4)\b", lowered)

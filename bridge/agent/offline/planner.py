@@ -64,6 +64,9 @@ STORE_WIDE = re.compile(r"\b(you (have|got|sell|carry|stock)|you'?ve got|in (the
 # "Gimme the first one", "I want 3 of those": a choice of what was shown, said as a wish.
 GIVE = re.compile(r"\b(gimme|give me|lemme get|let me get|let me have|can i get|can i have|"
                   r"i'?ll get|i'?ll grab|i want|i'?d like|i need)\b", re.I)
+# "Three of them please": a count of the product in focus, no verb.
+COUNT_OF = re.compile(r"^\W*(\d{1,2}|one|two|three|four|five|six|a couple) (of (them|those|these|"
+                      r"'?em|it)|please|pls)\b", re.I)
 # A wish asked as a question ("can I get 2 of those?"); "¿la tienen en stock?" reads as
 # "i want ... ?" and asks, so other questions don't add.
 ASKS_FOR = re.compile(r"^\W*(can|could|may) (i|we) (get|have|grab|take)\b", re.I)
@@ -136,7 +139,8 @@ class Planner:
                 TO_CART.search(text) and not QUESTION.search(text) and pointed or \
                 GIVE.search(text) and (pointed or self.ctx.focus and _count_said(text)) and \
                 not _new_kind(talk) and (not QUESTION.search(text) or ASKS_FOR.match(text)) and \
-                not product.HAVE_ASKED.search(fold(talk.raw)):
+                not product.HAVE_ASKED.search(fold(talk.raw)) or \
+                COUNT_OF.match(text) and self.ctx.focus:
             return cart.add(talk)
         if parse.VIEW_CART.search(text) or re.search(r"\bshow my cart\b|\btotal\b", text):
             return cart.view(talk)

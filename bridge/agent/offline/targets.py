@@ -137,7 +137,8 @@ def _superlative(turn: Turn, text: str, shown: list[int]) -> list[int]:
     if kind == "best":
         return [c["id"] for c in sorted(cards, key=lambda c: -float(c["rating"] or 0))]
     if kind == "stocked":  # a product that doesn't count its stock has no figure to rank
-        return [c["id"] for c in sorted(cards, key=lambda c: -(c.get("stock_quantity") or 0))]
+        return [c["id"] for c in sorted(cards, key=lambda c: (-(c.get("stock_quantity") or 0),
+                                                              not c.get("in_stock", True)))]
     return []
 
 

@@ -64,7 +64,8 @@ T = {
     "removed": "Ich habe **{name}** aus deinem Warenkorb entfernt.",
     "updated": "Ich habe **{name}** auf {count} geändert.",
     "pick_stock": "Von **{name}** ist am meisten da: noch {n} auf Lager.",
-    "pick_stock_unknown": "Der Shop zählt nicht bei allen den Bestand, darum kann ich sie nicht danach ordnen; **{name}** ist auf Lager.",
+    "pick_stock_unknown": "Der Shop zählt nicht bei allen den Bestand, darum kann ich sie nicht "
+                          "danach ordnen; **{name}** ist auf Lager.",
     "swapped": "Ich habe **{old}** in deinem Warenkorb gegen **{new}** getauscht.",
     "which_line": "Welchen Artikel meinst du? In deinem Warenkorb sind: {names}.",
     "how_many": "Wie viele {name} möchtest du?",

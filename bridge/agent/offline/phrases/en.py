@@ -65,7 +65,8 @@ T = {
     "removed": "Removed **{name}** from your cart.",
     "updated": "Updated **{name}** to {count}.",
     "pick_stock": "**{name}** has the most in stock: {n} left.",
-    "pick_stock_unknown": "The store doesn't count the stock of all of those, so I can't rank them by it; **{name}** is one that is in stock.",
+    "pick_stock_unknown": "The store doesn't count the stock of all of those, so I can't rank them"
+                          " by it; **{name}** is one that is in stock.",
     "swapped": "Changed **{old}** to **{new}** in your cart.",
     "which_line": "Which item do you mean? Your cart has: {names}.",
     "how_many": "How many {name} would you like?",

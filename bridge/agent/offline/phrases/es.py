@@ -60,7 +60,8 @@ T = {
     "removed": "Quité **{name}** de tu carrito.",
     "updated": "Ya está: cambié la cantidad de **{name}** a {count}.",
     "pick_stock": "**{name}** es el que tiene más existencias: quedan {n}.",
-    "pick_stock_unknown": "La tienda no cuenta las existencias de todos, así que no puedo ordenarlos por eso; **{name}** sí está disponible.",
+    "pick_stock_unknown": "La tienda no cuenta las existencias de todos, así que no puedo "
+                          "ordenarlos por eso; **{name}** sí está disponible.",
     "swapped": "Cambié **{old}** por **{new}** en tu carrito.",
     "which_line": "¿Qué artículo quieres decir? Tu carrito tiene: {names}.",
     "how_many": "¿Cuántos {name} quieres?",

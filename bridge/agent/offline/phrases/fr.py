@@ -64,7 +64,8 @@ T = {
     "removed": "J'ai retiré **{name}** de votre panier.",
     "updated": "J'ai mis **{name}** à {count}.",
     "pick_stock": "**{name}** est celui qui a le plus de stock : il en reste {n}.",
-    "pick_stock_unknown": "La boutique ne compte pas le stock de tous, je ne peux donc pas les classer ainsi ; **{name}** est bien en stock.",
+    "pick_stock_unknown": "La boutique ne compte pas le stock de tous, je ne peux donc pas les "
+                          "classer ainsi ; **{name}** est bien en stock.",
     "swapped": "J'ai remplacé **{old}** par **{new}** dans votre panier.",
     "which_line": "De quel article parlez-vous ? Votre panier contient : {names}.",
     "how_many": "Combien de {name} voulez-vous ?",

@@ -61,7 +61,8 @@ T = {
     "removed": "Ho tolto **{name}** dal tuo carrello.",
     "updated": "Ho cambiato **{name}** a {count}.",
     "pick_stock": "**{name}** è quello con più disponibilità: ne restano {n}.",
-    "pick_stock_unknown": "Il negozio non conta le scorte di tutti, quindi non posso ordinarli così; **{name}** è disponibile.",
+    "pick_stock_unknown": "Il negozio non conta le scorte di tutti, quindi non posso ordinarli "
+                          "così; **{name}** è disponibile.",
     "swapped": "Ho cambiato **{old}** con **{new}** nel tuo carrello.",
     "which_line": "Quale articolo intendi? Nel carrello ci sono: {names}.",
     "how_many": "Quanti {name} vuoi nel carrello?",

@@ -60,7 +60,8 @@ T = {
     "removed": "Tirei **{name}** do seu carrinho.",
     "updated": "Pronto: agora você tem {count} de **{name}** no carrinho.",
     "pick_stock": "**{name}** é o que tem mais em estoque: restam {n}.",
-    "pick_stock_unknown": "A loja não conta o estoque de todos, então não consigo ordená-los assim; **{name}** está em estoque.",
+    "pick_stock_unknown": "A loja não conta o estoque de todos, então não consigo ordená-los "
+                          "assim; **{name}** está em estoque.",
     "swapped": "Troquei **{old}** por **{new}** no seu carrinho.",
     "which_line": "Qual item você quer dizer? Seu carrinho tem: {names}.",
     "how_many": "Quantos {name} você quer?",

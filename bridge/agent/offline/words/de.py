@@ -255,4 +255,6 @@ tu mir | tu | tue = add
 rein = 
 schmeiss | schmeis | wirf = remove
 raus = out
+vorletzte | vorletzten | vorletzter | vorletztes = penultimate
+preiswerteste | preiswertesten | preiswertester | preiswertestes | am preiswertesten = cheapest
 """

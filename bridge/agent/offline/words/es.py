@@ -270,4 +270,6 @@ sacame | quitame = remove
 sale mas barato | sale mas barata | sale mas economico | sale mas economica = cheapest
 sale mas caro | sale mas cara = most expensive
 de tope | como tope | tope = at most
+penultimo | penultima = penultimate
+un par = a couple
 """

@@ -250,4 +250,6 @@ tu peux me mettre | peux tu me mettre | tu me mets | mets moi | mettre | mets | 
 rajoute m en une | rajoute m en un | rajoute en une | rajoute en un | remets en une | remets en un | remets m en un | remets m en une = one more
 vire | virer | vire le | vire la | degage = remove
 balles = euros
+avant dernier | avant derniere | avant derniers | avant dernieres = penultimate
+le plus abordable | la plus abordable | les plus abordables | plus abordable = cheapest
 """

@@ -242,4 +242,6 @@ confronta | confrontare | paragona | paragonare = compare
 mettimene | mettimi | aggiungimi | aggiungimene = add
 levane | togline | toglimene = remove
 levane uno | levane una | togline uno | togline una | toglimene uno | toglimene una | togli uno | togli una = one less
+penultimo | penultima = penultimate
+piu conveniente | piu convenienti = cheapest
 """

@@ -247,4 +247,6 @@ os dois ultimos | as duas ultimas = last two
 bota | boto | bote | poe ai | coloca ai = add
 pfv | pf = please
 o que tem no carrinho | o que tem no meu carrinho | o que ta no carrinho | ver carrinho | ver o carrinho = show my cart
+penultimo | penultima = penultimate
+mais em conta = cheapest
 """
