@@ -36,6 +36,11 @@ SYNONYMS = {
     "mug": ("mug", "cup"),
     "backpack": ("backpack", "daypack", "pack"),
     "backpacks": ("backpack", "daypack", "pack"),
+    "raincoat": ("raincoat", "rain", "shell"),
+    "raincoats": ("raincoat", "rain", "shell"),
+    "swimsuit": ("swimsuit", "swim", "trunks"),
+    "swimsuits": ("swimsuit", "swim", "trunks"),
+    "swimwear": ("swimwear", "swim", "trunks"),
     # Electronics: what shoppers say and what names and categories write.
     "gamer": ("gamer", "gaming"),
     "gamers": ("gamer", "gaming"),

@@ -38,7 +38,9 @@ OFFER_KINDS = (
 PERSON_OFFER = re.compile(
     r"\b(person|human|someone|somebody|colleague|team|agent|staff|persona|alguien|equipo|"
     r"personne|quelqu'un|equipe|mitarbeiter|mensch|jemand|pessoa|alguem|equipa|atendente|"
-    r"qualcuno|operatore)\b|موظف|شخص|فريق", re.I)
+    r"qualcuno|operatore|conseill\w*|berater\w*|kundenservice|kundendienst|support|"
+    r"customer service|service client|atendimento|assistenza|servizio clienti|agente|"
+    r"consulente)\b|موظف|شخص|فريق|خدمة العملاء", re.I)
 # Another's offer of products like one shown ("Want to see similar beanies?").
 SIMILAR = re.compile(
     r"\b(similar|alternatives?|other|others|else|instead|like it|like this|parecid\w*|"
@@ -77,6 +79,18 @@ class Offer:
     message: str = ""  # the whole message, product names taken out ("We have rain jackets.")
     similar: bool = False  # it offers others like the products the message named
     named: list[str] = field(default_factory=list)  # the products the message named, in bold
+    said: str = ""  # the message as it was written (another assistant's names may be plain)
+
+
+def offered_others_than(index, offer: Offer) -> frozenset[int]:
+    """The products an offer of "similar ones" is about (in bold, or named plainly in
+    another assistant's words), which the shopper's yes asks to see others than."""
+    if not offer.similar:
+        return frozenset()
+    ids = [i for i in (_product_id(index, name) for name in offer.named) if i]
+    if not ids and offer.said:
+        ids = _named_in(index, offer.said, _catalogue_names(index))[0]
+    return frozenset(ids)
 
 
 @dataclass
@@ -206,6 +220,6 @@ def _offer(text: str, messages: list[dict]) -> Offer | None:
         for kind, pattern in OFFER_KINDS:
             if pattern.search(scope):
                 return Offer(kind, bool(SALE.search(question)), words, asked, question,
-                             BOLD.sub(" ", text), bool(named) and bool(
-                                 SIMILAR.search(fold(BOLD.sub(" ", question)))), named)
+                             BOLD.sub(" ", text),
+                             bool(SIMILAR.search(fold(BOLD.sub(" ", question)))), named, text)
     return None

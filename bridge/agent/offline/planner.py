@@ -40,8 +40,11 @@ LEAD = r"^\W*(?:(?:actually|hmm+|um+|uh+|well|oh|ah|erm)\b\W*)?"  # "hmm, yes"
 YES = re.compile(LEAD + r"(y(?=\W*$)|yes+|yse|yeah?|yah|ya|yep|yup|yas|sure+|shure|suer|ok|okay|okey|okie|oki|"
                  r"k|kk|alright|all right|please|pls|plz|go on|go ahead|go for it|why not|sounds "
                  r"good|of course|definitely|absolutely|i'?d like that|do it|do that|please do|"
-                 r"great|let'?s see|let'?s do it)\b", re.I)
-NO = re.compile(LEAD + r"(no|nope|nah|not now|not really|no thanks|maybe later|i'?m good|"
+                 r"great|let'?s see|let'?s do it|"
+                 # "quero", "quiero", "je veux bien": a wish that answers the question asked
+                 r"i (?:want|would like|'?d like)(?: (?:it|that|them|one|to|please))?(?=\W*$))\b",
+                 re.I)
+NO = re.compile(LEAD + r"(no+|nope|nop|naw|nah+|not now|not really|no thanks|maybe later|i'?m good|"
                 r"never ?mind|nvm|no need|not interested|i'?ll pass)\b", re.I)
 # What a yes or no is padded with ("no thanks, not now"): no request of its own.
 FILLER = re.compile(r"\b(no|nope|nah|not now|not really|thanks|thank you|please|pls|plz|yes|"
@@ -289,9 +292,7 @@ class Planner:
                                           if t in needs.DESCRIBING and t not in offered)
             query = " ".join([offered or asked, *offer.words, rest])
             # "Sold out; want to see similar ones?" "yes": others than the ones it named
-            named = frozenset(pid for pid in (dialogue._product_id(self.ctx.index, name)
-                                              for name in offer.named) if pid) \
-                if offer.similar else frozenset()
+            named = dialogue.offered_others_than(self.ctx.index, offer)
             return catalogue.search(self.talk, query, on_sale=offer.on_sale, exclude=named)
         return None
 
