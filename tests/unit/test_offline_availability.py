@@ -193,3 +193,24 @@ HOODIE = {"name": "Tech Hoodie", "options": {"Size": ["S", "M", "L", "XL", "XXL"
 ])
 def test_an_option_the_product_does_not_come_in_is_named(product_, text, missing):
     assert product._unoffered(product_, text, product._named_options(product_, text)) == missing
+
+
+@pytest.mark.parametrize("text", ["can you let me know when it's back?", "notify me please",
+                                  "tell me when they are back"])
+def test_asking_to_be_told_of_a_restock_is_a_restock_question(text):
+    assert product.RESTOCK.search(text)
+
+
+def test_names_are_read_again_when_the_catalogue_changes():
+    class Versioned(Index):
+        version = "1"
+
+        def meta(self, key):
+            return self.version if key == "changed_at" else None
+
+    index = Versioned(["Classic Dad Cap"])
+    assert loose.named(index, "the dad cap").ids == [100]
+    index.by_id = {200: {"id": 200, "name": "Dad Bucket Hat"}}  # renamed, same version
+    assert loose.named(index, "the dad cap").ids == [100]  # read once per version
+    index.version = "2"
+    assert loose.named(index, "the dad hat").ids == [200]

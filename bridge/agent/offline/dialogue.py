@@ -160,7 +160,8 @@ def _named_in(index, text: str, names: dict[str, int]) -> tuple[list[int], list[
         if pid:
             found.append((match.start(), match.end(), pid))
     lowered = fold(text)
-    for name, pid in sorted(names.items(), key=lambda pair: -len(pair[0])):
+    for name, pid in sorted(((n, i) for n, i in names.items() if n in lowered),
+                            key=lambda pair: -len(pair[0])):
         for match in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", lowered):
             if not any(a < match.end() and match.start() < b for a, b, _ in found):
                 found.append((match.start(), match.end(), pid))
@@ -186,7 +187,7 @@ def _named_in(index, text: str, names: dict[str, int]) -> tuple[list[int], list[
 
 def _catalogue_names(index) -> dict[str, int]:
     """Every product name the shop may show, folded, to its id."""
-    return {fold(c["name"]): c["id"] for c in index.cards(index.filtered_ids())}
+    return loose.full_names(index)  # read once per catalogue version
 
 
 def _product_id(index, name: str) -> int | None:

@@ -25,7 +25,8 @@ STILL = re.compile(r"\b(still have|still available|still in stock|in stock|avail
 # "When will it be back?": a sold-out product's restock date, which no tool gives.
 RESTOCK = re.compile(r"\b(restock\w*|be back|come back|coming back|back soon|back in stock|"
                      r"available again|in stock again|(?:getting|get|receive|receiving) (?:any )?"
-                     r"more|more (?:coming|on the way))\b", re.I)
+                     r"more|more (?:coming|on the way)|when (?:it'?s|it is|they'?re|they are) back|"
+                     r"let me know when|notify me|email me when|tell me when)\b", re.I)
 # "¿la tienen en talla 9?", "habt ihr die zweite noch?": a question whether the store has
 # something, which the reader's English words as "i want" (so never a request to add it).
 HAVE_ASKED = re.compile(r"(?:\b(?:tienen|tienes|teneis|tenes|hay|quedan?|avez|habt|haben sie|"
@@ -192,7 +193,8 @@ def availability(talk: Talk) -> Iterator[Event]:
             return
     label = p["name"]
     if not p.get("in_stock", True):
-        restock = talk.t("restock_unknown") if RESTOCK.search(talk.text) else ""
+        restock = talk.t("restock_unknown") if RESTOCK.search(talk.text) or RESTOCK.search(
+            talk.raw) else ""
         others = yield from alternatives(talk, p)
         yield from talk.say(talk.t("avail_no", label=label), restock, *others)
     elif p.get("stock_quantity") is not None:
