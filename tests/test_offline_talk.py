@@ -27,6 +27,11 @@ def test_its_own_question_about_options_is_read_back_in_every_language(lang):
 def test_another_voice_offering_a_person_or_similar_products_is_read_too():
     assert dialogue._offer("I can't tell. Shall I connect you with someone from our team?",
                            []).kind == "person"
+    for other in ("Souhaitez-vous que je vous mette en relation avec un conseiller ?",
+                  "Soll ich dich mit dem Kundenservice verbinden?",
+                  "Vuoi che ti metta in contatto con l'assistenza?",
+                  "هل تريد التحدث مع خدمة العملاء؟"):
+        assert dialogue._offer(other, []).kind == "person", other
     offer = dialogue._offer("Sorry, the **Wool Fisherman Beanie** is sold out. Would you like "
                             "to see similar beanies?", [])
     assert offer.kind == "show" and offer.similar and offer.named == ["Wool Fisherman Beanie"]
@@ -36,7 +41,7 @@ def test_another_voice_offering_a_person_or_similar_products_is_read_too():
 
 
 @pytest.mark.parametrize("text", ["yes", "yse pls", "yeah sure", "okey", "ok do that",
-                                  "sure go on", "please do", "k"])
+                                  "sure go on", "please do", "k", "i want", "hmm, yes"])
 def test_a_hurried_yes_is_yes(text):
     assert planner.YES.match(text) and not planner.NO.match(text)
 
@@ -76,6 +81,7 @@ def test_person_words_in_a_product_question_are_not_a_request_for_one(text):
     ("pt", "vocês têm guarda-chuva?", "umbrella"),
     ("fr", "vous faites les paquets cadeaux ?", "gift wrapping"),
     ("de", "einen echten Menschen bitte", "real person please"),
+    ("es", "nop", "no"), ("fr", "nan", "no"), ("de", "jaa", "yes"), ("pt", "isso mesmo", "yes"),
     ("es", "¿me puedes pasar con un agente?", "connect me to"),
 ])
 def test_everyday_words_of_each_language_reach_the_reader(lang, said, english):
@@ -204,3 +210,28 @@ def test_a_city_or_a_further_country_names_where_to_ship(text, country):
 def test_arabic_country_names_reach_the_shipping_answer():
     assert "germany" in to_english("هل تشحنون إلى ألمانيا؟", "ar")
     assert "united arab emirates" in to_english("هل توصلون للإمارات؟", "ar")
+
+
+def test_yes_to_similar_ones_in_another_voice_without_bold_leaves_it_out(chat):
+    prior = [{"role": "user", "content": "is the Wool Fisherman Beanie still available?"},
+             {"role": "assistant", "content": "Unfortunately the Wool Fisherman Beanie is sold "
+                                              "out right now. Would you like to see some "
+                                              "similar hats?"}]
+    body = chat.say("yes please", history=prior)
+    names = [c["name"] for c in body["cards"]]
+    assert names and "Wool Fisherman Beanie" not in names
+
+
+@pytest.mark.parametrize("lang, said", [("es", "sandalias para la playa"),
+                                        ("fr", "des sandales pour la plage"),
+                                        ("de", "Sandalen für den Strand"),
+                                        ("it", "sandali per il mare")])
+def test_a_kind_not_sold_beside_a_need_is_said_plainly(chat, lang, said):
+    body = chat.say(said)
+    assert body["cards"] == [] and "Sandal" in body["message"].title()
+
+
+@pytest.mark.parametrize("said", ["un bañador para las vacaciones", "eine Badehose für den Urlaub",
+                                  "a swimsuit for my holiday"])
+def test_swimwear_in_any_language_finds_the_swim_trunks(chat, said):
+    assert "Quick-Dry Swim Trunks" in [c["name"] for c in chat.say(said)["cards"]]

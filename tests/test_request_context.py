@@ -60,6 +60,23 @@ def test_a_disliked_option_puts_its_products_last_and_one_only_in_it_out(shopper
     assert disliked(some_black, ("blackish",)) == 0
 
 
+def test_a_simple_product_only_in_a_disliked_colour_is_left_out(shopper, store):
+    from bridge.catalog.facets import disliked
+
+    pink = [c for c in _all_pages(shopper, ask(shopper, "hoodies").get_json(), cards=True)
+            if not c.get("variations") and "Pink" in (c.get("attributes") or {}).get("Color", [])]
+    assert pink and all(store.product(c["id"]).type == "simple" for c in pink)
+    body = ask(shopper, "hoodies", preferences={"dislikes": ["pink"]}).get_json()
+    seen = {c["id"] for c in _all_pages(shopper, body, cards=True)}
+    assert seen and not seen & {c["id"] for c in pink}
+    tee = {"name": "Plain Tee", "attributes": {"Color": ["Pink"], "Material": ["Cotton"]}}
+    assert disliked(tee, ("pink",)) == 2 and disliked(tee, ("wool",)) == 0
+    # A variable product's fixed colour is in every variation it sells.
+    one_colour = {"name": "Tee", "attributes": {"Color": ["Pink"], "Size": ["S", "M"]},
+                  "variations": [{"attributes": {"Size": "S"}}, {"attributes": {"Size": "M"}}]}
+    assert disliked(one_colour, ("pink",)) == 2
+
+
 def test_a_price_range_bounds_the_search(shopper, store):
     plain = ask(shopper, "hoodies").get_json()
     assert any(float(c["price"]) > 45 for c in plain["cards"])

@@ -92,13 +92,31 @@ def _resolutions(text: str) -> list[float]:
 
 
 def amounts(text: str) -> list[tuple[str, float]]:
-    """Every number with a unit in ``text`` (folded), as (dimension, value in base unit)."""
+    """Every number with a unit in ``text`` (folded), as (dimension, value in base unit).
+
+    Memory sticks are a dimension of their own ("module", in GB): of a kit, "2 x 16GB"
+    states sticks of 16; a text that states no such kit is one stick of each size it says.
+    """
     found = []
+    sticks = [parse_number(m) * UNITS[u][1] for _, m, u in _TIMES.findall(text)]
     text = _pairs(text)
     for number, unit in _AMOUNT.findall(text):
         dimension, factor = UNITS[unit]
         found.append((dimension, parse_number(number) * factor))
-    return found + [("resolution", v) for v in _resolutions(text)]
+    if not sticks:
+        sticks = [v for d, v in found if d == "storage"]
+    return found + [("module", v) for v in sticks] + \
+        [("resolution", v) for v in _resolutions(text)]
+
+
+# "32 GB RAM sticks", "16GB modules", "8GB per stick": the size of each stick, not the kit's.
+_PER_STICK = re.compile(r"\s*(?:(?:ram|memory|ddr\d)\s+)?(?:sticks?|modules?|dimms?)\b|"
+                        r"\s*(?:per|each|a) (?:stick|module|dimm)\b|\s*each\b")
+
+
+def _dimension(dimension: str, text: str, end: int) -> str:
+    """The amount's dimension, "module" for a size said of each memory stick."""
+    return "module" if dimension == "storage" and _PER_STICK.match(text, end) else dimension
 
 
 def asked(text: str) -> tuple[list[Amount], str]:
@@ -113,15 +131,18 @@ def asked(text: str) -> tuple[list[Amount], str]:
     for m in _COMPARED.finditer(text):
         dimension, factor = UNITS[m[3]]
         op = next(op for words, op in _OPS if re.fullmatch(words, m[1]))
-        wanted.append(Amount(dimension, op, parse_number(m[2]) * factor))
+        wanted.append(Amount(_dimension(dimension, text, m.end()), op,
+                             parse_number(m[2]) * factor))
     text = _COMPARED.sub(" ", text)
     for m in _OR_MORE.finditer(text):
         dimension, factor = UNITS[m[2]]
         op = "le" if m[3] in ("or less", "and under") else "ge"
         wanted.append(Amount(dimension, op, parse_number(m[1]) * factor))
     text = _OR_MORE.sub(" ", text)
-    for number, unit in _AMOUNT.findall(_pairs(text)):
-        dimension, factor = UNITS[unit]
-        wanted.append(Amount(dimension, "eq", parse_number(number) * factor))
+    paired = _pairs(text)
+    for m in _AMOUNT.finditer(paired):
+        dimension, factor = UNITS[m[2]]
+        wanted.append(Amount(_dimension(dimension, paired, m.end()), "eq",
+                             parse_number(m[1]) * factor))
     # An amount stays in the words too ("32gb" is how names write it), a comparison does not.
     return wanted, text

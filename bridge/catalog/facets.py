@@ -92,18 +92,18 @@ def has_options(card: dict, wanted: tuple[tuple[str, str], ...]) -> bool:
 
 def disliked(card: dict, dislikes: tuple[str, ...]) -> int:
     """How much the shopper's dislikes touch a product, each as a whole word ("wool" is not
-    "woolly"): 2 when its name or a category names one, or every variation has a disliked
-    option (only in pink), so it is left out; 1 when some variations do, so it goes after
-    the others; else 0."""
+    "woolly"): 2 when its name or a category names one, or everything of it one can buy has
+    a disliked option or attribute (only in pink), so it is left out; 1 when some of its
+    variations do, so it goes after the others; else 0."""
     if not dislikes:
         return 0
     words = [re.compile(rf"(?<!\w){re.escape(word)}(?!\w)", re.I) for word in dislikes]
     named = " ".join([card.get("name") or "", *(card.get("categories") or ())])
     if any(w.search(named) for w in words):
         return 2
-    variations = card.get("variations") or ()
-    hit = [any(w.search(str(v)) for w in words for v in (x.get("attributes") or {}).values())
-           for x in variations]
+    # Each unit a shopper could buy: a variation with the product's fixed attributes, or a
+    # simple product's own (a simple tee only in pink is left out like a variable one).
+    hit = [any(w.search(value) for w in words for _, value in unit) for unit in units(card)]
     return 2 if hit and all(hit) else 1 if any(hit) else 0
 
 

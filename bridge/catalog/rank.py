@@ -1,8 +1,11 @@
 """Re-ranking of the best BM25 matches: how many of the query's words name the product, the
-query's amounts, colours and exclusions (bridge.catalog.understand), an exact match of what
-the shopper named first, then in stock before out of stock.
+query's amounts, superlatives, colours and exclusions (bridge.catalog.understand), what
+fits the product the shopper has (bridge.catalog.fitting), similarity to the query weighted
+by how vague it is (hybrid), an exact match of what the shopper named first, then in stock
+before out of stock.
 
-The index hands over its top matches by exact BM25 (``Candidate``), best first.
+The index hands over its top matches by exact BM25 (``Candidate``), best first, and for a
+vague query the products whose vectors are nearest it.
 """
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from . import fitting
+from .amounts import TOLERANCE, amounts
 from .text import SYNONYMS, fold
 from .understand import Understood, fit
 
@@ -21,6 +25,7 @@ KIND = 1.0  # all of the words saying what the product is ("ssds" of "SSDs with 
 # good, and the cheaper comes first (0.3 of 0.1 to 1.0 tried on WebMall's dev split).
 BAND = 0.3
 MET = 0.25  # each amount or colour the product meets
+EXTREME = 1.0  # "the highest read speed": the candidates stating the most (half by place)
 MISSED = 0.6  # each amount the product states and misses
 # "X that fits this Y": each kind of spec that must agree (memory type, socket, connector)
 # and does, and each that doesn't: a part that can't fit goes below every one that can.
@@ -132,6 +137,8 @@ def order(candidates: list[Candidate], understood: Understood, terms: list[str],
             if not (found.missed or misses or is_owned) else None
         c.exact = exact(c, understood.named, words)
         kept.append(c)
+    if understood.extreme:
+        _extremes(kept, *understood.extreme)
     if similarity:
         fuse(kept, similarity, vague)
     if understood.cheapest:
@@ -159,6 +166,34 @@ def _cheapest_first(kept: list[Candidate]) -> None:
                              c.price if good(c) and c.price is not None else 0.0,
                              -round(twins[_same(c.name)], 1),
                              c.price if c.price is not None else float("inf")))
+
+
+def _extremes(kept: list[Candidate], dimension: str, most: str) -> None:
+    """"The highest read speed": the candidates stating the most of the dimension (within
+    the tolerance of equal amounts; the least for "the lowest ...") gain EXTREME, the
+    others up to half of it by their place between the least and the most stated; one
+    stating none gains nothing."""
+    stated = {c.pos: amounts(fold(f"{c.name} {c.details}").replace("''", '"')) for c in kept}
+    values = {}
+    # "The fastest RAM" states its speed as a clock, not a throughput.
+    for wanted in (dimension, "frequency") if dimension == "throughput" else (dimension,):
+        for c in kept:
+            found = [v for d, v in stated[c.pos] if d == wanted]
+            if found:
+                values[c.pos] = max(found) if most == "max" else min(found)
+        if values:
+            break
+    if not values:
+        return
+    low, high = min(values.values()), max(values.values())
+    best = high if most == "max" else low
+    for c in kept:
+        if c.pos in values and high > low:
+            if abs(values[c.pos] - best) <= abs(best) * TOLERANCE:
+                c.score += EXTREME  # the most there is: what was asked
+                continue
+            place = (values[c.pos] - low) / (high - low)
+            c.score += EXTREME / 2 * (place if most == "max" else 1 - place)
 
 
 def fuse(kept: list[Candidate], similarity: dict[int, float], vague: float) -> None:

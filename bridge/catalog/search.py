@@ -132,9 +132,11 @@ class Searching:
             # What fits Y is ranked by X's words and Y's specs alone: the vector of X's
             # words re-ranked noise there (on WebMall it lowered compatibility at any weight).
             vague = self._vagueness(groups, len(ignored))
-            if vague >= rank.NEAREST_FROM:
+            if vague >= rank.NEAREST_FROM and candidates:
                 # Words that describe a need more than they name a product: the nearest
                 # vectors add what the words missed ("keep drinks cold" finds cooler bags).
+                # Not when no word found anything: a product the store doesn't sell (or
+                # doesn't publish) must come back as none, not as its nearest neighbours.
                 known = {c.pos for c in candidates}
                 near = [p for p in self.vectors.nearest(self._db(), _semantic_text(understood),
                                                         NEAREST, self.meta("changed_at"))

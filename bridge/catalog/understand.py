@@ -55,6 +55,10 @@ COLOURS = {
     "brown": "brown", "beige": "beige", "navy": "navy", "cream": "cream",
 }
 
+# "In bright colours", "a colourful case": any of these (the catalogue's English) goes up.
+BRIGHT = ("yellow", "orange", "red", "pink", "green", "purple")
+_BRIGHT = re.compile(r"\b(?:bright|vivid|vibrant|colou?rful|flashy|neon)\b(?! white)")
+
 # Words that exclude what follows: "not black", "without RGB", "sin cable", "ohne Kabel".
 # Not a bare "no": names use it ("No-Show Socks", "No PSU").
 _NEGATION = re.compile(
@@ -97,6 +101,7 @@ class Understood:
     exclude: tuple[str, ...] = ()  # words a product must not have in its name
     named: str = ""  # the query as a product's name would be written, for exact matches
     cheapest: bool = False  # "the cheapest ...": of equally good matches, the cheaper first
+    extreme: tuple[str, str] | None = None  # "the highest read speed": (dimension, max/min)
     head: str = ""  # with a relation ("X that fits this Y"): the words of X, else ""
     context: str = ""  # and the words of Y, the thing the shopper has
     kind: str = ""  # the words naming what the product is ("ssds" of "SSDs with ... speed")
@@ -107,12 +112,48 @@ class Understood:
                 "amounts": [f"{a.op} {a.value / 1e6:.2f} megapixels ({a.dimension})"
                             if a.dimension == "resolution" else f"{a.op} {a.value:g} ({a.dimension})"
                             for a in self.amounts],
-                "colours": list(self.colours), "exclude": list(self.exclude)}
+                "colours": list(self.colours), "exclude": list(self.exclude),
+                "extreme": f"{self.extreme[1]} {self.extreme[0]}" if self.extreme else ""}
         return {k: v for k, v in data.items() if v}
 
 
 _CHEAPEST = re.compile(r"\b(?:cheapest|least expensive|lowest price[ds]?|lowest[- ]priced|"
                        r"mas barat[oa]s?|moins cher|am billigsten|billigste[nr]?|piu economic[oi])\b")
+
+
+# "The highest read speed", "the largest capacity", "the fastest SSD": the products stating
+# the most (or least) of an amount's dimension go up. What each dimension is called.
+MEASURES = {
+    "throughput": r"(?:(?:data )?(?:read(?:ing)?|write|writing|transfer) )?(?:speeds?|rates?)|"
+                  r"throughput|bandwidth",
+    "storage": r"(?:storage )?capacity|storage(?: space)?|disc space|disk space|memory|vram",
+    "frequency": r"refresh rates?|clock(?: speed)?s?|frequency",
+    "resolution": r"resolution",
+    "inch": r"screen(?: size)?|display(?: size)?|diagonal",
+    "length": r"length|reach",
+    "power": r"power|wattage|output",
+    "charge": r"battery(?: capacity| life)?",
+    "pixels": r"megapixels?|camera resolution",
+}
+# Not "max", "maximum", "min", "minimum": they bound ("a max length of 2m"), not rank.
+_MOST = r"highest|largest|biggest|greatest|most|top|best|longest|fastest|strongest"
+_LEAST = r"lowest|smallest|least|shortest|slowest"
+_EXTREME = re.compile(rf"\b(?:the )?({_MOST}|{_LEAST})\s+(?:(?:available|possible|total|"
+                      r"overall|sequential|achievable)\s+)*(" +
+                      "|".join(f"(?P<{d}>{p})" for d, p in MEASURES.items()) + r")\b")
+# Superlatives that say their dimension themselves: "the fastest SSD", "the longest cable".
+_EXTREME_WORD = re.compile(r"\b(fastest|slowest|longest|shortest)\b")
+_WORD_DIMENSION = {"fastest": ("throughput", "max"), "slowest": ("throughput", "min"),
+                   "longest": ("length", "max"), "shortest": ("length", "min")}
+
+
+def _extreme(text: str) -> tuple[str, str] | None:
+    if m := _EXTREME.search(text):
+        dimension = next(d for d in MEASURES if m[d])
+        return dimension, "min" if re.fullmatch(_LEAST, m[1]) else "max"
+    if m := _EXTREME_WORD.search(text):
+        return _WORD_DIMENSION[m[1]]
+    return None
 
 
 def understand(query: str) -> Understood:
@@ -149,11 +190,13 @@ def understand(query: str) -> Understood:
     if context and _SAME_COLOUR.search(head):
         colours += re.findall(r"[a-z]+", context)
     colours = tuple(dict.fromkeys(COLOURS[w] for w in colours if w in COLOURS))
+    if _BRIGHT.search(head):
+        colours += tuple(c for c in BRIGHT if c not in colours)
     exclude_words = tuple(dict.fromkeys(COLOURS.get(w, w) for w in exclude))
     text = f"{head} {context}" if context else head
     return Understood(text=" ".join(text.split()), min_price=low, max_price=high,
                       amounts=tuple(wanted), colours=colours, exclude=exclude_words,
-                      named=named, cheapest=cheapest,
+                      named=named, cheapest=cheapest, extreme=_extreme(head),
                       head=" ".join(head.split()) if context else "",
                       context=" ".join(context.split()), kind=_kind(head))
 

@@ -343,3 +343,11 @@ def test_a_part_that_shares_the_owned_things_specs_fits_it_better():
             rank.Candidate(2, 2, 1.0, "Fury 32GB Kit (2 x 16GB)", True, "", "Type: DDR5", "")]
     found = rank.order(kits, query, ["gb", "ram", "kits"], ["gb", "ram", "kits"])
     assert [c.id for c in found] == [2, 1]
+
+
+def test_what_gamers_want_is_written_gaming(tmp_path):
+    index = CatalogIndex(tmp_path / "gaming.sqlite3")
+    index.replace_all([product(1, "Asrock B550M Phantom Gaming 4 Motherboard, AM4", "99.00",
+                               TEES),
+                       product(2, "Asus Prime A520M-A Motherboard, AM4", "69.00", TEES)], "USD")
+    assert ids(index.search("a motherboard designed for gamers with AM4 socket"))[0] == 1

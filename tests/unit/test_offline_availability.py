@@ -133,3 +133,84 @@ def test_our_own_bold_names_still_count_first():
                                            "Wallet**: $42.00", {})
     assert [INDEX.by_id[i]["name"] for i in lines] == ["Leather Belt", "Slim Leather Wallet"]
     assert not re.search("Card", " ".join(INDEX.by_id[i]["name"] for i in ids))
+
+
+def test_a_list_line_that_prices_a_shortened_name_counts_in_the_list():
+    text = ("We have two beanies:\n\n1. Ribbed Knit — $22.00\n2. Wool Fisherman — $28.00 "
+            "(currently sold out)\n\nWant me to add one?")
+    ids, lines = dialogue._named_in(INDEX, text, dialogue._catalogue_names(INDEX))
+    assert [INDEX.by_id[i]["name"] for i in lines] == ["Ribbed Knit Beanie",
+                                                       "Wool Fisherman Beanie"]
+
+
+def test_a_list_line_without_a_price_is_not_read_as_a_shortened_name():
+    _, lines = dialogue._named_in(INDEX, "Tips:\n- Ribbed knit stretches\n- Wool is warm",
+                                  dialogue._catalogue_names(INDEX))
+    assert lines == []
+
+
+@pytest.mark.parametrize("text", ["can i still buy the bucket hat", "could I still order it?"])
+def test_can_i_still_buy_asks_about_stock(text):
+    assert product.STILL_BUY.search(text)
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("ta esgotado?", "pt"), ("¿está agotado?", "es"), ("c est epuise ?", "fr"),
+    ("ist das ausverkauft", "de"), ("è esaurito?", "it"), ("restock?", "en"),
+])
+def test_a_short_stock_question_tells_its_language(text, lang):
+    from bridge.agent.offline import language
+    assert language.detect(text, lexicon.scores()) == lang
+
+
+@pytest.mark.parametrize("raw, asks", [
+    ("¿la segunda la tienen en stock?", True), ("¿las tienen en talla 9 en negro?", True),
+    ("habt ihr die zweite noch?", True), ("ce l'avete in nero?", True),
+    ("vcs tem o segundo?", True), ("هل عندكم الثاني؟", True),
+    ("quiero dos de la primera", False), ("dame la segunda", False), ("can i get two?", False),
+])
+def test_a_question_whether_the_store_has_it_is_told_from_a_request(raw, asks):
+    from bridge.catalog.text import fold
+    assert bool(product.HAVE_ASKED.search(fold(raw))) is asks
+
+
+@pytest.mark.parametrize("text", ["when are you getting more dad caps?",
+                                  "any more coming?", "will it be restocked?"])
+def test_restock_questions_are_told(text):
+    assert product.RESTOCK.search(text)
+
+
+BOOTS = {"name": "Hiking Boots", "options": {"Size": ["7", "8", "9", "10", "11", "12"]}}
+HOODIE = {"name": "Tech Hoodie", "options": {"Size": ["S", "M", "L", "XL", "XXL"],
+                                            "Color": ["Black", "Royal Blue"]}}
+
+
+@pytest.mark.parametrize("product_, text, missing", [
+    (BOOTS, "do you have them in a 13?", "13"), (BOOTS, "size 9 please", ""),
+    (HOODIE, "is it available in blue?", ""), (HOODIE, "do you have it in green?", "green"),
+    (HOODIE, "in 3xl?", "3XL"), (HOODIE, "in xl black?", ""),
+    (BOOTS, "are they available in black?", ""),  # no colour option: nothing to refuse
+])
+def test_an_option_the_product_does_not_come_in_is_named(product_, text, missing):
+    assert product._unoffered(product_, text, product._named_options(product_, text)) == missing
+
+
+@pytest.mark.parametrize("text", ["can you let me know when it's back?", "notify me please",
+                                  "tell me when they are back"])
+def test_asking_to_be_told_of_a_restock_is_a_restock_question(text):
+    assert product.RESTOCK.search(text)
+
+
+def test_names_are_read_again_when_the_catalogue_changes():
+    class Versioned(Index):
+        version = "1"
+
+        def meta(self, key):
+            return self.version if key == "changed_at" else None
+
+    index = Versioned(["Classic Dad Cap"])
+    assert loose.named(index, "the dad cap").ids == [100]
+    index.by_id = {200: {"id": 200, "name": "Dad Bucket Hat"}}  # renamed, same version
+    assert loose.named(index, "the dad cap").ids == [100]  # read once per version
+    index.version = "2"
+    assert loose.named(index, "the dad hat").ids == [200]

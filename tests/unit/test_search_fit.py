@@ -76,3 +76,29 @@ def test_a_product_of_another_kind_gets_nothing_for_sharing_the_owned_specs():
     kit = rank.Candidate(2, 2, 0.2, "Corsair 32GB Kit (2 x 16GB), DDR5", True, "", "", "")
     found = rank.order([board, kit], query, ["32gb", "ram", "kit"], ["32gb", "ram", "kit"])
     assert [c.id for c in found] == [2, 1]
+
+
+def test_the_highest_of_an_amount_comes_first(tmp_path):
+    ssds = [product(1, "Crucial MX500 SSD", "49.00", TEES),
+            product(2, "Kingston A400 SSD, SATA3, R/W 500/450 MB/s", "39.00", TEES),
+            product(3, "Seagate FireCuda 530 M.2 NVMe SSD, PCIe 4.0, R/W 7300/6900 MB/s", "129.00",
+                    TEES),
+            product(4, "Team MP44 M.2 NVMe SSD, PCIe4, R/W 7400/6500 MB/s", "99.00", TEES)]
+    index = CatalogIndex(tmp_path / "ssds.sqlite3")
+    index.replace_all(ssds, "USD")
+    assert ids(index.search("SSDs with the highest read speed"))[:2] == [4, 3]
+    assert ids(index.search("the fastest SSD"))[0] == 4
+    assert ids(index.search("the slowest SSD"))[0] == 2
+    ram = [product(5, "Corsair 32GB Kit, DDR5, 5200MHz", "99.00", TEES),
+           product(6, "Corsair Vengeance 32GB Kit, DDR5, 6400MHz", "129.00", TEES)]
+    index.upsert(ram, "USD")
+    assert ids(index.search("the fastest DDR5 RAM kit"))[0] == 6  # its speed is a clock
+
+
+def test_phones_in_bright_colours_put_the_bright_ones_first(tmp_path):
+    phones = [product(1, "Samsung Galaxy S24 Smartphone, Onyx Black", "799.00", TEES),
+              product(2, "Samsung Galaxy S24 Smartphone, Marble Grey", "799.00", TEES),
+              product(3, "Samsung Galaxy S24 Smartphone 5G, Amber Yellow", "799.00", TEES)]
+    index = CatalogIndex(tmp_path / "phones.sqlite3")
+    index.replace_all(phones, "USD")
+    assert ids(index.search("Samsung Galaxy smartphones in bright colours"))[0] == 3

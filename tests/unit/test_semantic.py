@@ -140,6 +140,16 @@ def test_a_query_that_names_products_gets_no_neighbours(tmp_path):
     assert ids(index.search("the cheapest coffee mug")) == [4]
 
 
+def test_a_query_whose_words_find_nothing_gets_no_neighbours(tmp_path):
+    # An unsold or unpublished product is answered as none, not as whatever is nearest.
+    from datetime import date
+
+    from bridge.store.demo.data import generate
+    index = CatalogIndex(tmp_path / "hybrid.sqlite3", ENCODER)
+    index.replace_all(generate(date(2026, 12, 1)).products, "USD")  # the vest is a draft
+    assert ids(index.search("Prototype Heated Vest")) == []
+
+
 def test_the_nearest_vectors_follow_changes_to_the_index(tmp_path, monkeypatch):
     from bridge.catalog import vectors
     index = CatalogIndex(tmp_path / "hybrid.sqlite3", ENCODER)

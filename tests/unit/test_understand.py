@@ -142,3 +142,44 @@ def test_a_kit_of_sticks_states_the_stick_and_the_total():
     assert {Amount("storage", "eq", 16.0), Amount("storage", "eq", 32.0)} <= set(found.amounts)
     assert fit(found, "Vengeance 32GB Kit (2 x 16GB), DDR4").missed == 0
     assert fit(found, "Vengeance 16GB Kit (2 x 8GB), DDR4").missed == 1
+
+
+def test_a_size_said_of_each_stick_is_the_sticks_not_the_kits():
+    found = understand("kits with single or multiple 32 GB RAM sticks")
+    assert found.amounts == (Amount("module", "eq", 32.0),)
+    assert fit(found, "Corsair Vengeance 64GB Kit (2 x 32GB), DDR5").met == 1
+    assert fit(found, "Kingston Fury Beast 32GB, DDR5, 5600MHz").met == 1  # one stick
+    assert fit(found, "Corsair Vengeance 32GB Kit (2 x 16GB), DDR5").missed == 1
+    assert understand("16GB per stick").amounts == (Amount("module", "eq", 16.0),)
+    assert understand("at least 16GB modules").amounts == (Amount("module", "ge", 16.0),)
+    # a size said of the kit, or of anything else, stays a size
+    assert understand("a 32GB RAM kit").amounts == (Amount("storage", "eq", 32.0),)
+    assert understand("a 1TB SSD").amounts == (Amount("storage", "eq", 1000.0),)
+
+
+@pytest.mark.parametrize("query, extreme", [
+    ("SSDs with the highest available data read speed across all shops", ("throughput", "max")),
+    ("the fastest SSD", ("throughput", "max")),
+    ("a monitor with the highest refresh rate", ("frequency", "max")),
+    ("the largest capacity external SSD", ("storage", "max")),
+    ("a GPU with the most VRAM", ("storage", "max")),
+    ("the longest HDMI cable", ("length", "max")),
+    ("a power bank with the lowest weight", None),  # no dimension this reads
+    ("the smallest screen size", ("inch", "min")),
+    ("the best keyboard for gaming", None),
+    ("the cheapest 1TB SSD", None),
+    ("an HDMI cable with a max length of 2m", None),  # a bound, not a ranking
+    ("a PSU with a minimum power of 650W", None),
+])
+def test_a_superlative_of_an_amount_is_read(query, extreme):
+    assert understand(query).extreme == extreme
+
+
+def test_bright_colours_are_any_bright_colour():
+    found = understand("Samsung Galaxy smartphones available in bright colors")
+    assert {"yellow", "orange", "red", "pink", "green", "purple"} <= set(found.colours)
+    assert fit(found, "Galaxy S24+ 12/256GB Yellow (Amber Yellow)").met == 1
+    assert fit(found, "Galaxy S24+ 12/256GB Black (Onyx Black)").met == 0
+    assert understand("a colourful case").colours
+    assert understand("a bright white lamp").colours == ("white",)  # a shade, not a wish
+    assert understand("a black phone").colours == ("black",)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from ...catalog.text import fold
 from ..turn import Turn
-from . import parse
+from . import loose, parse
 from .lexicon import to_english
 from .phrases import TABLES
 
@@ -38,7 +38,9 @@ OFFER_KINDS = (
 PERSON_OFFER = re.compile(
     r"\b(person|human|someone|somebody|colleague|team|agent|staff|persona|alguien|equipo|"
     r"personne|quelqu'un|equipe|mitarbeiter|mensch|jemand|pessoa|alguem|equipa|atendente|"
-    r"qualcuno|operatore)\b|موظف|شخص|فريق", re.I)
+    r"qualcuno|operatore|conseill\w*|berater\w*|kundenservice|kundendienst|support|"
+    r"customer service|service client|atendimento|assistenza|servizio clienti|agente|"
+    r"consulente)\b|موظف|شخص|فريق|خدمة العملاء", re.I)
 # Another's offer of products like one shown ("Want to see similar beanies?").
 SIMILAR = re.compile(
     r"\b(similar|alternatives?|other|others|else|instead|like it|like this|parecid\w*|"
@@ -77,6 +79,18 @@ class Offer:
     message: str = ""  # the whole message, product names taken out ("We have rain jackets.")
     similar: bool = False  # it offers others like the products the message named
     named: list[str] = field(default_factory=list)  # the products the message named, in bold
+    said: str = ""  # the message as it was written (another assistant's names may be plain)
+
+
+def offered_others_than(index, offer: Offer) -> frozenset[int]:
+    """The products an offer of "similar ones" is about (in bold, or named plainly in
+    another assistant's words), which the shopper's yes asks to see others than."""
+    if not offer.similar:
+        return frozenset()
+    ids = [i for i in (_product_id(index, name) for name in offer.named) if i]
+    if not ids and offer.said:
+        ids = _named_in(index, offer.said, _catalogue_names(index))[0]
+    return frozenset(ids)
 
 
 @dataclass
@@ -133,6 +147,7 @@ def _recall_from(turn: Turn, messages: list[dict]) -> None:
 
 
 LIST_LINE = re.compile(r"^\s*(?:\d{1,2}[.)]|[-*•])\s+")
+PRICED = re.compile(r"[$€£]\s?\d|\d[.,]\d\d")
 
 
 def _named_in(index, text: str, names: dict[str, int]) -> tuple[list[int], list[int]]:
@@ -145,7 +160,8 @@ def _named_in(index, text: str, names: dict[str, int]) -> tuple[list[int], list[
         if pid:
             found.append((match.start(), match.end(), pid))
     lowered = fold(text)
-    for name, pid in sorted(names.items(), key=lambda pair: -len(pair[0])):
+    for name, pid in sorted(((n, i) for n, i in names.items() if n in lowered),
+                            key=lambda pair: -len(pair[0])):
         for match in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", lowered):
             if not any(a < match.end() and match.start() < b for a, b, _ in found):
                 found.append((match.start(), match.end(), pid))
@@ -157,6 +173,12 @@ def _named_in(index, text: str, names: dict[str, int]) -> tuple[list[int], list[
         head = LIST_LINE.match(line)
         if head:
             first = next((pid for a, _, pid in found if offset <= a < offset + len(line)), None)
+            if first is None and names and PRICED.search(line):
+                # "1. Ribbed Knit — $22.00": a name shortened, on a line that prices it
+                short = loose.named(index, re.split(r"[—–:(]| - |\$|€|£", line[head.end():])[0])
+                first = short.ids[0] if short and short.unique else None
+                if first and first not in ids:
+                    ids.append(first)
             if first and first not in lines:
                 lines.append(first)
         offset += len(line)
@@ -165,7 +187,7 @@ def _named_in(index, text: str, names: dict[str, int]) -> tuple[list[int], list[
 
 def _catalogue_names(index) -> dict[str, int]:
     """Every product name the shop may show, folded, to its id."""
-    return {fold(c["name"]): c["id"] for c in index.cards(index.filtered_ids())}
+    return loose.full_names(index)  # read once per catalogue version
 
 
 def _product_id(index, name: str) -> int | None:
@@ -198,6 +220,6 @@ def _offer(text: str, messages: list[dict]) -> Offer | None:
         for kind, pattern in OFFER_KINDS:
             if pattern.search(scope):
                 return Offer(kind, bool(SALE.search(question)), words, asked, question,
-                             BOLD.sub(" ", text), bool(named) and bool(
-                                 SIMILAR.search(fold(BOLD.sub(" ", question)))), named)
+                             BOLD.sub(" ", text),
+                             bool(SIMILAR.search(fold(BOLD.sub(" ", question)))), named, text)
     return None

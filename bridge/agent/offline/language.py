@@ -43,6 +43,18 @@ _WORDS = {
         mostrami fai vedere ancora spedite vendete nel nella sotto piace serve quante quanti
         rimaste rimasti rimane restano""",
 }
+# Stock words: a short availability question ("¿está agotado?", "noch lieferbar?") tells
+# its language by them.
+_STOCK = {
+    "en": "restock restocked stock left thx pls",
+    "es": "agotado agotada agotados agotadas quedan queda sigue siguen",
+    "fr": "dispo épuisé épuisée rupture reste restent reviendra",
+    "de": "ausverkauft lieferbar vorrätig wieder",
+    "pt": "esgotado esgotada esgotados esgotou vcs estoque",
+    "it": "esaurito esaurita esauriti tornerà magazzino",
+}
+for _lang, _text in _STOCK.items():
+    _WORDS[_lang] += " " + _text
 _SCORES: dict[str, dict[str, float]] = defaultdict(dict)
 for _lang, _text in _WORDS.items():
     for _word in set(_text.split()):

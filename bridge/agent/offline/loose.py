@@ -10,9 +10,10 @@ more when few do ("dad" names one cap, "cap" five), so the name's distinctive wo
 from __future__ import annotations
 
 import re
+import weakref
 from dataclasses import dataclass
 
-from ...catalog.text import distance, max_typos, query_terms, words
+from ...catalog.text import distance, fold, max_typos, query_terms, words
 from .needs import singular
 
 # Words of a stock question, never part of what it names ("back" is one typo from "pack").
@@ -39,11 +40,11 @@ def named(index, text: str) -> Named | None:
     said = [w for w in dict.fromkeys(_norm(w) for w in query_terms(text)) if w not in ASKING]
     if not said:
         return None
-    names = _names(index)
+    names, vocabulary, _ = _catalogue(index)
     score: dict[int, float] = {}
     distinctive: set[int] = set()
     for word in said:
-        hits = _holding(word, names)
+        hits = _holding(word, vocabulary)
         for pid in hits:
             score[pid] = score.get(pid, 0.0) + 1 / len(hits)
             if len(hits) <= 2:
@@ -62,22 +63,54 @@ def named(index, text: str) -> Named | None:
     return None
 
 
-def _names(index) -> dict[int, list[str]]:
-    """Every product the shop may show, by id: its name's words, normalised."""
-    ids = index.filtered_ids()
-    return {c["id"]: [_norm(w) for w in words(re.sub(r"\([^)]*\)", " ", c["name"]))
-                      if not w.isdigit()]
-            for c in index.cards(ids)}
+# The names read once per index and catalogue version: a turn asks several times, and a
+# large catalogue's names are many.
+_READ: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
-def _holding(word: str, names: dict[int, list[str]]) -> set[int]:
+def _catalogue(index) -> tuple[dict[int, list[str]], dict[str, set[int]], dict[str, int]]:
+    """Every product the shop may show, by id (its name's words, normalised), each of those
+    words to the products whose names hold it, and each whole name (folded) to its id."""
+    version = index.meta("changed_at") if hasattr(index, "meta") else None
+    try:
+        cached = _READ.get(index)
+    except TypeError:  # an index that can't be weakly referenced: read every time
+        cached = None
+    if cached and cached[0] == version:
+        return cached[1], cached[2], cached[3]
+    cards = index.cards(index.filtered_ids())
+    names = {c["id"]: [_norm(w) for w in words(re.sub(r"\([^)]*\)", " ", c["name"]))
+                       if not w.isdigit()] for c in cards}
+    vocabulary: dict[str, set[int]] = {}
+    for pid, name in names.items():
+        for w in name:
+            vocabulary.setdefault(w, set()).add(pid)
+    full = {fold(c["name"]): c["id"] for c in cards}
+    try:
+        _READ[index] = (version, names, vocabulary, full)
+    except TypeError:
+        pass
+    return names, vocabulary, full
+
+
+def full_names(index) -> dict[str, int]:
+    """Every product name the shop may show, folded, to its id (another assistant's plain
+    names are looked for in its messages)."""
+    return _catalogue(index)[2]
+
+
+def _holding(word: str, vocabulary: dict[str, set[int]]) -> set[int]:
     """Products whose names hold the word: as written, else within a typo or two."""
-    exact = {pid for pid, name in names.items() if word in name}
-    if exact or max_typos(word) == 0:
-        return exact
+    if word in vocabulary:
+        return vocabulary[word]
     limit = max_typos(word)
-    return {pid for pid, name in names.items()
-            if any(len(w) >= 3 and distance(word, w) <= limit for w in name)}
+    if limit == 0:
+        return set()
+    found: set[int] = set()
+    for w, pids in vocabulary.items():
+        if len(w) >= 3 and abs(len(w) - len(word)) <= limit and distance(word, w) <= limit:
+            found |= pids
+    return found
 
 
 def _covers(said: list[str], name: list[str]) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from ...catalog.text import query_terms
+from ...catalog.text import fold, query_terms
 from ..events import Event
 from ..turn import Turn
 from . import (cart, catalogue, compare, dialogue, more, needs, orders, parse, person, product,
@@ -40,8 +40,11 @@ LEAD = r"^\W*(?:(?:actually|hmm+|um+|uh+|well|oh|ah|erm)\b\W*)?"  # "hmm, yes"
 YES = re.compile(LEAD + r"(y(?=\W*$)|yes+|yse|yeah?|yah|ya|yep|yup|yas|sure+|shure|suer|ok|okay|okey|okie|oki|"
                  r"k|kk|alright|all right|please|pls|plz|go on|go ahead|go for it|why not|sounds "
                  r"good|of course|definitely|absolutely|i'?d like that|do it|do that|please do|"
-                 r"great|let'?s see|let'?s do it)\b", re.I)
-NO = re.compile(LEAD + r"(no|nope|nah|not now|not really|no thanks|maybe later|i'?m good|"
+                 r"great|let'?s see|let'?s do it|"
+                 # "quero", "quiero", "je veux bien": a wish that answers the question asked
+                 r"i (?:want|would like|'?d like)(?: (?:it|that|them|one|to|please))?(?=\W*$))\b",
+                 re.I)
+NO = re.compile(LEAD + r"(no+|nope|nop|naw|nah+|not now|not really|no thanks|maybe later|i'?m good|"
                 r"never ?mind|nvm|no need|not interested|i'?ll pass)\b", re.I)
 # What a yes or no is padded with ("no thanks, not now"): no request of its own.
 FILLER = re.compile(r"\b(no|nope|nah|not now|not really|thanks|thank you|please|pls|plz|yes|"
@@ -133,12 +136,15 @@ class Planner:
             return cart.change(talk, remove=False)
         if parse.REMOVE.search(text):
             return cart.change(talk, remove=True)
+        if product.STILL_BUY.search(text) and product.asks_stock(talk):
+            return product.availability(talk)  # "can I still buy the X?" asks, not buys
         pointed = bool(parse.ordinals(text, len(self.ctx.shown))) or bool(
             targets.GENERIC.search(text)) or bool(targets.said_in_full(turn))
         if parse.ADD.search(text) or re.search(r"\b(go with|i'?ll have|take)\b", text, re.I) or \
                 TO_CART.search(text) and not QUESTION.search(text) and pointed or \
                 GIVE.search(text) and (pointed or self.ctx.focus and _count_said(text)) and \
-                not _new_kind(talk) and (not QUESTION.search(text) or ASKS_FOR.match(text)) or \
+                not _new_kind(talk) and (not QUESTION.search(text) or ASKS_FOR.match(text)) and \
+                not product.HAVE_ASKED.search(fold(talk.raw)) or \
                 COUNT_OF.match(text) and self.ctx.focus:
             return cart.add(talk)
         if parse.VIEW_CART.search(text) or re.search(r"\bshow my cart\b|\btotal\b", text):
@@ -288,9 +294,7 @@ class Planner:
                                           if t in needs.DESCRIBING and t not in offered)
             query = " ".join([offered or asked, *offer.words, rest])
             # "Sold out; want to see similar ones?" "yes": others than the ones it named
-            named = frozenset(pid for pid in (dialogue._product_id(self.ctx.index, name)
-                                              for name in offer.named) if pid) \
-                if offer.similar else frozenset()
+            named = dialogue.offered_others_than(self.ctx.index, offer)
             return catalogue.search(self.talk, query, on_sale=offer.on_sale, exclude=named)
         return None
 

@@ -24,7 +24,14 @@ STILL = re.compile(r"\b(still have|still available|still in stock|in stock|avail
                    r"(?! in (?:my|the) (?:cart|basket)))\b", re.I)
 # "When will it be back?": a sold-out product's restock date, which no tool gives.
 RESTOCK = re.compile(r"\b(restock\w*|be back|come back|coming back|back soon|back in stock|"
-                     r"available again|in stock again)\b", re.I)
+                     r"available again|in stock again|(?:getting|get|receive|receiving) (?:any )?"
+                     r"more|more (?:coming|on the way)|when (?:it'?s|it is|they'?re|they are) back|"
+                     r"let me know when|notify me|email me when|tell me when)\b", re.I)
+# "¿la tienen en talla 9?", "habt ihr die zweite noch?": a question whether the store has
+# something, which the reader's English words as "i want" (so never a request to add it).
+HAVE_ASKED = re.compile(r"(?:\b(?:tienen|tienes|teneis|tenes|hay|quedan?|avez|habt|haben sie|"
+                        r"gibt es|gibts|avete|ce l'?avete|tem|voces tem|vcs tem)\b|"
+                        r"عندكم|لديكم|هل)[^?¿؟]*[?؟]", re.I)
 BUDGET_ASK = re.compile(r"\b(fit|fits|within|that budget|that price|in budget|under|below|"
                         r"less than|budget|price range)\b", re.I)
 
@@ -51,13 +58,33 @@ STOCK_SAID = re.compile(r"\b(noch|encore|toujours|todavia|aun|ainda|ancora|dispo
                         r"ausverkauft)\b|متوفر|متاح|المخزون|نفد", re.I)
 
 
+STILL_BUY = re.compile(r"\b(can|could) (i|we|you) still (buy|order|get|purchase)\b", re.I)
+ASKS = re.compile(r"\?\s*$|^\W*(do|does|have|got|is|are|any|can|could)\b", re.I)
+
+
 def asks_stock(talk: Talk) -> bool:
     """Whether the words ask if a product the shopper names is in stock (or back soon),
-    or when the product looked at will be back."""
-    if not (STILL.search(talk.text) or STOCK_SAID.search(fold(talk.raw))):
-        return False
-    return bool(loose.named(talk.ctx.index, talk.text)) or bool(
-        RESTOCK.search(talk.text) and in_focus(talk))
+    when the product looked at will be back, or whether a product named comes in the
+    options named ("do you have size 10 in the trail runners?")."""
+    found = loose.named(talk.ctx.index, talk.text)
+    if STILL.search(talk.text) or STILL_BUY.search(talk.text) or RESTOCK.search(talk.text) or \
+            STOCK_SAID.search(fold(talk.raw)):
+        return bool(found) or bool(RESTOCK.search(talk.text) and in_focus(talk))
+    if found and found.unique and ASKS.search(talk.text):
+        cards = talk.ctx.index.cards(found.ids)
+        return bool(cards and cards[0].get("variations") and _named_options(
+            {"options": _options_of(cards[0])}, talk.text))
+    return False
+
+
+def _options_of(card: dict) -> dict[str, list[str]]:
+    options: dict[str, list[str]] = {}
+    for v in card.get("variations") or ():
+        for name, value in v["attributes"].items():
+            options.setdefault(name, [])
+            if value not in options[name]:
+                options[name].append(value)
+    return options
 
 
 def _target(talk: Talk, pid: int | None = None) -> dict | None:
@@ -156,12 +183,18 @@ def availability(talk: Talk) -> Iterator[Event]:
         return
     if p.get("variations"):
         named = _named_options(p, talk.text)
+        missing = _unoffered(p, talk.text, named)
+        if missing:
+            yield from talk.say(talk.t("not_offered", name=p["name"], value=missing,
+                                       options=say.options(p)))
+            return
         if named:
             yield from _variants(talk, p, named)
             return
     label = p["name"]
     if not p.get("in_stock", True):
-        restock = talk.t("restock_unknown") if RESTOCK.search(talk.text) else ""
+        restock = talk.t("restock_unknown") if RESTOCK.search(talk.text) or RESTOCK.search(
+            talk.raw) else ""
         others = yield from alternatives(talk, p)
         yield from talk.say(talk.t("avail_no", label=label), restock, *others)
     elif p.get("stock_quantity") is not None:
@@ -303,6 +336,29 @@ def _variants(talk: Talk, p: dict, named: dict[str, list[str]],
         if others:
             lines.append(talk.t("avail_others", options=", ".join(others[:8])))
     yield from talk.say(*lines)
+
+
+# A size or colour the shopper names, whether or not the product comes in it.
+SIZE_SAID = re.compile(r"\b(?:size|in an?|in)\s+(\d{1,2}(?:[.,]5)?|xxs|xs|xxl|xxxl|[234]xl)\b|"
+                       r"\b(xxs|xxxl|[234]xl)\b", re.I)
+
+
+def _unoffered(p: dict, text: str, named: dict[str, list[str]]) -> str:
+    """A size or colour named that no variation of ``p`` has ("in a 13" of boots in 7-12,
+    "in blue" of a black-and-brown boot), else "": the answer must not say it's in stock."""
+    values = {v for v in p.get("options", {}).values() for v in v}
+    for match in SIZE_SAID.finditer(text):
+        said = (match.group(1) or match.group(2)).upper().replace(",", ".")
+        if not any(said == str(v).upper() for v in values) and not any(
+                "size" not in name.lower() for name in named):
+            return said
+    colours = {w for w in targets.COLOUR_WORDS if re.search(rf"\b{w}\b", text, re.I)}
+    has_colour = any("size" not in name.lower() for name in p.get("options", {}))
+    for colour in sorted(colours):
+        if has_colour and not any(colour in str(v).lower().replace("gray", "grey") or (
+                colour == "gray" and "grey" in str(v).lower()) for v in values):
+            return colour
+    return ""
 
 
 def _named_options(p: dict, text: str) -> dict[str, list[str]]:

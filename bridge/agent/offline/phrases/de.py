@@ -52,6 +52,7 @@ T = {
     "avail_yes_n": "Ja, **{label}** ist auf Lager: noch {n} da.",
     "avail_no": "Leider ist **{label}** gerade ausverkauft.",
     "restock_unknown": "Der Shop hat nicht angegeben, wann es wiederkommt; jemand aus dem Team weiß es vielleicht: bitte mich, dich mit einer Person zu verbinden.",
+    "not_offered": "**{name}** gibt es nicht in {value}. Es gibt ihn in {options}.",
     "avail_others": "Auf Lager: {options}.",
     "choose_option": "**{name}** gibt es in {choice}. Welche Variante möchtest du? Du kannst "
                      "auch auf der Karte wählen.",

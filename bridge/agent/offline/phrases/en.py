@@ -53,6 +53,7 @@ T = {
     "avail_yes_n": "Yes, **{label}** is in stock: {n} left.",
     "avail_no": "Sorry, **{label}** is out of stock right now.",
     "restock_unknown": "The store hasn't said when it will be back; a person from the store's team may know: ask me to talk to a person.",
+    "not_offered": "**{name}** doesn't come in {value}. It comes in {options}.",
     "avail_others": "In stock: {options}.",
     "choose_option": "**{name}** comes in {choice}. Which one would you like? You can also "
                      "choose on the card.",

@@ -48,6 +48,7 @@ T = {
     "avail_yes_n": "Sí, **{label}** está disponible: quedan {n}.",
     "avail_no": "Lo siento, **{label}** está agotado ahora mismo.",
     "restock_unknown": "La tienda no ha indicado cuándo volverá; alguien del equipo de la tienda puede saberlo: pídeme hablar con una persona.",
+    "not_offered": "**{name}** no viene en {value}. Viene en {options}.",
     "avail_others": "Lo que sí tenemos disponible: {options}.",
     "choose_option": "**{name}** viene en {choice}. ¿Cuál quieres? También puedes elegir en "
                      "la tarjeta.",

@@ -52,6 +52,7 @@ T = {
     "avail_yes_n": "Oui, **{label}** est en stock : il en reste {n}.",
     "avail_no": "Désolé, **{label}** est épuisé pour le moment.",
     "restock_unknown": "La boutique n'a pas indiqué quand il reviendra ; quelqu'un de l'équipe le sait peut-être : demandez-moi de parler à une personne.",
+    "not_offered": "**{name}** n'existe pas en {value}. Il existe en {options}.",
     "avail_others": "Nous avons encore en stock : {options}.",
     "choose_option": "**{name}** existe en {choice}. Lequel voulez-vous ? Vous pouvez aussi "
                      "choisir sur la fiche.",

@@ -49,6 +49,7 @@ T = {
     "avail_yes_n": "Sì, **{label}** è disponibile: ne rimangono {n}.",
     "avail_no": "Purtroppo **{label}** è esaurito in questo momento.",
     "restock_unknown": "Il negozio non ha indicato quando tornerà; qualcuno del team potrebbe saperlo: chiedimi di parlare con una persona.",
+    "not_offered": "**{name}** non è disponibile in {value}. È disponibile in {options}.",
     "avail_others": "Abbiamo ancora disponibili: {options}.",
     "choose_option": "**{name}** è disponibile in {choice}. Quale vuoi? Puoi anche scegliere "
                      "sulla scheda.",

@@ -48,6 +48,7 @@ T = {
     "avail_yes_n": "Sim, **{label}** está disponível: temos {n} em estoque.",
     "avail_no": "Infelizmente **{label}** está esgotado no momento.",
     "restock_unknown": "A loja não informou quando ele volta; alguém da equipe da loja pode saber: peça para falar com uma pessoa.",
+    "not_offered": "**{name}** não vem em {value}. Vem em {options}.",
     "avail_others": "O que temos em estoque: {options}.",
     "choose_option": "**{name}** vem em {choice}. Qual você quer? Também pode escolher no "
                      "cartão.",

@@ -14,7 +14,8 @@ mochila | mochilas = backpack
 recomiendas | recomiendan | sugieres = i want
 cuanto es | en total = show my cart
 zapatillas de deporte = shoes
-el | la | los | las | un | una | unos | unas | de | del | al | para | por | con = 
+el | la | los | las | un | una | unos | unas | de | del | al | por | con = 
+para = for
 en | y | o | mi | tu | su | sus | lo | le | les | me | te | se | que | algo | es = 
 son | esta | este | ese | esa | muy = 
 hola | buenas | buenos dias | buenas tardes = hello
@@ -272,4 +273,7 @@ sale mas caro | sale mas cara = most expensive
 de tope | como tope | tope = at most
 penultimo | penultima = penultimate
 un par = a couple
+nop | nel | nope = no
+banador | banadores | traje de bano | trajes de bano = swim trunks
+sandalias | chanclas = sandals
 """

@@ -15,7 +15,8 @@ neve = snow
 operatore = a person
 quanto fa in totale | quanto fa | in totale | totale = show my cart
 il | lo | la | i | gli | le | un | una | uno | di | del | della | dei | delle = 
-per | con | in | e | o | mio | mia | che | qualcosa | mi | ti | ci | a | al = 
+con | in | e | o | mio | mia | che | qualcosa | mi | ti | ci | a | al = 
+per = for
 alla = 
 ciao | buongiorno | buonasera | salve = hello
 grazie | grazie mille = thanks
@@ -244,4 +245,7 @@ levane | togline | toglimene = remove
 levane uno | levane una | togline uno | togline una | toglimene uno | toglimene una | togli uno | togli una = one less
 penultimo | penultima = penultimate
 piu conveniente | piu convenienti = cheapest
+esatto | certamente = yes
+costume da bagno | costumi da bagno | costume | costumi = swim trunks
+sandali | infradito = sandals
 """
