@@ -54,7 +54,9 @@ def test_a_hurried_no_is_no(text):
 
 @pytest.mark.parametrize("text", ["human", "OPERATOR", "agent pls", "real person please",
                                   "can I talk to someone", "i want an actual human to help me",
-                                  "someone please"])
+                                  "someone please",
+                                  "would it be possible to have a quick word with one of your staff",
+                                  "could I have a word with your team"])
 def test_a_person_asked_for_in_a_word_or_indirectly(text):
     assert planner.PERSON.search(text)
 
@@ -68,6 +70,7 @@ def test_person_words_in_a_product_question_are_not_a_request_for_one(text):
 @pytest.mark.parametrize("lang, said, english", [
     ("fr", "je veux un vrai humain svp", "real person please"),
     ("fr", "je peux parler à quelqu'un ?", "talk to a person"),
+    ("fr", "je pourrais échanger avec quelqu'un de votre équipe svp", "talk to a person"),
     ("fr", "ouais vas y", "yes"),
     ("pt", "tem alguma pessoa de verdade ai?", "real person"),
     ("de", "nein danke, doch nicht", "no thanks"),
@@ -235,3 +238,33 @@ def test_a_kind_not_sold_beside_a_need_is_said_plainly(chat, lang, said):
                                   "a swimsuit for my holiday"])
 def test_swimwear_in_any_language_finds_the_swim_trunks(chat, said):
     assert "Quick-Dry Swim Trunks" in [c["name"] for c in chat.say(said)["cards"]]
+
+
+class _Shelf:
+    """A two-product index: just what needs.kinds reads."""
+    _cards = [{"id": 1, "name": "Ribbed Knit Beanie", "categories": ["Hats"]},
+              {"id": 2, "name": "Packable Tote", "categories": ["Bags"]}]
+
+    def count(self):
+        return len(self._cards)
+
+    def meta(self, key):
+        return None
+
+    def ids(self):
+        return [c["id"] for c in self._cards]
+
+    def cards(self, ids):
+        return [c for c in self._cards if c["id"] in ids]
+
+
+@pytest.mark.parametrize("text, yes", [
+    ("oh yeah that would be great actually, I was just thinking about getting one, go ahead", True),
+    ("yes please that sounds lovely, I have been meaning to buy one for ages", True),
+    ("yes but what is your return policy for things bought in the sale?", False),
+    ("yeah sure, and also could you show me some bags while you are at it", False),
+    ("no thanks I think I will keep looking around the shop for a while", False),
+])
+def test_a_long_yes_is_a_yes_only_when_it_asks_nothing_else(text, yes):
+    rest = planner.FILLER.sub(" ", planner.YES.sub(" ", planner.NO.sub(" ", text)))
+    assert planner._long_yes(text, rest, _Shelf()) is yes

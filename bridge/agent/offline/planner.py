@@ -27,6 +27,8 @@ PERSON = re.compile(
     rf"\b{PEOPLE}\b.{{0,25}}\b(talk|speak|chat)\b|"
     r"\b(talk|speak|chat|connect|transfer|put)\b.{0,20}\b(support|team|anyone|anybody)\b|"
     r"\b(someone|somebody|anyone|anybody|a person|a human)\b.{0,15}\b(help|assist)|"
+    # "have a quick word with one of your staff": a word with someone is a talk with them
+    rf"\bword with\b.{{0,25}}\b({PEOPLE}|team)\b|"
     r"\b(anyone|anybody)\b.{0,20}\b(talk|speak|chat)\b|\b(real person|a human(?!-)|human being|"
     r"(real|actual|live) (human|person|people|agent)|customer (service|support|care)|"
     r"live (agent|chat|person)|representative)\b|"
@@ -248,9 +250,15 @@ class Planner:
     def offer_reply(self) -> Iterator[Event] | None:
         """A short yes or no to the assistant's own last question acts on that offer."""
         offer, text = self.talk.state.offer, self.talk.text
-        if offer is None or len(text.split()) > 8:
+        if offer is None:
             return None
         rest = FILLER.sub(" ", YES.sub(" ", NO.sub(" ", text))).strip(" ,.!?")
+        if len(text.split()) > 8:
+            # "oh yeah that would be great, I was just thinking of one, go ahead": a long
+            # yes that asks no question and names nothing else is still the yes
+            if not _long_yes(text, rest, self.ctx.index):
+                return None
+            rest = ""
         focus = product.in_focus(self.talk)
         if focus and self.counter_cheaper():
             return self.cheaper(focus)  # "no, something cheaper": the same kind, for less
@@ -344,6 +352,12 @@ class Planner:
 
     def person(self) -> Iterator[Event]:
         return person.hand_off(self.turn, "asked for a person")
+
+
+def _long_yes(text: str, rest: str, index) -> bool:
+    """A yes padded with talk: it opens with a yes, asks nothing, names no kind or need."""
+    return bool(YES.match(text)) and "?" not in text and not NO.search(text) \
+        and not needs.sells_kind(rest, index) and not needs.need_query(rest)
 
 
 def _count(text: str) -> int:
