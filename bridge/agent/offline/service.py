@@ -19,7 +19,10 @@ TOPICS = (
                            r"instal?l?ments?|cash on delivery|klarna|afterpay|bitcoins?|"
                            r"crypto\w*|pix|venmo|zelle|bizum|ideal|alipay|cheques?)\b", re.I)),
     ("returns", re.compile(r"\b(return|returns|returning|refunds?|send (it|them|this|that|"
-                           r"something)? ?back|exchanges?|money back|sale item)\b", re.I)),
+                           r"something)? ?back|exchanges?|money back|sale item|"
+                           # "swap it for another size": an exchange, whatever it's called
+                           r"(?:swap|change|switch) (?:it|them|this|that|the \w+) for (?:an?other|"
+                           r"a different|a (?:bigger|smaller|larger)) size)\b", re.I)),
     # Something went wrong with what arrived: a person sorts it out.
     ("problem", re.compile(r"\b(damaged|broken|defective|faulty|torn|ripped|stained|"
                            r"wrong (?:size|item|colou?r|product|order)|"
@@ -146,6 +149,16 @@ def topic(text: str) -> str | None:
     return None
 
 
+POLICY_TOPICS = ("returns", "payment", "shipping", "delivery")
+
+
+def also_asked(text: str, kind: str) -> list[str]:
+    """The other policy topics one message asks about beside ``kind``, in table order."""
+    found = [name for name, pattern in TOPICS if name in POLICY_TOPICS and pattern.search(text)]
+    return [name for name in dict.fromkeys(found) if name != kind
+            and not (kind in ("shipping", "delivery") and name in ("shipping", "delivery"))]
+
+
 def answer(talk: Talk, kind: str) -> Iterator[Event]:
     policies = talk.ctx.policies
     if kind == "contact":
@@ -172,6 +185,9 @@ def answer(talk: Talk, kind: str) -> Iterator[Event]:
         contact = talk.t("contact_is", contact=policies.contact) if policies.contact else ""
         yield from talk.say(silent, contact)
         return
+    for other in also_asked(talk.text, kind):
+        # "do you take paypal and how long does delivery take?": each question answered
+        lines = list(dict.fromkeys(lines + policies.about(other)))
     lead = ""
     words = fold(talk.raw) + " " + fold(talk.text)
     if kind == "shipping":
