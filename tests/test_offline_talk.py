@@ -268,3 +268,33 @@ class _Shelf:
 def test_a_long_yes_is_a_yes_only_when_it_asks_nothing_else(text, yes):
     rest = planner.FILLER.sub(" ", planner.YES.sub(" ", planner.NO.sub(" ", text)))
     assert planner._long_yes(text, rest, _Shelf()) is yes
+
+
+@pytest.mark.parametrize("text, asks", [
+    ("ok so how much is the third one and is it in stock", True),
+    ("what's the price and do you have it in M", True),
+    ("is it still in stock", False),
+])
+def test_the_price_asked_beside_another_question(text, asks):
+    from bridge.agent.offline import parse
+    assert bool(parse.ASKS_PRICE.search(text)) is asks
+
+
+@pytest.mark.parametrize("text, kind, also", [
+    ("do you take paypal and how long does delivery take in the us", "payment", "delivery"),
+    ("what is your return policy and do you accept amex", "payment", "returns"),
+])
+def test_several_policy_questions_in_one_message(text, kind, also):
+    from bridge.agent.offline import service
+    assert service.topic(text) == kind and also in service.also_asked(text, kind)
+
+
+def test_swapping_for_another_size_is_an_exchange():
+    from bridge.agent.offline import service
+    assert service.topic("would it be possible to swap it for another size and how long "
+                         "have I got?") == "returns"
+
+
+def test_got_any_with_a_budget_is_a_budget():
+    from bridge.agent.offline import parse
+    assert parse.budget("got any jackets for under a hundred bucks? nothing fancy")[0].high == 100

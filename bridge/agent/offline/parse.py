@@ -67,6 +67,9 @@ EMPTY_CART = re.compile(r"\b(empty|clear)\b.*\b(cart|basket)\b|\bremove (everyth
 REMOVE = re.compile(r"\b(remove|delete|take out|take (?:it|them|that|this|those) (?:out|off)|drop|"
                     r"get rid of|ditch|scrap|toss|bin (?:it|them|that|those))\b", re.I)
 UPDATE = re.compile(r"\b(change|update|set|make)\b.*\b(to|quantity|qty)\b", re.I)
+# "how much is it and is it in stock": the price asked beside another question
+ASKS_PRICE = re.compile(r"\b(how much|what(?:'s| is| does) (?:the|it|its) (?:price|cost)|"
+                        r"price of|what (?:does|do) (?:it|they|that|this) cost)\b", re.I)
 ADD = re.compile(r"\b(add|put|buy|i'?ll take|get me|order|purchase)\b", re.I)
 COMPARE = re.compile(r"\b(compare|comparison|vs\.?|versus|difference between|differences|"
                      r"which (one )?is better)\b", re.I)

@@ -192,6 +192,8 @@ def availability(talk: Talk) -> Iterator[Event]:
             yield from _variants(talk, p, named)
             return
     label = p["name"]
+    if parse.ASKS_PRICE.search(talk.text):
+        label = f"{label} ({say.price(p, talk.lang)})"  # "how much is it and is it in stock"
     if not p.get("in_stock", True):
         restock = talk.t("restock_unknown") if RESTOCK.search(talk.text) or RESTOCK.search(
             talk.raw) else ""
