@@ -298,3 +298,15 @@ def test_swapping_for_another_size_is_an_exchange():
 def test_got_any_with_a_budget_is_a_budget():
     from bridge.agent.offline import parse
     assert parse.budget("got any jackets for under a hundred bucks? nothing fancy")[0].high == 100
+
+
+@pytest.mark.parametrize("text", ["my feet get frozen on the ski slopes",
+                                  "chilly feet in the office", "cold feet"])
+def test_any_word_for_cold_feet_is_that_need(text):
+    from bridge.agent.offline import needs
+    assert needs.need_query(text) == "wool+socks slippers boots"
+
+
+def test_cold_feet_at_night_want_socks_and_slippers():
+    from bridge.agent.offline import needs
+    assert needs.need_query("my feet are always freezing at night") == "wool+socks slippers"

@@ -13,7 +13,9 @@ import re
 from ...catalog.text import SYNONYMS, query_terms, words
 
 NEEDS = (
-    (r"\b(cold|warm)\b.*\bfeet\b|\bfeet\b.*\b(cold|warm)\b", "wool+socks slippers boots"),
+    # any word for cold: "my feet are always freezing at night"
+    (r"\b(cold|warm|freezing|frozen|chilly|icy)\b.*\bfeet\b|"
+     r"\bfeet\b.*\b(cold|warm|freezing|frozen|chilly|icy)\b", "wool+socks slippers boots"),
     (r"\b(hands?|fingers)\b", "gloves scarf"),
     (r"\b(ears|head)\b.*\b(cold|warm|freezing)\b", "beanie scarf"),
     (r"\b(cook|cooks|cooking|kitchen|chef|bake|baking|baker|recipes?|foodie)\b",
@@ -82,7 +84,10 @@ def need_query(text: str) -> str | None:
         return None
     cold_feet = "wool+socks slippers boots"
     if cold_feet in found:
-        return cold_feet
+        # cold feet at night or at home want socks and slippers, not outdoor boots
+        indoors = re.search(r"\b(at night|in bed|at home|indoors|in the house|sleep\w*)\b",
+                            text, re.I)
+        return "wool+socks slippers" if indoors else cold_feet
     specific = [q for q in found if q not in FRAMING]
     return (specific or found)[0]
 

@@ -159,9 +159,11 @@ class Planner:
             return catalogue.on_sale(talk)
         if _budget_question(talk):
             return product.budget_fit(talk)
-        if (product.STILL.search(text) or FOLLOW_UP.search(text) and product.STILL.search(
-                self.previous_question())) and _points_at_product(talk) or \
-                product.asks_stock(talk):
+        # "got any jackets under a hundred bucks?" is a search with a budget, not a stock check
+        budgeted = bool(parse.budget(text)[0]) and not targets.said_in_full(turn)
+        if ((product.STILL.search(text) or FOLLOW_UP.search(text) and product.STILL.search(
+                self.previous_question())) and _points_at_product(talk) or
+                product.asks_stock(talk)) and not budgeted:
             return product.availability(talk)
         rank = targets.superlative(text)
         if rank:
