@@ -310,3 +310,10 @@ def test_any_word_for_cold_feet_is_that_need(text):
 def test_cold_feet_at_night_want_socks_and_slippers():
     from bridge.agent.offline import needs
     assert needs.need_query("my feet are always freezing at night") == "wool+socks slippers"
+
+
+@pytest.mark.parametrize("text", ["whats the least I could spend on a pair of shoes",
+                                  "I want to pay the least for a cap"])
+def test_the_least_one_could_spend_is_the_cheapest(text):
+    from bridge.agent.offline import targets
+    assert targets.superlative(text) == "cheapest"

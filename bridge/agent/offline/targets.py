@@ -144,7 +144,10 @@ def _superlative(turn: Turn, text: str, shown: list[int]) -> list[int]:
 
 CHEAPEST = re.compile(r"\b(cheapest|cheaper|least expensive|less expensive|lowest[- ]price[sd]?|"
                       r"lower[- ]price[sd]?|most affordable|more affordable|budget option|"
-                      r"costs? (?:the )?(?:less|least)|least costly|cheapo)\b", re.I)
+                      r"costs? (?:the )?(?:less|least)|least costly|cheapo|"
+                      # "the least I could spend on shoes", "to pay the least"
+                      r"least (?:i|you|one|we) (?:could|can|would|need to|have to) (?:spend|pay)|"
+                      r"(?:spend|pay) the least)\b", re.I)
 DEAREST = re.compile(r"\b(most expensive|more expensive|priciest|pricier|highest[- ]price[sd]?|"
                      r"dearest|costs? (?:the )?most|most costly|top of the range|"
                      r"fanciest)\b", re.I)
