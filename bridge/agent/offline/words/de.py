@@ -87,6 +87,7 @@ stiefel = boots
 hausschuhe = slippers
 kappe | kappen = caps
 mutze | mutzen = beanies
+haube | hauben = beanies
 hut | hute = hats
 tasche | taschen = bags
 rucksack = backpack
