@@ -69,6 +69,8 @@ def test_a_message_that_does_not_tell_keeps_the_conversations_language():
     ("simón porfa", "es", "yes"), ("hacen envoltura de regalo", "es", "gift wrapping"),
     ("was ist die billigste Haube", "de", "cheapest beanies"), ("allo", "fr", "hello"),
     ("algo pra dar pro meu pai q ama cafe", "pt", "dad"),
+    ("hoi zäme", "de", "hello"), ("Grüezi", "de", "hello"), ("هلا", "ar", "hello"),
+    ("fate pacchetti regalo?", "it", "gift wrapping"),
 ])
 def test_everyday_words_read_as_the_readers_english(text, lang, english):
     assert english in lexicon.to_english(text, lang)
@@ -141,3 +143,9 @@ def test_most_pricey_ranks_by_price():
 def test_services_a_shop_may_not_offer_are_service_questions(text):
     from bridge.agent.offline import service
     assert service.topic(text) == "other"
+
+
+def test_a_texted_no_thanks_is_filler_and_no():
+    from bridge.agent.offline.planner import FILLER, NO
+    text = "nah im good thx"
+    assert NO.search(text) and not FILLER.sub("", text).strip()

@@ -47,7 +47,8 @@ YES = re.compile(LEAD + r"(y(?=\W*$)|yes+|yse|yeah?|yah|ya|yep|yup|yas|sure+|shu
 NO = re.compile(LEAD + r"(no+|nope|nop|naw|nah+|not now|not really|no thanks|maybe later|i'?m good|"
                 r"never ?mind|nvm|no need|not interested|i'?ll pass)\b", re.I)
 # What a yes or no is padded with ("no thanks, not now"): no request of its own.
-FILLER = re.compile(r"\b(no|nope|nah|not now|not really|thanks|thank you|please|pls|plz|yes|"
+FILLER = re.compile(r"\b(no|nope|nah|not now|not really|thanks|thank you|thx|thanx|ty|i'?m good|"
+                    r"please|pls|plz|yes|"
                     r"ok|maybe later|for now|right now|just|looking|browsing|never ?mind|nvm|"
                     r"sure|then|actually|after all|i'?ll|look around|thanks anyway)\b", re.I)
 # "The cheaper of those": a pick among what was shown, not a counter-request.

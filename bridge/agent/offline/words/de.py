@@ -23,6 +23,7 @@ fur = for
 mit | und | oder | mir | mich | ich | du | ihr | euch | eure | euer | eurer = 
 ist | sind | was | etwas | gegen | in | im | zu | von | auf | noch = 
 hallo | guten tag | servus | moin | hi = hello
+hoi | hoi zame | gruezi | gruessech | gruss gott | griass di = hello
 danke | vielen dank | danke schon = thanks
 das wars = thanks
 ja | gerne | gern | klar | ok | okay | na klar | genau | passt = yes
