@@ -63,6 +63,14 @@ def test_a_message_that_does_not_tell_keeps_the_conversations_language():
                                                   "penultimate"),
     ("كم سعر قبل الأخير؟", "ar", "penultimate"), ("أريد هودي لا يزيد عن 50 دولار", "ar",
                                                   "at most 50"),
+    # texting and regional forms (probe round p5b): diminutives, "q", Mexican "simón",
+    # Austrian "Haube", Quebec "allo"
+    ("cual es la chaqueta mas baratita q teneis", "es", "cheapest"),
+    ("simón porfa", "es", "yes"), ("hacen envoltura de regalo", "es", "gift wrapping"),
+    ("was ist die billigste Haube", "de", "cheapest beanies"), ("allo", "fr", "hello"),
+    ("algo pra dar pro meu pai q ama cafe", "pt", "dad"),
+    ("hoi zäme", "de", "hello"), ("Grüezi", "de", "hello"), ("هلا", "ar", "hello"),
+    ("fate pacchetti regalo?", "it", "gift wrapping"),
 ])
 def test_everyday_words_read_as_the_readers_english(text, lang, english):
     assert english in lexicon.to_english(text, lang)
@@ -105,3 +113,39 @@ def test_claude_is_told_the_language_the_shopper_writes_in():
     assert "French (fr)" in note and "verbatim" in note
     assert "writes in" not in turn_note("storefront", False, None, None)
     assert re.search(r"browser prefers: en-US", turn_note("storefront", False, "en-US"))
+
+
+def test_a_texted_q_is_dropped_like_que():
+    assert " q " not in f" {lexicon.to_english('la mas barata q tienen', 'es')} "
+    assert " q " not in f" {lexicon.to_english('algo q seja barato', 'pt')} "
+
+
+@pytest.mark.parametrize("text, lang", [("can i contact an employee", "en"),
+                                        ("ودي اتواصل مع موظف", "ar"),
+                                        ("how do i reach a person", "en")])
+def test_contacting_a_person_asks_for_one(text, lang):
+    from bridge.agent.offline.planner import PERSON
+    assert PERSON.search(lexicon.to_english(text, lang))
+
+
+def test_contacting_the_store_alone_is_not_asking_for_a_person():
+    from bridge.agent.offline.planner import PERSON
+    assert not PERSON.search("how do i contact you")
+
+
+def test_most_pricey_ranks_by_price():
+    from bridge.agent.offline.targets import DEAREST
+    assert DEAREST.search("most pricey boots u got")
+
+
+@pytest.mark.parametrize("text", ["do u do engraving", "can you personalise it",
+                                  "monogramming?"])
+def test_services_a_shop_may_not_offer_are_service_questions(text):
+    from bridge.agent.offline import service
+    assert service.topic(text) == "other"
+
+
+def test_a_texted_no_thanks_is_filler_and_no():
+    from bridge.agent.offline.planner import FILLER, NO
+    text = "nah im good thx"
+    assert NO.search(text) and not FILLER.sub("", text).strip()

@@ -23,7 +23,7 @@ from .talk import Talk
 PEOPLE = (r"(person|human|someone|somebody|agent|representative|staff|people|operator|"
           r"advisor|manager|supervisor|owner|employee)")
 PERSON = re.compile(
-    rf"\b(talk|speak|chat|get|connect|put|transfer)\b.{{0,30}}\b{PEOPLE}\b|"
+    rf"\b(talk|speak|chat|get|connect|put|transfer|contact|reach)\b.{{0,30}}\b{PEOPLE}\b|"
     rf"\b{PEOPLE}\b.{{0,25}}\b(talk|speak|chat)\b|"
     r"\b(talk|speak|chat|connect|transfer|put)\b.{0,20}\b(support|team|anyone|anybody)\b|"
     r"\b(someone|somebody|anyone|anybody|a person|a human)\b.{0,15}\b(help|assist)|"
@@ -49,7 +49,8 @@ YES = re.compile(LEAD + r"(y(?=\W*$)|yes+|yse|yeah?|yah|ya|yep|yup|yas|sure+|shu
 NO = re.compile(LEAD + r"(no+|nope|nop|naw|nah+|not now|not really|no thanks|maybe later|i'?m good|"
                 r"never ?mind|nvm|no need|not interested|i'?ll pass)\b", re.I)
 # What a yes or no is padded with ("no thanks, not now"): no request of its own.
-FILLER = re.compile(r"\b(no|nope|nah|not now|not really|thanks|thank you|please|pls|plz|yes|"
+FILLER = re.compile(r"\b(no|nope|nah|not now|not really|thanks|thank you|thx|thanx|ty|i'?m good|"
+                    r"please|pls|plz|yes|"
                     r"ok|maybe later|for now|right now|just|looking|browsing|never ?mind|nvm|"
                     r"sure|then|actually|after all|i'?ll|look around|thanks anyway)\b", re.I)
 # "The cheaper of those": a pick among what was shown, not a counter-request.
@@ -80,7 +81,7 @@ TO_CART = re.compile(r"\b(to|in|into) (the |my |your )?(cart|basket|bag)\b", re.
 SIMILAR = re.compile(r"\b(like (it|this|that|this one|that one)|similar|alternatives?|"
                      r"anything else|something else|what else)\b", re.I)
 ORDINAL_OR_RANK = re.compile(r"\b(first|second|third|fourth|fifth|last|cheapest|"
-                             r"cheaper|most expensive|priciest)\b", re.I)
+                             r"cheaper|most expensive|priciest|most pricey)\b", re.I)
 
 
 class Planner:

@@ -37,7 +37,7 @@ TOPICS = (
                          r"address|where are you (?:located|based)|physical (?:store|shop)|"
                          r"pick ?up|collect in store|gift wrap\w*|warranty|guarantee|size "
                          r"(?:guide|chart)|price match|gift cards?|gift vouchers?|vouchers?|"
-                         r"gift wrapping|loyalty|rewards? (?:program|scheme|points)|"
+                         r"gift wrapping|engrav\w*|monogram\w*|personali[sz]\w*|loyalty|rewards? (?:program|scheme|points)|"
                          r"student discount|military discount|physical store|in person|"
                          r"(?:store|shop) (?:i|we) can (?:visit|go to)|showroom|visit (?:your|the) "
                          r"(?:store|shop)|"

@@ -149,7 +149,7 @@ CHEAPEST = re.compile(r"\b(cheapest|cheaper|least expensive|less expensive|lowes
                       r"least (?:i|you|one|we) (?:could|can|would|need to|have to) (?:spend|pay)|"
                       r"(?:spend|pay) the least)\b", re.I)
 DEAREST = re.compile(r"\b(most expensive|more expensive|priciest|pricier|highest[- ]price[sd]?|"
-                     r"dearest|costs? (?:the )?most|most costly|top of the range|"
+                     r"dearest|costs? (?:the )?most|most costly|(?:most|more) pricey|top of the range|"
                      r"fanciest)\b", re.I)
 BEST = re.compile(r"\b(best|better|top|highest|higher)[- ]rated\b|\b(best|better|top|highest|"
                   r"higher) (reviewed|reviews?|ratings?|rating|stars?|scores?)\b|\b(most "

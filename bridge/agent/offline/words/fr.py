@@ -18,6 +18,7 @@ pour = for
 mon | ma | mes | votre | vos | je | que | est | ce | cette | ces | il | elle = 
 se | ne | pas | me | te | quelque chose = 
 bonjour | bonsoir | salut | coucou = hello
+allo = hello
 merci | merci beaucoup = thanks
 c est tout = that is all
 oui | volontiers | d accord | bien sur | avec plaisir | parfait | ok = yes

@@ -146,6 +146,7 @@ accettate | accetti | accettano = accept
 negozio fisico | punto vendita = physical store
 carta regalo | buono regalo | gift card = gift card
 confezione regalo | pacchetto regalo | incarto regalo = gift wrapping
+pacchetti regalo | confezioni regalo | pacchetto da regalo = gift wrapping
 sconto studenti | sconto per studenti = student discount
 lavoro | ufficio = work
 in bici | in bicicletta = by bike

@@ -19,6 +19,7 @@ o | os | as | um | uma | uns | umas | de | do | da | dos | das | em | no | na =
 nos | nas | por | com | e | ou | meu | minha | que | eu | voce | voces = 
 para = for
 isso | algo = 
+q = 
 ola | oi | bom dia | boa tarde = hello
 obrigado | obrigada | valeu = thanks
 sim | pode ser | claro | beleza | quero sim | pode = yes
