@@ -13,7 +13,9 @@ class Chat:
         self.history = []
         self.ref = None
 
-    def say(self, text):
+    def say(self, text, history=None):
+        if history is not None:  # a history the client holds, written elsewhere
+            self.history = list(history)
         response = self.shopper.say(text, self.history, self.ref)
         assert response.status_code == 200, response.get_json()
         body = response.get_json()

@@ -8,6 +8,7 @@ from bridge.agent.offline import dialogue, planner
 from bridge.agent.offline.language import detect
 from bridge.agent.offline.lexicon import scores, to_english
 from bridge.agent.offline.phrases import TABLES, t
+from test_offline_provider import Chat
 
 
 @pytest.mark.parametrize("lang", sorted(TABLES))
@@ -94,22 +95,6 @@ def test_everyday_words_of_each_language_reach_the_reader(lang, said, english):
 def test_a_portuguese_please_is_not_spanish():
     assert detect("sim, por favor", scores()) == "pt"
     assert detect("sí, por favor", scores()) == "es"
-
-
-class Chat:
-    def __init__(self, shopper):
-        self.shopper, self.history, self.ref = shopper, [], None
-
-    def say(self, text, history=None):
-        if history is not None:
-            self.history = list(history)
-        response = self.shopper.say(text, self.history, self.ref)
-        assert response.status_code == 200, response.get_json()
-        body = response.get_json()
-        self.history += [{"role": "user", "content": text},
-                         {"role": "assistant", "content": body["message"]}]
-        self.ref = body["conversation_ref"]
-        return body
 
 
 @pytest.fixture

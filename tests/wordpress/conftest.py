@@ -177,6 +177,21 @@ def shot(page, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=False)
 
 
+def open_copilot(page, site) -> None:
+    """Log in as the store manager straight to the copilot (the dashboard is slow on a busy
+    machine)."""
+    from urllib.parse import quote
+
+    from .site import PASSWORD
+
+    copilot = site.url + "/wp-admin/index.php?page=fahad-ai-copilot"
+    page.goto(site.url + "/wp-login.php?redirect_to=" + quote(copilot, safe=""))
+    page.fill("#user_login", "manager")
+    page.fill("#user_pass", PASSWORD)
+    page.click("#wp-submit")
+    page.wait_for_url("**page=fahad-ai-copilot*", wait_until="domcontentloaded", timeout=60_000)
+
+
 def ask(page, words: str) -> None:
     """Send words in the open chat and wait for the assistant's answer to finish."""
     from playwright.sync_api import expect

@@ -4,12 +4,10 @@ revoked key is refused from the next request on."""
 from __future__ import annotations
 
 import re
-from urllib.parse import quote
 
 import requests
 
-from .conftest import new_page, shot
-from .site import PASSWORD
+from .conftest import new_page, open_copilot, shot
 
 KEY = re.compile(r"sk_live_[A-Za-z0-9]{32}")
 
@@ -25,13 +23,7 @@ def test_a_manager_makes_sees_once_and_revokes_a_key_in_wp_admin(browser, site):
 
     context, admin, errors = new_page(browser)
     try:
-        copilot = site.url + "/wp-admin/index.php?page=fahad-ai-copilot"
-        admin.goto(site.url + "/wp-login.php?redirect_to=" + quote(copilot, safe=""))
-        admin.fill("#user_login", "manager")
-        admin.fill("#user_pass", PASSWORD)
-        admin.click("#wp-submit")
-        admin.wait_for_url("**page=fahad-ai-copilot*", wait_until="domcontentloaded",
-                           timeout=60_000)
+        open_copilot(admin, site)
         admin.click("#fahad-admin-tab-api-keys")
         panel = admin.locator("#fahad-admin-panel-api-keys")
         expect(panel.locator("#fahad-scope-catalog-read")).to_be_visible(timeout=15_000)

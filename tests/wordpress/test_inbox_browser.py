@@ -4,11 +4,10 @@ delivery log render. Standalone (the bridge's /admin with its token) and in wp-a
 from __future__ import annotations
 
 import re
-from urllib.parse import quote
 
 import pytest
 
-from .conftest import ask, bridge_settings, new_page, serve_bridge, shot
+from .conftest import ask, bridge_settings, new_page, open_copilot, serve_bridge, shot
 
 TOKEN = "inbox-admin-token"
 PERSON_WAIT = 15_000  # the widget polls every 3 s
@@ -208,8 +207,6 @@ def test_a_person_answers_a_shopper_from_the_inbox_in_wp_admin(browser, site):
     client cookie, the manager answers from WooCommerce > Copilot under their own name."""
     from playwright.sync_api import expect
 
-    from .site import PASSWORD
-
     shop_context, shopper, shop_errors = new_page(browser)
     admin_context, admin, admin_errors = new_page(browser)
     try:
@@ -219,14 +216,7 @@ def test_a_person_answers_a_shopper_from_the_inbox_in_wp_admin(browser, site):
         ref = ask_for_a_person(shopper)
         assert any(c["name"] == "fahad_ai_client" for c in shop_context.cookies())
 
-        # Straight to the copilot after logging in (the dashboard is slow on a busy machine).
-        copilot = site.url + "/wp-admin/index.php?page=fahad-ai-copilot"
-        admin.goto(site.url + "/wp-login.php?redirect_to=" + quote(copilot, safe=""))
-        admin.fill("#user_login", "manager")
-        admin.fill("#user_pass", PASSWORD)
-        admin.click("#wp-submit")
-        admin.wait_for_url("**page=fahad-ai-copilot*", wait_until="domcontentloaded",
-                           timeout=60_000)
+        open_copilot(admin, site)
         assert admin.locator("#fahad-admin-token").count() == 0  # WordPress vouches
         answer_in_the_inbox(admin, ref, "Hello from the shop team, happy to help.", None)
         shot(admin, "wordpress-8-inbox")
